@@ -1,0 +1,134 @@
+import "server-only";
+
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  ColumnTypeEnum,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+} from "@prisma/driver-adapter-utils";
+import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
+import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
+import pg from "pg";
+
+export type { SchemaEngine };
+export type {
+  DiffTarget,
+  MigrationList,
+  SchemaContainer,
+  SchemaFilter,
+} from "@prisma/schema-engine-wasm/schema_engine_bg";
+
+// The package's ESM entry (`schema_engine.js`) does `import * as wasm from "./schema_engine_bg.wasm"`,
+// which Node 20 cannot load. We instantiate the .wasm ourselves against the JS glue module
+// (`schema_engine_bg.js`) and hand the instance back to the glue, as the entry would have.
+let loaded: Promise<typeof bg> | undefined;
+
+function loadWasmModule(): Promise<typeof bg> {
+  loaded ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const bytes = await readFile(path.join(path.dirname(gluePath), "schema_engine_bg.wasm"));
+    const { instance } = await WebAssembly.instantiate(bytes, {
+      "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports,
+    });
+    const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start: () => void };
+    bg.__wbg_set_wasm(exports);
+    exports.__wbindgen_start();
+    return bg;
+  })();
+  loaded.catch(() => {
+    loaded = undefined;
+  });
+  return loaded;
+}
+
+export interface SchemaEngineHandle {
+  engine: SchemaEngine;
+  /** Frees the engine and closes its connection pool. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Prisma's WebAssembly schema engine. With a connection string it talks to that database
+ * through `@prisma/adapter-pg`; without one it can still diff datamodels (no database needed).
+ * `datamodels` are `[path, content]` pairs of Prisma schema files.
+ */
+export async function openSchemaEngine(opts: {
+  connectionString?: string;
+  datamodels?: [string, string][];
+  log?: (msg: string) => void;
+}): Promise<SchemaEngineHandle> {
+  const mod = await loadWasmModule();
+  const log = opts.log;
+  let pool: pg.Pool | undefined;
+  let factory: SqlMigrationAwareDriverAdapterFactory;
+  if (opts.connectionString) {
+    pool = new pg.Pool({ connectionString: opts.connectionString, max: 2 });
+    pool.on("error", (err) => log?.(`schema engine pool error: ${err.message}`));
+    factory = new PrismaPg(pool);
+  } else {
+    factory = offlineAdapterFactory();
+  }
+  let engine: SchemaEngine;
+  try {
+    engine = await mod.SchemaEngine.new(
+      { datamodels: opts.datamodels },
+      (msg: unknown) => log?.(typeof msg === "string" ? msg : JSON.stringify(msg)),
+      bindMigrationAwareSqlAdapterFactory(factory),
+    );
+  } catch (err) {
+    await pool?.end();
+    throw err;
+  }
+  let closed = false;
+  return {
+    engine,
+    async close() {
+      if (closed) return;
+      closed = true;
+      engine.free();
+      await pool?.end();
+    },
+  };
+}
+
+/**
+ * The engine queries the server version as soon as it starts, even when it will only diff two
+ * datamodels. Without a database we answer that one query (as a PostgreSQL 15 server with a
+ * `public` schema) and refuse everything else, so a datamodel diff never needs a server.
+ */
+function offlineAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
+  const refuse = (what: string) =>
+    Promise.reject(new Error(`schema engine opened without a database cannot run ${what}`));
+  const adapter: SqlDriverAdapter = {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+      if (query.sql.includes("server_version_num")) {
+        return Promise.resolve({
+          columnNames: ["exists", "version", "numeric_version"],
+          columnTypes: [ColumnTypeEnum.Boolean, ColumnTypeEnum.Text, ColumnTypeEnum.Int32],
+          rows: [[true, "PostgreSQL 15.0 (offline: no database)", 150000]],
+        });
+      }
+      return refuse(`query ${JSON.stringify(query.sql.slice(0, 80))}`);
+    },
+    executeRaw: (query: SqlQuery) => refuse(`statement ${JSON.stringify(query.sql.slice(0, 80))}`),
+    executeScript: () => refuse("a script"),
+    startTransaction: () => refuse("a transaction"),
+    getConnectionInfo: () => ({ schemaName: "public", supportsRelationJoins: true }),
+    dispose: () => Promise.resolve(),
+  };
+  return {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    connect: () => Promise.resolve(adapter),
+    connectToShadowDb: () => refuse("a shadow database"),
+  };
+}
