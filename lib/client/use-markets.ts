@@ -1,0 +1,40 @@
+"use client";
+import { useEffect } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { MarketsResponse } from "@/lib/contracts/markets";
+import { applyMarketsDelta } from "./apply-markets-delta";
+import { queryKeys } from "./query-keys";
+import { getSocket } from "./socket";
+import { fetchJson } from "./fetch-json";
+
+/**
+ * Live markets: the server-rendered snapshot seeds the query; socket snapshots replace it and
+ * numbered deltas patch it. The query cache is the only store of this data in the browser.
+ */
+export function useMarkets(initial: MarketsResponse) {
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: queryKeys.markets,
+    queryFn: () => fetchJson<MarketsResponse>("/api/v1/markets"),
+    initialData: initial,
+    staleTime: Infinity,
+  });
+
+  useEffect(() => {
+    const socket = getSocket();
+    const onSnapshot = (snapshot: MarketsResponse) => queryClient.setQueryData(queryKeys.markets, snapshot);
+    const onDelta = (delta: Parameters<typeof applyMarketsDelta>[1]) =>
+      queryClient.setQueryData<MarketsResponse>(queryKeys.markets, (current) =>
+        current ? applyMarketsDelta(current, delta) : current);
+    socket.on("markets:snapshot", onSnapshot);
+    socket.on("markets:delta", onDelta);
+    // Joined before this effect ran: ask for the snapshot that would otherwise have been missed.
+    if (socket.connected) socket.emit("markets:resync");
+    return () => {
+      socket.off("markets:snapshot", onSnapshot);
+      socket.off("markets:delta", onDelta);
+    };
+  }, [queryClient]);
+
+  return query;
+}

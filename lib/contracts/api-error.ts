@@ -1,0 +1,47 @@
+import type { z } from "zod";
+
+/** One invalid field: its path as written in the request (`ticks[3].price`) and what is wrong. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** The body of every API error: `{ "error": { "code", "message", "fields"? } }`. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; fields?: FieldError[] };
+}
+
+/** Input that fails validation: nothing was applied. The message names every bad field. */
+export class InputError extends Error {
+  readonly code = "invalid_input";
+  constructor(readonly fields: FieldError[]) {
+    super(fields.map((f) => `${f.path}: ${f.message}`).join("; "));
+    this.name = "InputError";
+  }
+}
+
+/**
+ * Whether an error is an InputError. Structural, not `instanceof`: route handlers and the live
+ * runtime are loaded in different module graphs (Next's bundle and server.ts), each with its
+ * own copy of the class.
+ */
+export function isInputError(error: unknown): error is InputError {
+  return error instanceof Error && error.name === "InputError" && Array.isArray((error as InputError).fields);
+}
+
+/** `accounts[2].positions[0].qty` from zod's `["accounts", 2, "positions", 0, "qty"]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out === "" ? "(body)" : out;
+}
+
+/** Parses with a zod schema; failure throws an InputError naming each field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new InputError(result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+}

@@ -1,0 +1,57 @@
+import { markPrice, type SourcePrice } from "./mark-price";
+
+export interface MarketMark {
+  marketId: string;
+  /** The current mark, or the last one while the market is stale; null before any price. */
+  mark: number | null;
+  /** Timestamp of the newest source price behind `mark`, epoch ms: the age the desk is shown. */
+  markTs: number | null;
+  stale: boolean;
+  sources: { source: string; price: number; ts: number; fresh: boolean }[];
+}
+
+/**
+ * Latest price per market and source, and the mark derived from them. A price older than the
+ * one already held for its source is ignored; a duplicate is a no-op (spec §7, sequence).
+ */
+export class MarketMarks {
+  private readonly latest = new Map<string, Map<string, SourcePrice>>();
+  private readonly lastMark = new Map<string, { mark: number; ts: number }>();
+
+  constructor(private readonly staleAfterMs: number) {}
+
+  /** Applies one source price; returns whether it was newer than the one held. */
+  apply(marketId: string, source: string, price: number, ts: number): boolean {
+    let bySource = this.latest.get(marketId);
+    if (!bySource) this.latest.set(marketId, (bySource = new Map()));
+    const held = bySource.get(source);
+    if (held && held.ts >= ts) return false;
+    bySource.set(source, { price, ts });
+    return true;
+  }
+
+  /** Recomputes the mark of a market at `now`; keeps the last mark while no source is fresh. */
+  refresh(marketId: string, now: number): MarketMark {
+    const bySource = this.latest.get(marketId) ?? new Map<string, SourcePrice>();
+    const fresh = markPrice(bySource.values(), now, this.staleAfterMs);
+    if (fresh !== null) {
+      let newest = 0;
+      for (const p of bySource.values()) if (now - p.ts <= this.staleAfterMs && p.ts > newest) newest = p.ts;
+      this.lastMark.set(marketId, { mark: fresh, ts: newest });
+    }
+    const last = this.lastMark.get(marketId);
+    return {
+      marketId,
+      mark: last?.mark ?? null,
+      markTs: last?.ts ?? null,
+      stale: fresh === null,
+      sources: [...bySource.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([source, p]) => ({ source, price: p.price, ts: p.ts, fresh: now - p.ts <= this.staleAfterMs })),
+    };
+  }
+
+  marketIds(): string[] {
+    return [...this.latest.keys()];
+  }
+}

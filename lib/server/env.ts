@@ -1,0 +1,54 @@
+import "server-only";
+import { z } from "zod";
+
+const onOff = z.enum(["on", "off"]);
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** Every environment variable Liqdesk reads, parsed once. Nothing else reads process.env. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** External PostgreSQL. Unset: an embedded PostgreSQL is started under LIQDESK_DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  LIQDESK_DATA_DIR: z.string().min(1).default(".data"),
+  LIQDESK_PG_PORT: port.default(54329),
+  LIQDESK_SIMULATOR: onOff.default("on"),
+  /** Interval between two simulated price ticks of one source of one market. */
+  LIQDESK_SIM_TICK_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  LIQDESK_SIM_SEED: z.coerce.number().int().default(20261122),
+  /** A price source older than this no longer counts towards the mark (spec §7). */
+  LIQDESK_STALE_AFTER_MS: z.coerce.number().int().min(100).default(10_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly variables: string[], message: string) {
+    super(message);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses an environment; an invalid value throws an EnvError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty string means "unset" for optional settings, as shells make it easy to write FOO=.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "environment");
+    return `${name}=${JSON.stringify(source[name] ?? "")}: ${issue.message}`;
+  });
+  const names = [...new Set(result.error.issues.map((i) => String(i.path[0])))];
+  throw new EnvError(names, `Invalid environment:\n  ${lines.join("\n  ")}`);
+}
+
+let cached: Env | undefined;
+
+/** The process environment, parsed on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

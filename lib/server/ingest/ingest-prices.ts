@@ -1,0 +1,75 @@
+import "server-only";
+import { InputError, parseInput } from "@/lib/contracts/api-error";
+import { ingestPricesSchema, type IngestPrices } from "@/lib/contracts/ingest-prices";
+import type { PrismaClient } from "@/lib/server/db/prisma-client";
+
+export interface IngestPricesResult {
+  /** Ticks newer than the source's latest price: applied. */
+  accepted: number;
+  /** Ticks not newer than what was already applied for their source and market: ignored. */
+  ignored: number;
+  /** Markets whose latest price from this source changed. */
+  marketIds: string[];
+}
+
+/** A validated batch, in time order per market, duplicates (same market and ts) dropped. */
+export function normaliseTicks(batch: IngestPrices, knownMarket: (id: string) => boolean) {
+  const unknown = batch.ticks.flatMap((t, i) =>
+    knownMarket(t.marketId) ? [] : [{ path: `ticks[${i}].marketId`, message: `unknown market "${t.marketId}"` }]);
+  if (unknown.length > 0) throw new InputError(unknown);
+  const sorted = [...batch.ticks].sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : a.ts - b.ts));
+  return sorted.filter((t, i) => {
+    const prev = sorted[i - 1];
+    return !prev || prev.marketId !== t.marketId || prev.ts < t.ts;
+  });
+}
+
+/**
+ * Price ingest (POST /api/v1/ingest/prices and the simulator): validates the whole batch, then
+ * in one statement updates each market's latest price for the source and folds the ticks into
+ * 1-second OHLC candles. Ticks not newer than the source's latest price are ignored (spec §7).
+ * Returns once the database has committed; only then does the caller apply the ticks live.
+ */
+export async function persistPriceTicks(
+  prisma: PrismaClient,
+  source: string,
+  ticks: { marketId: string; price: number; ts: number }[],
+): Promise<IngestPricesResult> {
+  const marketIds = ticks.map((t) => t.marketId);
+  const prices = ticks.map((t) => String(t.price));
+  const times = ticks.map((t) => new Date(t.ts).toISOString());
+  const seqs = ticks.map((t) => String(t.ts));
+  const rows = await prisma.$queryRaw<{ market_id: string; n: number }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${marketIds}::text[], ${prices}::numeric[], ${times}::timestamptz[], ${seqs}::bigint[])
+        AS t(market_id, price, ts, seq)
+    ), prior AS (
+      SELECT market_id, seq FROM latest_prices WHERE source = ${source} AND market_id = ANY(${marketIds}::text[])
+    ), fresh AS (
+      SELECT i.* FROM input i LEFT JOIN prior p USING (market_id) WHERE p.seq IS NULL OR i.seq > p.seq
+    ), candles AS (
+      INSERT INTO price_ticks_1s AS c (market_id, source, bucket, open, high, low, close, count)
+      SELECT market_id, ${source}, date_trunc('second', ts),
+             (array_agg(price ORDER BY seq))[1], max(price), min(price),
+             (array_agg(price ORDER BY seq DESC))[1], count(*)
+        FROM fresh GROUP BY market_id, date_trunc('second', ts)
+      ON CONFLICT (market_id, source, bucket) DO UPDATE
+        SET high = greatest(c.high, excluded.high), low = least(c.low, excluded.low),
+            close = excluded.close, count = c.count + excluded.count
+    ), latest AS (
+      INSERT INTO latest_prices AS l (market_id, source, price, ts, seq, updated_at)
+      SELECT DISTINCT ON (market_id) market_id, ${source}, price, ts, seq, now() FROM fresh ORDER BY market_id, seq DESC
+      ON CONFLICT (market_id, source) DO UPDATE
+        SET price = excluded.price, ts = excluded.ts, seq = excluded.seq, updated_at = excluded.updated_at
+        WHERE l.seq < excluded.seq
+    )
+    SELECT market_id, count(*)::int AS n FROM fresh GROUP BY market_id`;
+  const accepted = rows.reduce((sum, r) => sum + Number(r.n), 0);
+  return { accepted, ignored: ticks.length - accepted, marketIds: rows.map((r) => r.market_id) };
+}
+
+/** Parses a raw body into a normalised batch; throws an InputError naming the bad fields. */
+export function parsePriceBatch(body: unknown, knownMarket: (id: string) => boolean) {
+  const batch = parseInput(ingestPricesSchema, body);
+  return { source: batch.source, ticks: normaliseTicks(batch, knownMarket) };
+}
