@@ -30,7 +30,7 @@ const inputs = hashInputs(root);
 const built = existsSync(".next/BUILD_ID") && existsSync(STAMP) && readFileSync(STAMP, "utf8") === inputs;
 if (!built) {
   console.log("liqdesk: building the web app (first start, or its sources changed)…");
-  const result = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  const result = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
   if (result.status !== 0) {
     console.error("liqdesk: `next build` failed; see above");
     process.exit(result.status ?? 1);

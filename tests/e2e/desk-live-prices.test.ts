@@ -25,8 +25,8 @@ describe("the desk in a real browser", () => {
     expect(new URL(page.url()).pathname).toBe("/desk");
     for (const m of seedMarkets) await page.getByTestId(`market-${m.id}`).getByTestId("mark").waitFor();
 
-    const readMarks = () => page.$$eval("[data-testid^=market-]", (cards) =>
-      Object.fromEntries(cards.map((c) => [c.getAttribute("data-testid"), c.querySelector("[data-testid=mark]")?.textContent ?? ""])));
+    const readMarks = (): Promise<Record<string, string>> => page.$$eval("[data-testid^=market-]", (cards) =>
+      Object.fromEntries(cards.map((c) => [c.getAttribute("data-testid") ?? "", c.querySelector("[data-testid=mark]")?.textContent ?? ""])));
     const first = await readMarks();
     const changed = new Set<string>();
     const deadline = Date.now() + 5000;
