@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "@/lib/server/env";
+
+describe("environment", () => {
+  it("an empty environment gives the documented defaults", () => {
+    const env = parseEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.LIQDESK_SIMULATOR).toBe("on");
+    expect(env.LIQDESK_STALE_AFTER_MS).toBe(10_000);
+  });
+
+  it("PORT=abc is rejected with a message naming PORT", () => {
+    expect(() => parseEnv({ PORT: "abc" })).toThrow(EnvError);
+    try {
+      parseEnv({ PORT: "abc" });
+    } catch (error) {
+      expect((error as EnvError).variables).toEqual(["PORT"]);
+      expect((error as EnvError).message).toContain('PORT="abc"');
+    }
+  });
+
+  it("every bad variable is named at once", () => {
+    try {
+      parseEnv({ PORT: "70000", LIQDESK_SIMULATOR: "maybe", DATABASE_URL: "mysql://x/y" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as EnvError).variables.sort()).toEqual(["DATABASE_URL", "LIQDESK_SIMULATOR", "PORT"]);
+    }
+  });
+
+  it("a postgres DATABASE_URL is accepted and an empty one means unset", () => {
+    expect(parseEnv({ DATABASE_URL: "postgresql://u@127.0.0.1:5432/db" }).DATABASE_URL).toBe("postgresql://u@127.0.0.1:5432/db");
+    expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+});
