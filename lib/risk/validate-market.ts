@@ -1,0 +1,72 @@
+import { MAX_LOT_DECIMALS, parseLotSize } from "./lot-size";
+import type { MarketParams } from "./market-params";
+import type { RiskIssue } from "./risk-issue";
+
+const finite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+
+/**
+ * Rejections of spec §2 for one market config, each naming its field under `path`:
+ * tiers missing, unsorted (caps strictly ascending) or unbounded before the last; `mmr` decreasing;
+ * any rate negative or `>= 1` (`mmr`, `liquidationFeeRate`, and the half spread as a fraction);
+ * `lotSize`, `tickSize`, `depthPer1Pct`, `maxNotional`, `maxLeverage` not `> 0`; a lot size with
+ * more than 18 decimals; `liquidationFeeRate >= mmr_1`; any non-finite number. Empty when valid.
+ */
+export function validateMarket(market: MarketParams, path: readonly (string | number)[] = []): RiskIssue[] {
+  const issues: RiskIssue[] = [];
+  const at = (field: (string | number)[], message: string) => issues.push({ path: [...path, ...field], message });
+  const positive = (field: (string | number)[], value: unknown) => {
+    if (!finite(value)) at(field, `must be a finite number (got ${String(value)})`);
+    else if (value <= 0) at(field, `must be > 0 (got ${value})`);
+  };
+  const rate = (field: (string | number)[], value: unknown) => {
+    if (!finite(value)) at(field, `must be a finite number (got ${String(value)})`);
+    else if (value < 0 || value >= 1) at(field, `must be a rate in [0, 1) (got ${value})`);
+  };
+
+  if (typeof market.id !== "string" || market.id.length === 0) at(["id"], "must be a non-empty string");
+  positive(["lotSize"], market.lotSize);
+  if (finite(market.lotSize) && market.lotSize > 0 && !parseLotSize(market.lotSize)) {
+    at(["lotSize"], `must be a decimal with at most ${MAX_LOT_DECIMALS} decimals (got ${market.lotSize})`);
+  }
+  positive(["tickSize"], market.tickSize);
+  rate(["liquidationFeeRate"], market.liquidationFeeRate);
+  const hs = market.liquidity?.halfSpreadBps;
+  if (!finite(hs)) at(["liquidity", "halfSpreadBps"], `must be a finite number (got ${String(hs)})`);
+  else if (hs < 0 || hs >= 10000) at(["liquidity", "halfSpreadBps"], `must be in [0, 10000) bps (got ${hs})`);
+  positive(["liquidity", "depthPer1Pct"], market.liquidity?.depthPer1Pct);
+
+  const tiers = market.tiers;
+  if (!Array.isArray(tiers) || tiers.length === 0) {
+    at(["tiers"], "must list at least one tier");
+    return issues;
+  }
+  tiers.forEach((tier, k) => {
+    if (tier.maxNotional === null) {
+      if (k !== tiers.length - 1) at(["tiers", k, "maxNotional"], "only the last tier may be unbounded (null)");
+    } else {
+      positive(["tiers", k, "maxNotional"], tier.maxNotional);
+    }
+    rate(["tiers", k, "mmr"], tier.mmr);
+    positive(["tiers", k, "maxLeverage"], tier.maxLeverage);
+    if (k === 0) return;
+    const prev = tiers[k - 1]!;
+    if (finite(prev.maxNotional) && finite(tier.maxNotional) && tier.maxNotional <= prev.maxNotional) {
+      at(
+        ["tiers", k, "maxNotional"],
+        `tiers must be sorted by maxNotional ascending: ${tier.maxNotional} comes after ${prev.maxNotional}`,
+      );
+    }
+    if (finite(prev.mmr) && finite(tier.mmr) && tier.mmr < prev.mmr) {
+      at(["tiers", k, "mmr"], `mmr must not decrease from one tier to the next: ${tier.mmr} comes after ${prev.mmr}`);
+    }
+  });
+  const mmr1 = tiers[0]!.mmr;
+  const fee = market.liquidationFeeRate;
+  if (finite(fee) && finite(mmr1) && fee >= mmr1) {
+    at(
+      ["liquidationFeeRate"],
+      `must be below the first tier's mmr (${mmr1}), got ${fee}: a fee that large makes a partial liquidation cost more margin than it frees`,
+    );
+  }
+  return issues;
+}
