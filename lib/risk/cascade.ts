@@ -1,0 +1,150 @@
+import type { MarketBook } from "./account-input";
+import type { RiskParams } from "./risk-params";
+import { assessStressAccount, coverDeficits, emptyStatusCounts, executePlan, type StatusCounts, type StressAccount } from "./stress-book";
+
+export interface CascadeMarketRound {
+  readonly marketId: string;
+  readonly markBefore: number;
+  /** Notional (at `markBefore`) of closes that sold: longs liquidated. */
+  readonly soldNotional: number;
+  /** Notional of closes that bought: shorts liquidated. */
+  readonly boughtNotional: number;
+  /** `soldNotional − boughtNotional`: net sells push the mark down, net buys up. */
+  readonly netSoldNotional: number;
+  readonly markAfter: number;
+}
+
+export interface CascadeRound {
+  /** 1-based. */
+  readonly round: number;
+  readonly accountsLiquidated: number;
+  readonly liquidatedNotional: number;
+  /** Markets with liquidations this round, by id. */
+  readonly markets: CascadeMarketRound[];
+  readonly fees: number;
+  readonly deficits: number;
+  readonly covered: number;
+  readonly uncovered: number;
+  readonly insuranceFundAfter: number;
+}
+
+export interface CascadeReport {
+  /** Rounds that liquidated something (the round that liquidates nothing ends the cascade, unlisted). */
+  readonly rounds: CascadeRound[];
+  readonly stoppedBy: "no_liquidations" | "max_rounds";
+  readonly finalMarks: Record<string, number>;
+  readonly finalStatusCounts: StatusCounts;
+  readonly totals: {
+    /** Distinct accounts liquidated in any round. */
+    readonly accountsLiquidated: number;
+    readonly liquidatedNotional: number;
+    readonly liquidatedNotionalByMarket: Record<string, number>;
+    readonly fees: number;
+    readonly deficits: number;
+    readonly covered: number;
+    readonly uncovered: number;
+  };
+  readonly insuranceFundBefore: number;
+  readonly insuranceFundAfter: number;
+}
+
+/**
+ * The liquidation cascade of spec §8, from `marks` (the shocked marks). Each round evaluates every
+ * account at the round's marks; every account at or below maintenance margin executes its whole
+ * plan (all closes, no step cap or cool-down) at the expected prices; fees go to the insurance
+ * fund and deficits are paid from it (`coverDeficits`, per round); then each market's mark moves by
+ * the fraction `−0.01 · netSoldNotional / depthPer1Pct` (never below one tick). Stops when a round
+ * liquidates nothing, or after `maxRounds` rounds. Mutates `accounts` (their state after the cascade).
+ */
+export function runCascade(
+  accounts: StressAccount[],
+  markets: MarketBook,
+  marks: ReadonlyMap<string, number>,
+  params: RiskParams,
+  insuranceFund: number,
+  maxRounds: number,
+): CascadeReport {
+  const current = new Map(marks);
+  const rounds: CascadeRound[] = [];
+  const liquidatedIds = new Set<string>();
+  const byMarketTotal: Record<string, number> = {};
+  let fund = insuranceFund;
+  let totalNotional = 0, totalFees = 0, totalDeficits = 0, totalCovered = 0, totalUncovered = 0;
+  let stoppedBy: CascadeReport["stoppedBy"] = "max_rounds";
+
+  for (let round = 1; round <= maxRounds; round++) {
+    const sold = new Map<string, number>();
+    const bought = new Map<string, number>();
+    let liquidated = 0, notional = 0, fees = 0, deficits = 0;
+    // Plans first, at the round's marks for everyone; executions after.
+    const plans = accounts.map((a) => assessStressAccount(a, current, params).plan);
+    accounts.forEach((account, i) => {
+      const plan = plans[i];
+      if (!plan || plan.closes.length === 0) return;
+      liquidated++;
+      liquidatedIds.add(account.id);
+      for (const c of plan.closes) {
+        const side = c.side === "sell" ? sold : bought;
+        side.set(c.marketId, (side.get(c.marketId) ?? 0) + c.notional);
+        notional += c.notional;
+        fees += c.fee;
+      }
+      deficits += plan.deficit;
+      executePlan(account, plan);
+    });
+    if (liquidated === 0) {
+      stoppedBy = "no_liquidations";
+      break;
+    }
+    const cover = coverDeficits(fund, fees, deficits);
+    fund = cover.balanceAfter;
+    const marketIds = [...new Set([...sold.keys(), ...bought.keys()])].sort();
+    const marketRounds: CascadeMarketRound[] = marketIds.map((id) => {
+      const market = markets.get(id)!;
+      const before = current.get(id)!;
+      const s = sold.get(id) ?? 0;
+      const b = bought.get(id) ?? 0;
+      const net = s - b;
+      const after = Math.max(before * (1 - (0.01 * net) / market.depthPer1Pct), market.tickSize);
+      current.set(id, after);
+      byMarketTotal[id] = (byMarketTotal[id] ?? 0) + s + b;
+      return { marketId: id, markBefore: before, soldNotional: s, boughtNotional: b, netSoldNotional: net, markAfter: after };
+    });
+    rounds.push({
+      round,
+      accountsLiquidated: liquidated,
+      liquidatedNotional: notional,
+      markets: marketRounds,
+      fees,
+      deficits,
+      covered: cover.covered,
+      uncovered: cover.uncovered,
+      insuranceFundAfter: fund,
+    });
+    totalNotional += notional;
+    totalFees += fees;
+    totalDeficits += deficits;
+    totalCovered += cover.covered;
+    totalUncovered += cover.uncovered;
+  }
+
+  const finalStatusCounts = emptyStatusCounts();
+  for (const a of accounts) finalStatusCounts[assessStressAccount(a, current, params).status]++;
+  return {
+    rounds,
+    stoppedBy,
+    finalMarks: Object.fromEntries(current),
+    finalStatusCounts,
+    totals: {
+      accountsLiquidated: liquidatedIds.size,
+      liquidatedNotional: totalNotional,
+      liquidatedNotionalByMarket: byMarketTotal,
+      fees: totalFees,
+      deficits: totalDeficits,
+      covered: totalCovered,
+      uncovered: totalUncovered,
+    },
+    insuranceFundBefore: insuranceFund,
+    insuranceFundAfter: fund,
+  };
+}

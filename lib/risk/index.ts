@@ -1,0 +1,84 @@
+/**
+ * The pure risk model of spec/risk-model.md (§2–§6, §8, §9): no I/O, no clock, no globals.
+ * Two layers: primitives on compiled markets and flat arrays for the live engine's hot path, and
+ * a friendly object API (`evaluateScenario`, `stressTest`) used by the CLI and the HTTP API.
+ */
+export type { MarketParams, TierParams, LiquidityParams } from "./market-params";
+export { DEFAULT_RISK_PARAMS, resolveRiskParams, type RiskParams } from "./risk-params";
+export { decimalPlaces, parseLotSize, MAX_LOT_DECIMALS, type LotSize } from "./lot-size";
+export { compileMarket, type CompiledMarket } from "./compile-market";
+export { validateMarket } from "./validate-market";
+export { tierIndex } from "./tier-index";
+export { maintenanceMargin } from "./maintenance-margin";
+export { initialMargin } from "./initial-margin";
+export {
+  ACCOUNT_STATUSES,
+  STATUS_HEALTHY,
+  STATUS_WARNING,
+  STATUS_LIQUIDATABLE,
+  STATUS_BACKSTOP,
+  STATUS_BANKRUPT,
+  accountStatus,
+  accountStatusCode,
+  type AccountStatus,
+} from "./account-status";
+export { marginRatio, health } from "./margin-ratio";
+export type { AccountInput, PositionInput, MarketBook, MarkPrices } from "./account-input";
+export {
+  accountFigures,
+  figuresOfResolved,
+  resolvePositions,
+  type AccountFigures,
+  type PositionFigures,
+  type ResolvedPosition,
+} from "./account-figures";
+export {
+  accountFiguresColumnar,
+  type AccountColumns,
+  type AccountFigureColumns,
+  type PositionColumns,
+  type PositionFigureColumns,
+} from "./account-figures-columnar";
+export { liquidationPrice } from "./liquidation-price";
+export { averageImpact, closeCost, executionCost, type Close, type CloseSide } from "./execution-cost";
+export {
+  planPartialLiquidation,
+  smallestRestoringLots,
+  stepCapLots,
+  qtyOfLots,
+  lotsOfQty,
+  type LiquidationMode,
+  type LiquidationPlan,
+  type PlanPosition,
+} from "./plan-partial-liquidation";
+export { topUpToSafe, smallestAmountAbove } from "./top-up-to-safe";
+export { evaluateAccount, type AccountEvaluation } from "./evaluate-account";
+export { buildMarketBook } from "./market-book";
+export type { RiskScenario } from "./risk-scenario";
+export { validateScenario, validateRiskParams, validateLotQuantity } from "./validate-scenario";
+export { evaluateScenario, type EvaluateResult } from "./evaluate-scenario";
+export { RiskInputError, type RiskIssue } from "./risk-issue";
+export { DEFAULT_MAX_ROUNDS, MAX_ROUNDS_LIMIT, type StressScenario } from "./stress-scenario";
+export { validateStressScenario } from "./validate-stress-scenario";
+export {
+  stressAccountsOf,
+  assessStressAccount,
+  executePlan,
+  coverDeficits,
+  type StressAccount,
+  type StressPosition,
+  type StatusCounts,
+  type InsuranceFundCover,
+  type Assessment,
+} from "./stress-book";
+export { evaluateShock, type ShockReport, type AccountDeficit } from "./stress";
+export { runCascade, type CascadeReport, type CascadeRound, type CascadeMarketRound } from "./cascade";
+export { stressTest, shockMarks, type StressResult } from "./stress-test";
+export {
+  liquidationMap,
+  type LiquidationMap,
+  type LiquidationMapBucket,
+  type LiquidationMapOptions,
+  type LiquidationMapSide,
+  type MapPosition,
+} from "./liquidation-map";

@@ -1,0 +1,42 @@
+import { runCascade, type CascadeReport } from "./cascade";
+import { buildMarketBook } from "./market-book";
+import { RiskInputError } from "./risk-issue";
+import { resolveRiskParams } from "./risk-params";
+import { evaluateShock, type ShockReport } from "./stress";
+import { stressAccountsOf } from "./stress-book";
+import { DEFAULT_MAX_ROUNDS, type StressScenario } from "./stress-scenario";
+import { validateStressScenario } from "./validate-stress-scenario";
+
+/** Output of the stress command: the instantaneous shock, then the cascade from it. */
+export interface StressResult {
+  readonly shock: ShockReport;
+  readonly cascade: CascadeReport;
+}
+
+/** Shocked marks: `mark · (1 + shock)` for every shocked market, others unchanged. */
+export function shockMarks(prices: Readonly<Record<string, number>>, shocks: Readonly<Record<string, number>>): Map<string, number> {
+  const marks = new Map(Object.entries(prices));
+  for (const [id, shock] of Object.entries(shocks)) {
+    const p = marks.get(id);
+    if (p !== undefined) marks.set(id, p * (1 + shock));
+  }
+  return marks;
+}
+
+/**
+ * Stress test of spec §8 on a scenario: shock the marks, report the accounts at the shocked marks
+ * (`evaluateShock`), then run the cascade from there (`runCascade`). Throws `RiskInputError` on
+ * invalid input.
+ */
+export function stressTest(scenario: StressScenario): StressResult {
+  const issues = validateStressScenario(scenario);
+  if (issues.length > 0) throw new RiskInputError(issues);
+  const markets = buildMarketBook(scenario.markets);
+  const params = resolveRiskParams(scenario.params);
+  const marks = shockMarks(scenario.prices, scenario.shocks);
+  const fund = scenario.insuranceFund ?? 0;
+  const accounts = stressAccountsOf(scenario.accounts, markets);
+  const shock = evaluateShock(accounts, marks, params, fund);
+  const cascade = runCascade(accounts, markets, marks, params, fund, scenario.maxRounds ?? DEFAULT_MAX_ROUNDS);
+  return { shock, cascade };
+}
