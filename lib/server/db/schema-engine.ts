@@ -34,9 +34,20 @@ function loadWasmModule(): Promise<typeof bg> {
     const require = createRequire(import.meta.url);
     const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const bytes = await readFile(path.join(path.dirname(gluePath), "schema_engine_bg.wasm"));
-    const { instance } = await WebAssembly.instantiate(bytes, {
-      "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports,
-    });
+    // The engine arms timers (timeouts it races its futures against) and never clears them: unref
+    // them so that a finished migration does not hold the process open for 10 s. While the engine
+    // works, its pg pool keeps the process alive.
+    const imports: WebAssembly.ModuleImports = { ...(bg as unknown as WebAssembly.ModuleImports) };
+    for (const [name, fn] of Object.entries(imports)) {
+      if (name.startsWith("__wbg_setTimeout_") && typeof fn === "function") {
+        imports[name] = (...args: unknown[]) => {
+          const timer = (fn as (...a: unknown[]) => unknown)(...args);
+          (timer as { unref?: () => void } | null)?.unref?.();
+          return timer;
+        };
+      }
+    }
+    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": imports });
     const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start: () => void };
     bg.__wbg_set_wasm(exports);
     exports.__wbindgen_start();
@@ -71,6 +82,8 @@ export async function openSchemaEngine(opts: {
   if (opts.connectionString) {
     pool = new pg.Pool({ connectionString: opts.connectionString, max: 2 });
     pool.on("error", (err) => log?.(`schema engine pool error: ${err.message}`));
+    charColumnsAsText(pool);
+    pool.on("connect", (client) => charColumnsAsText(client));
     factory = new PrismaPg(pool);
   } else {
     factory = offlineAdapterFactory();
@@ -131,4 +144,27 @@ function offlineAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
     connect: () => Promise.resolve(adapter),
     connectToShadowDb: () => refuse("a shadow database"),
   };
+}
+
+const PG_CHAR_OID = 18; // the one-byte "char" of the system catalogs (pg_class.relkind, ...)
+const PG_TEXT_OID = 25;
+
+/**
+ * The engine's introspection (diff from the live database) reads catalog columns of type "char",
+ * which @prisma/adapter-pg 7.10 rejects as an unsupported native type. node-postgres already
+ * returns them as strings; relabel them as text so the adapter passes them through.
+ */
+function charColumnsAsText(queryable: pg.Pool | pg.PoolClient): void {
+  const original = queryable.query.bind(queryable) as (...args: unknown[]) => unknown;
+  const patched = (...args: unknown[]): unknown => {
+    const result = original(...args);
+    if (!(result instanceof Promise)) return result; // callback style: not used by the adapter
+    return result.then((res: pg.QueryResult) => {
+      for (const field of res.fields ?? []) {
+        if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+      }
+      return res;
+    });
+  };
+  (queryable as unknown as { query: typeof patched }).query = patched;
 }
