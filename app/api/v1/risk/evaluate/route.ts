@@ -5,11 +5,11 @@ import { evaluateScenario } from "@/lib/risk";
 /** Largest request body accepted (bytes of JSON text). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-function invalidInput(fields: FieldError[], status = 400): Response {
+function invalidInput(fields: FieldError[]): Response {
   const body: ApiErrorBody = {
     error: { code: "invalid_input", message: fields.map((f) => `${f.path}: ${f.message}`).join("; "), fields },
   };
-  return Response.json(body, { status });
+  return Response.json(body, { status: 400 });
 }
 
 /**
@@ -20,7 +20,8 @@ function invalidInput(fields: FieldError[], status = 400): Response {
 export async function POST(request: Request): Promise<Response> {
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) {
-    return invalidInput([{ path: "(body)", message: `body is larger than ${MAX_BODY_BYTES} bytes` }], 413);
+    const body: ApiErrorBody = { error: { code: "payload_too_large", message: `body is larger than ${MAX_BODY_BYTES} bytes` } };
+    return Response.json(body, { status: 413 });
   }
   let input: unknown;
   try {
