@@ -82,9 +82,7 @@ export async function openSchemaEngine(opts: {
   if (opts.connectionString) {
     pool = new pg.Pool({ connectionString: opts.connectionString, max: 2 });
     pool.on("error", (err) => log?.(`schema engine pool error: ${err.message}`));
-    charColumnsAsText(pool);
-    pool.on("connect", (client) => charColumnsAsText(client));
-    factory = new PrismaPg(pool);
+    factory = withCharColumns(pool, new PrismaPg(pool));
   } else {
     factory = offlineAdapterFactory();
   }
@@ -146,25 +144,60 @@ function offlineAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
   };
 }
 
-const PG_CHAR_OID = 18; // the one-byte "char" of the system catalogs (pg_class.relkind, ...)
+const PG_CHAR_OID = 18; // the one-byte "char" of the system catalogs (pg_class.relkind, pg_constraint.contype)
 const PG_TEXT_OID = 25;
 
 /**
- * The engine's introspection (diff from the live database) reads catalog columns of type "char",
- * which @prisma/adapter-pg 7.10 rejects as an unsupported native type. node-postgres already
- * returns them as strings; relabel them as text so the adapter passes them through.
+ * The engine's introspection (diffing from the live database) reads catalog columns of type
+ * "char", which @prisma/adapter-pg 7.10 rejects as an unsupported native type, while the engine
+ * wants them typed `Character`. node-postgres already parses them to strings: relabel them as
+ * text on the way through the pool (so the adapter accepts them), remember which columns they
+ * were (keyed by the rows array, which the adapter passes through unchanged), and type those
+ * columns `Character` in the adapter's result.
  */
-function charColumnsAsText(queryable: pg.Pool | pg.PoolClient): void {
-  const original = queryable.query.bind(queryable) as (...args: unknown[]) => unknown;
-  const patched = (...args: unknown[]): unknown => {
-    const result = original(...args);
-    if (!(result instanceof Promise)) return result; // callback style: not used by the adapter
-    return result.then((res: pg.QueryResult) => {
-      for (const field of res.fields ?? []) {
-        if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
-      }
-      return res;
-    });
+function withCharColumns(pool: pg.Pool, inner: PrismaPg): SqlMigrationAwareDriverAdapterFactory {
+  const charColumns = new WeakMap<unknown[], number[]>();
+  const relabel = (queryable: pg.Pool | pg.PoolClient) => {
+    const original = queryable.query.bind(queryable) as (...args: unknown[]) => unknown;
+    const patched = (...args: unknown[]): unknown => {
+      const result = original(...args);
+      if (!(result instanceof Promise)) return result; // callback style: not used by the adapter
+      return result.then((res: pg.QueryResult) => {
+        const indices: number[] = [];
+        (res.fields ?? []).forEach((field, i) => {
+          if (field.dataTypeID === PG_CHAR_OID) {
+            field.dataTypeID = PG_TEXT_OID;
+            indices.push(i);
+          }
+        });
+        if (indices.length > 0 && Array.isArray(res.rows)) charColumns.set(res.rows, indices);
+        return res;
+      });
+    };
+    (queryable as unknown as { query: typeof patched }).query = patched;
   };
-  (queryable as unknown as { query: typeof patched }).query = patched;
+  relabel(pool);
+  pool.on("connect", (client) => relabel(client));
+
+  const retype = <Q extends { queryRaw(q: SqlQuery): Promise<SqlResultSet> }>(queryable: Q): Q => {
+    const original = queryable.queryRaw.bind(queryable);
+    queryable.queryRaw = async (query: SqlQuery) => {
+      const result = await original(query);
+      for (const i of charColumns.get(result.rows) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
+      return result;
+    };
+    return queryable;
+  };
+  const wrap = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
+    retype(adapter);
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (...args) => retype(await startTransaction(...args));
+    return adapter;
+  };
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => wrap(await inner.connect()),
+    connectToShadowDb: async () => wrap(await inner.connectToShadowDb()),
+  };
 }
