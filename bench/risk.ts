@@ -1,0 +1,293 @@
+/**
+ * Risk model benchmark (docs/PERFORMANCE.md, "Risk model"): 1,000,000 positions in 250,000
+ * accounts over 50 markets, generated from a fixed seed, valued at marks by
+ *
+ *   baseline   a minimal hand-written loop over Float64Arrays: notional, unrealized PnL and tiered
+ *              MM per position, summed per account (the floor any implementation must pay);
+ *   figures    lib/risk `accountFiguresColumnar`: equity, MM, IM and status of every account;
+ *   +plans     figures, then `planPartialLiquidation` for every account at or below maintenance;
+ *   plans 10k  the planner alone for 10,000 liquidatable accounts;
+ *   object API `evaluateAccount` (figures, liquidation prices, plans) on plain objects, for scale.
+ *
+ * Goals: figures within 3x of the baseline; plans for 10,000 liquidatable accounts under 100 ms.
+ */
+import os from "node:os";
+import { readFileSync } from "node:fs";
+import {
+  accountFiguresColumnar,
+  compileMarket,
+  DEFAULT_RISK_PARAMS,
+  evaluateAccount,
+  planPartialLiquidation,
+  qtyOfLots,
+  STATUS_LIQUIDATABLE,
+  type AccountInput,
+  type CompiledMarket,
+  type MarketParams,
+  type PlanPosition,
+} from "@/lib/risk";
+import { logUniform, mulberry32, normal, uniform } from "./lib/prng";
+import { fmt, perSecond, time } from "./lib/timing";
+
+const MARKETS = 50;
+const ACCOUNTS = 250_000;
+const POSITIONS = 1_000_000;
+const PLAN_ACCOUNTS = 10_000;
+const SEED = 20240611;
+
+interface Book {
+  markets: CompiledMarket[];
+  params: MarketParams[];
+  marks: Float64Array;
+  accountStart: Int32Array;
+  collateral: Float64Array;
+  market: Int32Array;
+  qty: Float64Array;
+  entryPrice: Float64Array;
+}
+
+function generateMarkets(rand: () => number): { params: MarketParams[]; marks: Float64Array } {
+  const params: MarketParams[] = [];
+  const marks = new Float64Array(MARKETS);
+  for (let m = 0; m < MARKETS; m++) {
+    const price = Number(logUniform(rand, 0.05, 70000).toPrecision(6));
+    const lotSize = 10 ** Math.round(Math.log10(10 / price)); // about $10 a lot
+    const tierCount = 3 + Math.floor(rand() * 4);
+    let cap = Math.round(logUniform(rand, 10000, 100000));
+    let mmr = Number(uniform(rand, 0.004, 0.02).toFixed(4));
+    const tiers = [];
+    for (let k = 0; k < tierCount; k++) {
+      tiers.push({ maxNotional: k === tierCount - 1 ? null : cap, mmr, maxLeverage: Math.max(1, Math.floor(0.5 / mmr)) });
+      cap = Math.round(cap * uniform(rand, 3, 6));
+      mmr = Number((mmr * uniform(rand, 1.2, 2.5)).toFixed(4));
+    }
+    params.push({
+      id: `M${String(m).padStart(2, "0")}-PERP`,
+      lotSize: Number(lotSize.toPrecision(1)),
+      tickSize: Number((10 ** Math.round(Math.log10(price / 10000))).toPrecision(1)),
+      liquidationFeeRate: tiers[0]!.mmr / 4,
+      tiers,
+      liquidity: { halfSpreadBps: Number(uniform(rand, 0.5, 10).toFixed(1)), depthPer1Pct: Math.round(logUniform(rand, 2e5, 2e7)) },
+    });
+    marks[m] = price;
+  }
+  return { params, marks };
+}
+
+function generateBook(): Book {
+  const rand = mulberry32(SEED);
+  const { params, marks } = generateMarkets(rand);
+  const markets = params.map(compileMarket);
+
+  // Positions per account: 1–7 (mean 4), adjusted so that the total is exactly 1,000,000.
+  const counts = new Int32Array(ACCOUNTS);
+  let total = 0;
+  for (let a = 0; a < ACCOUNTS; a++) total += counts[a] = 1 + Math.floor(rand() * 7);
+  while (total !== POSITIONS) {
+    const a = Math.floor(rand() * ACCOUNTS);
+    if (total < POSITIONS && counts[a]! < 7) {
+      counts[a] = counts[a]! + 1;
+      total++;
+    } else if (total > POSITIONS && counts[a]! > 1) {
+      counts[a] = counts[a]! - 1;
+      total--;
+    }
+  }
+
+  const accountStart = new Int32Array(ACCOUNTS + 1);
+  const collateral = new Float64Array(ACCOUNTS);
+  const market = new Int32Array(POSITIONS);
+  const qty = new Float64Array(POSITIONS);
+  const entryPrice = new Float64Array(POSITIONS);
+  const taken = new Uint8Array(MARKETS);
+  let row = 0;
+  for (let a = 0; a < ACCOUNTS; a++) {
+    accountStart[a] = row;
+    taken.fill(0);
+    let upnl = 0;
+    let mm = 0;
+    for (let j = 0; j < counts[a]!; j++) {
+      let mi: number;
+      do mi = Math.floor(rand() * MARKETS);
+      while (taken[mi]);
+      taken[mi] = 1;
+      const m = markets[mi]!;
+      const price = marks[mi]!;
+      const lots = Math.max(1, Math.round(logUniform(rand, 100, 2e6) / price / m.lotSize));
+      const q = qtyOfLots(m, lots) * (rand() < 0.5 ? -1 : 1);
+      const entry = price * (1 + 0.03 * normal(rand));
+      market[row] = mi;
+      qty[row] = q;
+      entryPrice[row] = entry;
+      const notional = Math.abs(q) * price;
+      let k = 0;
+      while (notional > m.caps[k]!) k++;
+      upnl += q * (price - entry);
+      mm += notional * m.mmr[k]! - m.cum[k]!;
+      row++;
+    }
+    // Health (equity / MM): about 1% bankrupt, 5% under the backstop, 7% liquidatable, the rest above.
+    const r = rand();
+    const health =
+      r < 0.01 ? uniform(rand, -0.5, -0.01) : r < 0.06 ? uniform(rand, 0.2, 0.66) : r < 0.13 ? uniform(rand, 0.67, 1) : uniform(rand, 1.05, 5);
+    // Collateral is never negative; a bankrupt draw with a profit elsewhere just lands higher.
+    collateral[a] = Math.max(0, health * mm - upnl);
+  }
+  accountStart[ACCOUNTS] = row;
+  return { markets, params, marks, accountStart, collateral, market, qty, entryPrice };
+}
+
+/** The baseline: the least work that yields each account's equity and tiered MM. */
+function baseline(book: Book, flat: { tierStart: Int32Array; caps: Float64Array; mmr: Float64Array; cum: Float64Array }, equity: Float64Array, mmOut: Float64Array) {
+  const { accountStart, collateral, market, qty, entryPrice, marks } = book;
+  const { tierStart, caps, mmr, cum } = flat;
+  for (let a = 0; a < ACCOUNTS; a++) {
+    let eq = collateral[a]!;
+    let mm = 0;
+    const end = accountStart[a + 1]!;
+    for (let i = accountStart[a]!; i < end; i++) {
+      const mi = market[i]!;
+      const q = qty[i]!;
+      const p = marks[mi]!;
+      const notional = Math.abs(q) * p;
+      let k = tierStart[mi]!;
+      while (notional > caps[k]!) k++;
+      eq += q * (p - entryPrice[i]!);
+      mm += notional * mmr[k]! - cum[k]!;
+    }
+    equity[a] = eq;
+    mmOut[a] = mm;
+  }
+}
+
+function flattenTiers(markets: CompiledMarket[]) {
+  const tierStart = new Int32Array(markets.length);
+  const n = markets.reduce((s, m) => s + m.tierCount, 0);
+  const caps = new Float64Array(n);
+  const mmr = new Float64Array(n);
+  const cum = new Float64Array(n);
+  let o = 0;
+  markets.forEach((m, i) => {
+    tierStart[i] = o;
+    caps.set(m.caps, o);
+    mmr.set(m.mmr, o);
+    cum.set(m.cum, o);
+    o += m.tierCount;
+  });
+  return { tierStart, caps, mmr, cum };
+}
+
+function planPositionsOf(book: Book, a: number): PlanPosition[] {
+  const out: PlanPosition[] = [];
+  for (let i = book.accountStart[a]!; i < book.accountStart[a + 1]!; i++) {
+    const mi = book.market[i]!;
+    out.push({ market: book.markets[mi]!, qty: book.qty[i]!, markPrice: book.marks[mi]! });
+  }
+  return out;
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("model name"));
+    return line ? line.split(":")[1]!.trim() : os.cpus()[0]?.model ?? "unknown";
+  } catch {
+    return os.cpus()[0]?.model ?? "unknown";
+  }
+}
+
+export default async function main(): Promise<void> {
+  const params = DEFAULT_RISK_PARAMS;
+  const genStart = process.hrtime.bigint();
+  const book = generateBook();
+  const genMs = Number(process.hrtime.bigint() - genStart) / 1e6;
+  const flat = flattenTiers(book.markets);
+
+  const baseEquity = new Float64Array(ACCOUNTS);
+  const baseMm = new Float64Array(ACCOUNTS);
+  const out = {
+    equity: new Float64Array(ACCOUNTS),
+    maintenanceMargin: new Float64Array(ACCOUNTS),
+    initialMargin: new Float64Array(ACCOUNTS),
+    status: new Uint8Array(ACCOUNTS),
+  };
+  const positions = { market: book.market, qty: book.qty, entryPrice: book.entryPrice };
+  const accounts = { accountStart: book.accountStart, collateral: book.collateral };
+  const figures = () => accountFiguresColumnar(book.markets, book.marks, positions, accounts, out, params);
+
+  let liquidatable: number[] = [];
+  let checksum = 0;
+  const withPlans = () => {
+    figures();
+    liquidatable = [];
+    for (let a = 0; a < ACCOUNTS; a++) {
+      if (out.status[a]! < STATUS_LIQUIDATABLE) continue;
+      liquidatable.push(a);
+      checksum += planPartialLiquidation(out.equity[a]!, planPositionsOf(book, a), params).closes.length;
+    }
+  };
+
+  // Interleave the runs so that machine noise hits each alike.
+  const tBase1 = time(() => baseline(book, flat, baseEquity, baseMm));
+  const tFig1 = time(figures);
+  const tBase2 = time(() => baseline(book, flat, baseEquity, baseMm));
+  const tFig2 = time(figures);
+  const tBase = tBase1.medianMs <= tBase2.medianMs ? tBase1 : tBase2;
+  const tFig = tFig1.medianMs <= tFig2.medianMs ? tFig1 : tFig2;
+  const tPlans = time(withPlans, { warmup: 1, runs: 5 });
+
+  // The two loops must agree (same formulas, same order).
+  for (let a = 0; a < ACCOUNTS; a++) {
+    if (baseEquity[a] !== out.equity[a] || baseMm[a] !== out.maintenanceMargin[a]) throw new Error(`baseline and model disagree at account ${a}`);
+  }
+
+  const sample = liquidatable.slice(0, PLAN_ACCOUNTS);
+  if (sample.length < PLAN_ACCOUNTS) throw new Error(`only ${sample.length} liquidatable accounts generated`);
+  const samplePositions = sample.map((a) => planPositionsOf(book, a));
+  const sampleEquity = sample.map((a) => out.equity[a]!);
+  let closes = 0;
+  const tPlan10k = time(() => {
+    closes = 0;
+    for (let j = 0; j < sample.length; j++) closes += planPartialLiquidation(sampleEquity[j]!, samplePositions[j]!, params).closes.length;
+  }, { warmup: 3, runs: 11 });
+
+  const byId = new Map(book.params.map((p, i) => [p.id, book.markets[i]!]));
+  const marks = new Map(book.params.map((p, i) => [p.id, book.marks[i]!]));
+  const objects: AccountInput[] = [];
+  for (let a = 0; a < ACCOUNTS; a++) {
+    const ps = [];
+    for (let i = book.accountStart[a]!; i < book.accountStart[a + 1]!; i++) {
+      ps.push({ marketId: book.params[book.market[i]!]!.id, qty: book.qty[i]!, entryPrice: book.entryPrice[i]! });
+    }
+    objects.push({ id: `a${a}`, collateral: book.collateral[a]!, positions: ps });
+  }
+  const tObject = time(() => {
+    for (const acc of objects) checksum += evaluateAccount(acc, byId, marks, params).positions.length;
+  }, { warmup: 1, runs: 3 });
+
+  const pct = (n: number) => `${fmt((100 * n) / ACCOUNTS)}%`;
+  const counts = [0, 0, 0, 0, 0];
+  for (let a = 0; a < ACCOUNTS; a++) counts[out.status[a]!]!++;
+  const rows: [string, number, number][] = [
+    ["baseline (hand-written Float64Array loop)", tBase.medianMs, POSITIONS],
+    ["figures (accountFiguresColumnar)", tFig.medianMs, POSITIONS],
+    [`figures + plans (${liquidatable.length.toLocaleString("en-US")} accounts planned)`, tPlans.medianMs, POSITIONS],
+    ["object API (evaluateAccount: figures, liq. prices, plans)", tObject.medianMs, POSITIONS],
+  ];
+  console.log(`machine: ${os.cpus().length} CPUs (nproc ${os.availableParallelism()}), ${cpuModel()}, node ${process.version}`);
+  console.log(`data: ${POSITIONS.toLocaleString("en-US")} positions, ${ACCOUNTS.toLocaleString("en-US")} accounts, ${MARKETS} markets, seed ${SEED} (generated in ${fmt(genMs, 0)} ms)`);
+  console.log(
+    `statuses: healthy ${pct(counts[0]!)}, warning ${pct(counts[1]!)}, liquidatable ${pct(counts[2]!)}, backstop ${pct(counts[3]!)}, bankrupt ${pct(counts[4]!)}`,
+  );
+  console.log("");
+  console.log("| run | median ms | positions/s | vs baseline |");
+  console.log("|---|---:|---:|---:|");
+  for (const [name, ms, n] of rows) console.log(`| ${name} | ${fmt(ms)} | ${fmt(perSecond(n, ms) / 1e6, 1)} M | ${fmt(ms / tBase.medianMs, 2)}x |`);
+  console.log("");
+  const figRatio = tFig.medianMs / tBase.medianMs;
+  console.log(`figures / baseline = ${fmt(figRatio, 2)}x (goal <= 3x): ${figRatio <= 3 ? "met" : "NOT met"}`);
+  console.log(
+    `plans for ${PLAN_ACCOUNTS.toLocaleString("en-US")} liquidatable accounts: median ${fmt(tPlan10k.medianMs)} ms, best ${fmt(tPlan10k.bestMs)} ms ` +
+      `(${closes.toLocaleString("en-US")} closes; goal < 100 ms): ${tPlan10k.medianMs < 100 ? "met" : "NOT met"}`,
+  );
+  if (checksum < 0) console.log(checksum); // keeps the work observable
+}
