@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileMarket, initialMargin, maintenanceMargin, tierIndex, type MarketParams } from "@/lib/risk";
+import { compileMarket, initialMargin, maintenanceMargin, qtyOfLots, tierIndex, type MarketParams } from "@/lib/risk";
 import { BTC, ETH, SOL, ZERO_FEE } from "./helpers/markets";
 
 const markets: MarketParams[] = [BTC, ETH, SOL, ZERO_FEE];
@@ -77,5 +78,20 @@ describe("tiers, maintenance amounts and margins (spec §2)", () => {
     expect([quarter.lotUnits, quarter.lotScale]).toEqual([25, 100]);
     const tiny = compileMarket({ ...BTC, lotSize: 1e-7 });
     expect([tiny.lotUnits, tiny.lotScale, tiny.lotDecimals]).toEqual([1, 1e7, 7]);
+  });
+
+  it("the quantity of n lots is the lot size's decimal, exactly Number((n × lotSize).toFixed(decimals))", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 5, 0.1, 0.25, 0.01, 0.005, 0.001, 0.0001, 1e-8, 0.3),
+        fc.oneof(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 0, max: 2 ** 40 })),
+        (lotSize, lots) => {
+          const m = compileMarket({ ...BTC, lotSize });
+          const decimals = m.lotDecimals;
+          expect(qtyOfLots(m, lots)).toBe(Number((lots * lotSize).toFixed(decimals)));
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });
