@@ -17,6 +17,7 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
       return await handler(...args);
     } catch (error) {
       if (isInputError(error)) return errorResponse(400, error.code, error.message, error.fields);
+      if (error instanceof PayloadTooLargeError) return errorResponse(413, "payload_too_large", error.message);
       if (error instanceof Error && error.name === NotReadyError.name) return errorResponse(503, "not_ready", error.message);
       console.error("request failed", error);
       return errorResponse(500, "internal", "Internal error; the request was not applied");
@@ -24,10 +25,22 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
   };
 }
 
-/** The JSON body of a request; malformed JSON is an InputError on the body. */
+class PayloadTooLargeError extends Error {
+  constructor() {
+    super(`body is larger than ${MAX_BODY_BYTES} bytes`);
+    this.name = "PayloadTooLargeError";
+  }
+}
+
+/** Largest request body accepted, in bytes of JSON text (10,000 items fit with room to spare). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The JSON body of a request; too large or malformed JSON is an InputError on the body. */
 export async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw new PayloadTooLargeError();
   try {
-    return await request.json();
+    return JSON.parse(text);
   } catch {
     throw new InputError([{ path: "(body)", message: "body is not valid JSON" }]);
   }
