@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: lint, types, unit, integration (real PostgreSQL), browser tests (real Chromium).
-# Prints one closing line "tests: N passed, N failed" over all Vitest projects.
+# Prints one closing line "tests: N passed, N failed" over all Vitest projects (a test file that
+# fails to load, or a run that fails outside any test, counts as a failure).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +33,7 @@ for project in unit integration e2e; do
   rc=$?
   [ $rc -ne 0 ] && status=$rc
   if [ -f "artifacts/vitest-$project.json" ]; then
-    read -r p f < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests)' "$PWD/artifacts/vitest-$project.json")
+    read -r p f < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.numFailedTestSuites + (r.success ? 0 : r.numFailedTests + r.numFailedTestSuites === 0 ? 1 : 0))' "$PWD/artifacts/vitest-$project.json")
     passed=$((passed + p)); failed=$((failed + f))
   fi
 done
