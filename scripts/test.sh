@@ -29,12 +29,15 @@ passed=0
 failed=0
 for project in unit integration e2e; do
   echo "── tests: $project"
+  rm -f "artifacts/vitest-$project.json"
   npx vitest run --project "$project" --reporter=default --reporter=json --outputFile.json="artifacts/vitest-$project.json"
   rc=$?
   [ $rc -ne 0 ] && status=$rc
   if [ -f "artifacts/vitest-$project.json" ]; then
     read -r p f < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.numFailedTestSuites + (r.success ? 0 : r.numFailedTests + r.numFailedTestSuites === 0 ? 1 : 0))' "$PWD/artifacts/vitest-$project.json")
     passed=$((passed + p)); failed=$((failed + f))
+  elif [ $rc -ne 0 ]; then
+    failed=$((failed + 1))
   fi
 done
 echo "tests: $passed passed, $failed failed"
