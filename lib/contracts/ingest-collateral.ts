@@ -1,0 +1,83 @@
+import Decimal from "decimal.js";
+import { z } from "zod";
+import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-prices";
+import { describeValue, expected } from "@/lib/contracts/zod-issues";
+
+/** Decimals that `Decimal(38,18)` columns keep (spec §1): more is refused, never rounded. */
+export const MAX_DECIMALS = 18;
+/** `Decimal(38,18)` holds at most 20 integer digits. */
+const LIMIT = new Decimal("1e20");
+const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+export interface DecimalOptions {
+  /** `positive`: > 0; `nonnegative`: >= 0; `nonzero`: ≠ 0; default any sign. */
+  sign?: "positive" | "nonnegative" | "nonzero";
+}
+
+/**
+ * An exact decimal given as a JSON number (read as written: `String(n)`, its shortest round-trip
+ * form, so `0.1` is exactly 0.1) or as a decimal string (`"-12.345"`, no exponent), with at most 18
+ * decimals and 20 integer digits. Parsed to its canonical string (`"-12.345"`, `"0"`): money and
+ * quantities travel as strings from here to PostgreSQL `numeric`, never through float arithmetic.
+ */
+export function decimalSchema(opts: DecimalOptions = {}) {
+  return z
+    .union([z.number(), z.string()], { error: expected("a decimal number or a decimal string") })
+    .transform((value, ctx) => {
+      const fail = (message: string) => {
+        ctx.addIssue({ code: "custom", message });
+        return z.NEVER;
+      };
+      let d: Decimal;
+      if (typeof value === "number") {
+        if (!Number.isFinite(value)) return fail(`must be a finite number (got ${describeValue(value)})`);
+        d = new Decimal(String(value));
+      } else {
+        const text = value.trim();
+        if (text.length > 64 || !DECIMAL_TEXT.test(text)) {
+          return fail(`must be a decimal number or a decimal string like "-12.5" (got ${describeValue(value)})`);
+        }
+        d = new Decimal(text);
+      }
+      if (d.decimalPlaces() > MAX_DECIMALS) return fail(`${describeValue(value)} has more than ${MAX_DECIMALS} decimals`);
+      if (d.abs().gte(LIMIT)) return fail(`${describeValue(value)} is too large (at most 20 integer digits)`);
+      if (opts.sign === "positive" && !d.gt(0)) return fail(`must be > 0 (got ${describeValue(value)})`);
+      if (opts.sign === "nonnegative" && d.lt(0)) return fail(`must be >= 0 (got ${describeValue(value)})`);
+      if (opts.sign === "nonzero" && d.isZero()) return fail("must not be 0");
+      return d.toFixed();
+    });
+}
+
+export const COLLATERAL_INGEST_KINDS = ["deposit", "withdrawal", "adjustment"] as const;
+export type CollateralIngestKind = (typeof COLLATERAL_INGEST_KINDS)[number];
+
+export const collateralEntrySchema = z
+  .object({
+    accountId: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(128),
+    /** Signed as it moves the balance: deposits > 0, withdrawals < 0, adjustments either way. */
+    amount: decimalSchema({ sign: "nonzero" }),
+    kind: z.enum(COLLATERAL_INGEST_KINDS, { error: expected(`one of ${COLLATERAL_INGEST_KINDS.join(", ")}`) }),
+    /** A replay of a key already applied is a no-op (the same entry) or an error (a different one). */
+    idempotencyKey: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(200),
+    note: z.string({ error: expected("a string") }).max(500).optional(),
+  })
+  .superRefine((entry, ctx) => {
+    const negative = entry.amount.startsWith("-");
+    if (entry.kind === "deposit" && negative) {
+      ctx.addIssue({ code: "custom", path: ["amount"], message: `a deposit must be > 0 (got ${entry.amount})` });
+    }
+    if (entry.kind === "withdrawal" && !negative) {
+      ctx.addIssue({ code: "custom", path: ["amount"], message: `a withdrawal is signed as it moves the balance: must be < 0 (got ${entry.amount})` });
+    }
+  });
+export type CollateralEntry = z.infer<typeof collateralEntrySchema>;
+
+/** `POST /api/v1/ingest/collateral`: collateral movements the venue made (top-ups have their own endpoint). */
+export const ingestCollateralSchema = z.object({
+  entries: z
+    .array(collateralEntrySchema, { error: expected("an array of entries") })
+    .min(1, { error: "must hold at least one entry" })
+    .max(MAX_BATCH_ITEMS, { error: `at most ${MAX_BATCH_ITEMS} entries per batch` }),
+});
+export type IngestCollateral = z.infer<typeof ingestCollateralSchema>;
+export type IngestCollateralInput = z.input<typeof ingestCollateralSchema>;

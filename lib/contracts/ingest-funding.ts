@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { decimalSchema } from "@/lib/contracts/ingest-collateral";
+import { timestampSchema } from "@/lib/contracts/ingest-prices";
+import { expected } from "@/lib/contracts/zod-issues";
+
+/**
+ * `POST /api/v1/ingest/funding` (spec §7): every position in `marketId` moves
+ * `−qty × markPrice × rate` of collateral (longs pay a positive rate). One event per market and
+ * `ts`: a replay is a no-op.
+ */
+export const ingestFundingSchema = z.object({
+  marketId: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(64),
+  /** Signed funding rate of the period, e.g. 0.0001. */
+  rate: decimalSchema().refine((r) => Math.abs(Number(r)) < 1, { error: "must be between -1 and 1" }),
+  markPrice: decimalSchema({ sign: "positive" }),
+  /** Epoch ms or ISO 8601 with a zone; normalised to epoch ms. */
+  ts: timestampSchema,
+});
+export type IngestFunding = z.infer<typeof ingestFundingSchema>;
+export type IngestFundingInput = z.input<typeof ingestFundingSchema>;

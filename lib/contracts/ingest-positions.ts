@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { decimalSchema } from "@/lib/contracts/ingest-collateral";
+import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-prices";
+import { describeValue, expected } from "@/lib/contracts/zod-issues";
+
+/** Largest sequence number: PostgreSQL `bigint`. */
+const MAX_SEQ = (1n << 63n) - 1n;
+
+/**
+ * A per-source sequence number (or timestamp): a non-negative whole number, as a JSON number (a
+ * safe integer) or a string of digits (up to 2^63 − 1). Parsed to its canonical decimal string.
+ */
+export const seqSchema = z
+  .union([z.number(), z.string()], { error: expected("a non-negative whole number") })
+  .transform((value, ctx) => {
+    const ok =
+      (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) ||
+      (typeof value === "string" && /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_SEQ);
+    if (!ok) {
+      ctx.addIssue({ code: "custom", message: `must be a non-negative whole number (got ${describeValue(value)})` });
+      return z.NEVER;
+    }
+    return BigInt(value).toString();
+  });
+
+/** The full current state of one position; `qty: 0` closes it. */
+export const positionUpdateSchema = z
+  .object({
+    accountId: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(128),
+    marketId: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(64),
+    /** Signed base quantity (+ long, − short), a whole number of the market's lots. */
+    qty: decimalSchema(),
+    /** > 0 for an open position; may be 0 when `qty` is 0. */
+    entryPrice: decimalSchema({ sign: "nonnegative" }),
+    seq: seqSchema,
+  })
+  .superRefine((u, ctx) => {
+    if (u.qty !== "0" && u.entryPrice === "0") {
+      ctx.addIssue({ code: "custom", path: ["entryPrice"], message: "must be > 0 for an open position (qty ≠ 0)" });
+    }
+  });
+export type PositionUpdate = z.infer<typeof positionUpdateSchema>;
+
+/** `POST /api/v1/ingest/positions`. */
+export const ingestPositionsSchema = z.object({
+  source: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(64),
+  updates: z
+    .array(positionUpdateSchema, { error: expected("an array of updates") })
+    .min(1, { error: "must hold at least one update" })
+    .max(MAX_BATCH_ITEMS, { error: `at most ${MAX_BATCH_ITEMS} updates per batch` }),
+});
+export type IngestPositions = z.infer<typeof ingestPositionsSchema>;
+export type IngestPositionsInput = z.input<typeof ingestPositionsSchema>;

@@ -1,0 +1,157 @@
+import "server-only";
+import Decimal from "decimal.js";
+import { InputError, type FieldError } from "@/lib/contracts/api-error";
+import type { CollateralEntry, CollateralIngestKind } from "@/lib/contracts/ingest-collateral";
+import type { PrismaClient } from "@/lib/server/db/prisma-client";
+import { isUniqueViolation, TRANSACTION_OPTIONS } from "./sql-errors";
+
+/** A ledger entry this batch appended (decimal strings). */
+export interface AppliedCollateralEntry {
+  /** collateral_ledger id. */
+  id: string;
+  accountId: string;
+  kind: CollateralIngestKind;
+  amount: string;
+  /** The account's collateral right after this entry. */
+  balanceAfter: string;
+  idempotencyKey: string;
+}
+
+export interface PersistCollateralResult {
+  /** New entries, in batch order. */
+  applied: AppliedCollateralEntry[];
+  /** Entries whose idempotency key was already applied (here or earlier in the batch): no-ops. */
+  replayed: number;
+  /** Collateral of every account an applied entry moved, after the batch (for the engine). */
+  balances: { accountId: string; collateral: string }[];
+  /** Accounts that did not exist before this batch. */
+  newAccountIds: string[];
+}
+
+function sameEntry(a: { accountId: string; kind: string; amount: string }, b: { accountId: string; kind: string; amount: string }) {
+  return a.accountId === b.accountId && a.kind === b.kind && new Decimal(a.amount).eq(b.amount);
+}
+
+function describe(e: { accountId: string; kind: string; amount: string }) {
+  return `${e.kind} of ${e.amount} on account "${e.accountId}"`;
+}
+
+/**
+ * Collateral ingest (POST /api/v1/ingest/collateral). Idempotent by `idempotencyKey`: a key already
+ * in the ledger with the same account, kind and amount is a no-op (counted as `replayed`); the same
+ * key with a different account, kind or amount is refused as invalid input naming
+ * `entries[i].idempotencyKey`, and so is a key used twice in the batch for different entries.
+ *
+ * One transaction: create unknown accounts, lock the accounts (in id order), append the ledger
+ * entries and set `accounts.collateral` in one statement, each entry's `balanceAfter` being the
+ * running balance in batch order. Balances may go negative (the venue decided the movement; we
+ * record it). Resolves once committed.
+ */
+export async function persistCollateralEntries(
+  prisma: PrismaClient,
+  entries: readonly CollateralEntry[],
+): Promise<PersistCollateralResult> {
+  // Duplicate keys within the batch: the first counts, an identical repeat is a replay.
+  const firstByKey = new Map<string, number>();
+  const fields: FieldError[] = [];
+  const candidates: { index: number; entry: CollateralEntry }[] = [];
+  entries.forEach((entry, index) => {
+    const first = firstByKey.get(entry.idempotencyKey);
+    if (first === undefined) {
+      firstByKey.set(entry.idempotencyKey, index);
+      candidates.push({ index, entry });
+      return;
+    }
+    const earlier = entries[first];
+    if (earlier && !sameEntry(earlier, entry)) {
+      fields.push({
+        path: `entries[${index}].idempotencyKey`,
+        message: `key "${entry.idempotencyKey}" is used by entries[${first}] for a different entry (${describe(earlier)})`,
+      });
+    }
+  });
+  if (fields.length > 0) throw new InputError(fields);
+
+  const attempt = () => applyCollateral(prisma, candidates, entries.length);
+  try {
+    return await attempt();
+  } catch (error) {
+    // A concurrent batch committed one of our keys between our check and our insert: run again,
+    // the check now sees it (replay or conflict).
+    if (isUniqueViolation(error)) return attempt();
+    throw error;
+  }
+}
+
+async function applyCollateral(
+  prisma: PrismaClient,
+  candidates: { index: number; entry: CollateralEntry }[],
+  total: number,
+): Promise<PersistCollateralResult> {
+  return prisma.$transaction(async (tx) => {
+    const keys = candidates.map((c) => c.entry.idempotencyKey);
+    const existing = await tx.$queryRaw<{ idempotency_key: string; account_id: string; kind: string; amount: string }[]>`
+      SELECT idempotency_key, account_id, kind::text AS kind, trim_scale(amount)::text AS amount
+        FROM collateral_ledger WHERE idempotency_key = ANY(${keys}::text[])`;
+    const known = new Map(existing.map((e) => [e.idempotency_key, { accountId: e.account_id, kind: e.kind, amount: e.amount }]));
+    const conflicts: FieldError[] = [];
+    const fresh = candidates.filter(({ index, entry }) => {
+      const prior = known.get(entry.idempotencyKey);
+      if (!prior) return true;
+      if (!sameEntry(prior, entry)) {
+        conflicts.push({
+          path: `entries[${index}].idempotencyKey`,
+          message: `key "${entry.idempotencyKey}" was already applied to a different entry (${describe(prior)})`,
+        });
+      }
+      return false;
+    });
+    if (conflicts.length > 0) throw new InputError(conflicts);
+    if (fresh.length === 0) return { applied: [], replayed: total, balances: [], newAccountIds: [] };
+
+    const accountIds = [...new Set(fresh.map((f) => f.entry.accountId))].sort();
+    const created = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO accounts (id, updated_at) SELECT unnest(${accountIds}::text[]), now()
+      ON CONFLICT (id) DO NOTHING RETURNING id`;
+    await tx.$queryRaw`SELECT id FROM accounts WHERE id = ANY(${accountIds}::text[]) ORDER BY id FOR UPDATE`;
+
+    const ord = fresh.map((_, i) => i);
+    const rows = await tx.$queryRaw<{ ord: number; id: bigint; balance_after: string }[]>`
+      WITH input AS (
+        SELECT * FROM unnest(${ord}::int[], ${fresh.map((f) => f.entry.accountId)}::text[],
+                             ${fresh.map((f) => f.entry.kind)}::text[], ${fresh.map((f) => f.entry.amount)}::numeric[],
+                             ${fresh.map((f) => f.entry.idempotencyKey)}::text[],
+                             ${fresh.map((f) => f.entry.note ?? null)}::text[])
+          AS t(ord, account_id, kind, amount, idempotency_key, note)
+      ), running AS (
+        SELECT i.*, a.collateral + sum(i.amount) OVER (PARTITION BY i.account_id ORDER BY i.ord) AS balance_after
+          FROM input i JOIN accounts a ON a.id = i.account_id
+      ), appended AS (
+        INSERT INTO collateral_ledger (account_id, kind, amount, balance_after, idempotency_key, note)
+        SELECT account_id, kind::collateral_kind, amount, balance_after, idempotency_key, note FROM running ORDER BY ord
+        RETURNING id, idempotency_key, balance_after
+      ), balances AS (
+        UPDATE accounts a SET collateral = last.balance_after, updated_at = now()
+          FROM (SELECT DISTINCT ON (account_id) account_id, balance_after FROM running ORDER BY account_id, ord DESC) last
+         WHERE a.id = last.account_id
+      )
+      SELECT r.ord, ap.id, trim_scale(ap.balance_after)::text AS balance_after
+        FROM appended ap JOIN running r USING (idempotency_key) ORDER BY r.ord`;
+
+    const applied: AppliedCollateralEntry[] = rows.map((row) => {
+      const { entry } = fresh[row.ord]!;
+      return {
+        id: String(row.id), accountId: entry.accountId, kind: entry.kind, amount: entry.amount,
+        balanceAfter: row.balance_after, idempotencyKey: entry.idempotencyKey,
+      };
+    });
+    const last = new Map<string, string>();
+    for (const a of applied) last.set(a.accountId, a.balanceAfter);
+    return {
+      applied,
+      replayed: total - applied.length,
+      balances: [...last].map(([accountId, collateral]) => ({ accountId, collateral })),
+      newAccountIds: created.map((c) => c.id),
+    };
+  }, TRANSACTION_OPTIONS);
+}
