@@ -1,5 +1,5 @@
 import { compileMarket, maintenanceMargin, qtyOfLots, type CompiledMarket } from "@/lib/risk";
-import { createPrng } from "./prng";
+import { createPrng, logUniform } from "./prng";
 import { roundToTick } from "./price-path";
 import type { SeedMarket } from "./seed-markets";
 
@@ -40,7 +40,7 @@ export function generateAccountPopulation(options: PopulationOptions): Populatio
       if (used.has(market.id)) continue;
       used.add(market.id);
       const mark = options.prices.get(market.id) ?? market.sim.startPrice;
-      const notional = Math.exp(Math.log(500) + random() * (Math.log(3_000_000) - Math.log(500)));
+      const notional = logUniform(random, 500, 3_000_000);
       const c = compiled.get(market.id)!;
       const lots = Math.max(1, Math.round(notional / mark / market.lotSize));
       const qty = qtyOfLots(c, lots) * (random() < 0.55 ? 1 : -1);

@@ -16,3 +16,13 @@ export function normal(random: () => number): number {
   const v = random();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
+
+/** Uniform in [min, max). */
+export function uniform(random: () => number, min: number, max: number): number {
+  return min + (max - min) * random();
+}
+
+/** Log-uniform in [min, max): as likely between 1k and 10k as between 100k and 1M. */
+export function logUniform(random: () => number, min: number, max: number): number {
+  return Math.exp(uniform(random, Math.log(min), Math.log(max)));
+}
