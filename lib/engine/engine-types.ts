@@ -1,0 +1,196 @@
+/**
+ * Shapes the live engine hands out: account views, rows, the queue, the summary and change sets.
+ * Plain JSON-able data (numbers, strings, arrays), so that they cross the worker boundary by
+ * structured clone unchanged and an API route can send them as they are.
+ */
+import type { AccountStatus, Close, LiquidationMode, LiquidationPlan, MarketParams, RiskParams } from "../risk";
+
+/** One position of an account view: spec §3 figures at the mark, tier (1-based), §4 liquidation price. */
+export interface PositionView {
+  readonly marketId: string;
+  readonly qty: number;
+  readonly entryPrice: number;
+  /** The mark the figures use; the entry price while the market has never had one (then `stale`). */
+  readonly markPrice: number;
+  /** The market has no fresh price: its figures use the last mark and liquidations touching it are paused. */
+  readonly stale: boolean;
+  readonly notional: number;
+  readonly unrealizedPnl: number;
+  readonly maintenanceMargin: number;
+  readonly initialMargin: number;
+  readonly tier: number;
+  readonly liquidationPrice: number | null;
+}
+
+/** Collateral that moves the account across a line (`topUpToSafe`: lands exactly on it, add a cent more). */
+export interface TopUpFigures {
+  /** To margin ratio 100%: strictly more than this leaves the liquidation queue. */
+  readonly toMaintenance: number;
+  /** To `warnRatio`: strictly more than this makes the account healthy. */
+  readonly toHealthy: number;
+}
+
+/** Everything about one account (spec §3, §4, §6) plus its place in the queue. */
+export interface AccountView {
+  readonly accountId: string;
+  readonly collateral: number;
+  readonly equity: number;
+  readonly maintenanceMargin: number;
+  readonly initialMargin: number;
+  /** `MM / equity`; 1 (100%) is the liquidation line; `null` when equity <= 0. */
+  readonly marginRatio: number | null;
+  readonly health: number | null;
+  readonly status: AccountStatus;
+  readonly notional: number;
+  /** Positions ordered by market id. */
+  readonly positions: PositionView[];
+  readonly liquidation: LiquidationPlan;
+  readonly topUp: TopUpFigures;
+  /** The account's entry in the liquidation queue, `null` when it is above maintenance. */
+  readonly queue: QueueEntry | null;
+}
+
+/** One account as a row of a list (figures only, no positions or plan). */
+export interface AccountRow {
+  readonly accountId: string;
+  readonly status: AccountStatus;
+  readonly collateral: number;
+  readonly equity: number;
+  readonly maintenanceMargin: number;
+  readonly initialMargin: number;
+  readonly marginRatio: number | null;
+  readonly health: number | null;
+  readonly notional: number;
+  readonly positions: number;
+}
+
+export type AtRiskSort = "marginRatio:desc" | "marginRatio:asc";
+
+/** Filters and page of `atRisk`. `minRatio` keeps margin ratios `>= minRatio` (a `null` ratio is above any). */
+export interface AtRiskQuery {
+  readonly status?: AccountStatus | readonly AccountStatus[] | undefined;
+  readonly market?: string | undefined;
+  readonly minRatio?: number | undefined;
+  /** Default `marginRatio:desc` (riskiest first; equity <= 0 counts as the highest ratio). */
+  readonly sort?: AtRiskSort | undefined;
+  readonly offset?: number | undefined;
+  readonly limit?: number | undefined;
+}
+
+export interface Page<T> {
+  /** Matches before paging. */
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
+  readonly items: T[];
+}
+
+/** A pending liquidation (spec §6, §7): the account, its plan, what runs next and what holds it back. */
+export interface QueueEntry {
+  readonly accountId: string;
+  /** 0-based place in queue order. */
+  readonly rank: number;
+  readonly status: AccountStatus;
+  readonly equity: number;
+  readonly maintenanceMargin: number;
+  readonly marginRatio: number | null;
+  readonly health: number | null;
+  /** `max(0, MM − equity)`. */
+  readonly shortfall: number;
+  readonly mode: LiquidationMode;
+  readonly plan: LiquidationPlan;
+  readonly nextStep: Close | null;
+  /** Epoch ms of the last executed step, `null` if none was recorded. */
+  readonly lastStepAt: number | null;
+  /** Time left before the next step may run (0 when it may run now). */
+  readonly cooldownRemainingMs: number;
+  readonly paused: boolean;
+  /** `"stale price: ETH-PERP"` (every stale market the plan touches), `null` when not paused. */
+  readonly pausedReason: string | null;
+}
+
+export type StatusCounts = Record<AccountStatus, number>;
+
+/** Book-wide figures for the desk. */
+export interface BookSummary {
+  readonly markets: number;
+  /** Markets without a fresh price (including those that never had one). */
+  readonly staleMarkets: string[];
+  readonly accounts: number;
+  readonly accountsWithPositions: number;
+  readonly positions: number;
+  readonly byStatus: StatusCounts;
+  /** `Σ max(0, MM − equity)` over every account. */
+  readonly mmShortfall: number;
+  /** Σ notional of every planned close in the queue (what the planner intends to close now). */
+  readonly pendingNotional: number;
+  /** Σ `plan.deficit` over the queue: what the insurance fund would pay at current marks. */
+  readonly expectedDeficit: number;
+  readonly queue: { readonly size: number; readonly paused: number };
+}
+
+/**
+ * What changed since the last `drainChanges`, for a socket hub to turn into deltas. Account ids
+ * appear once each. An account that entered and left the queue in between appears in neither list.
+ */
+export interface ChangeSet {
+  /** Increases by one per non-empty drain. */
+  readonly seq: number;
+  /** Accounts whose figures, positions, collateral or market staleness changed. */
+  readonly accounts: string[];
+  /** Accounts whose status changed (a subset of `accounts`). */
+  readonly statusChanged: string[];
+  readonly queueAdded: string[];
+  readonly queueRemoved: string[];
+  /** Accounts in the queue before and after whose entry changed (figures, plan, pause, cool-down). */
+  readonly queueChanged: string[];
+  /** Markets whose mark, staleness or parameters changed. */
+  readonly markets: string[];
+  readonly summaryChanged: boolean;
+}
+
+/**
+ * Live state as columns, for the stress model (spec §8) and for snapshots. Positions of account `a`
+ * are rows `accountStart[a] .. accountStart[a + 1] - 1`; `positionMarket` indexes `markets`.
+ */
+export interface BookSnapshot {
+  readonly params: RiskParams;
+  readonly markets: MarketParams[];
+  /** Mark by market index (NaN: never priced). */
+  readonly marks: Float64Array;
+  readonly stale: Uint8Array;
+  readonly accountIds: string[];
+  readonly collateral: Float64Array;
+  readonly accountStart: Int32Array;
+  readonly positionMarket: Int32Array;
+  readonly positionQty: Float64Array;
+  readonly positionEntryPrice: Float64Array;
+}
+
+/** A mark for a market (from `MarketMarks.refresh`): the price and whether it is stale. */
+export interface PriceUpdate {
+  readonly marketId: string;
+  readonly price: number;
+  /** The market has no fresh source: `price` is the last mark (spec §7). Default false. */
+  readonly stale?: boolean | undefined;
+}
+
+/** The full state of one position; `qty: 0` closes it (DESIGN, ingest positions). */
+export interface PositionUpdate {
+  readonly accountId: string;
+  readonly marketId: string;
+  readonly qty: number;
+  readonly entryPrice: number;
+}
+
+/** An account's collateral balance (as float64 for monitoring; the ledger is exact in Postgres). */
+export interface CollateralUpdate {
+  readonly accountId: string;
+  readonly amount: number;
+}
+
+/** A change of an account's collateral: a top-up, a funding payment, a fee, a realized PnL. */
+export interface CollateralDelta {
+  readonly accountId: string;
+  readonly delta: number;
+}

@@ -1,0 +1,785 @@
+import {
+  ACCOUNT_STATUSES,
+  accountStatusCode,
+  compileMarket,
+  figuresOfResolved,
+  health,
+  initialMargin,
+  maintenanceMargin,
+  marginRatio,
+  planPartialLiquidation,
+  resolveRiskParams,
+  RiskInputError,
+  STATUS_LIQUIDATABLE,
+  tierIndex,
+  topUpToSafe,
+  validateMarket,
+  validateRiskParams,
+  type AccountStatus,
+  type CompiledMarket,
+  type MarketParams,
+  type PlanPosition,
+  type ResolvedPosition,
+  type RiskIssue,
+  type RiskParams,
+} from "../risk";
+import { ChangeTracker } from "./change-tracker";
+import type {
+  AccountRow,
+  AccountView,
+  AtRiskQuery,
+  BookSnapshot,
+  BookSummary,
+  ChangeSet,
+  CollateralDelta,
+  CollateralUpdate,
+  Page,
+  PositionUpdate,
+  PositionView,
+  PriceUpdate,
+  QueueEntry,
+} from "./engine-types";
+import { grow, nextCapacity } from "./grow";
+import { LiquidationQueue } from "./liquidation-queue";
+import { MarketHolders } from "./market-holders";
+import { PositionSlots } from "./position-slots";
+import { selectPage } from "./select-page";
+import { validateCollateral, validateDeltas, validatePositions, validatePrices } from "./validate-updates";
+
+export interface LiveBookOptions {
+  /** Planner and status parameters (spec §6); omitted ones take the defaults. */
+  readonly params?: Partial<RiskParams> | undefined;
+  /**
+   * Drift guard: an account's sums are recomputed from scratch after this many delta updates
+   * (1–255, default 32), besides whenever its status would change and whenever it is planned.
+   */
+  readonly resyncEvery?: number | undefined;
+  /** Capacity hints (avoid reallocation while loading). */
+  readonly expectedAccounts?: number | undefined;
+  readonly expectedPositions?: number | undefined;
+}
+
+const DEFAULT_RESYNC_EVERY = 32;
+
+function throwIfAny(issues: RiskIssue[]): void {
+  if (issues.length > 0) throw new RiskInputError(issues);
+}
+
+/**
+ * The engine's live state (DESIGN "Engine"): markets, marks, accounts and positions keyed by small
+ * integers in typed arrays, valued incrementally. Pure and synchronous: no I/O, no clock (callers
+ * pass `now`), no globals.
+ *
+ * - Markets: compiled (`compileMarket`), index by id; a mark (NaN until the first price) and a
+ *   stale flag each. A market without a mark is stale and its positions are valued at their entry
+ *   price until one arrives.
+ * - Accounts: id ↔ index; collateral and the sums `Σ upnl`, `Σ MM`, `Σ IM`, `Σ notional` as
+ *   Float64Arrays; status code; position count; head of the account's position list.
+ * - Positions: `PositionSlots` (struct of arrays, ~80 bytes each) with the per-position figures
+ *   cached; `MarketHolders` lists the slots of each market.
+ * - `setMark(m, p)` revalues only the slots in `m`'s holder list: each position's figures are
+ *   recomputed from scratch at the new mark (lib/risk `tierIndex`, `maintenanceMargin`,
+ *   `initialMargin`) and its account's sums move by (new − old). Each account holds at most one
+ *   position per market, so a tick touches each holder account once.
+ * - Drift guard: the sums are recomputed from the positions (a) every `resyncEvery` delta updates
+ *   of the account, (b) whenever a delta update would change its status, so a status line is never
+ *   crossed on accumulated rounding, (c) whenever the account is planned or viewed, and they are
+ *   reset to exactly 0 when its last position closes.
+ * - The liquidation queue follows each status change at once; plans are recomputed lazily for the
+ *   members whose figures changed (see `LiquidationQueue`).
+ */
+export class LiveBook {
+  readonly params: RiskParams;
+  private readonly resyncEvery: number;
+
+  private readonly compiled: CompiledMarket[] = [];
+  private readonly marketIndex = new Map<string, number>();
+  private marks = new Float64Array(0);
+  private staleFlag = new Uint8Array(0);
+  private readonly holders = new MarketHolders();
+
+  private readonly ids: string[] = [];
+  private readonly accountIndex = new Map<string, number>();
+  private accountCapacity = 0;
+  private collateral = new Float64Array(0);
+  private upnl = new Float64Array(0);
+  private mm = new Float64Array(0);
+  private im = new Float64Array(0);
+  private notional = new Float64Array(0);
+  private status = new Uint8Array(0);
+  private count = new Uint16Array(0);
+  private head = new Int32Array(0);
+  private deltaOps = new Uint8Array(0);
+  private readonly slots: PositionSlots;
+  private readonly statusCounts = [0, 0, 0, 0, 0];
+  private withPositions = 0;
+
+  private readonly queue: LiquidationQueue;
+  private readonly changes = new ChangeTracker();
+
+  /** Accounts revalued by the last `setMark`/`applyPrices` (each counted once per market). */
+  lastTouched = 0;
+  /** From-scratch recomputations of account sums so far (drift guard), for tests and metrics. */
+  resyncs = 0;
+
+  constructor(options: LiveBookOptions = {}) {
+    throwIfAny(validateRiskParams(options.params ?? undefined));
+    this.params = resolveRiskParams(options.params);
+    const every = options.resyncEvery ?? DEFAULT_RESYNC_EVERY;
+    if (!Number.isInteger(every) || every < 1 || every > 255) throw new RangeError(`resyncEvery must be a whole number in 1..255, got ${every}`);
+    this.resyncEvery = every;
+    this.slots = new PositionSlots(options.expectedPositions ?? 1024);
+    this.queue = new LiquidationQueue(
+      {
+        accountId: (a) => this.ids[a]!,
+        statusCode: (a) => this.status[a]!,
+        equity: (a) => this.collateral[a]! + this.upnl[a]!,
+        maintenanceMargin: (a) => this.mm[a]!,
+        resync: (a) => this.resync(a),
+        planPositions: (a) => this.planPositions(a),
+        isStale: (id) => {
+          const m = this.marketIndex.get(id);
+          return m === undefined || this.isStaleIndex(m);
+        },
+      },
+      this.params,
+    );
+    this.ensureAccounts(options.expectedAccounts ?? 1024);
+  }
+
+  // ---- markets -------------------------------------------------------------------------------
+
+  /**
+   * Adds a market or replaces its parameters (validated by lib/risk `validateMarket`; throws
+   * `RiskInputError` naming the field). A new market is stale until its first price; a changed one
+   * revalues every position in it.
+   */
+  upsertMarket(params: MarketParams): void {
+    throwIfAny(validateMarket(params, ["market"]));
+    const compiled = compileMarket(params);
+    let m = this.marketIndex.get(params.id);
+    if (m === undefined) {
+      m = this.compiled.length;
+      this.compiled.push(compiled);
+      this.marketIndex.set(params.id, m);
+      this.holders.addMarket(m);
+      if (this.marks.length <= m) {
+        const c = nextCapacity(this.marks.length, m + 1);
+        this.marks = grow(this.marks, c, NaN);
+        this.staleFlag = grow(this.staleFlag, c, 1);
+      }
+      this.marks[m] = NaN;
+      this.staleFlag[m] = 1;
+    } else {
+      this.compiled[m] = compiled;
+      this.revalueMarket(m);
+    }
+    this.changes.market(m);
+  }
+
+  /** Sets the mark of a market (spec §7: the median of its fresh sources, or the last one when `stale`); returns accounts touched. */
+  setMark(marketId: string, price: number, stale = false): number {
+    throwIfAny(validatePrices([{ marketId, price }], (id) => this.compiledOf(id)));
+    return this.applyMark(this.marketIndex.get(marketId)!, price, stale);
+  }
+
+  /** Marks a market stale or fresh without moving its mark: pauses or resumes liquidations touching it. */
+  setStale(marketId: string, stale: boolean): void {
+    const m = this.marketIndex.get(marketId);
+    if (m === undefined) throw new RiskInputError([{ path: ["marketId"], message: `unknown market ${marketId}` }]);
+    this.setStaleIndex(m, stale);
+  }
+
+  /**
+   * Applies a batch of marks, checked whole first (nothing applied on a bad one). Only the last
+   * mark of each market in the batch is applied: a revaluation depends on the mark, not the path.
+   * Returns accounts touched.
+   */
+  applyPrices(updates: readonly PriceUpdate[]): number {
+    throwIfAny(validatePrices(updates, (id) => this.compiledOf(id)));
+    const last = new Map<number, PriceUpdate>();
+    for (const u of updates) {
+      const m = this.marketIndex.get(u.marketId)!;
+      last.delete(m);
+      last.set(m, u);
+    }
+    let touched = 0;
+    for (const [m, u] of last) touched += this.applyMark(m, u.price, u.stale ?? false);
+    this.lastTouched = touched;
+    return touched;
+  }
+
+  marketIds(): string[] {
+    return this.compiled.map((m) => m.id);
+  }
+
+  /** The mark of a market, `null` before its first price. */
+  markOf(marketId: string): number | null {
+    const m = this.marketIndex.get(marketId);
+    if (m === undefined) return null;
+    const p = this.marks[m]!;
+    return Number.isNaN(p) ? null : p;
+  }
+
+  isStale(marketId: string): boolean {
+    const m = this.marketIndex.get(marketId);
+    return m === undefined || this.isStaleIndex(m);
+  }
+
+  /** Positions held in a market. */
+  holdersOf(marketId: string): number {
+    const m = this.marketIndex.get(marketId);
+    return m === undefined ? 0 : this.holders.count(m);
+  }
+
+  // ---- positions and collateral --------------------------------------------------------------
+
+  /** Sets the full state of one position (`qty` 0 removes it); an unknown account is created. */
+  setPosition(accountId: string, marketId: string, qty: number, entryPrice: number): void {
+    this.applyPositions([{ accountId, marketId, qty, entryPrice }]);
+  }
+
+  /** Applies a batch of position states, checked whole first. */
+  applyPositions(updates: readonly PositionUpdate[]): void {
+    throwIfAny(validatePositions(updates, (id) => this.compiledOf(id)));
+    for (const u of updates) this.applyPosition(this.accountOf(u.accountId), this.marketIndex.get(u.marketId)!, u.qty, u.entryPrice);
+  }
+
+  /** Sets an account's collateral (creating the account if unknown). */
+  setCollateral(accountId: string, amount: number): void {
+    this.applyCollateral([{ accountId, amount }]);
+  }
+
+  /** Moves an account's collateral by `delta` (a top-up, funding, a fee). */
+  addCollateral(accountId: string, delta: number): void {
+    this.applyCollateralDeltas([{ accountId, delta }]);
+  }
+
+  applyCollateral(updates: readonly CollateralUpdate[]): void {
+    throwIfAny(validateCollateral(updates));
+    for (const u of updates) {
+      const a = this.accountOf(u.accountId);
+      this.collateral[a] = u.amount;
+      this.settle(a, false);
+    }
+  }
+
+  applyCollateralDeltas(deltas: readonly CollateralDelta[]): void {
+    throwIfAny(validateDeltas(deltas));
+    for (const u of deltas) {
+      const a = this.accountOf(u.accountId);
+      this.collateral[a] = this.collateral[a]! + u.delta;
+      this.settle(a, false);
+    }
+  }
+
+  hasAccount(accountId: string): boolean {
+    return this.accountIndex.has(accountId);
+  }
+
+  get accountCount(): number {
+    return this.ids.length;
+  }
+
+  get positionCount(): number {
+    return this.slots.live;
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  /**
+   * One account as a list row, from the incrementally kept sums (no resync): what lists and the
+   * drift property test read. `null` for an unknown account.
+   */
+  accountRow(accountId: string): AccountRow | null {
+    const a = this.accountIndex.get(accountId);
+    return a === undefined ? null : this.rowOf(a);
+  }
+
+  /**
+   * Everything about one account at current marks: figures of spec §3 (sums recomputed from
+   * scratch first), positions with tier and liquidation price (lib/risk `figuresOfResolved`), the
+   * plan of spec §6, top-up amounts and its queue entry (cool-down measured at `now`).
+   */
+  accountView(accountId: string, now: number): AccountView | null {
+    const a = this.accountIndex.get(accountId);
+    if (a === undefined) return null;
+    this.resync(a);
+    const sl = this.slots;
+    const slotsOf: number[] = [];
+    for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) slotsOf.push(s);
+    slotsOf.sort((x, y) => {
+      const ix = this.compiled[sl.market[x]!]!.id;
+      const iy = this.compiled[sl.market[y]!]!.id;
+      return ix < iy ? -1 : ix > iy ? 1 : 0;
+    });
+    const resolved: ResolvedPosition[] = slotsOf.map((s) => ({
+      market: this.compiled[sl.market[s]!]!,
+      qty: sl.qty[s]!,
+      entryPrice: sl.entryPrice[s]!,
+      markPrice: this.priceFor(s),
+    }));
+    const figures = figuresOfResolved(this.collateral[a]!, resolved, this.params);
+    const positions: PositionView[] = figures.positions.map((p, i) => ({
+      marketId: p.marketId,
+      qty: p.qty,
+      entryPrice: resolved[i]!.entryPrice,
+      markPrice: resolved[i]!.markPrice,
+      stale: this.isStaleIndex(sl.market[slotsOf[i]!]!),
+      notional: p.notional,
+      unrealizedPnl: p.unrealizedPnl,
+      maintenanceMargin: p.maintenanceMargin,
+      initialMargin: p.initialMargin,
+      tier: p.tier,
+      liquidationPrice: p.liquidationPrice,
+    }));
+    const equity = this.collateral[a]! + this.upnl[a]!;
+    const mm = this.mm[a]!;
+    const has = this.count[a]! > 0;
+    const entry = this.queue.entryOf(a, now);
+    const plan = entry?.plan ?? planPartialLiquidation(equity, resolved, this.params);
+    return {
+      accountId,
+      collateral: this.collateral[a]!,
+      equity,
+      maintenanceMargin: mm,
+      initialMargin: this.im[a]!,
+      marginRatio: marginRatio(equity, mm, has),
+      health: health(equity, mm, has),
+      status: ACCOUNT_STATUSES[this.status[a]!]!,
+      notional: this.notional[a]!,
+      positions,
+      liquidation: plan,
+      topUp: { toMaintenance: topUpToSafe(equity, mm, 1), toHealthy: topUpToSafe(equity, mm, this.params.warnRatio) },
+      queue: entry,
+    };
+  }
+
+  /** Book-wide figures: accounts by status, MM shortfall, planned close notional, deficits, stale markets. */
+  summary(): BookSummary {
+    const totals = this.queue.totals();
+    const byStatus = {} as Record<AccountStatus, number>;
+    ACCOUNT_STATUSES.forEach((s, i) => (byStatus[s] = this.statusCounts[i]!));
+    const staleMarkets: string[] = [];
+    for (let m = 0; m < this.compiled.length; m++) if (this.isStaleIndex(m)) staleMarkets.push(this.compiled[m]!.id);
+    return {
+      markets: this.compiled.length,
+      staleMarkets,
+      accounts: this.ids.length,
+      accountsWithPositions: this.withPositions,
+      positions: this.slots.live,
+      byStatus,
+      mmShortfall: totals.shortfall,
+      pendingNotional: totals.pendingNotional,
+      expectedDeficit: totals.expectedDeficit,
+      queue: { size: this.queue.length, paused: totals.paused },
+    };
+  }
+
+  /**
+   * Accounts filtered by status, market held and least margin ratio, sorted by margin ratio
+   * (default riskiest first: equity <= 0 above every ratio, accounts without positions last), ties
+   * by account id; one page. Figures are the incrementally kept sums.
+   */
+  atRisk(query: AtRiskQuery = {}): Page<AccountRow> {
+    const offset = Math.max(0, Math.floor(query.offset ?? 0));
+    const limit = Math.max(0, Math.floor(query.limit ?? 50));
+    let mask = 0;
+    if (query.status !== undefined) {
+      const list = typeof query.status === "string" ? [query.status] : query.status;
+      for (const s of list) mask |= 1 << ACCOUNT_STATUSES.indexOf(s);
+    } else mask = 0xff;
+    const minRatio = query.minRatio;
+    const keep = (a: number): boolean => {
+      if (!(mask & (1 << this.status[a]!))) return false;
+      if (minRatio === undefined) return true;
+      const r = marginRatio(this.collateral[a]! + this.upnl[a]!, this.mm[a]!, this.count[a]! > 0);
+      return r === null || r >= minRatio;
+    };
+    const candidates: number[] = [];
+    if (query.market !== undefined) {
+      const m = this.marketIndex.get(query.market);
+      if (m !== undefined) {
+        const list = this.holders.list(m);
+        const n = this.holders.count(m);
+        for (let i = 0; i < n; i++) {
+          const a = this.slots.account[list[i]!]!;
+          if (keep(a)) candidates.push(a);
+        }
+      }
+    } else {
+      for (let a = 0; a < this.ids.length; a++) if (keep(a)) candidates.push(a);
+    }
+    const desc = (query.sort ?? "marginRatio:desc") === "marginRatio:desc";
+    // Margin ratio descending is health (equity / MM) ascending, equity <= 0 included.
+    const key = (a: number): number => {
+      if (this.count[a] === 0) return desc ? Infinity : -Infinity;
+      const h = (this.collateral[a]! + this.upnl[a]!) / this.mm[a]!;
+      return desc ? h : -h;
+    };
+    const compare = (x: number, y: number): number => {
+      const d = key(x) - key(y);
+      if (d !== 0 && !Number.isNaN(d)) return d;
+      const ix = this.ids[x]!;
+      const iy = this.ids[y]!;
+      return ix < iy ? -1 : ix > iy ? 1 : 0;
+    };
+    const page = selectPage(candidates, compare, offset, limit);
+    return { total: candidates.length, offset, limit, items: page.map((a) => this.rowOf(a)) };
+  }
+
+  /** A page of the liquidation queue in order (bankrupt, backstop, liquidatable; health ascending). */
+  queuePage(now: number, offset = 0, limit = 100): Page<QueueEntry> {
+    return this.queue.page(now, offset, limit);
+  }
+
+  /** The steps an executor should run now: cool-down passed, not paused; at most `limit`. */
+  dueSteps(now: number, limit = Infinity): QueueEntry[] {
+    return this.queue.dueSteps(now, limit);
+  }
+
+  /** Records that a step of the account executed at `now`: its cool-down starts. */
+  markStepExecuted(accountId: string, now: number): void {
+    const a = this.accountIndex.get(accountId);
+    if (a === undefined) throw new RiskInputError([{ path: ["accountId"], message: `unknown account ${accountId}` }]);
+    this.queue.markStepExecuted(a, now);
+    this.changes.account(a);
+  }
+
+  /** Queue members whose plan is out of date (re-planned on the next queue read). */
+  get queueDirty(): number {
+    return this.queue.dirtyCount();
+  }
+
+  get queueLength(): number {
+    return this.queue.length;
+  }
+
+  /** Plans computed so far. */
+  get plansComputed(): number {
+    return this.queue.planned;
+  }
+
+  /** Re-plans the queue members whose figures changed; returns how many. */
+  refreshQueue(): number {
+    return this.queue.refresh();
+  }
+
+  /** What changed since the last call (see `ChangeSet`). */
+  drainChanges(): ChangeSet {
+    return this.changes.drain(
+      (a) => this.ids[a]!,
+      (m) => this.compiled[m]!.id,
+      (a) => this.queue.has(a),
+      (a) => this.status[a]!,
+    );
+  }
+
+  /** Accounts touched since the last drain. */
+  get pendingChanges(): number {
+    return this.changes.pendingAccounts();
+  }
+
+  /** The live state as columns (for the stress model, spec §8, and for tests). */
+  snapshot(): BookSnapshot {
+    const n = this.ids.length;
+    const rows = this.slots.live;
+    const accountStart = new Int32Array(n + 1);
+    const positionMarket = new Int32Array(rows);
+    const positionQty = new Float64Array(rows);
+    const positionEntryPrice = new Float64Array(rows);
+    const sl = this.slots;
+    let r = 0;
+    for (let a = 0; a < n; a++) {
+      accountStart[a] = r;
+      for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) {
+        positionMarket[r] = sl.market[s]!;
+        positionQty[r] = sl.qty[s]!;
+        positionEntryPrice[r] = sl.entryPrice[s]!;
+        r++;
+      }
+    }
+    accountStart[n] = r;
+    return {
+      params: this.params,
+      markets: this.compiled.map((m) => m.params),
+      marks: this.marks.slice(0, this.compiled.length),
+      stale: Uint8Array.from({ length: this.compiled.length }, (_, m) => (this.isStaleIndex(m) ? 1 : 0)),
+      accountIds: [...this.ids],
+      collateral: this.collateral.slice(0, n),
+      accountStart,
+      positionMarket,
+      positionQty,
+      positionEntryPrice,
+    };
+  }
+
+  /** Bytes held by the typed arrays of the book (capacity), for the memory report. */
+  typedBytes(): number {
+    const perAccount = 5 * 8 + 1 + 2 + 4 + 1;
+    return this.slots.bytes() + this.holders.bytes() + this.accountCapacity * perAccount;
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private compiledOf(id: string): CompiledMarket | undefined {
+    const m = this.marketIndex.get(id);
+    return m === undefined ? undefined : this.compiled[m];
+  }
+
+  private isStaleIndex(m: number): boolean {
+    return this.staleFlag[m] === 1 || Number.isNaN(this.marks[m]!);
+  }
+
+  private applyMark(m: number, price: number, stale: boolean): number {
+    let touched = 0;
+    if (price !== this.marks[m]) {
+      this.marks[m] = price;
+      // Every holder is settled, so its change is recorded (the first price also ends "no price yet").
+      touched = this.revalueMarket(m);
+      this.changes.market(m);
+    }
+    this.setStaleIndex(m, stale);
+    this.lastTouched = touched;
+    return touched;
+  }
+
+  private setStaleIndex(m: number, stale: boolean): void {
+    const flag = stale ? 1 : 0;
+    if (this.staleFlag[m] === flag) return;
+    this.staleFlag[m] = flag;
+    this.changes.market(m);
+    this.touchHolders(m);
+  }
+
+  /** Every holder's view changed (staleness), not its figures. */
+  private touchHolders(m: number): void {
+    const list = this.holders.list(m);
+    const n = this.holders.count(m);
+    for (let i = 0; i < n; i++) this.changes.account(this.slots.account[list[i]!]!);
+  }
+
+  /** Revalues every position in market `m` at its mark and settles each holder. */
+  private revalueMarket(m: number): number {
+    const market = this.compiled[m]!;
+    const price = this.marks[m]!;
+    const priced = !Number.isNaN(price);
+    const list = this.holders.list(m);
+    const n = this.holders.count(m);
+    const sl = this.slots;
+    for (let i = 0; i < n; i++) {
+      const s = list[i]!;
+      this.revalue(s, market, priced ? price : sl.entryPrice[s]!);
+      this.settle(sl.account[s]!, true);
+    }
+    return n;
+  }
+
+  /** The price a slot is valued at: its market's mark, or its entry price before the first mark. */
+  private priceFor(s: number): number {
+    const p = this.marks[this.slots.market[s]!]!;
+    return Number.isNaN(p) ? this.slots.entryPrice[s]! : p;
+  }
+
+  /** Figures of one position from scratch at `price` (spec §3), stored in its slot. */
+  private value(s: number, market: CompiledMarket, price: number): void {
+    const sl = this.slots;
+    const q = sl.qty[s]!;
+    const x = Math.abs(q) * price;
+    sl.notional[s] = x;
+    sl.upnl[s] = q * (price - sl.entryPrice[s]!);
+    sl.mm[s] = maintenanceMargin(market, x);
+    sl.im[s] = initialMargin(market, x);
+    sl.tier[s] = tierIndex(market, x);
+  }
+
+  /** Values a slot afresh and moves its account's sums by the difference. */
+  private revalue(s: number, market: CompiledMarket, price: number): void {
+    const sl = this.slots;
+    const a = sl.account[s]!;
+    const up0 = sl.upnl[s]!;
+    const mm0 = sl.mm[s]!;
+    const im0 = sl.im[s]!;
+    const n0 = sl.notional[s]!;
+    this.value(s, market, price);
+    this.upnl[a] = this.upnl[a]! + (sl.upnl[s]! - up0);
+    this.mm[a] = this.mm[a]! + (sl.mm[s]! - mm0);
+    this.im[a] = this.im[a]! + (sl.im[s]! - im0);
+    this.notional[a] = this.notional[a]! + (sl.notional[s]! - n0);
+  }
+
+  /** Sums of one account recomputed from its positions at current marks (the drift guard). */
+  private recompute(a: number): void {
+    const sl = this.slots;
+    let up = 0;
+    let mmSum = 0;
+    let imSum = 0;
+    let nSum = 0;
+    for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) {
+      this.value(s, this.compiled[sl.market[s]!]!, this.priceFor(s));
+      up += sl.upnl[s]!;
+      mmSum += sl.mm[s]!;
+      imSum += sl.im[s]!;
+      nSum += sl.notional[s]!;
+    }
+    this.upnl[a] = up;
+    this.mm[a] = mmSum;
+    this.im[a] = imSum;
+    this.notional[a] = nSum;
+    this.deltaOps[a] = 0;
+    this.resyncs++;
+  }
+
+  private statusOf(a: number): number {
+    return accountStatusCode(
+      this.collateral[a]! + this.upnl[a]!,
+      this.mm[a]!,
+      this.count[a]! > 0,
+      this.params.warnRatio,
+      this.params.backstopFraction,
+    );
+  }
+
+  /**
+   * After an account's figures changed: drift guard, status (decided on recomputed sums when it
+   * would change), queue membership, change record. `deltas`: the sums moved by a delta update.
+   */
+  private settle(a: number, deltas: boolean): void {
+    if (deltas && ++this.deltaOps[a]! >= this.resyncEvery) this.recompute(a);
+    let code = this.statusOf(a);
+    if (code !== this.status[a] && this.deltaOps[a] !== 0) {
+      this.recompute(a);
+      code = this.statusOf(a);
+    }
+    this.applyStatus(a, code);
+    this.changes.account(a);
+  }
+
+  private applyStatus(a: number, code: number): void {
+    const old = this.status[a]!;
+    if (old !== code) {
+      this.statusCounts[old]!--;
+      this.statusCounts[code]!++;
+      this.status[a] = code;
+    }
+    if (code >= STATUS_LIQUIDATABLE) this.queue.enter(a);
+    else this.queue.leave(a);
+  }
+
+  /** From-scratch sums and the status they give (the queue calls this before planning). */
+  private resync(a: number): void {
+    this.recompute(a);
+    const code = this.statusOf(a);
+    if (code !== this.status[a]) {
+      this.applyStatus(a, code);
+      this.changes.account(a);
+    }
+  }
+
+  private planPositions(a: number): PlanPosition[] {
+    const out: PlanPosition[] = [];
+    const sl = this.slots;
+    for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) {
+      out.push({ market: this.compiled[sl.market[s]!]!, qty: sl.qty[s]!, markPrice: this.priceFor(s) });
+    }
+    return out;
+  }
+
+  private applyPosition(a: number, m: number, qty: number, entryPrice: number): void {
+    const sl = this.slots;
+    let prev = -1;
+    let s = this.head[a]!;
+    while (s !== -1 && sl.market[s] !== m) {
+      prev = s;
+      s = sl.next[s]!;
+    }
+    if (qty === 0) {
+      if (s === -1) return;
+      if (prev === -1) this.head[a] = sl.next[s]!;
+      else sl.next[prev] = sl.next[s]!;
+      const moved = this.holders.remove(m, sl.holderPos[s]!);
+      if (moved >= 0) sl.holderPos[moved] = sl.holderPos[s]!;
+      this.upnl[a] = this.upnl[a]! - sl.upnl[s]!;
+      this.mm[a] = this.mm[a]! - sl.mm[s]!;
+      this.im[a] = this.im[a]! - sl.im[s]!;
+      this.notional[a] = this.notional[a]! - sl.notional[s]!;
+      sl.release(s);
+      const left = this.count[a]! - 1;
+      this.count[a] = left;
+      if (left === 0) {
+        this.withPositions--;
+        this.upnl[a] = 0;
+        this.mm[a] = 0;
+        this.im[a] = 0;
+        this.notional[a] = 0;
+        this.deltaOps[a] = 0;
+      }
+      this.changes.summary();
+      this.settle(a, left > 0);
+      return;
+    }
+    if (s === -1) {
+      s = sl.alloc(a, m);
+      sl.next[s] = this.head[a]!;
+      this.head[a] = s;
+      sl.holderPos[s] = this.holders.add(m, s);
+      const held = this.count[a]! + 1;
+      this.count[a] = held;
+      if (held === 1) this.withPositions++;
+      this.changes.summary();
+    }
+    sl.qty[s] = qty;
+    sl.entryPrice[s] = entryPrice;
+    this.revalue(s, this.compiled[m]!, this.priceFor(s));
+    this.settle(a, true);
+  }
+
+  private accountOf(id: string): number {
+    let a = this.accountIndex.get(id);
+    if (a !== undefined) return a;
+    a = this.ids.length;
+    this.ensureAccounts(a + 1);
+    this.ids.push(id);
+    this.accountIndex.set(id, a);
+    this.head[a] = -1;
+    this.statusCounts[0]!++;
+    this.changes.account(a);
+    this.changes.summary();
+    return a;
+  }
+
+  private ensureAccounts(n: number): void {
+    if (n <= this.accountCapacity) return;
+    const c = nextCapacity(this.accountCapacity, n);
+    this.collateral = grow(this.collateral, c);
+    this.upnl = grow(this.upnl, c);
+    this.mm = grow(this.mm, c);
+    this.im = grow(this.im, c);
+    this.notional = grow(this.notional, c);
+    this.status = grow(this.status, c);
+    this.count = grow(this.count, c);
+    this.head = grow(this.head, c, -1);
+    this.deltaOps = grow(this.deltaOps, c);
+    this.queue.ensureAccounts(c);
+    this.changes.ensureAccounts(c);
+    this.accountCapacity = c;
+  }
+
+  private rowOf(a: number): AccountRow {
+    const equity = this.collateral[a]! + this.upnl[a]!;
+    const mm = this.mm[a]!;
+    const has = this.count[a]! > 0;
+    return {
+      accountId: this.ids[a]!,
+      status: ACCOUNT_STATUSES[this.status[a]!]!,
+      collateral: this.collateral[a]!,
+      equity,
+      maintenanceMargin: mm,
+      initialMargin: this.im[a]!,
+      marginRatio: marginRatio(equity, mm, has),
+      health: health(equity, mm, has),
+      notional: this.notional[a]!,
+      positions: this.count[a]!,
+    };
+  }
+}
