@@ -1,13 +1,10 @@
 import "server-only";
-import Decimal from "decimal.js";
 import { InputError, type FieldError } from "@/lib/contracts/api-error";
 import type { PositionUpdate } from "@/lib/contracts/ingest-positions";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
 import { validateLotQuantity } from "@/lib/risk";
+import { Exact } from "@/lib/server/execution/exact-decimal";
 import type { MarketLookup } from "./market-lookup";
-
-/** Exact decimal arithmetic for the lot check (quantities have up to 38 significant digits). */
-const Exact = Decimal.clone({ precision: 100 });
 
 /** A position as it now stands, after an applied update (decimal strings, exactly as ingested). */
 export interface AppliedPosition {

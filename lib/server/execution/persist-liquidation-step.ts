@@ -1,0 +1,261 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/server/db/prisma-client";
+import { TRANSACTION_OPTIONS } from "@/lib/server/ingest/sql-errors";
+import { exact, Exact } from "./exact-decimal";
+import { lockInsuranceFund, readInsuranceFundBalance } from "./insurance-fund";
+
+/** Amounts as decimal strings, or numbers read as written (`String(n)`), rounded to 18 decimals. */
+type Amount = string | number;
+
+/** Source written on a position row changed by our own simulated fill (its lastSeq is the event id). */
+export const LIQUIDATION_SOURCE = "liquidation";
+
+/** One executed step of the simulated venue (a close of spec §6 that filled at its expected price). */
+export interface LiquidationStep {
+  accountId: string;
+  marketId: string;
+  /** `sell` closes a long, `buy` a short. */
+  side: "buy" | "sell";
+  /** Closed base quantity, > 0 and at most the position's size. */
+  qty: Amount;
+  /** The expected price of spec §5 (slippage already inside it). */
+  fillPrice: Amount;
+  markPrice: Amount;
+  /** Liquidation fee (to the insurance fund), >= 0. */
+  fee: Amount;
+  /** Slippage cost `X × a(X)`, >= 0: recorded for display (already inside the fill price). */
+  slippage: Amount;
+  mode: "partial" | "full";
+  executedAt: Date | number;
+  /**
+   * Optional caller key making the step idempotent: a second call with the same key returns the
+   * step recorded the first time (`replayed: true`) and changes nothing.
+   */
+  stepKey?: string;
+}
+
+export interface LiquidationEventRecord {
+  id: string;
+  accountId: string;
+  marketId: string;
+  side: "buy" | "sell";
+  qty: string;
+  /** Fill price. */
+  price: string;
+  markPrice: string;
+  /** qty × markPrice. */
+  notional: string;
+  fee: string;
+  slippage: string;
+  realizedPnl: string;
+  /** Negative balance settled at this step (covered + uncovered), "0" if none. */
+  deficit: string;
+  mode: "partial" | "full";
+  executedAt: number;
+}
+
+export interface LiquidationStepResult {
+  /** true: the stepKey was already recorded; nothing changed and the figures are the recorded ones. */
+  replayed: boolean;
+  event: LiquidationEventRecord;
+  /** The position after the step ("0" = closed); entry price unchanged. */
+  position: { qty: string; entryPrice: string; source: string; lastSeq: string };
+  /** Account collateral after the step. */
+  collateral: string;
+  /** Paid by the fund to the account (insurance_payment), "0" if none. */
+  insurancePayment: string;
+  /** Deficit the fund could not pay: the account keeps this negative balance, "0" if none. */
+  uncoveredBadDebt: string;
+  insuranceFundBalance: string;
+  ledgerEntryIds: string[];
+  fundEntryIds: string[];
+}
+
+/** The position no longer matches the step (changed since it was planned): nothing was written. */
+export class StaleStepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StaleStepError";
+  }
+}
+
+/**
+ * Records one executed liquidation step of the simulated venue in ONE transaction:
+ *
+ * 1. lock the account and position rows (then the insurance fund);
+ * 2. realised PnL of the closed quantity `x`: `x × (fillPrice − entryPrice) × sign(qty)`, exact
+ *    (slippage is inside the fill price); the position shrinks by `x` (entry unchanged, 0 when
+ *    closed) and is marked `source = 'liquidation'`, `lastSeq = <event id>`;
+ * 3. collateral ledger: `realized_pnl` (+pnl) and `liquidation_fee` (−fee); fund ledger: `fee`
+ *    (+fee);
+ * 4. when the account's balance is then negative and it holds no open position any more (this
+ *    close was its last), the fund pays the deficit as far as its balance allows
+ *    (`insurance_payment` to the account, `deficit_payment` from the fund), and the rest is an
+ *    `uncovered_bad_debt` fund entry (amount −uncovered, balance unchanged); the account keeps
+ *    that negative balance (auto-deleveraging is a later stage);
+ * 5. a `liquidation_events` row with every figure; `balanceAfter` of each entry chains.
+ *
+ * Ledger keys: `liquidation:<stepKey or event id>:<kind>`. Throws StaleStepError (nothing
+ * written) when the position is gone, on the other side, or smaller than `qty`.
+ */
+export async function persistLiquidationStep(prisma: PrismaClient, step: LiquidationStep): Promise<LiquidationStepResult> {
+  const qty = exact(step.qty);
+  const fillPrice = exact(step.fillPrice);
+  const markPrice = exact(step.markPrice);
+  const fee = exact(step.fee);
+  const slippage = exact(step.slippage);
+  if (!qty.gt(0) || !fillPrice.gt(0) || !markPrice.gt(0) || fee.lt(0) || slippage.lt(0)) {
+    throw new Error(`invalid liquidation step ${JSON.stringify(step)}: qty and prices must be > 0, fee and slippage >= 0`);
+  }
+  const executedAt = new Date(step.executedAt);
+
+  return prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ collateral: string; qty: string; entry_price: string; others: number }[]>`
+      SELECT a.collateral::text AS collateral, p.qty::text AS qty, p.entry_price::text AS entry_price,
+             (SELECT count(*)::int FROM positions o
+               WHERE o.account_id = a.id AND o.market_id <> p.market_id AND o.qty <> 0) AS others
+        FROM accounts a JOIN positions p ON p.account_id = a.id
+       WHERE a.id = ${step.accountId} AND p.market_id = ${step.marketId}
+         FOR UPDATE OF a, p`;
+
+    if (step.stepKey !== undefined) {
+      const recorded = await recordedStep(tx, step.stepKey);
+      if (recorded) return recorded;
+    }
+    if (!row) throw new StaleStepError(`no position of ${step.accountId} in ${step.marketId}`);
+    const positionQty = new Exact(row.qty);
+    const sign = positionQty.gt(0) ? 1 : positionQty.lt(0) ? -1 : 0;
+    const closingSide = sign > 0 ? "sell" : "buy";
+    if (sign === 0 || closingSide !== step.side) {
+      throw new StaleStepError(`${step.side} does not close the position of ${step.accountId} in ${step.marketId} (qty ${row.qty})`);
+    }
+    if (qty.gt(positionQty.abs())) {
+      throw new StaleStepError(`closing ${qty.toFixed()} exceeds the position of ${step.accountId} in ${step.marketId} (qty ${row.qty})`);
+    }
+
+    const entryPrice = new Exact(row.entry_price);
+    const newQty = positionQty.minus(qty.times(sign));
+    const realizedPnl = qty.times(fillPrice.minus(entryPrice)).times(sign).toDecimalPlaces(18);
+    const notional = qty.times(markPrice).toDecimalPlaces(18);
+    const afterPnl = new Exact(row.collateral).plus(realizedPnl);
+    const afterFee = afterPnl.minus(fee);
+
+    await lockInsuranceFund(tx);
+    const fundBefore = new Exact(await readInsuranceFundBalance(tx));
+    const fundAfterFee = fundBefore.plus(fee);
+    const settles = afterFee.lt(0) && newQty.isZero() && row.others === 0;
+    const deficit = settles ? afterFee.neg() : new Exact(0);
+    const payment = Exact.min(deficit, Exact.max(fundAfterFee, 0));
+    const uncovered = deficit.minus(payment);
+    const collateral = afterFee.plus(payment);
+    const fundAfter = fundAfterFee.minus(payment);
+
+    const ledger: [string, Exact, Exact][] = [["realized_pnl", realizedPnl, afterPnl], ["liquidation_fee", fee.neg(), afterFee]];
+    if (payment.gt(0)) ledger.push(["insurance_payment", payment, collateral]);
+    const fund: [string, Exact, Exact][] = [["fee", fee, fundAfterFee]];
+    if (payment.gt(0)) fund.push(["deficit_payment", payment.neg(), fundAfter]);
+    if (uncovered.gt(0)) fund.push(["uncovered_bad_debt", uncovered.neg(), fundAfter]);
+    const text = (rows: [string, Exact, Exact][], i: 0 | 1 | 2) => rows.map((r) => (i === 0 ? r[0] : r[i].toFixed()));
+
+    const [written] = await tx.$queryRaw<{ event_id: bigint; ledger_ids: bigint[]; fund_ids: bigint[] }[]>`
+      WITH event AS (
+        INSERT INTO liquidation_events (account_id, market_id, side, qty, price, mark_price, notional, fee, slippage,
+                                        realized_pnl, deficit, mode, executed_at)
+        VALUES (${step.accountId}, ${step.marketId}, ${step.side}::side, ${qty.toFixed()}::numeric, ${fillPrice.toFixed()}::numeric,
+                ${markPrice.toFixed()}::numeric, ${notional.toFixed()}::numeric, ${fee.toFixed()}::numeric,
+                ${slippage.toFixed()}::numeric, ${realizedPnl.toFixed()}::numeric, ${deficit.toFixed()}::numeric,
+                ${step.mode}::liquidation_mode, ${executedAt})
+        RETURNING id
+      ), position AS (
+        UPDATE positions SET qty = ${newQty.toFixed()}::numeric, source = ${LIQUIDATION_SOURCE},
+                             last_seq = (SELECT id FROM event), updated_at = now()
+         WHERE account_id = ${step.accountId} AND market_id = ${step.marketId}
+      ), account AS (
+        UPDATE accounts SET collateral = ${collateral.toFixed()}::numeric, updated_at = now() WHERE id = ${step.accountId}
+      ), ledger AS (
+        INSERT INTO collateral_ledger (account_id, kind, amount, balance_after, idempotency_key, liquidation_event_id)
+        SELECT ${step.accountId}, t.kind::collateral_kind, t.amount, t.balance_after,
+               'liquidation:' || coalesce(${step.stepKey ?? null}::text, (SELECT id FROM event)::text) || ':' || t.kind,
+               (SELECT id FROM event)
+          FROM unnest(${text(ledger, 0)}::text[], ${text(ledger, 1)}::numeric[], ${text(ledger, 2)}::numeric[])
+               WITH ORDINALITY AS t(kind, amount, balance_after, n)
+         ORDER BY t.n
+        RETURNING id
+      ), fund AS (
+        INSERT INTO insurance_fund_ledger (kind, amount, balance_after, liquidation_event_id)
+        SELECT t.kind::insurance_fund_kind, t.amount, t.balance_after, (SELECT id FROM event)
+          FROM unnest(${text(fund, 0)}::text[], ${text(fund, 1)}::numeric[], ${text(fund, 2)}::numeric[])
+               WITH ORDINALITY AS t(kind, amount, balance_after, n)
+         ORDER BY t.n
+        RETURNING id
+      )
+      SELECT (SELECT id FROM event) AS event_id,
+             (SELECT array_agg(id ORDER BY id) FROM ledger) AS ledger_ids,
+             (SELECT array_agg(id ORDER BY id) FROM fund) AS fund_ids`;
+    if (!written) throw new Error("liquidation step: nothing written");
+    const eventId = String(written.event_id);
+    return {
+      replayed: false,
+      event: {
+        id: eventId, accountId: step.accountId, marketId: step.marketId, side: step.side, qty: qty.toFixed(),
+        price: fillPrice.toFixed(), markPrice: markPrice.toFixed(), notional: notional.toFixed(), fee: fee.toFixed(),
+        slippage: slippage.toFixed(), realizedPnl: realizedPnl.toFixed(), deficit: deficit.toFixed(), mode: step.mode,
+        executedAt: executedAt.getTime(),
+      },
+      position: { qty: newQty.toFixed(), entryPrice: entryPrice.toFixed(), source: LIQUIDATION_SOURCE, lastSeq: eventId },
+      collateral: collateral.toFixed(),
+      insurancePayment: payment.toFixed(),
+      uncoveredBadDebt: uncovered.toFixed(),
+      insuranceFundBalance: fundAfter.toFixed(),
+      ledgerEntryIds: written.ledger_ids.map(String),
+      fundEntryIds: written.fund_ids.map(String),
+    };
+  }, TRANSACTION_OPTIONS);
+}
+
+type Tx = Parameters<typeof lockInsuranceFund>[0];
+
+/** The step already recorded under `stepKey`, as persistLiquidationStep returned it, or null. */
+async function recordedStep(tx: Tx, stepKey: string): Promise<LiquidationStepResult | null> {
+  const [e] = await tx.$queryRaw<{
+    id: bigint; account_id: string; market_id: string; side: "buy" | "sell"; qty: string; price: string; mark_price: string;
+    notional: string; fee: string; slippage: string; realized_pnl: string; deficit: string; mode: "partial" | "full";
+    executed_at: Date; pos_qty: string; entry_price: string; pos_source: string; last_seq: bigint; collateral: string;
+  }[]>`
+    SELECT e.id, e.account_id, e.market_id, e.side::text AS side, trim_scale(e.qty)::text AS qty,
+           trim_scale(e.price)::text AS price, trim_scale(e.mark_price)::text AS mark_price,
+           trim_scale(e.notional)::text AS notional, trim_scale(e.fee)::text AS fee,
+           trim_scale(e.slippage)::text AS slippage, trim_scale(e.realized_pnl)::text AS realized_pnl,
+           trim_scale(e.deficit)::text AS deficit, e.mode::text AS mode, e.executed_at,
+           trim_scale(p.qty)::text AS pos_qty, trim_scale(p.entry_price)::text AS entry_price, p.source AS pos_source,
+           p.last_seq, trim_scale(a.collateral)::text AS collateral
+      FROM collateral_ledger l
+      JOIN liquidation_events e ON e.id = l.liquidation_event_id
+      JOIN positions p ON p.account_id = e.account_id AND p.market_id = e.market_id
+      JOIN accounts a ON a.id = e.account_id
+     WHERE l.idempotency_key = ${`liquidation:${stepKey}:realized_pnl`}`;
+  if (!e) return null;
+  const ledger = await tx.$queryRaw<{ id: bigint; kind: string; amount: string }[]>`
+    SELECT id, kind::text AS kind, trim_scale(amount)::text AS amount FROM collateral_ledger
+     WHERE liquidation_event_id = ${e.id} ORDER BY id`;
+  const fund = await tx.$queryRaw<{ id: bigint; kind: string; amount: string; balance_after: string }[]>`
+    SELECT id, kind::text AS kind, trim_scale(amount)::text AS amount, trim_scale(balance_after)::text AS balance_after
+      FROM insurance_fund_ledger WHERE liquidation_event_id = ${e.id} ORDER BY id`;
+  const amountOf = (rows: { kind: string; amount: string }[], kind: string) => rows.find((r) => r.kind === kind)?.amount;
+  return {
+    replayed: true,
+    event: {
+      id: String(e.id), accountId: e.account_id, marketId: e.market_id, side: e.side, qty: e.qty, price: e.price,
+      markPrice: e.mark_price, notional: e.notional, fee: e.fee, slippage: e.slippage, realizedPnl: e.realized_pnl,
+      deficit: e.deficit, mode: e.mode, executedAt: e.executed_at.getTime(),
+    },
+    // As they stand now (later ingest may have changed them since the step).
+    position: { qty: e.pos_qty, entryPrice: e.entry_price, source: e.pos_source, lastSeq: String(e.last_seq) },
+    collateral: e.collateral,
+    insurancePayment: amountOf(ledger, "insurance_payment") ?? "0",
+    uncoveredBadDebt: new Exact(amountOf(fund, "uncovered_bad_debt") ?? "0").neg().toFixed(),
+    insuranceFundBalance: await readInsuranceFundBalance(tx),
+    ledgerEntryIds: ledger.map((r) => String(r.id)),
+    fundEntryIds: fund.map((r) => String(r.id)),
+  };
+}
