@@ -7,3 +7,7 @@ export { LiveBook, type LiveBookOptions } from "./live-book";
 export { LiquidationQueue, type QueueSource } from "./liquidation-queue";
 export { scenarioOfSnapshot } from "./scenario-of-snapshot";
 export type * from "./engine-types";
+export { EngineClient, type EngineClientOptions } from "./engine-client";
+export { dispatchEngineRequest } from "./engine-dispatch";
+export type * from "./engine-protocol";
+export { MUTATIONS } from "./engine-protocol";

@@ -1,0 +1,43 @@
+import type { EngineCommand, EnginePayload, EngineRequest, EngineResult } from "./engine-protocol";
+import type { LiveBook } from "./live-book";
+
+type Handlers = { [K in EngineCommand]: (book: LiveBook, payload: EnginePayload<K>) => EngineResult<K> };
+
+const handlers: Omit<Handlers, "stats"> = {
+  upsertMarkets: (book, { markets }) => {
+    for (const m of markets) book.upsertMarket(m);
+    return null;
+  },
+  applyPrices: (book, { ticks }) => ({ touched: book.applyPrices(ticks) }),
+  setStale: (book, { updates }) => {
+    for (const u of updates) book.setStale(u.marketId, u.stale);
+    return null;
+  },
+  applyPositions: (book, { updates }) => (book.applyPositions(updates), null),
+  applyCollateral: (book, { entries }) => (book.applyCollateral(entries), null),
+  applyCollateralDeltas: (book, { deltas }) => (book.applyCollateralDeltas(deltas), null),
+  applyFunding: (book, { deltas }) => (book.applyCollateralDeltas(deltas), null),
+  markStepExecuted: (book, { steps }) => {
+    for (const s of steps) book.markStepExecuted(s.accountId, s.now);
+    return null;
+  },
+  summary: (book) => book.summary(),
+  queue: (book, { now, offset, limit }) => book.queuePage(now, offset, limit),
+  accountView: (book, { accountId, now }) => book.accountView(accountId, now),
+  atRisk: (book, query) => book.atRisk(query),
+  dueSteps: (book, { now, limit }) => book.dueSteps(now, limit),
+  snapshot: (book) => book.snapshot(),
+  drainChanges: (book) => book.drainChanges(),
+};
+
+/**
+ * Runs one request of the engine protocol against a book and returns its result (throws what the
+ * book throws). The worker's message loop; also usable in-thread. `stats` needs the worker's
+ * memory figures and is answered by the worker itself.
+ */
+export function dispatchEngineRequest(book: LiveBook, request: EngineRequest): unknown {
+  if (request.type === "stats") throw new RangeError("stats is answered by the worker");
+  const handler = handlers[request.type] as ((book: LiveBook, payload: unknown) => unknown) | undefined;
+  if (!handler) throw new RangeError(`unknown engine command ${String(request.type)}`);
+  return handler(book, request.payload);
+}

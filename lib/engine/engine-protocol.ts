@@ -1,0 +1,121 @@
+/**
+ * Messages between the server and the engine worker (`engine-worker.ts`, `EngineClient`).
+ *
+ * - Requests: `{ id, type, payload }`, one per command of `EngineCommands`; the worker answers each
+ *   with `{ kind: "response", id, ok, result | error }` in order. Mutations are batches, each checked
+ *   whole before any of it is applied (a bad batch is rejected with `RiskInputError` issues and
+ *   changes nothing).
+ * - Events the worker posts unasked: `ready` once the book is built, then `changes` (a `ChangeSet`)
+ *   after mutations, coalesced to at most one per `changeIntervalMs`.
+ * - Typed arrays in results (`snapshot`) are transferred, not copied.
+ */
+import type { MarketParams, RiskIssue, RiskParams } from "../risk";
+import type {
+  AccountRow,
+  AccountView,
+  AtRiskQuery,
+  BookSnapshot,
+  BookSummary,
+  ChangeSet,
+  CollateralDelta,
+  CollateralUpdate,
+  Page,
+  PositionUpdate,
+  PriceUpdate,
+  QueueEntry,
+} from "./engine-types";
+
+/** How the worker's book is built (passed as `workerData`). */
+export interface EngineInit {
+  readonly params?: Partial<RiskParams> | undefined;
+  readonly resyncEvery?: number | undefined;
+  readonly expectedAccounts?: number | undefined;
+  readonly expectedPositions?: number | undefined;
+  /** Markets to add before anything else. */
+  readonly markets?: readonly MarketParams[] | undefined;
+  /**
+   * Change sets are pushed at most once per this many ms after a mutation (default 50; 0 = after
+   * every mutating request). `null`: never pushed, the client pulls with `drainChanges`.
+   */
+  readonly changeIntervalMs?: number | null | undefined;
+}
+
+export interface MarketStaleUpdate {
+  readonly marketId: string;
+  readonly stale: boolean;
+}
+
+export interface ExecutedStep {
+  readonly accountId: string;
+  /** Epoch ms at which the step executed (the caller's clock). */
+  readonly now: number;
+}
+
+export interface EngineStats {
+  readonly markets: number;
+  readonly accounts: number;
+  readonly positions: number;
+  readonly queueLength: number;
+  readonly queueDirty: number;
+  readonly plansComputed: number;
+  readonly resyncs: number;
+  /** Bytes of the book's typed arrays (capacity). */
+  readonly typedBytes: number;
+  /** The worker thread's heap in use (`process.memoryUsage().heapUsed` is per isolate). */
+  readonly heapUsed: number;
+}
+
+/** Every command: its payload and its result. */
+export interface EngineCommands {
+  upsertMarkets: { payload: { markets: MarketParams[] }; result: null };
+  applyPrices: { payload: { ticks: PriceUpdate[] }; result: { touched: number } };
+  setStale: { payload: { updates: MarketStaleUpdate[] }; result: null };
+  applyPositions: { payload: { updates: PositionUpdate[] }; result: null };
+  applyCollateral: { payload: { entries: CollateralUpdate[] }; result: null };
+  applyCollateralDeltas: { payload: { deltas: CollateralDelta[] }; result: null };
+  /** Funding (spec §7) as the collateral deltas the ledger booked, one per position holder. */
+  applyFunding: { payload: { deltas: CollateralDelta[] }; result: null };
+  markStepExecuted: { payload: { steps: ExecutedStep[] }; result: null };
+  summary: { payload: Record<string, never>; result: BookSummary };
+  queue: { payload: { now: number; offset?: number | undefined; limit?: number | undefined }; result: Page<QueueEntry> };
+  accountView: { payload: { accountId: string; now: number }; result: AccountView | null };
+  atRisk: { payload: AtRiskQuery; result: Page<AccountRow> };
+  dueSteps: { payload: { now: number; limit?: number | undefined }; result: QueueEntry[] };
+  /** The live state as columns, for the stress model (spec §8). */
+  snapshot: { payload: Record<string, never>; result: BookSnapshot };
+  drainChanges: { payload: Record<string, never>; result: ChangeSet };
+  stats: { payload: Record<string, never>; result: EngineStats };
+}
+
+export type EngineCommand = keyof EngineCommands;
+export type EnginePayload<K extends EngineCommand> = EngineCommands[K]["payload"];
+export type EngineResult<K extends EngineCommand> = EngineCommands[K]["result"];
+
+/** Commands that change the book (and so may produce a change set). */
+export const MUTATIONS: ReadonlySet<EngineCommand> = new Set<EngineCommand>([
+  "upsertMarkets",
+  "applyPrices",
+  "setStale",
+  "applyPositions",
+  "applyCollateral",
+  "applyCollateralDeltas",
+  "applyFunding",
+  "markStepExecuted",
+]);
+
+export type EngineRequest = { [K in EngineCommand]: { readonly id: number; readonly type: K; readonly payload: EnginePayload<K> } }[EngineCommand];
+
+export interface EngineErrorBody {
+  readonly name: string;
+  readonly message: string;
+  /** Present for `RiskInputError`: every bad field. */
+  readonly issues?: readonly RiskIssue[] | undefined;
+}
+
+export type EngineResponse =
+  | { readonly kind: "response"; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly kind: "response"; readonly id: number; readonly ok: false; readonly error: EngineErrorBody };
+
+export type EngineEvent = { readonly kind: "ready" } | { readonly kind: "changes"; readonly changes: ChangeSet };
+
+export type EngineMessage = EngineResponse | EngineEvent;

@@ -1,0 +1,68 @@
+/**
+ * The engine's worker thread: owns one `LiveBook`, answers protocol requests in order and pushes
+ * change sets (see `engine-protocol.ts`). Started by `EngineClient`; never imported elsewhere.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { RiskInputError } from "../risk";
+import { dispatchEngineRequest } from "./engine-dispatch";
+import type { EngineInit, EngineMessage, EngineRequest, EngineStats } from "./engine-protocol";
+import { MUTATIONS } from "./engine-protocol";
+import { LiveBook } from "./live-book";
+
+const port = parentPort;
+if (!port) throw new Error("engine-worker.ts must run in a worker thread (see EngineClient)");
+
+const init = (workerData ?? {}) as EngineInit;
+const book = new LiveBook(init);
+for (const m of init.markets ?? []) book.upsertMarket(m);
+const interval = init.changeIntervalMs === undefined ? 50 : init.changeIntervalMs;
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+const post = (message: EngineMessage, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
+
+function flushChanges(): void {
+  flushTimer = null;
+  const changes = book.drainChanges();
+  if (changes.accounts.length > 0 || changes.markets.length > 0 || changes.summaryChanged) post({ kind: "changes", changes });
+}
+
+function scheduleFlush(): void {
+  if (interval === null || flushTimer !== null) return;
+  if (interval === 0) return flushChanges();
+  flushTimer = setTimeout(flushChanges, interval);
+}
+
+function stats(): EngineStats {
+  return {
+    markets: book.marketIds().length,
+    accounts: book.accountCount,
+    positions: book.positionCount,
+    queueLength: book.queueLength,
+    queueDirty: book.queueDirty,
+    plansComputed: book.plansComputed,
+    resyncs: book.resyncs,
+    typedBytes: book.typedBytes(),
+    heapUsed: process.memoryUsage().heapUsed,
+  };
+}
+
+/** ArrayBuffers of the typed arrays in a result, to transfer instead of copying. */
+function buffersOf(result: unknown): ArrayBuffer[] {
+  if (!result || typeof result !== "object") return [];
+  const out = new Set<ArrayBuffer>();
+  for (const v of Object.values(result)) if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) out.add(v.buffer);
+  return [...out];
+}
+
+port.on("message", (request: EngineRequest) => {
+  try {
+    const result = request.type === "stats" ? stats() : dispatchEngineRequest(book, request);
+    post({ kind: "response", id: request.id, ok: true, result }, request.type === "snapshot" ? buffersOf(result) : undefined);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    post({ kind: "response", id: request.id, ok: false, error: { name: e.name, message: e.message, issues: e instanceof RiskInputError ? e.issues : undefined } });
+  }
+  if (MUTATIONS.has(request.type)) scheduleFlush();
+});
+
+post({ kind: "ready" });

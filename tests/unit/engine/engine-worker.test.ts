@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EngineClient, LiveBook, type ChangeSet, type CollateralUpdate, type PositionUpdate, type PriceUpdate } from "@/lib/engine";
+import { compileMarket, qtyOfLots, RiskInputError } from "@/lib/risk";
+import { MARKETS, PRICES } from "./helpers/markets";
+
+const NOW = 1_700_000_000_000;
+
+function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Batches as ingest would send them: positions and collateral for 400 accounts, then price moves. */
+function batches() {
+  const rand = mulberry(42);
+  const compiled = MARKETS.map(compileMarket);
+  const positions: PositionUpdate[] = [];
+  const collateral: CollateralUpdate[] = [];
+  for (let a = 0; a < 400; a++) {
+    const id = `acct-${a}`;
+    let mm = 0;
+    MARKETS.forEach((m, i) => {
+      if (rand() < 0.4) return;
+      const lots = 1 + Math.floor(rand() * 200_000);
+      const qty = qtyOfLots(compiled[i]!, lots) * (rand() < 0.5 ? -1 : 1);
+      positions.push({ accountId: id, marketId: m.id, qty, entryPrice: PRICES[m.id]! * (0.97 + 0.06 * rand()) });
+      mm += Math.abs(qty) * PRICES[m.id]! * 0.01;
+    });
+    collateral.push({ accountId: id, amount: mm * (0.5 + 2 * rand()) });
+  }
+  const ticks: PriceUpdate[][] = [];
+  for (let b = 0; b < 10; b++) {
+    ticks.push(MARKETS.map((m) => ({ marketId: m.id, price: PRICES[m.id]! * (0.97 + 0.06 * rand()), stale: b === 9 && m.id === "SOL-PERP" })));
+  }
+  return { positions, collateral, ticks };
+}
+
+describe("engine worker", () => {
+  let client: EngineClient;
+  const pushed: ChangeSet[] = [];
+
+  beforeAll(async () => {
+    client = await EngineClient.start({ markets: MARKETS, changeIntervalMs: 0 });
+    client.onChanges((c) => pushed.push(c));
+  }, 30_000);
+
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  it("round trip: batches applied in the worker give the same figures, queue, steps and snapshot as the in-thread live book", async () => {
+    const local = new LiveBook();
+    for (const m of MARKETS) local.upsertMarket(m);
+    const { positions, collateral, ticks } = batches();
+    await client.applyPrices(MARKETS.map((m) => ({ marketId: m.id, price: PRICES[m.id]! })));
+    local.applyPrices(MARKETS.map((m) => ({ marketId: m.id, price: PRICES[m.id]! })));
+    await client.applyPositions(positions);
+    local.applyPositions(positions);
+    await client.applyCollateral(collateral);
+    local.applyCollateral(collateral);
+    for (const batch of ticks) {
+      const { touched } = await client.applyPrices(batch);
+      expect(touched).toBe(local.applyPrices(batch));
+    }
+    const funding = positions.filter((p) => p.marketId === "ETH-PERP").map((p) => ({ accountId: p.accountId, delta: -p.qty * 3000 * 0.0001 }));
+    await client.applyFunding(funding);
+    local.applyCollateralDeltas(funding);
+    await client.markStepExecuted([{ accountId: "acct-3", now: NOW }]);
+    local.markStepExecuted("acct-3", NOW);
+
+    const summary = await client.summary();
+    expect(summary).toEqual(local.summary());
+    expect(summary.accounts).toBe(400);
+    expect(summary.queue.size).toBeGreaterThan(10);
+    expect(summary.staleMarkets).toEqual(["SOL-PERP"]);
+    expect(await client.queue(NOW, 0, 1000)).toEqual(local.queuePage(NOW, 0, 1000));
+    expect(await client.dueSteps(NOW + 1000, 20)).toEqual(local.dueSteps(NOW + 1000, 20));
+    expect(await client.atRisk({ minRatio: 0.5, limit: 30 })).toEqual(local.atRisk({ minRatio: 0.5, limit: 30 }));
+    expect(await client.atRisk({ market: "BTC-PERP", status: "warning" })).toEqual(local.atRisk({ market: "BTC-PERP", status: "warning" }));
+    for (const id of ["acct-0", "acct-3", "acct-77", "acct-399", "nobody"]) {
+      expect(await client.accountView(id, NOW)).toEqual(local.accountView(id, NOW));
+    }
+    const snapshot = await client.snapshot();
+    expect(snapshot).toEqual(local.snapshot());
+    expect(snapshot.positionQty).toBeInstanceOf(Float64Array);
+    const stats = await client.stats();
+    expect(stats).toMatchObject({ markets: 3, accounts: 400, positions: local.positionCount, queueLength: local.queueLength });
+  });
+
+  it("pushes a change set after each mutation", async () => {
+    pushed.length = 0;
+    await client.applyPositions([{ accountId: "fresh", marketId: "BTC-PERP", qty: 1, entryPrice: 60000 }]);
+    await client.applyCollateral([{ accountId: "fresh", amount: 10 }]);
+    await client.summary(); // a query: no change set
+    expect(pushed).toHaveLength(2);
+    expect(pushed[0]).toMatchObject({ accounts: ["fresh"], queueAdded: ["fresh"], summaryChanged: true });
+    expect(pushed[1]).toMatchObject({ accounts: ["fresh"], queueChanged: ["fresh"] });
+    expect(pushed[1]!.seq).toBe(pushed[0]!.seq + 1);
+  });
+
+  it("a bad batch is rejected with the field named and changes nothing", async () => {
+    const before = await client.summary();
+    const bad = client.applyPositions([
+      { accountId: "x", marketId: "BTC-PERP", qty: 1, entryPrice: 60000 },
+      { accountId: "y", marketId: "BTC-PERP", qty: 1, entryPrice: -1 },
+    ]);
+    await expect(bad).rejects.toBeInstanceOf(RiskInputError);
+    await expect(bad).rejects.toThrow(/updates\[1\]\.entryPrice/);
+    expect(await client.summary()).toEqual(before);
+  });
+
+  it("requests after close reject; pending ones reject when the worker stops", async () => {
+    const other = await EngineClient.start({ markets: MARKETS, changeIntervalMs: null });
+    const exits: Error[] = [];
+    other.onExit((e) => exits.push(e));
+    const pending = other.summary().catch((e: unknown) => e);
+    await other.close();
+    expect(await pending).toBeInstanceOf(Error);
+    expect(String(await pending)).toMatch(/closed/);
+    await expect(other.summary()).rejects.toThrow(/closed/);
+    expect(exits).toHaveLength(1);
+  });
+});
