@@ -6,6 +6,7 @@ import type { MarketsResponse } from "@/lib/contracts/markets";
 import { LiveMarkets, type MarketInfo } from "./live-markets";
 import { parsePriceBatch, persistPriceTicks, type IngestPricesResult } from "./ingest/ingest-prices";
 import type { SocketHub } from "./socket-hub";
+import { ingestCollateral, ingestFunding, ingestPositions } from "./ingest/ingest-service";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
@@ -70,6 +71,21 @@ export class Runtime {
     for (const t of batch.ticks) this.markets.applyPrice(t.marketId, batch.source, t.price, t.ts);
     this.refreshMarks(result.marketIds);
     return result;
+  }
+
+  /** Position ingest: parse, validate, persist (committed), then (TODO lead) tell the engine `applied`. */
+  async ingestPositions(body: unknown) {
+    return ingestPositions({ prisma: this.prisma }, body);
+  }
+
+  /** Collateral ingest: parse, persist (committed), then (TODO lead) tell the engine `balances`. */
+  async ingestCollateral(body: unknown) {
+    return ingestCollateral({ prisma: this.prisma }, body);
+  }
+
+  /** Funding ingest: parse, persist (committed), then (TODO lead) tell the engine each delta's `balanceAfter`. */
+  async ingestFunding(body: unknown) {
+    return ingestFunding({ prisma: this.prisma }, body);
   }
 
   private refreshMarks(marketIds: string[]): void {

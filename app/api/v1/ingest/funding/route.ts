@@ -1,0 +1,7 @@
+import { ingestRoute } from "@/lib/server/ingest/ingest-route";
+
+/** `POST /api/v1/ingest/funding` `{ marketId, rate, markPrice, ts }` → `{ applied, eventId, entries }` (docs/API.md). */
+export const POST = ingestRoute(
+  (runtime, body) => runtime.ingestFunding(body),
+  (r) => ({ applied: r.applied, eventId: r.eventId, entries: r.deltas.length }),
+);
