@@ -160,7 +160,7 @@ async function main(): Promise<number> {
     const start = Date.now();
     stats.started = start;
     const retime = retimer(t0, start, speed);
-    let lastDraw = 0;
+    let lastDraw = Date.now();
     for await (const { line, number } of readLines(file)) {
       const due = speed > 0 ? start + (line.t - t0) / speed : start;
       const wait = due - Date.now();
@@ -195,7 +195,7 @@ async function main(): Promise<number> {
       }
       stats.done += 1;
       stats.items += itemsOf(line);
-      if (Date.now() - lastDraw > 100) {
+      if (Date.now() - lastDraw > (process.stderr.isTTY ? 100 : 5000)) {
         progress(stats);
         lastDraw = Date.now();
       }
