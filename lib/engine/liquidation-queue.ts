@@ -34,12 +34,14 @@ export interface QueueSource {
  *
  * - Membership follows the account's status at once: the book calls `enter`/`leave` when a status
  *   crosses maintenance (so a top-up that lifts an account above it removes it immediately).
- * - Plans are lazy: `touch` marks a member dirty when its figures changed; `refresh` re-plans only
- *   the dirty members (resyncing their sums from scratch first). Reads (`page`, `dueSteps`,
- *   `entryOf`, `totals`) refresh first, so what they return is always current.
+ * - Plans are lazy: `touch` marks a member dirty when its figures changed; a dirty member is
+ *   re-planned (its sums resynced from scratch first) only when something reads its plan: a page
+ *   of the queue plans the entries on that page, `dueSteps` the entries it returns, `totals` (the
+ *   summary) and `refresh` every dirty member. A plan is never older than the figures it shows.
  * - Order: status (bankrupt, backstop, liquidatable), then health `equity / MM` ascending (margin
  *   ratio descending; for equity <= 0, the most negative equity per MM first), then account id.
- *   Sorted lazily when membership or a member's figures changed since the last sort.
+ *   Kept incrementally: members that entered or whose figures changed since the last read are
+ *   re-keyed, sorted among themselves and merged into the rest (O(n + k log k) for k moved).
  * - Cool-down: `lastStepAt` per account (set by `markStepExecuted` with the caller's clock); an
  *   entry may run `cooldownMs` after it. It survives leaving the queue.
  * - Pause: an entry whose plan closes anything in a stale market is paused; computed when read
@@ -50,13 +52,20 @@ export class LiquidationQueue {
   private member = new Uint8Array(0);
   private memberPos = new Int32Array(0);
   private dirty = new Uint8Array(0);
+  private moved = new Uint8Array(0);
   private lastStep = new Float64Array(0);
+  /** Sort keys as of the member's last placement in `order`. */
+  private keyStatus = new Uint8Array(0);
+  private keyHealth = new Float64Array(0);
+  private rank = new Int32Array(0);
   private members = new Int32Array(64);
   private size = 0;
   private dirtyList: number[] = [];
+  private movedList: number[] = [];
+  private left = false;
   private readonly plans = new Map<number, LiquidationPlan>();
-  private order: Int32Array = new Int32Array(0);
-  private orderValid = true;
+  /** Members in queue order as of the last `ordered()`. */
+  private order = new Int32Array(0);
   /** Plans computed since construction (for tests and metrics). */
   planned = 0;
 
@@ -72,7 +81,11 @@ export class LiquidationQueue {
     this.member = grow(this.member, c);
     this.memberPos = grow(this.memberPos, c);
     this.dirty = grow(this.dirty, c);
+    this.moved = grow(this.moved, c);
     this.lastStep = grow(this.lastStep, c, NaN);
+    this.keyStatus = grow(this.keyStatus, c);
+    this.keyHealth = grow(this.keyHealth, c);
+    this.rank = grow(this.rank, c);
     this.capacity = c;
   }
 
@@ -84,14 +97,14 @@ export class LiquidationQueue {
     return this.member[a] === 1;
   }
 
-  /** Adds an account that has just reached maintenance margin; it is planned on the next read. */
+  /** Adds an account that has just reached maintenance margin (or touches it if already in). */
   enter(a: number): void {
     if (this.member[a]) return this.touch(a);
     if (this.size === this.members.length) this.members = grow(this.members, this.size * 2);
     this.member[a] = 1;
     this.memberPos[a] = this.size;
     this.members[this.size++] = a;
-    this.orderValid = false;
+    this.markMoved(a);
     this.markDirty(a);
   }
 
@@ -105,20 +118,28 @@ export class LiquidationQueue {
     this.member[a] = 0;
     this.dirty[a] = 0;
     this.plans.delete(a);
-    this.orderValid = false;
+    this.left = true;
   }
 
   /** A member's figures changed: its plan and its place in the order are out of date. */
   touch(a: number): void {
     if (!this.member[a]) return;
-    this.orderValid = false;
+    this.markMoved(a);
     this.markDirty(a);
+  }
+
+  private markMoved(a: number): void {
+    if (this.moved[a]) return;
+    this.moved[a] = 1;
+    this.movedList.push(a);
   }
 
   private markDirty(a: number): void {
     if (this.dirty[a]) return;
     this.dirty[a] = 1;
     this.dirtyList.push(a);
+    // Plans read one by one leave cleared entries behind: compact now and then.
+    if (this.dirtyList.length > 2 * this.size + 1024) this.dirtyList = this.dirtyList.filter((x) => this.dirty[x] === 1);
   }
 
   /** Members whose plan is out of date. */
@@ -128,75 +149,94 @@ export class LiquidationQueue {
     return n;
   }
 
-  /** Re-plans every dirty member (after resyncing its sums); returns how many were planned. */
+  /** Plans a dirty member (after resyncing its sums, which may take it out of the queue). */
+  private ensurePlanned(a: number): void {
+    if (!this.dirty[a]) return;
+    if (this.member[a]) this.source.resync(a);
+    this.dirty[a] = 0;
+    if (!this.member[a]) return;
+    this.plans.set(a, planPartialLiquidation(this.source.equity(a), this.source.planPositions(a), this.params));
+    this.planned++;
+  }
+
+  /** Re-plans every dirty member; returns how many were planned. */
   refresh(): number {
-    let count = 0;
+    const before = this.planned;
     const list = this.dirtyList;
-    for (let i = 0; i < list.length; i++) {
-      const a = list[i]!;
-      if (!this.dirty[a]) continue;
-      if (this.member[a]) this.source.resync(a);
-      this.dirty[a] = 0;
-      if (!this.member[a]) continue;
-      this.plans.set(a, planPartialLiquidation(this.source.equity(a), this.source.planPositions(a), this.params));
-      count++;
-    }
+    for (let i = 0; i < list.length; i++) this.ensurePlanned(list[i]!);
     list.length = 0;
-    this.planned += count;
-    return count;
+    return this.planned - before;
   }
 
-  /** Members in queue order (refreshed and sorted as needed). Do not keep it across changes. */
+  private compare = (x: number, y: number): number => {
+    const d = this.keyStatus[y]! - this.keyStatus[x]!;
+    if (d !== 0) return d;
+    const h = this.keyHealth[x]! - this.keyHealth[y]!;
+    if (h !== 0 && !Number.isNaN(h)) return h;
+    const ix = this.source.accountId(x);
+    const iy = this.source.accountId(y);
+    return ix < iy ? -1 : ix > iy ? 1 : 0;
+  };
+
+  /** Members in queue order (re-keying and merging what moved). Do not keep it across changes. */
   ordered(): Int32Array {
-    this.refresh();
-    if (this.orderValid && this.order.length === this.size) return this.order;
-    const n = this.size;
+    if (this.movedList.length === 0 && !this.left) return this.order;
     const src = this.source;
-    const status = new Uint8Array(n);
-    const healthKey = new Float64Array(n);
-    const idx = new Array<number>(n);
-    const at = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      const a = this.members[i]!;
-      status[i] = src.statusCode(a);
-      healthKey[i] = src.equity(a) / src.maintenanceMargin(a);
-      idx[i] = i;
-      at.set(a, i);
+    const moved: number[] = [];
+    const touched = this.movedList;
+    for (const a of touched) {
+      if (!this.member[a]) continue;
+      this.keyStatus[a] = src.statusCode(a);
+      this.keyHealth[a] = src.equity(a) / src.maintenanceMargin(a);
+      moved.push(a);
     }
-    idx.sort((x, y) => {
-      const d = status[y]! - status[x]!;
-      if (d !== 0) return d;
-      const h = healthKey[x]! - healthKey[y]!;
-      if (h !== 0 && !Number.isNaN(h)) return h;
-      const ix = src.accountId(this.members[x]!);
-      const iy = src.accountId(this.members[y]!);
-      return ix < iy ? -1 : ix > iy ? 1 : 0;
-    });
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = this.members[idx[i]!]!;
-    this.order = order;
-    this.orderValid = true;
-    return order;
+    this.movedList = [];
+    this.left = false;
+    moved.sort(this.compare);
+    // Merge the moved members into the rest, which is still in order.
+    const out = new Int32Array(this.size);
+    let o = 0;
+    let j = 0;
+    for (let i = 0; i < this.order.length; i++) {
+      const a = this.order[i]!;
+      // A moved member's old place is out of date: it comes back through `moved`.
+      if (!this.member[a] || this.moved[a]) continue;
+      while (j < moved.length && this.compare(moved[j]!, a) < 0) out[o++] = moved[j++]!;
+      out[o++] = a;
+    }
+    while (j < moved.length) out[o++] = moved[j++]!;
+    for (const a of touched) this.moved[a] = 0;
+    for (let r = 0; r < o; r++) this.rank[out[r]!] = r;
+    this.order = out.subarray(0, o);
+    return this.order;
   }
 
-  /** A page of the queue at `now`, in queue order. */
+  /** A page of the queue at `now`, in queue order, its entries planned. */
   page(now: number, offset = 0, limit = 100): Page<QueueEntry> {
-    const order = this.ordered();
-    const start = Math.max(0, Math.min(offset, order.length));
-    const end = Math.min(order.length, start + Math.max(0, limit));
-    const items: QueueEntry[] = [];
-    for (let r = start; r < end; r++) items.push(this.entry(order[r]!, r, now));
-    return { total: order.length, offset: start, limit, items };
+    for (let attempt = 0; ; attempt++) {
+      const order = this.ordered();
+      const start = Math.max(0, Math.min(offset, order.length));
+      const end = Math.min(order.length, start + Math.max(0, limit));
+      for (let r = start; r < end; r++) this.ensurePlanned(order[r]!);
+      // Planning resyncs: if that moved anything (a status decided afresh), order again.
+      if (attempt < 3 && (this.movedList.length > 0 || this.left)) continue;
+      const items: QueueEntry[] = [];
+      const current = this.ordered();
+      for (let r = start; r < Math.min(current.length, end); r++) {
+        this.ensurePlanned(current[r]!);
+        items.push(this.entry(current[r]!, r, now));
+      }
+      return { total: current.length, offset: start, limit, items };
+    }
   }
 
   /** The queue entry of one account, `null` when it is not in the queue. */
   entryOf(a: number, now: number): QueueEntry | null {
     if (!this.member[a]) return null;
-    const order = this.ordered();
+    this.ensurePlanned(a);
     if (!this.member[a]) return null;
-    let rank = 0;
-    while (rank < order.length && order[rank] !== a) rank++;
-    return this.entry(a, rank, now);
+    this.ordered();
+    return this.entry(a, this.rank[a]!, now);
   }
 
   /**
@@ -204,12 +244,14 @@ export class LiquidationQueue {
    * passed, that are not paused and have a step; at most `limit`.
    */
   dueSteps(now: number, limit = Infinity): QueueEntry[] {
-    const order = this.ordered();
+    const order = this.ordered().slice();
     const out: QueueEntry[] = [];
     for (let r = 0; r < order.length && out.length < limit; r++) {
       const a = order[r]!;
+      if (this.cooldownRemaining(a, now) > 0) continue;
+      this.ensurePlanned(a);
       const plan = this.plans.get(a);
-      if (!plan?.nextStep || this.cooldownRemaining(a, now) > 0 || this.staleMarketsOf(plan).length > 0) continue;
+      if (!this.member[a] || !plan?.nextStep || this.staleMarketsOf(plan).length > 0) continue;
       out.push(this.entry(a, r, now));
     }
     return out;
@@ -225,14 +267,13 @@ export class LiquidationQueue {
     return Number.isNaN(t) ? null : t;
   }
 
-  /** The plan of a member (refreshed), `undefined` for an account not in the queue. */
+  /** The plan of a member (planned if dirty), `undefined` for an account not in the queue. */
   planOf(a: number): LiquidationPlan | undefined {
-    if (!this.member[a]) return undefined;
-    if (this.dirty[a]) this.refresh();
-    return this.plans.get(a);
+    this.ensurePlanned(a);
+    return this.member[a] ? this.plans.get(a) : undefined;
   }
 
-  /** Totals over every member, plans refreshed: shortfall, planned close notional, deficits, paused. */
+  /** Totals over every member, all plans current: shortfall, planned close notional, deficits, paused. */
   totals(): { shortfall: number; pendingNotional: number; expectedDeficit: number; paused: number } {
     this.refresh();
     let shortfall = 0;

@@ -133,7 +133,16 @@ describe("incremental revaluation", () => {
         const scenario = scenarioOfSnapshot(book.snapshot());
         const markets = buildMarketBook(scenario.markets);
         const marks = new Map(Object.entries(scenario.prices));
-        const queued = new Set(book.queuePage(NOW, 0, 1000).items.map((e) => e.accountId));
+        const page = book.queuePage(NOW, 0, 1000).items;
+        const queued = new Set(page.map((e) => e.accountId));
+        // The incrementally kept order equals a full sort of the from-scratch figures.
+        const severity = (s: string) => ["liquidatable", "backstop", "bankrupt"].indexOf(s);
+        const expected = scenario.accounts
+          .map((input) => ({ id: input.id, f: accountFigures(input, markets, marks, book.params) }))
+          .filter(({ f }) => severity(f.status) >= 0)
+          .sort((x, y) => severity(y.f.status) - severity(x.f.status) || x.f.health! - y.f.health! || (x.id < y.id ? -1 : 1))
+          .map((x) => x.id);
+        expect(page.map((e) => e.accountId)).toEqual(expected);
         for (const input of scenario.accounts) {
           const want = accountFigures(input, markets, marks, book.params);
           const inQueue = want.status === "liquidatable" || want.status === "backstop" || want.status === "bankrupt";

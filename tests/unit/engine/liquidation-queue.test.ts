@@ -221,6 +221,47 @@ describe("liquidation queue", () => {
     expect(book.plansComputed - before).toBe(6);
   });
 
+  it("a page of the queue plans only its own dirty entries; the summary plans the rest", () => {
+    const book = pricedBook();
+    for (let i = 0; i < 10; i++) {
+      book.setPosition(`a${i}`, "BTC-PERP", 1, 60000);
+      book.setCollateral(`a${i}`, 150 + 5 * i);
+    }
+    const before = book.plansComputed;
+    expect(book.queuePage(T0, 0, 3).items.map((e) => e.accountId)).toEqual(["a0", "a1", "a2"]);
+    expect(book.plansComputed - before).toBe(3);
+    expect(book.queueDirty).toBe(7);
+    book.summary();
+    expect(book.plansComputed - before).toBe(10);
+    expect(book.queueDirty).toBe(0);
+  });
+
+  it("the order follows every kind of change: entries, exits, ticks and top-ups", () => {
+    const book = pricedBook();
+    const ids = ["p", "q", "r", "s", "t"];
+    ids.forEach((id, i) => {
+      book.setPosition(id, "BTC-PERP", 1, 60000);
+      book.setPosition(id, "ETH-PERP", i % 2 === 0 ? 5 : -5, 3000);
+      book.setCollateral(id, 200 + 20 * i);
+    });
+    const order = () => book.queuePage(T0).items.map((e) => e.accountId);
+    const byHealth = () =>
+      ids
+        .map((id) => book.accountRow(id)!)
+        .filter((r) => r.status === "liquidatable" || r.status === "backstop" || r.status === "bankrupt")
+        .sort((x, y) => ["liquidatable", "backstop", "bankrupt"].indexOf(y.status) - ["liquidatable", "backstop", "bankrupt"].indexOf(x.status) || x.health! - y.health!)
+        .map((r) => r.accountId);
+    expect(order()).toEqual(byHealth());
+    for (const price of [3010, 2990, 3030, 2950]) {
+      book.setMark("ETH-PERP", price);
+      expect(order()).toEqual(byHealth());
+    }
+    book.addCollateral("r", 500);
+    book.setCollateral("t", 0);
+    expect(order()).toEqual(byHealth());
+    expect(order()).not.toContain("r");
+  });
+
   it("a book without accounts has an empty queue and summary", () => {
     const book = new LiveBook();
     expect(book.queuePage(T0)).toEqual({ total: 0, offset: 0, limit: 100, items: [] });
