@@ -1,0 +1,129 @@
+import "server-only";
+import { EngineClient, type ChangeSet, type PriceUpdate, type QueueEntry } from "@/lib/engine";
+import type { MarketParams, RiskParams } from "@/lib/risk";
+import type { PrismaClient } from "./db/prisma-client";
+import type { Logger } from "./logger";
+import { persistLiquidationStep, StaleStepError, type LiquidationEventRecord } from "./execution/persist-liquidation-step";
+
+/** Liquidation steps executed per executor pass at most: one pass never holds the loop long. */
+const STEPS_PER_PASS = 50;
+
+export interface LiveEngineOptions {
+  prisma: PrismaClient;
+  log: Logger;
+  markets: MarketParams[];
+  params?: Partial<RiskParams>;
+}
+
+/**
+ * The engine worker and what feeds it: its state rebuilt from PostgreSQL at start, every
+ * committed change passed on, and (when execution is on) the simulated venue that executes each
+ * due step as one database transaction before the engine is told.
+ */
+export class LiveEngine {
+  private executorTimer: NodeJS.Timeout | null = null;
+  private executing: Promise<void> | null = null;
+  private readonly stepListeners = new Set<(event: LiquidationEventRecord) => void>();
+
+  private constructor(readonly client: EngineClient, private readonly prisma: PrismaClient, private readonly log: Logger) {}
+
+  /** Starts the worker and loads every account's collateral and open positions from PostgreSQL. */
+  static async start(options: LiveEngineOptions, marks: PriceUpdate[]): Promise<LiveEngine> {
+    const { prisma } = options;
+    const [positions, accounts] = await Promise.all([
+      prisma.$queryRaw<{ account_id: string; market_id: string; qty: number; entry_price: number }[]>`
+        SELECT account_id, market_id, qty::float8 AS qty, entry_price::float8 AS entry_price
+          FROM positions WHERE qty <> 0 ORDER BY account_id, market_id`,
+      prisma.$queryRaw<{ id: string; collateral: number }[]>`SELECT id, collateral::float8 AS collateral FROM accounts`,
+    ]);
+    const client = await EngineClient.start({
+      markets: options.markets,
+      params: options.params,
+      expectedAccounts: accounts.length,
+      expectedPositions: positions.length,
+    });
+    if (marks.length) await client.applyPrices(marks);
+    await client.applyCollateral(accounts.map((a) => ({ accountId: a.id, amount: Number(a.collateral) })));
+    await client.applyPositions(positions.map((p) => ({
+      accountId: p.account_id, marketId: p.market_id, qty: Number(p.qty), entryPrice: Number(p.entry_price),
+    })));
+    options.log.info({ accounts: accounts.length, positions: positions.length }, "engine rebuilt from PostgreSQL");
+    return new LiveEngine(client, prisma, options.log);
+  }
+
+  onChanges(listener: (changes: ChangeSet) => void): () => void {
+    return this.client.onChanges(listener);
+  }
+
+  onStep(listener: (event: LiquidationEventRecord) => void): () => void {
+    this.stepListeners.add(listener);
+    return () => this.stepListeners.delete(listener);
+  }
+
+  /** Runs the simulated venue: every `intervalMs`, executes the steps whose cool-down has passed. */
+  startExecutor(intervalMs: number): void {
+    const pass = () => {
+      this.executing = this.executeDueSteps(Date.now())
+        .then(() => undefined)
+        .catch((error: unknown) => this.log.error({ err: error }, "liquidation executor pass failed"))
+        .finally(() => {
+          this.executing = null;
+          if (this.executorTimer) this.executorTimer = setTimeout(pass, intervalMs);
+        });
+    };
+    this.executorTimer = setTimeout(pass, intervalMs);
+  }
+
+  /** Executes every due step (at most STEPS_PER_PASS), each in its own transaction. */
+  async executeDueSteps(now: number): Promise<number> {
+    const due = await this.client.dueSteps(now, STEPS_PER_PASS);
+    let executed = 0;
+    for (const entry of due) if (await this.executeStep(entry, now)) executed++;
+    return executed;
+  }
+
+  private async executeStep(entry: QueueEntry, now: number): Promise<boolean> {
+    const step = entry.nextStep;
+    if (!step || entry.mode === "none") return false;
+    try {
+      const result = await persistLiquidationStep(this.prisma, {
+        accountId: entry.accountId,
+        marketId: step.marketId,
+        side: step.side,
+        qty: String(step.qty),
+        fillPrice: String(step.expectedPrice),
+        markPrice: String(step.markPrice),
+        fee: String(step.fee),
+        slippage: String(step.slippageCost),
+        mode: entry.mode,
+        executedAt: now,
+      });
+      await this.client.applyPositions([{
+        accountId: entry.accountId, marketId: step.marketId,
+        qty: Number(result.position.qty), entryPrice: Number(result.position.entryPrice),
+      }]);
+      await this.client.applyCollateral([{ accountId: entry.accountId, amount: Number(result.collateral) }]);
+      await this.client.markStepExecuted([{ accountId: entry.accountId, now }]);
+      for (const listener of this.stepListeners) listener(result.event);
+      return true;
+    } catch (error) {
+      if (error instanceof StaleStepError) {
+        // The engine planned on a position the database no longer has: give it the database's.
+        this.log.warn({ accountId: entry.accountId, reason: error.message }, "liquidation step skipped: position changed");
+        const rows = await this.prisma.position.findMany({ where: { accountId: entry.accountId } });
+        await this.client.applyPositions(rows.map((p) => ({
+          accountId: p.accountId, marketId: p.marketId, qty: p.qty.toNumber(), entryPrice: p.entryPrice.toNumber(),
+        })));
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.executorTimer) clearTimeout(this.executorTimer);
+    this.executorTimer = null;
+    await this.executing;
+    await this.client.close();
+  }
+}
