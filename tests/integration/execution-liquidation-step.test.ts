@@ -159,6 +159,17 @@ describe("liquidation step execution", () => {
     expect(await db.prisma.liquidationEvent.count()).toBe(events);
   });
 
+  it("without fee and slippage, computes them exactly from the market's fee rate and the fill (spec §5 example)", async () => {
+    await positions([{ accountId: "H", marketId: "BTC-PERP", qty: 10, entryPrice: 60500, seq: 1 }]);
+    await deposit("H", "10000");
+    const result = await persistLiquidationStep(db.prisma, {
+      accountId: "H", marketId: "BTC-PERP", side: "sell", qty: 2.339, fillPrice: 59972.949, markPrice: 60000,
+      mode: "partial", executedAt: t0,
+    });
+    expect(result.event).toMatchObject({ notional: "140340", fee: "140.34", slippage: "63.272289", realizedPnl: "-1232.772289" });
+    expect(result.collateral).toBe("8626.887711"); // 10000 − 2.339 × 527.051 − 140.34
+  });
+
   it("a step with a step key is recorded once", async () => {
     const s = { accountId: "A", marketId: "BTC-PERP", side: "sell" as const, qty: 0.25, fillPrice: 59500, fee: 1, stepKey: "plan-42" };
     const first = await step(s);

@@ -21,10 +21,17 @@ export interface LiquidationStep {
   /** The expected price of spec §5 (slippage already inside it). */
   fillPrice: Amount;
   markPrice: Amount;
-  /** Liquidation fee (to the insurance fund), >= 0. */
-  fee: Amount;
-  /** Slippage cost `X × a(X)`, >= 0: recorded for display (already inside the fill price). */
-  slippage: Amount;
+  /**
+   * Liquidation fee (to the insurance fund), >= 0. Omit it (recommended) to have it computed
+   * exactly as `liquidationFeeRate × qty × markPrice` (spec §5) from the market's stored rate,
+   * rather than recording a float64 product.
+   */
+  fee?: Amount;
+  /**
+   * Slippage cost `X × a(X)`, >= 0, recorded for display (it is already inside the fill price).
+   * Omit it to have it computed exactly as `qty × |markPrice − fillPrice|`.
+   */
+  slippage?: Amount;
   mode: "partial" | "full";
   executedAt: Date | number;
   /**
@@ -102,19 +109,22 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
   const qty = exact(step.qty);
   const fillPrice = exact(step.fillPrice);
   const markPrice = exact(step.markPrice);
-  const fee = exact(step.fee);
-  const slippage = exact(step.slippage);
-  if (!qty.gt(0) || !fillPrice.gt(0) || !markPrice.gt(0) || fee.lt(0) || slippage.lt(0)) {
+  const givenFee = step.fee === undefined ? null : exact(step.fee);
+  const slippage = step.slippage === undefined
+    ? qty.times(markPrice.minus(fillPrice).abs()).toDecimalPlaces(18)
+    : exact(step.slippage);
+  if (!qty.gt(0) || !fillPrice.gt(0) || !markPrice.gt(0) || givenFee?.lt(0) || slippage.lt(0)) {
     throw new Error(`invalid liquidation step ${JSON.stringify(step)}: qty and prices must be > 0, fee and slippage >= 0`);
   }
   const executedAt = new Date(step.executedAt);
 
   return prisma.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<{ collateral: string; qty: string; entry_price: string; others: number }[]>`
+    const [row] = await tx.$queryRaw<{ collateral: string; qty: string; entry_price: string; fee_rate: string; others: number }[]>`
       SELECT a.collateral::text AS collateral, p.qty::text AS qty, p.entry_price::text AS entry_price,
+             m.liquidation_fee_rate::text AS fee_rate,
              (SELECT count(*)::int FROM positions o
                WHERE o.account_id = a.id AND o.market_id <> p.market_id AND o.qty <> 0) AS others
-        FROM accounts a JOIN positions p ON p.account_id = a.id
+        FROM accounts a JOIN positions p ON p.account_id = a.id JOIN markets m ON m.id = p.market_id
        WHERE a.id = ${step.accountId} AND p.market_id = ${step.marketId}
          FOR UPDATE OF a, p`;
 
@@ -137,6 +147,7 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
     const newQty = positionQty.minus(qty.times(sign));
     const realizedPnl = qty.times(fillPrice.minus(entryPrice)).times(sign).toDecimalPlaces(18);
     const notional = qty.times(markPrice).toDecimalPlaces(18);
+    const fee = givenFee ?? new Exact(row.fee_rate).times(qty).times(markPrice).toDecimalPlaces(18);
     const afterPnl = new Exact(row.collateral).plus(realizedPnl);
     const afterFee = afterPnl.minus(fee);
 
