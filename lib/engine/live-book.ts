@@ -42,7 +42,18 @@ import type {
 import { grow, nextCapacity } from "./grow";
 import { LiquidationQueue } from "./liquidation-queue";
 import { MarketHolders } from "./market-holders";
-import { PositionSlots } from "./position-slots";
+import {
+  PositionSlots,
+  SLOT_ACCOUNT,
+  SLOT_ENTRY,
+  SLOT_IM,
+  SLOT_MM,
+  SLOT_NOTIONAL,
+  SLOT_QTY,
+  SLOT_STRIDE,
+  SLOT_TIER,
+  SLOT_UPNL,
+} from "./position-slots";
 import { selectPage } from "./select-page";
 import { validateCollateral, validateDeltas, validatePositions, validatePrices } from "./validate-updates";
 
@@ -61,8 +72,21 @@ export interface LiveBookOptions {
 
 const DEFAULT_RESYNC_EVERY = 32;
 
+/** Fields of an account's hot record in `LiveBook.acc` (4 float64, 32 bytes: what a tick updates). */
+const A_COLLATERAL = 0;
+const A_UPNL = 1;
+const A_MM = 2;
+const A_IM = 3;
+const A_STRIDE = 4;
+
+/** Most issues a rejected batch reports (the count of the rest follows). */
+const MAX_ISSUES = 100;
+
 function throwIfAny(issues: RiskIssue[]): void {
-  if (issues.length > 0) throw new RiskInputError(issues);
+  if (issues.length === 0) return;
+  if (issues.length <= MAX_ISSUES) throw new RiskInputError(issues);
+  const rest = { path: issues[MAX_ISSUES]!.path.slice(0, 1), message: `and ${issues.length - MAX_ISSUES} more issues` };
+  throw new RiskInputError([...issues.slice(0, MAX_ISSUES), rest]);
 }
 
 /**
@@ -73,10 +97,13 @@ function throwIfAny(issues: RiskIssue[]): void {
  * - Markets: compiled (`compileMarket`), index by id; a mark (NaN until the first price) and a
  *   stale flag each. A market without a mark is stale and its positions are valued at their entry
  *   price until one arrives.
- * - Accounts: id ↔ index; collateral and the sums `Σ upnl`, `Σ MM`, `Σ IM`, `Σ notional` as
- *   Float64Arrays; status code; position count; head of the account's position list.
- * - Positions: `PositionSlots` (struct of arrays, ~80 bytes each) with the per-position figures
- *   cached; `MarketHolders` lists the slots of each market.
+ * - Accounts: id ↔ index; a hot record of 4 float64 per account (`acc`: collateral and the sums
+ *   `Σ upnl`, `Σ MM`, `Σ IM`, 32 bytes, 8 MB for 250,000 accounts); status code, position count
+ *   and delta updates since the last resync in small arrays; the head of its position list.
+ * - Positions: `PositionSlots` (one 64-byte record per position with its cached figures, allocated
+ *   in per-market blocks, plus structural Int32Arrays: ~76 bytes each); `MarketHolders` lists the
+ *   slots of each market. A tick walks its market's records nearly in memory order and touches one
+ *   32-byte account record per holder.
  * - `setMark(m, p)` revalues only the slots in `m`'s holder list: each position's figures are
  *   recomputed from scratch at the new mark (lib/risk `tierIndex`, `maintenanceMargin`,
  *   `initialMargin`) and its account's sums move by (new − old). Each account holds at most one
@@ -101,15 +128,12 @@ export class LiveBook {
   private readonly ids: string[] = [];
   private readonly accountIndex = new Map<string, number>();
   private accountCapacity = 0;
-  private collateral = new Float64Array(0);
-  private upnl = new Float64Array(0);
-  private mm = new Float64Array(0);
-  private im = new Float64Array(0);
-  private notional = new Float64Array(0);
+  private acc = new Float64Array(0);
   private status = new Uint8Array(0);
   private count = new Uint16Array(0);
-  private head = new Int32Array(0);
+  /** Delta updates since the account's sums were last recomputed from scratch. */
   private deltaOps = new Uint8Array(0);
+  private head = new Int32Array(0);
   private readonly slots: PositionSlots;
   private readonly statusCounts = [0, 0, 0, 0, 0];
   private withPositions = 0;
@@ -133,8 +157,8 @@ export class LiveBook {
       {
         accountId: (a) => this.ids[a]!,
         statusCode: (a) => this.status[a]!,
-        equity: (a) => this.collateral[a]! + this.upnl[a]!,
-        maintenanceMargin: (a) => this.mm[a]!,
+        equity: (a) => this.equityOf(a),
+        maintenanceMargin: (a) => this.acc[a * A_STRIDE + A_MM]!,
         resync: (a) => this.resync(a),
         planPositions: (a) => this.planPositions(a),
         isStale: (id) => {
@@ -259,7 +283,7 @@ export class LiveBook {
     throwIfAny(validateCollateral(updates));
     for (const u of updates) {
       const a = this.accountOf(u.accountId);
-      this.collateral[a] = u.amount;
+      this.acc[a * A_STRIDE + A_COLLATERAL] = u.amount;
       this.settle(a, false);
     }
   }
@@ -268,7 +292,7 @@ export class LiveBook {
     throwIfAny(validateDeltas(deltas));
     for (const u of deltas) {
       const a = this.accountOf(u.accountId);
-      this.collateral[a] = this.collateral[a]! + u.delta;
+      this.acc[a * A_STRIDE + A_COLLATERAL] = this.acc[a * A_STRIDE + A_COLLATERAL]! + u.delta;
       this.settle(a, false);
     }
   }
@@ -315,11 +339,13 @@ export class LiveBook {
     });
     const resolved: ResolvedPosition[] = slotsOf.map((s) => ({
       market: this.compiled[sl.market[s]!]!,
-      qty: sl.qty[s]!,
-      entryPrice: sl.entryPrice[s]!,
+      qty: sl.qty(s),
+      entryPrice: sl.entryPrice(s),
       markPrice: this.priceFor(s),
     }));
-    const figures = figuresOfResolved(this.collateral[a]!, resolved, this.params);
+    const o = a * A_STRIDE;
+    const collateral = this.acc[o + A_COLLATERAL]!;
+    const figures = figuresOfResolved(collateral, resolved, this.params);
     const positions: PositionView[] = figures.positions.map((p, i) => ({
       marketId: p.marketId,
       qty: p.qty,
@@ -333,24 +359,25 @@ export class LiveBook {
       tier: p.tier,
       liquidationPrice: p.liquidationPrice,
     }));
-    const equity = this.collateral[a]! + this.upnl[a]!;
-    const mm = this.mm[a]!;
-    const has = this.count[a]! > 0;
+    const row = this.rowOf(a);
     const entry = this.queue.entryOf(a, now);
-    const plan = entry?.plan ?? planPartialLiquidation(equity, resolved, this.params);
+    const plan = entry?.plan ?? planPartialLiquidation(row.equity, resolved, this.params);
     return {
       accountId,
-      collateral: this.collateral[a]!,
-      equity,
-      maintenanceMargin: mm,
-      initialMargin: this.im[a]!,
-      marginRatio: marginRatio(equity, mm, has),
-      health: health(equity, mm, has),
-      status: ACCOUNT_STATUSES[this.status[a]!]!,
-      notional: this.notional[a]!,
+      collateral,
+      equity: row.equity,
+      maintenanceMargin: row.maintenanceMargin,
+      initialMargin: row.initialMargin,
+      marginRatio: row.marginRatio,
+      health: row.health,
+      status: row.status,
+      notional: row.notional,
       positions,
       liquidation: plan,
-      topUp: { toMaintenance: topUpToSafe(equity, mm, 1), toHealthy: topUpToSafe(equity, mm, this.params.warnRatio) },
+      topUp: {
+        toMaintenance: topUpToSafe(row.equity, row.maintenanceMargin, 1),
+        toHealthy: topUpToSafe(row.equity, row.maintenanceMargin, this.params.warnRatio),
+      },
       queue: entry,
     };
   }
@@ -390,10 +417,12 @@ export class LiveBook {
       for (const s of list) mask |= 1 << ACCOUNT_STATUSES.indexOf(s);
     } else mask = 0xff;
     const minRatio = query.minRatio;
+    const acc = this.acc;
     const keep = (a: number): boolean => {
+      const o = a * A_STRIDE;
       if (!(mask & (1 << this.status[a]!))) return false;
       if (minRatio === undefined) return true;
-      const r = marginRatio(this.collateral[a]! + this.upnl[a]!, this.mm[a]!, this.count[a]! > 0);
+      const r = marginRatio(acc[o + A_COLLATERAL]! + acc[o + A_UPNL]!, acc[o + A_MM]!, this.count[a]! > 0);
       return r === null || r >= minRatio;
     };
     const candidates: number[] = [];
@@ -403,7 +432,7 @@ export class LiveBook {
         const list = this.holders.list(m);
         const n = this.holders.count(m);
         for (let i = 0; i < n; i++) {
-          const a = this.slots.account[list[i]!]!;
+          const a = this.slots.account(list[i]!);
           if (keep(a)) candidates.push(a);
         }
       }
@@ -413,8 +442,9 @@ export class LiveBook {
     const desc = (query.sort ?? "marginRatio:desc") === "marginRatio:desc";
     // Margin ratio descending is health (equity / MM) ascending, equity <= 0 included.
     const key = (a: number): number => {
+      const o = a * A_STRIDE;
       if (this.count[a] === 0) return desc ? Infinity : -Infinity;
-      const h = (this.collateral[a]! + this.upnl[a]!) / this.mm[a]!;
+      const h = (acc[o + A_COLLATERAL]! + acc[o + A_UPNL]!) / acc[o + A_MM]!;
       return desc ? h : -h;
     };
     const compare = (x: number, y: number): number => {
@@ -494,8 +524,8 @@ export class LiveBook {
       accountStart[a] = r;
       for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) {
         positionMarket[r] = sl.market[s]!;
-        positionQty[r] = sl.qty[s]!;
-        positionEntryPrice[r] = sl.entryPrice[s]!;
+        positionQty[r] = sl.qty(s);
+        positionEntryPrice[r] = sl.entryPrice(s);
         r++;
       }
     }
@@ -506,7 +536,7 @@ export class LiveBook {
       marks: this.marks.slice(0, this.compiled.length),
       stale: Uint8Array.from({ length: this.compiled.length }, (_, m) => (this.isStaleIndex(m) ? 1 : 0)),
       accountIds: [...this.ids],
-      collateral: this.collateral.slice(0, n),
+      collateral: Float64Array.from({ length: n }, (_, a) => this.acc[a * A_STRIDE + A_COLLATERAL]!),
       accountStart,
       positionMarket,
       positionQty,
@@ -516,8 +546,7 @@ export class LiveBook {
 
   /** Bytes held by the typed arrays of the book (capacity), for the memory report. */
   typedBytes(): number {
-    const perAccount = 5 * 8 + 1 + 2 + 4 + 1;
-    return this.slots.bytes() + this.holders.bytes() + this.accountCapacity * perAccount;
+    return this.slots.bytes() + this.holders.bytes() + this.accountCapacity * (A_STRIDE * 8 + 1 + 2 + 1 + 4);
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -556,7 +585,7 @@ export class LiveBook {
   private touchHolders(m: number): void {
     const list = this.holders.list(m);
     const n = this.holders.count(m);
-    for (let i = 0; i < n; i++) this.changes.account(this.slots.account[list[i]!]!);
+    for (let i = 0; i < n; i++) this.changes.account(this.slots.account(list[i]!));
   }
 
   /** Revalues every position in market `m` at its mark and settles each holder. */
@@ -566,11 +595,11 @@ export class LiveBook {
     const priced = !Number.isNaN(price);
     const list = this.holders.list(m);
     const n = this.holders.count(m);
-    const sl = this.slots;
+    const rec = this.slots.rec;
     for (let i = 0; i < n; i++) {
-      const s = list[i]!;
-      this.revalue(s, market, priced ? price : sl.entryPrice[s]!);
-      this.settle(sl.account[s]!, true);
+      const o = list[i]! * SLOT_STRIDE;
+      const a = this.revalue(o, market, priced ? price : rec[o + SLOT_ENTRY]!);
+      this.settle(a, true);
     }
     return n;
   }
@@ -578,62 +607,70 @@ export class LiveBook {
   /** The price a slot is valued at: its market's mark, or its entry price before the first mark. */
   private priceFor(s: number): number {
     const p = this.marks[this.slots.market[s]!]!;
-    return Number.isNaN(p) ? this.slots.entryPrice[s]! : p;
+    return Number.isNaN(p) ? this.slots.entryPrice(s) : p;
   }
 
-  /** Figures of one position from scratch at `price` (spec §3), stored in its slot. */
-  private value(s: number, market: CompiledMarket, price: number): void {
-    const sl = this.slots;
-    const q = sl.qty[s]!;
+  /** Figures of one position from scratch at `price` (spec §3), stored in its record at offset `o`. */
+  private value(o: number, market: CompiledMarket, price: number): void {
+    const rec = this.slots.rec;
+    const q = rec[o + SLOT_QTY]!;
     const x = Math.abs(q) * price;
-    sl.notional[s] = x;
-    sl.upnl[s] = q * (price - sl.entryPrice[s]!);
-    sl.mm[s] = maintenanceMargin(market, x);
-    sl.im[s] = initialMargin(market, x);
-    sl.tier[s] = tierIndex(market, x);
+    rec[o + SLOT_NOTIONAL] = x;
+    rec[o + SLOT_UPNL] = q * (price - rec[o + SLOT_ENTRY]!);
+    rec[o + SLOT_MM] = maintenanceMargin(market, x);
+    rec[o + SLOT_IM] = initialMargin(market, x);
+    rec[o + SLOT_TIER] = tierIndex(market, x);
   }
 
-  /** Values a slot afresh and moves its account's sums by the difference. */
-  private revalue(s: number, market: CompiledMarket, price: number): void {
-    const sl = this.slots;
-    const a = sl.account[s]!;
-    const up0 = sl.upnl[s]!;
-    const mm0 = sl.mm[s]!;
-    const im0 = sl.im[s]!;
-    const n0 = sl.notional[s]!;
-    this.value(s, market, price);
-    this.upnl[a] = this.upnl[a]! + (sl.upnl[s]! - up0);
-    this.mm[a] = this.mm[a]! + (sl.mm[s]! - mm0);
-    this.im[a] = this.im[a]! + (sl.im[s]! - im0);
-    this.notional[a] = this.notional[a]! + (sl.notional[s]! - n0);
+  /** Values the slot record at offset `o` afresh and moves its account's sums by the difference; returns the account. */
+  private revalue(o: number, market: CompiledMarket, price: number): number {
+    const rec = this.slots.rec;
+    const up0 = rec[o + SLOT_UPNL]!;
+    const mm0 = rec[o + SLOT_MM]!;
+    const im0 = rec[o + SLOT_IM]!;
+    this.value(o, market, price);
+    const a = rec[o + SLOT_ACCOUNT]!;
+    const acc = this.acc;
+    const b = a * A_STRIDE;
+    acc[b + A_UPNL] = acc[b + A_UPNL]! + rec[o + SLOT_UPNL]! - up0;
+    acc[b + A_MM] = acc[b + A_MM]! + rec[o + SLOT_MM]! - mm0;
+    acc[b + A_IM] = acc[b + A_IM]! + rec[o + SLOT_IM]! - im0;
+    return a;
   }
 
   /** Sums of one account recomputed from its positions at current marks (the drift guard). */
   private recompute(a: number): void {
     const sl = this.slots;
+    const rec = sl.rec;
     let up = 0;
     let mmSum = 0;
     let imSum = 0;
-    let nSum = 0;
     for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) {
-      this.value(s, this.compiled[sl.market[s]!]!, this.priceFor(s));
-      up += sl.upnl[s]!;
-      mmSum += sl.mm[s]!;
-      imSum += sl.im[s]!;
-      nSum += sl.notional[s]!;
+      const o = s * SLOT_STRIDE;
+      this.value(o, this.compiled[sl.market[s]!]!, this.priceFor(s));
+      up += rec[o + SLOT_UPNL]!;
+      mmSum += rec[o + SLOT_MM]!;
+      imSum += rec[o + SLOT_IM]!;
     }
-    this.upnl[a] = up;
-    this.mm[a] = mmSum;
-    this.im[a] = imSum;
-    this.notional[a] = nSum;
+    const b = a * A_STRIDE;
+    this.acc[b + A_UPNL] = up;
+    this.acc[b + A_MM] = mmSum;
+    this.acc[b + A_IM] = imSum;
     this.deltaOps[a] = 0;
     this.resyncs++;
   }
 
+  private equityOf(a: number): number {
+    const b = a * A_STRIDE;
+    return this.acc[b + A_COLLATERAL]! + this.acc[b + A_UPNL]!;
+  }
+
   private statusOf(a: number): number {
+    const b = a * A_STRIDE;
+    const acc = this.acc;
     return accountStatusCode(
-      this.collateral[a]! + this.upnl[a]!,
-      this.mm[a]!,
+      acc[b + A_COLLATERAL]! + acc[b + A_UPNL]!,
+      acc[b + A_MM]!,
       this.count[a]! > 0,
       this.params.warnRatio,
       this.params.backstopFraction,
@@ -680,13 +717,16 @@ export class LiveBook {
     const out: PlanPosition[] = [];
     const sl = this.slots;
     for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) {
-      out.push({ market: this.compiled[sl.market[s]!]!, qty: sl.qty[s]!, markPrice: this.priceFor(s) });
+      out.push({ market: this.compiled[sl.market[s]!]!, qty: sl.qty(s), markPrice: this.priceFor(s) });
     }
     return out;
   }
 
   private applyPosition(a: number, m: number, qty: number, entryPrice: number): void {
     const sl = this.slots;
+    const rec = sl.rec;
+    const acc = this.acc;
+    const b = a * A_STRIDE;
     let prev = -1;
     let s = this.head[a]!;
     while (s !== -1 && sl.market[s] !== m) {
@@ -699,19 +739,18 @@ export class LiveBook {
       else sl.next[prev] = sl.next[s]!;
       const moved = this.holders.remove(m, sl.holderPos[s]!);
       if (moved >= 0) sl.holderPos[moved] = sl.holderPos[s]!;
-      this.upnl[a] = this.upnl[a]! - sl.upnl[s]!;
-      this.mm[a] = this.mm[a]! - sl.mm[s]!;
-      this.im[a] = this.im[a]! - sl.im[s]!;
-      this.notional[a] = this.notional[a]! - sl.notional[s]!;
+      const o = s * SLOT_STRIDE;
+      acc[b + A_UPNL] = acc[b + A_UPNL]! - rec[o + SLOT_UPNL]!;
+      acc[b + A_MM] = acc[b + A_MM]! - rec[o + SLOT_MM]!;
+      acc[b + A_IM] = acc[b + A_IM]! - rec[o + SLOT_IM]!;
       sl.release(s);
       const left = this.count[a]! - 1;
       this.count[a] = left;
       if (left === 0) {
         this.withPositions--;
-        this.upnl[a] = 0;
-        this.mm[a] = 0;
-        this.im[a] = 0;
-        this.notional[a] = 0;
+        acc[b + A_UPNL] = 0;
+        acc[b + A_MM] = 0;
+        acc[b + A_IM] = 0;
         this.deltaOps[a] = 0;
       }
       this.changes.summary();
@@ -728,9 +767,10 @@ export class LiveBook {
       if (held === 1) this.withPositions++;
       this.changes.summary();
     }
-    sl.qty[s] = qty;
-    sl.entryPrice[s] = entryPrice;
-    this.revalue(s, this.compiled[m]!, this.priceFor(s));
+    const o = s * SLOT_STRIDE;
+    sl.rec[o + SLOT_QTY] = qty;
+    sl.rec[o + SLOT_ENTRY] = entryPrice;
+    this.revalue(o, this.compiled[m]!, this.priceFor(s));
     this.settle(a, true);
   }
 
@@ -751,35 +791,41 @@ export class LiveBook {
   private ensureAccounts(n: number): void {
     if (n <= this.accountCapacity) return;
     const c = nextCapacity(this.accountCapacity, n);
-    this.collateral = grow(this.collateral, c);
-    this.upnl = grow(this.upnl, c);
-    this.mm = grow(this.mm, c);
-    this.im = grow(this.im, c);
-    this.notional = grow(this.notional, c);
+    this.acc = grow(this.acc, c * A_STRIDE);
     this.status = grow(this.status, c);
     this.count = grow(this.count, c);
-    this.head = grow(this.head, c, -1);
     this.deltaOps = grow(this.deltaOps, c);
+    this.head = grow(this.head, c, -1);
     this.queue.ensureAccounts(c);
     this.changes.ensureAccounts(c);
     this.accountCapacity = c;
   }
 
   private rowOf(a: number): AccountRow {
-    const equity = this.collateral[a]! + this.upnl[a]!;
-    const mm = this.mm[a]!;
+    const b = a * A_STRIDE;
+    const acc = this.acc;
+    const equity = acc[b + A_COLLATERAL]! + acc[b + A_UPNL]!;
+    const mm = acc[b + A_MM]!;
     const has = this.count[a]! > 0;
     return {
       accountId: this.ids[a]!,
       status: ACCOUNT_STATUSES[this.status[a]!]!,
-      collateral: this.collateral[a]!,
+      collateral: acc[b + A_COLLATERAL]!,
       equity,
       maintenanceMargin: mm,
-      initialMargin: this.im[a]!,
+      initialMargin: acc[b + A_IM]!,
       marginRatio: marginRatio(equity, mm, has),
       health: health(equity, mm, has),
-      notional: this.notional[a]!,
+      notional: this.notionalOf(a),
       positions: this.count[a]!,
     };
+  }
+
+  /** Σ notional of an account's positions (summed from their cached figures when asked). */
+  private notionalOf(a: number): number {
+    const sl = this.slots;
+    let sum = 0;
+    for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) sum += sl.rec[s * SLOT_STRIDE + SLOT_NOTIONAL]!;
+    return sum;
   }
 }

@@ -1,0 +1,391 @@
+/**
+ * Live engine benchmark (docs/PERFORMANCE.md, "Engine"): a `LiveBook` loaded with 1,000,000
+ * positions in 250,000 accounts over 50 markets (fixed seed; market M00 held by exactly 50,000
+ * accounts drawn at random, so that its holders are spread over the book as they would be),
+ * measuring
+ *
+ *   load       time to apply every position and collateral through `applyPositions` /
+ *              `applyCollateral` in batches of 10,000 (the start-up rebuild path), and the resident
+ *              memory it adds (RSS delta after a full GC; goal < 1.5 GB);
+ *   tick       one mark on M00 (50,000 holders) to an updated queue: `setMark` (revaluation by
+ *              deltas), then `queuePage` (re-plan the dirty members, re-sort, first page), then
+ *              `drainChanges`; p50/p99 over 300 ticks (goal p99 < 20 ms), against a from-scratch
+ *              lib/risk `accountFiguresColumnar` over the same 50,000 accounts (all their positions);
+ *              in a calm book (~2.5% of accounts in the queue) and a stressed one (~13%);
+ *   eager      the same ticks followed by `refreshQueue` (every dirty member re-planned), for scale:
+ *              what planning the whole dirty set on every tick would cost;
+ *   summary    `summary()` after a tick (it plans every dirty member);
+ *   ticks/s    random ticks over all 50 markets, applied one by one and in batches (`applyPrices`
+ *              keeps the last mark of each market per batch; the worker batches what arrives
+ *              between two of its turns), each batch followed by a drain (goal: well over 50,000
+ *              ticks/s).
+ */
+import os from "node:os";
+import { readFileSync } from "node:fs";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { LiveBook } from "@/lib/engine";
+import {
+  accountFiguresColumnar,
+  compileMarket,
+  DEFAULT_RISK_PARAMS,
+  qtyOfLots,
+  type CompiledMarket,
+  type MarketParams,
+} from "@/lib/risk";
+import { logUniform, mulberry32, normal, uniform } from "./lib/prng";
+import { fmt, perSecond } from "./lib/timing";
+
+const MARKETS = 50;
+const ACCOUNTS = 250_000;
+const POSITIONS = 1_000_000;
+const HOT_HOLDERS = 50_000;
+const SEED = 20240612;
+const BATCH = 10_000;
+const NOW = 1_700_000_000_000;
+
+interface Input {
+  /** 1 for the 50,000 accounts holding M00. */
+  hot: Uint8Array;
+  params: MarketParams[];
+  markets: CompiledMarket[];
+  marks: Float64Array;
+  accountStart: Int32Array;
+  collateral: Float64Array;
+  market: Int32Array;
+  qty: Float64Array;
+  entryPrice: Float64Array;
+}
+
+function generateMarkets(rand: () => number): { params: MarketParams[]; marks: Float64Array } {
+  const params: MarketParams[] = [];
+  const marks = new Float64Array(MARKETS);
+  for (let m = 0; m < MARKETS; m++) {
+    const price = Number(logUniform(rand, 0.05, 70000).toPrecision(6));
+    const lotSize = Number((10 ** Math.round(Math.log10(10 / price))).toPrecision(1));
+    const tierCount = 3 + Math.floor(rand() * 4);
+    let cap = Math.round(logUniform(rand, 10000, 100000));
+    let mmr = Number(uniform(rand, 0.004, 0.02).toFixed(4));
+    const tiers = [];
+    for (let k = 0; k < tierCount; k++) {
+      tiers.push({ maxNotional: k === tierCount - 1 ? null : cap, mmr, maxLeverage: Math.max(1, Math.floor(0.5 / mmr)) });
+      cap = Math.round(cap * uniform(rand, 3, 6));
+      mmr = Number((mmr * uniform(rand, 1.2, 2.5)).toFixed(4));
+    }
+    params.push({
+      id: `M${String(m).padStart(2, "0")}-PERP`,
+      lotSize,
+      tickSize: Number((10 ** Math.round(Math.log10(price / 10000))).toPrecision(1)),
+      liquidationFeeRate: tiers[0]!.mmr / 4,
+      tiers,
+      liquidity: { halfSpreadBps: Number(uniform(rand, 0.5, 10).toFixed(1)), depthPer1Pct: Math.round(logUniform(rand, 2e5, 2e7)) },
+    });
+    marks[m] = price;
+  }
+  return { params, marks };
+}
+
+/**
+ * 1,000,000 positions, 1–7 per account (distinct markets); 50,000 accounts drawn at random hold
+ * M00, no other does. `atRisk` is the share of accounts drawn at or below maintenance (health <= 1).
+ */
+function generateInput(atRisk: number): Input {
+  const rand = mulberry32(SEED);
+  const { params, marks } = generateMarkets(rand);
+  const markets = params.map(compileMarket);
+  const pick = Int32Array.from({ length: ACCOUNTS }, (_, i) => i);
+  const hot = new Uint8Array(ACCOUNTS);
+  for (let i = 0; i < HOT_HOLDERS; i++) {
+    const j = i + Math.floor(rand() * (ACCOUNTS - i));
+    [pick[i], pick[j]] = [pick[j]!, pick[i]!];
+    hot[pick[i]!] = 1;
+  }
+  const counts = new Int32Array(ACCOUNTS);
+  let total = 0;
+  for (let a = 0; a < ACCOUNTS; a++) total += counts[a] = 1 + Math.floor(rand() * 7);
+  while (total !== POSITIONS) {
+    const a = Math.floor(rand() * ACCOUNTS);
+    if (total < POSITIONS && counts[a]! < 7) (counts[a] = counts[a]! + 1), total++;
+    else if (total > POSITIONS && counts[a]! > 1) (counts[a] = counts[a]! - 1), total--;
+  }
+  const accountStart = new Int32Array(ACCOUNTS + 1);
+  const collateral = new Float64Array(ACCOUNTS);
+  const market = new Int32Array(POSITIONS);
+  const qty = new Float64Array(POSITIONS);
+  const entryPrice = new Float64Array(POSITIONS);
+  const taken = new Uint8Array(MARKETS);
+  let row = 0;
+  for (let a = 0; a < ACCOUNTS; a++) {
+    accountStart[a] = row;
+    taken.fill(0);
+    taken[0] = 1; // M00 only where placed below
+    let upnl = 0;
+    let mm = 0;
+    for (let j = 0; j < counts[a]!; j++) {
+      let mi: number;
+      if (j === 0 && hot[a]) mi = 0;
+      else {
+        do mi = 1 + Math.floor(rand() * (MARKETS - 1));
+        while (taken[mi]);
+      }
+      taken[mi] = 1;
+      const m = markets[mi]!;
+      const price = marks[mi]!;
+      const lots = Math.max(1, Math.round(logUniform(rand, 100, 2e6) / price / m.lotSize));
+      const q = qtyOfLots(m, lots) * (rand() < 0.5 ? -1 : 1);
+      const entry = price * (1 + 0.03 * normal(rand));
+      market[row] = mi;
+      qty[row] = q;
+      entryPrice[row] = entry;
+      const notional = Math.abs(q) * price;
+      let k = 0;
+      while (notional > m.caps[k]!) k++;
+      upnl += q * (price - entry);
+      mm += notional * m.mmr[k]! - m.cum[k]!;
+      row++;
+    }
+    // Health (equity / MM): `atRisk` of the accounts at or below 1 (a tenth bankrupt, three
+    // tenths under the backstop), a sliver just above the line, the rest well above.
+    const r = rand();
+    const health =
+      r < atRisk * 0.1
+        ? uniform(rand, -0.5, -0.01)
+        : r < atRisk * 0.4
+          ? uniform(rand, 0.2, 0.66)
+          : r < atRisk
+            ? uniform(rand, 0.67, 1)
+            : r < atRisk + 0.03
+              ? uniform(rand, 1, 1.25)
+              : uniform(rand, 1.25, 6);
+    collateral[a] = Math.max(0, health * mm - upnl);
+  }
+  accountStart[ACCOUNTS] = row;
+  return { hot, params, markets, marks, accountStart, collateral, market, qty, entryPrice };
+}
+
+const accountId = (a: number) => `acct-${a}`;
+
+/** Loads the input through the batch API, as the start-up rebuild from Postgres would. */
+function load(input: Input): LiveBook {
+  const book = new LiveBook({ expectedAccounts: ACCOUNTS, expectedPositions: POSITIONS });
+  for (const p of input.params) book.upsertMarket(p);
+  book.applyPrices(input.params.map((p, m) => ({ marketId: p.id, price: input.marks[m]! })));
+  for (let a0 = 0; a0 < ACCOUNTS; a0 += BATCH) {
+    const a1 = Math.min(ACCOUNTS, a0 + BATCH);
+    const entries = [];
+    const updates = [];
+    for (let a = a0; a < a1; a++) {
+      const id = accountId(a);
+      entries.push({ accountId: id, amount: input.collateral[a]! });
+      for (let i = input.accountStart[a]!; i < input.accountStart[a + 1]!; i++) {
+        updates.push({ accountId: id, marketId: input.params[input.market[i]!]!.id, qty: input.qty[i]!, entryPrice: input.entryPrice[i]! });
+      }
+    }
+    book.applyCollateral(entries);
+    book.applyPositions(updates);
+  }
+  return book;
+}
+
+const gc: () => void = (() => {
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+})();
+
+function settledMemory(): NodeJS.MemoryUsage {
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage();
+}
+
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+const MB = (bytes: number) => `${fmt(bytes / 2 ** 20, 0)} MB`;
+
+function percentile(samples: number[], p: number): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+/** The 50,000 M00 holders' positions (all of them) as columns, for the from-scratch baseline. */
+function holderColumns(input: Input) {
+  const holders: number[] = [];
+  for (let a = 0; a < ACCOUNTS; a++) if (input.hot[a]) holders.push(a);
+  let rows = 0;
+  for (const a of holders) rows += input.accountStart[a + 1]! - input.accountStart[a]!;
+  const accountStart = new Int32Array(HOT_HOLDERS + 1);
+  const collateral = new Float64Array(HOT_HOLDERS);
+  const market = new Int32Array(rows);
+  const qty = new Float64Array(rows);
+  const entryPrice = new Float64Array(rows);
+  let r = 0;
+  holders.forEach((a, h) => {
+    accountStart[h] = r;
+    collateral[h] = input.collateral[a]!;
+    for (let i = input.accountStart[a]!; i < input.accountStart[a + 1]!; i++, r++) {
+      market[r] = input.market[i]!;
+      qty[r] = input.qty[i]!;
+      entryPrice[r] = input.entryPrice[i]!;
+    }
+  });
+  accountStart[HOT_HOLDERS] = r;
+  return { positions: { market, qty, entryPrice }, accounts: { accountStart, collateral }, rows };
+}
+
+interface TickReport {
+  queue: number;
+  p50: number;
+  p99: number;
+  max: number;
+  setMarkP50: number;
+  afterP50: number;
+  planned: number;
+  baselineP50: number;
+}
+
+/**
+ * What follows each tick on M00:
+ * - `page`: `queuePage(now, 0, 50)` (re-order, plan the dirty entries of the first page) and `drainChanges`;
+ * - `eager`: `refreshQueue()` (plan every dirty member), then the same;
+ * - `summary`: `summary()` (plans every dirty member, sums) and `drainChanges`.
+ */
+type TickMode = "page" | "eager" | "summary";
+
+/** Ticks on M00 with what follows them, interleaved with the from-scratch baseline. */
+function tickBench(book: LiveBook, input: Input, mode: TickMode, ticks = 300): TickReport {
+  const rand = mulberry32(SEED + 1);
+  const p0 = input.marks[0]!;
+  const id = input.params[0]!.id;
+  const cols = holderColumns(input);
+  const out = {
+    equity: new Float64Array(HOT_HOLDERS),
+    maintenanceMargin: new Float64Array(HOT_HOLDERS),
+    initialMargin: new Float64Array(HOT_HOLDERS),
+    status: new Uint8Array(HOT_HOLDERS),
+  };
+  const marks = input.marks.slice();
+  const total: number[] = [];
+  const setMark: number[] = [];
+  const after: number[] = [];
+  const baseline: number[] = [];
+  book.summary();
+  book.drainChanges();
+  const planned0 = book.plansComputed;
+  for (let t = 0; t < ticks + 20; t++) {
+    const price = p0 * (1 + 0.004 * (rand() - 0.5));
+    const s0 = process.hrtime.bigint();
+    book.setMark(id, price);
+    const s1 = process.hrtime.bigint();
+    if (mode === "eager") book.refreshQueue();
+    if (mode === "summary") book.summary();
+    else book.queuePage(NOW, 0, 50);
+    book.drainChanges();
+    const s2 = process.hrtime.bigint();
+    marks[0] = price;
+    const b0 = process.hrtime.bigint();
+    accountFiguresColumnar(input.markets, marks, cols.positions, cols.accounts, out, DEFAULT_RISK_PARAMS);
+    const b = ms(b0);
+    if (t < 20) continue; // warm-up
+    setMark.push(Number(s1 - s0) / 1e6);
+    after.push(Number(s2 - s1) / 1e6);
+    total.push(Number(s2 - s0) / 1e6);
+    baseline.push(b);
+  }
+  return {
+    queue: book.queueLength,
+    p50: percentile(total, 50),
+    p99: percentile(total, 99),
+    max: Math.max(...total),
+    setMarkP50: percentile(setMark, 50),
+    afterP50: percentile(after, 50),
+    planned: (book.plansComputed - planned0) / (ticks + 20),
+    baselineP50: percentile(baseline, 50),
+  };
+}
+
+/** Random ticks over every market, `batch` at a time, each batch then refreshed and drained. */
+function throughput(book: LiveBook, input: Input, batch: number, seconds: number) {
+  const rand = mulberry32(SEED + batch);
+  const ticks: { marketId: string; price: number }[] = [];
+  let count = 0;
+  let revalued = 0;
+  const start = process.hrtime.bigint();
+  while (ms(start) < seconds * 1000) {
+    ticks.length = 0;
+    for (let i = 0; i < batch; i++) {
+      const m = Math.floor(rand() * MARKETS);
+      ticks.push({ marketId: input.params[m]!.id, price: input.marks[m]! * (1 + 0.004 * (rand() - 0.5)) });
+    }
+    revalued += book.applyPrices(ticks);
+    book.drainChanges();
+    count += batch;
+  }
+  const elapsed = ms(start);
+  return { ticksPerSecond: perSecond(count, elapsed), positionsPerSecond: perSecond(revalued, elapsed), batchMs: elapsed / (count / batch) };
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("model name"));
+    return line ? line.split(":")[1]!.trim() : os.cpus()[0]?.model ?? "unknown";
+  } catch {
+    return os.cpus()[0]?.model ?? "unknown";
+  }
+}
+
+function printTick(name: string, mode: TickMode, r: TickReport): void {
+  console.log(
+    `| ${name} | ${mode} | ${r.queue.toLocaleString("en-US")} | ${fmt(r.planned, 0)} | ${fmt(r.setMarkP50, 2)} | ${fmt(r.afterP50, 2)} | ` +
+      `${fmt(r.p50, 2)} | **${fmt(r.p99, 2)}** | ${fmt(r.max, 2)} | ${fmt(r.baselineP50, 2)} | ${fmt(r.p50 / r.baselineP50, 2)}x |`,
+  );
+}
+
+export default async function main(): Promise<void> {
+  console.log(`machine: ${os.cpus().length} CPUs (nproc ${os.availableParallelism()}), ${cpuModel()}, node ${process.version}`);
+  console.log(`data: ${POSITIONS.toLocaleString("en-US")} positions, ${ACCOUNTS.toLocaleString("en-US")} accounts, ${MARKETS} markets, seed ${SEED}; M00 held by ${HOT_HOLDERS.toLocaleString("en-US")} accounts`);
+
+  let input: Input | null = generateInput(0.025);
+  const before = settledMemory();
+  const t0 = process.hrtime.bigint();
+  let book: LiveBook | null = load(input);
+  const loadMs = ms(t0);
+  const t1 = process.hrtime.bigint();
+  book.drainChanges();
+  const first = book.refreshQueue();
+  const planMs = ms(t1);
+  const after = settledMemory();
+  const summary = book.summary();
+  console.log("");
+  console.log(`load: ${fmt(loadMs, 0)} ms (${fmt(perSecond(POSITIONS, loadMs) / 1e6, 2)} M positions/s), then first drain + plans for ${first.toLocaleString("en-US")} queued accounts: ${fmt(planMs, 0)} ms`);
+  console.log(
+    `memory: RSS +${MB(after.rss - before.rss)} (goal < 1.5 GB), heap +${MB(after.heapUsed - before.heapUsed)}, ` +
+      `typed arrays ${MB(book.typedBytes())} (capacity), external+arrayBuffers +${MB(after.arrayBuffers - before.arrayBuffers)}`,
+  );
+  console.log(`statuses: ${Object.entries(summary.byStatus).map(([s, n]) => `${s} ${n.toLocaleString("en-US")}`).join(", ")}; queue ${summary.queue.size.toLocaleString("en-US")}`);
+
+  console.log("");
+  console.log("| book | after each tick | queue | plans/tick | setMark p50 | then p50 | total p50 | total p99 | max | from-scratch p50 | p50 / from-scratch |");
+  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const calm = tickBench(book, input, "page");
+  printTick("calm", "page", calm);
+  printTick("calm", "eager", tickBench(book, input, "eager"));
+  printTick("calm", "summary", tickBench(book, input, "summary"));
+
+  console.log("| ticks over 50 markets | batch | ms / batch | ticks/s | positions revalued/s |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const batch of [1, 100, 1000, 5000]) {
+    const r = throughput(book, input, batch, 3);
+    console.log(`| random market, ±0.2% | ${batch.toLocaleString("en-US")} | ${fmt(r.batchMs, 2)} | ${fmt(r.ticksPerSecond, 0)} | ${fmt(r.positionsPerSecond / 1e6, 1)} M |`);
+  }
+
+  book = null;
+  input = null;
+  gc();
+  const stressedInput = generateInput(0.13);
+  const stressed = load(stressedInput);
+  stressed.drainChanges();
+  stressed.refreshQueue();
+  console.log("");
+  for (const mode of ["page", "eager", "summary"] as const) printTick("stressed (13% at or below maintenance)", mode, tickBench(stressed, stressedInput, mode));
+  console.log("");
+  console.log(`tick p99 (calm) = ${fmt(calm.p99, 2)} ms (goal < 20 ms): ${calm.p99 < 20 ? "met" : "NOT met"}`);
+  console.log(`RSS delta = ${MB(after.rss - before.rss)} (goal < 1.5 GB): ${after.rss - before.rss < 1.5 * 2 ** 30 ? "met" : "NOT met"}`);
+}
