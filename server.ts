@@ -8,6 +8,7 @@ import { env, EnvError } from "@/lib/server/env";
 import { createLogger } from "@/lib/server/logger";
 import { openDatabase } from "@/lib/server/database";
 import { seedDatabase } from "@/lib/server/seed";
+import { seedDemoAccounts } from "@/lib/server/seed-demo-accounts";
 import { Runtime } from "@/lib/server/runtime";
 import { setRuntime } from "@/lib/server/runtime-registry";
 import { SocketHub } from "@/lib/server/socket-hub";
@@ -50,8 +51,8 @@ async function main(): Promise<void> {
 
   const db = await openDatabase(config, log);
   shutdownSteps.push(() => db.close());
-  const seeded = await seedDatabase(db.prisma);
-  if (seeded.marketsCreated) log.info(seeded, "seeded demo markets");
+  const seeded = await seedDatabase(db.prisma, config.LIQDESK_INSURANCE_FUND_SEED);
+  if (seeded.marketsCreated || seeded.fundSeeded) log.info(seeded, "first start: seeded markets and insurance fund");
 
   const runtime = await Runtime.create(config, log, db.prisma);
   shutdownSteps.push(() => runtime.stop());
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
       ingest: (batch) => runtime.ingestPrices(batch),
       onError: (error) => log.error({ err: error }, "simulator ingest failed"),
     });
+    const accounts = await seedDemoAccounts(runtime, config.LIQDESK_SIM_ACCOUNTS, config.LIQDESK_SIM_SEED);
+    if (accounts) log.info({ accounts }, "first start: demo accounts ingested");
     sim.start();
     shutdownSteps.push(() => sim.stop());
     log.info({ tickMs: config.LIQDESK_SIM_TICK_MS }, "price simulator on (LIQDESK_SIMULATOR=off turns it off)");

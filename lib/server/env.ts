@@ -17,6 +17,18 @@ const envSchema = z.object({
   /** Interval between two simulated price ticks of one source of one market. */
   LIQDESK_SIM_TICK_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   LIQDESK_SIM_SEED: z.coerce.number().int().default(20261122),
+  /** Demo accounts the simulator creates on a first start (through the ingest path). */
+  LIQDESK_SIM_ACCOUNTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  /** `off`: monitor-only — executed liquidations arrive from the venue as position updates. */
+  LIQDESK_EXECUTION: onOff.default("on"),
+  /** How often the simulated venue looks for due liquidation steps. */
+  LIQDESK_EXECUTOR_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** Capital paid into the insurance fund on a first start (decimal USD). */
+  LIQDESK_INSURANCE_FUND_SEED: z.string().regex(/^\d{1,20}(\.\d{1,18})?$/, "a non-negative decimal").default("250000"),
+  /** Cadence of margin snapshots of changed accounts (history charts). */
+  LIQDESK_SNAPSHOT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  /** When set, every accepted ingest batch is appended to this ndjson file (npm run replay plays it). */
+  LIQDESK_RECORD_FILE: z.string().min(1).optional(),
   /** A price source older than this no longer counts towards the mark (spec §7). */
   LIQDESK_STALE_AFTER_MS: z.coerce.number().int().min(100).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

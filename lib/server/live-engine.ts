@@ -60,10 +60,13 @@ export class LiveEngine {
     return () => this.stepListeners.delete(listener);
   }
 
-  /** Runs the simulated venue: every `intervalMs`, executes the steps whose cool-down has passed. */
-  startExecutor(intervalMs: number): void {
+  /**
+   * Runs the simulated venue: every `intervalMs`, executes the steps whose cool-down has passed.
+   * `serialize` runs each pass in the caller's write order (after earlier ingests are applied).
+   */
+  startExecutor(intervalMs: number, serialize: <T>(task: () => Promise<T>) => Promise<T> = (task) => task()): void {
     const pass = () => {
-      this.executing = this.executeDueSteps(Date.now())
+      this.executing = serialize(() => this.executeDueSteps(Date.now()))
         .then(() => undefined)
         .catch((error: unknown) => this.log.error({ err: error }, "liquidation executor pass failed"))
         .finally(() => {
@@ -93,8 +96,7 @@ export class LiveEngine {
         qty: String(step.qty),
         fillPrice: String(step.expectedPrice),
         markPrice: String(step.markPrice),
-        fee: String(step.fee),
-        slippage: String(step.slippageCost),
+        // fee and slippage are left to the transaction, which computes them exactly in decimals.
         mode: entry.mode,
         executedAt: now,
       });

@@ -3,32 +3,62 @@ import type { Env } from "./env";
 import type { Logger } from "./logger";
 import type { PrismaClient } from "./db/prisma-client";
 import type { MarketsResponse } from "@/lib/contracts/markets";
+import type { MarketParams } from "@/lib/risk";
+import type { PriceUpdate } from "@/lib/engine";
 import { LiveMarkets, type MarketInfo } from "./live-markets";
 import { parsePriceBatch, persistPriceTicks, type IngestPricesResult } from "./ingest/ingest-prices";
+import { ingestCollateral, ingestFunding, ingestPositions, type IngestDeps } from "./ingest/ingest-service";
+import { createIngestRecorder, type IngestRecorder } from "./ingest/ingest-recorder";
+import { LiveEngine } from "./live-engine";
+import { MarginSnapshotter } from "./margin-snapshotter";
+import { SerialQueue } from "./serial-queue";
 import type { SocketHub } from "./socket-hub";
-import { ingestCollateral, ingestFunding, ingestPositions } from "./ingest/ingest-service";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
 const HISTORY_RESTORE_MINUTES = 5;
 
+type MarketRow = Awaited<ReturnType<PrismaClient["market"]["findMany"]>>[number];
+
+/** A market row as the risk model's parameters (spec §2). */
+function marketParamsOf(m: MarketRow): MarketParams {
+  return {
+    id: m.id,
+    lotSize: m.lotSize.toNumber(),
+    tickSize: m.tickSize.toNumber(),
+    liquidationFeeRate: m.liquidationFeeRate.toNumber(),
+    tiers: m.tiers as unknown as MarketParams["tiers"],
+    liquidity: { halfSpreadBps: m.halfSpreadBps.toNumber(), depthPer1Pct: m.depthPer1Pct.toNumber() },
+  };
+}
+
 /**
- * The live side of one Liqdesk process: the database, the live marks and the socket hub.
- * Route handlers reach it through the runtime registry; they never compute anything themselves.
+ * The live side of one Liqdesk process: the database, the live marks, the engine worker and the
+ * socket hub. Data flows one way: ingest → PostgreSQL (committed) → engine → hub. Route handlers
+ * reach the runtime through the runtime registry; they never compute risk themselves.
  */
 export class Runtime {
   readonly startedAt = Date.now();
   private hub: SocketHub | null = null;
   private stalenessTimer: NodeJS.Timeout | null = null;
+  /** Account-changing writes, one at a time: the engine hears them in commit order. */
+  private readonly accountWrites = new SerialQueue();
+  private readonly deps: IngestDeps;
 
   private constructor(
     readonly env: Env,
     readonly log: Logger,
     readonly prisma: PrismaClient,
     readonly markets: LiveMarkets,
-  ) {}
+    readonly engine: LiveEngine,
+    private readonly lotSizes: Map<string, number>,
+    private readonly recorder: IngestRecorder | null,
+    private readonly snapshotter: MarginSnapshotter,
+  ) {
+    this.deps = { prisma, markets: (id) => (lotSizes.has(id) ? { lotSize: lotSizes.get(id)! } : undefined), recorder };
+  }
 
-  /** Loads markets, their latest prices and a few minutes of marks from PostgreSQL. */
+  /** Loads markets, prices, a few minutes of marks and every account from PostgreSQL. */
   static async create(env: Env, log: Logger, prisma: PrismaClient): Promise<Runtime> {
     const rows = await prisma.market.findMany({ orderBy: { id: "asc" } });
     const infos: MarketInfo[] = rows.map((m) => ({
@@ -51,7 +81,20 @@ export class Runtime {
         markets.restore(p.marketId, p.source, p.price.toNumber(), p.ts.getTime(), byMarket.get(p.marketId) ?? []);
       }
     }
-    return new Runtime(env, log, prisma, markets);
+    const now = Date.now();
+    const marks = markets.marketIds().flatMap((id) => {
+      const u = markets.refresh(id, now);
+      return u && u.mark !== null ? [{ marketId: id, price: u.mark, stale: u.stale }] : [];
+    });
+    const engine = await LiveEngine.start({ prisma, log, markets: rows.map(marketParamsOf) }, marks);
+    const recorder = env.LIQDESK_RECORD_FILE
+      ? createIngestRecorder(env.LIQDESK_RECORD_FILE, (error) => log.error({ err: error }, "ingest recording failed"))
+      : null;
+    const snapshotter = new MarginSnapshotter(engine, prisma, log);
+    const runtime = new Runtime(env, log, prisma, markets, engine, new Map(infos.map((m) => [m.id, m.lotSize])), recorder, snapshotter);
+    snapshotter.start(env.LIQDESK_SNAPSHOT_MS);
+    if (env.LIQDESK_EXECUTION === "on") runtime.startExecutor();
+    return runtime;
   }
 
   attachHub(hub: SocketHub): void {
@@ -68,31 +111,63 @@ export class Runtime {
   async ingestPrices(body: unknown): Promise<IngestPricesResult> {
     const batch = parsePriceBatch(body, (id) => this.markets.has(id));
     const result = await persistPriceTicks(this.prisma, batch.source, batch.ticks);
+    this.recorder?.record("prices", batch);
     for (const t of batch.ticks) this.markets.applyPrice(t.marketId, batch.source, t.price, t.ts);
     this.refreshMarks(result.marketIds);
     return result;
   }
 
-  /** Position ingest: parse, validate, persist (committed), then (TODO lead) tell the engine `applied`. */
-  async ingestPositions(body: unknown) {
-    return ingestPositions({ prisma: this.prisma }, body);
+  /** Positions: persisted (committed), then the engine gets each position's new state. */
+  ingestPositions(body: unknown) {
+    return this.accountWrites.run(async () => {
+      const result = await ingestPositions(this.deps, body);
+      if (result.applied.length) {
+        await this.engine.client.applyPositions(result.applied.map((p) => ({
+          accountId: p.accountId, marketId: p.marketId, qty: Number(p.qty), entryPrice: Number(p.entryPrice),
+        })));
+      }
+      return result;
+    });
   }
 
-  /** Collateral ingest: parse, persist (committed), then (TODO lead) tell the engine `balances`. */
-  async ingestCollateral(body: unknown) {
-    return ingestCollateral({ prisma: this.prisma }, body);
+  /** Collateral: persisted (committed), then the engine gets each moved account's balance. */
+  ingestCollateral(body: unknown) {
+    return this.accountWrites.run(async () => {
+      const result = await ingestCollateral(this.deps, body);
+      if (result.balances.length) {
+        await this.engine.client.applyCollateral(result.balances.map((b) => ({ accountId: b.accountId, amount: Number(b.collateral) })));
+      }
+      return result;
+    });
   }
 
-  /** Funding ingest: parse, persist (committed), then (TODO lead) tell the engine each delta's `balanceAfter`. */
-  async ingestFunding(body: unknown) {
-    return ingestFunding({ prisma: this.prisma }, body);
+  /** Funding (spec §7): ledger entries persisted, then the engine gets each holder's balance. */
+  ingestFunding(body: unknown) {
+    return this.accountWrites.run(async () => {
+      const result = await ingestFunding(this.deps, body);
+      if (result.deltas.length) {
+        await this.engine.client.applyCollateral(result.deltas.map((d) => ({ accountId: d.accountId, amount: Number(d.balanceAfter) })));
+      }
+      return result;
+    });
+  }
+
+  /** The simulated venue: due steps execute through the same serial path as other account writes. */
+  private startExecutor(): void {
+    this.engine.startExecutor(this.env.LIQDESK_EXECUTOR_INTERVAL_MS, (task) => this.accountWrites.run(task));
   }
 
   private refreshMarks(marketIds: string[]): void {
     const now = Date.now();
+    const engineMarks: PriceUpdate[] = [];
     for (const id of marketIds) {
       const update = this.markets.refresh(id, now);
-      if (update) this.hub?.publishMark(update);
+      if (!update) continue;
+      this.hub?.publishMark(update);
+      if (update.mark !== null) engineMarks.push({ marketId: id, price: update.mark, stale: update.stale });
+    }
+    if (engineMarks.length) {
+      this.engine.client.applyPrices(engineMarks).catch((error: unknown) => this.log.error({ err: error }, "engine rejected marks"));
     }
   }
 
@@ -109,8 +184,13 @@ export class Runtime {
     }
   }
 
-  stop(): void {
+  /** Stops timers and the engine; every queued account write finishes first. */
+  async stop(): Promise<void> {
     if (this.stalenessTimer) clearInterval(this.stalenessTimer);
     this.stalenessTimer = null;
+    await this.snapshotter.stop();
+    await this.accountWrites.idle();
+    await this.engine.stop();
+    await this.recorder?.close();
   }
 }

@@ -1,9 +1,14 @@
 import "server-only";
 import { seedMarkets } from "@/lib/sim/seed-markets";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
+import { seedInsuranceFund } from "@/lib/server/execution/insurance-fund";
 
-/** First start: the demo markets. Existing markets are left as they are. */
-export async function seedDatabase(prisma: PrismaClient): Promise<{ marketsCreated: number }> {
+/**
+ * First start: the demo markets and the insurance fund's initial capital. Existing markets are
+ * left as they are; the fund is seeded only while it has no entries at all.
+ */
+export async function seedDatabase(prisma: PrismaClient, insuranceFundSeed?: string): Promise<{ marketsCreated: number; fundSeeded: boolean }> {
+  const fund = insuranceFundSeed ? await seedInsuranceFund(prisma, insuranceFundSeed) : null;
   const { count } = await prisma.market.createMany({
     skipDuplicates: true,
     data: seedMarkets.map((m) => ({
@@ -17,5 +22,5 @@ export async function seedDatabase(prisma: PrismaClient): Promise<{ marketsCreat
       depthPer1Pct: String(m.liquidity.depthPer1Pct),
     })),
   });
-  return { marketsCreated: count };
+  return { marketsCreated: count, fundSeeded: fund !== null };
 }
