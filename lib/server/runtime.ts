@@ -93,13 +93,13 @@ export class Runtime {
     const snapshotter = new MarginSnapshotter(engine, prisma, log);
     const runtime = new Runtime(env, log, prisma, markets, engine, new Map(infos.map((m) => [m.id, m.lotSize])), recorder, snapshotter);
     snapshotter.start(env.LIQDESK_SNAPSHOT_MS);
+    runtime.stalenessTimer = setInterval(() => runtime.refreshMarks(runtime.markets.marketIds()), STALENESS_CHECK_MS);
     if (env.LIQDESK_EXECUTION === "on") runtime.startExecutor();
     return runtime;
   }
 
   attachHub(hub: SocketHub): void {
     this.hub = hub;
-    this.stalenessTimer = setInterval(() => this.refreshMarks(this.markets.marketIds()), STALENESS_CHECK_MS);
   }
 
   marketsSnapshot(): MarketsResponse {
