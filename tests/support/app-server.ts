@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,6 +7,9 @@ import { freePort } from "./free-port";
 export interface AppServer {
   url: string;
   port: number;
+  /** The embedded PostgreSQL's port and a connection string to its database. */
+  pgPort: number;
+  databaseUrl: string;
   dataDir: string;
   output(): string;
   /** SIGTERM and wait for a clean exit; returns the exit code. */
@@ -44,7 +47,8 @@ export async function startAppServer(opts: { env?: Record<string, string>; dataD
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   await waitReady(url, child, () => out, opts.readyTimeoutMs ?? 300_000);
   return {
-    url, port, dataDir,
+    url, port, dataDir, pgPort,
+    databaseUrl: `postgresql://postgres:liqdesk@127.0.0.1:${pgPort}/liqdesk`,
     output: () => out,
     async stop() {
       child.kill("SIGTERM");
@@ -71,6 +75,16 @@ async function waitReady(url: string, child: ChildProcess, output: () => string,
   }
   child.kill("SIGKILL");
   throw new Error(`server not ready after ${timeoutMs} ms:\n${output()}`);
+}
+
+/** Runs a project CLI (scripts/NAME.ts) against the server's data directory; returns its stdout. */
+export function runScript(server: AppServer, name: string, args: string[]): string {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--import", "./scripts/server-only-hook.mjs", `scripts/${name}.ts`, ...args], {
+    cwd: ROOT, encoding: "utf8", timeout: 60_000,
+    env: { ...process.env, LIQDESK_DATA_DIR: server.dataDir, LIQDESK_PG_PORT: String(server.pgPort) },
+  });
+  if (result.status !== 0) throw new Error(`scripts/${name}.ts ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
+  return result.stdout;
 }
 
 export function removeDataDir(dir: string): void {
