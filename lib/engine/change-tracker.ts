@@ -13,7 +13,8 @@ export class ChangeTracker {
   private flag = new Uint8Array(0);
   private queuedAtDrain = new Uint8Array(0);
   private statusAtDrain = new Uint8Array(0);
-  private list: number[] = [];
+  private list = new Int32Array(1024);
+  private listLength = 0;
   private readonly markets = new Set<number>();
   private summaryFlag = false;
   private seq = 0;
@@ -30,7 +31,8 @@ export class ChangeTracker {
   account(a: number): void {
     if (this.flag[a]) return;
     this.flag[a] = 1;
-    this.list.push(a);
+    if (this.listLength === this.list.length) this.list = grow(this.list, this.listLength * 2);
+    this.list[this.listLength++] = a;
   }
 
   market(m: number): void {
@@ -44,7 +46,7 @@ export class ChangeTracker {
 
   /** Accounts touched since the last drain. */
   pendingAccounts(): number {
-    return this.list.length;
+    return this.listLength;
   }
 
   /** The change set since the last drain; resets. */
@@ -59,7 +61,8 @@ export class ChangeTracker {
     const queueAdded: string[] = [];
     const queueRemoved: string[] = [];
     const queueChanged: string[] = [];
-    for (const a of this.list) {
+    for (let i = 0; i < this.listLength; i++) {
+      const a = this.list[i]!;
       this.flag[a] = 0;
       const id = accountId(a);
       accounts.push(id);
@@ -78,7 +81,7 @@ export class ChangeTracker {
     const markets = [...this.markets].map(marketId);
     const summaryChanged =
       this.summaryFlag || statusChanged.length > 0 || queueAdded.length + queueRemoved.length + queueChanged.length > 0 || markets.length > 0;
-    this.list = [];
+    this.listLength = 0;
     this.markets.clear();
     this.summaryFlag = false;
     const empty = accounts.length === 0 && markets.length === 0 && !summaryChanged;
