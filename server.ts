@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith(SOCKET_PATH)) void nextUpgrade(req, socket, head);
   });
-  runtime.attachHub(hub);
+  await runtime.attachHub(hub);
   setRuntime(runtime);
   shutdownSteps.push(() => hub.close());
 

@@ -73,7 +73,7 @@ export {
 } from "./stress-book";
 export { evaluateShock, type ShockReport, type AccountDeficit } from "./stress";
 export { runCascade, type CascadeReport, type CascadeRound, type CascadeMarketRound } from "./cascade";
-export { stressTest, shockMarks, type StressResult } from "./stress-test";
+export { stressTest, runStressTest, shockMarks, type StressResult } from "./stress-test";
 export {
   liquidationMap,
   type LiquidationMap,

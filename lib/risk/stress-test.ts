@@ -31,6 +31,15 @@ export function shockMarks(prices: Readonly<Record<string, number>>, shocks: Rea
 export function stressTest(scenario: StressScenario): StressResult {
   const issues = validateStressScenario(scenario);
   if (issues.length > 0) throw new RiskInputError(issues);
+  return runStressTest(scenario);
+}
+
+/**
+ * `stressTest` without input validation, for trusted live state: the engine's book is consistent
+ * by construction but may hold what the evaluate/stress input contract rejects, such as an
+ * account whose collateral is negative (bad debt the insurance fund could not pay).
+ */
+export function runStressTest(scenario: StressScenario): StressResult {
   const markets = buildMarketBook(scenario.markets);
   const params = resolveRiskParams(scenario.params);
   const marks = shockMarks(scenario.prices, scenario.shocks);

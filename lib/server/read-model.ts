@@ -1,15 +1,30 @@
 import "server-only";
 import type { MarketsResponse } from "@/lib/contracts/markets";
+import { InputError, parseInput } from "@/lib/contracts/api-error";
+import {
+  accountsQuerySchema, deskStressRequestSchema, type AccountDetail, type AccountRow, type DeskSnapshot, type DeskStressResponse,
+  type InsuranceFundView, type LiquidationEventView, type Page, type QueueEntry,
+} from "@/lib/contracts/desk";
+import type { LiquidationMap } from "@/lib/risk";
 import { findRuntime } from "./runtime-registry";
+import { recentLiquidationEvents } from "./liquidation-events";
 
 /**
  * Every read the pages and the API make of live state goes through here, so that access rules
- * can be applied in one place.
+ * apply in one place. Figures come from the engine; history from PostgreSQL.
  */
 export class NotReadyError extends Error {
   constructor() {
     super("Liqdesk is starting: the live engine is not ready yet");
     this.name = "NotReadyError";
+  }
+}
+
+/** A resource that does not exist: 404. */
+export class NotFoundError extends Error {
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.name = "NotFoundError";
   }
 }
 
@@ -25,4 +40,79 @@ export function getMarketsSnapshot(): MarketsResponse {
 
 export function getDisplaySettings(): { staleAfterMs: number } {
   return { staleAfterMs: runtime().env.LIQDESK_STALE_AFTER_MS };
+}
+
+export function getDeskSnapshot(): Promise<DeskSnapshot> {
+  return runtime().deskSnapshot();
+}
+
+/** Accounts filtered, sorted by margin ratio and paged (`q`: account id prefix). */
+export async function listAccounts(query: Record<string, string | string[] | undefined>): Promise<Page<AccountRow>> {
+  const q = parseInput(accountsQuerySchema, query);
+  const engine = runtime().engine.client;
+  const filter = { status: q.status, market: q.market, minRatio: q.minRatio, sort: q.sort };
+  if (!q.q) return engine.atRisk({ ...filter, offset: q.offset, limit: q.limit });
+  const all = await engine.atRisk({ ...filter, offset: 0, limit: Number.MAX_SAFE_INTEGER });
+  const matches = all.items.filter((a) => a.accountId.startsWith(q.q!));
+  return { total: matches.length, offset: q.offset, limit: q.limit, items: matches.slice(q.offset, q.offset + q.limit) };
+}
+
+/** One account: the engine's live view, its margin history, ledger and executed steps. */
+export async function getAccountDetail(accountId: string): Promise<AccountDetail> {
+  const rt = runtime();
+  const now = Date.now();
+  const view = await rt.engine.client.accountView(accountId, now);
+  if (!view) throw new NotFoundError(`account "${accountId}"`);
+  const [history, ledger, events] = await Promise.all([
+    rt.prisma.marginSnapshot.findMany({ where: { accountId }, orderBy: { ts: "desc" }, take: 720 }),
+    rt.prisma.collateralLedgerEntry.findMany({ where: { accountId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 100 }),
+    recentLiquidationEvents(rt.prisma, { accountId, limit: 100 }),
+  ]);
+  return {
+    view,
+    history: history.reverse().map((h) => ({
+      ts: h.ts.getTime(), marginRatio: h.marginRatio, equity: h.equity.toNumber(), maintenanceMargin: h.maintenanceMargin.toNumber(), status: h.status,
+    })),
+    ledger: ledger.map((l) => ({
+      id: l.id.toString(), kind: l.kind, amount: l.amount.toString(), balanceAfter: l.balanceAfter.toString(), note: l.note, createdAt: l.createdAt.getTime(),
+    })),
+    events,
+    serverTime: now,
+  };
+}
+
+export function getQueue(offset = 0, limit = 100): Promise<Page<QueueEntry>> {
+  return runtime().engine.client.queue(Date.now(), offset, Math.min(Math.max(1, limit), 1000));
+}
+
+export function getLiquidationEvents(accountId: string | undefined, limit = 100): Promise<LiquidationEventView[]> {
+  return recentLiquidationEvents(runtime().prisma, { accountId, limit: Math.min(Math.max(1, limit), 1000) });
+}
+
+/** Spec §9 for one market at its live mark. */
+export async function getLiquidationMap(marketId: string): Promise<LiquidationMap> {
+  const rt = runtime();
+  if (!rt.markets.has(marketId)) throw new NotFoundError(`market "${marketId}"`);
+  const map = await rt.liquidationMap(marketId);
+  if (!map) throw new NotFoundError(`a mark price for "${marketId}"`);
+  return map;
+}
+
+/** Spec §8 against the live book with the fund's current balance. */
+export async function runStress(body: unknown): Promise<DeskStressResponse> {
+  const rt = runtime();
+  const req = parseInput(deskStressRequestSchema, body);
+  const unknown = Object.keys(req.shocks).filter((id) => !rt.markets.has(id));
+  if (unknown.length) throw new InputError(unknown.map((id) => ({ path: `shocks.${id}`, message: `unknown market "${id}"` })));
+  return rt.stress(req.shocks, req.maxRounds);
+}
+
+/** The fund's balance, runway and history (balance after each entry, oldest first). */
+export async function getInsuranceFund(): Promise<{ fund: InsuranceFundView; history: { ts: number; balance: string }[] }> {
+  const rt = runtime();
+  const rows = await rt.prisma.insuranceFundEntry.findMany({ orderBy: { id: "desc" }, take: 1000 });
+  return {
+    fund: rt.desk.fundView(),
+    history: rows.reverse().map((r) => ({ ts: r.createdAt.getTime(), balance: r.balanceAfter.toString() })),
+  };
 }

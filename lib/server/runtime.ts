@@ -13,6 +13,11 @@ import { LiveEngine } from "./live-engine";
 import { MarginSnapshotter } from "./margin-snapshotter";
 import { SerialQueue } from "./serial-queue";
 import type { SocketHub } from "./socket-hub";
+import { DeskFeed } from "./desk-feed";
+import type { DeskSnapshot, DeskStressResponse } from "@/lib/contracts/desk";
+import type { LiquidationMap } from "@/lib/risk";
+import { liquidationMapLive, stressLive } from "./desk-analytics";
+import { insuranceFundBalance } from "./execution/insurance-fund";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
@@ -44,6 +49,7 @@ export class Runtime {
   /** Account-changing writes, one at a time: the engine hears them in commit order. */
   private readonly accountWrites = new SerialQueue();
   private readonly deps: IngestDeps;
+  readonly desk: DeskFeed;
 
   private constructor(
     readonly env: Env,
@@ -56,6 +62,7 @@ export class Runtime {
     private readonly snapshotter: MarginSnapshotter,
   ) {
     this.deps = { prisma, markets: (id) => (lotSizes.has(id) ? { lotSize: lotSizes.get(id)! } : undefined), recorder };
+    this.desk = new DeskFeed(engine, prisma, log);
   }
 
   /** Loads markets, prices, a few minutes of marks and every account from PostgreSQL. */
@@ -98,8 +105,24 @@ export class Runtime {
     return runtime;
   }
 
-  attachHub(hub: SocketHub): void {
+  async attachHub(hub: SocketHub): Promise<void> {
     this.hub = hub;
+    await this.desk.start((delta) => hub.publishDesk(delta));
+  }
+
+  deskSnapshot(): Promise<DeskSnapshot> {
+    return this.desk.snapshot();
+  }
+
+  /** Spec §8 against the live book, with the insurance fund's current balance. */
+  async stress(shocks: Record<string, number>, maxRounds?: number): Promise<DeskStressResponse> {
+    const [snapshot, fund] = await Promise.all([this.engine.client.snapshot(), insuranceFundBalance(this.prisma)]);
+    return { result: stressLive(snapshot, shocks, Number(fund), maxRounds), insuranceFund: fund, asOf: Date.now() };
+  }
+
+  /** Spec §9 for a market at its live mark; null before its first price. */
+  async liquidationMap(marketId: string): Promise<LiquidationMap | null> {
+    return liquidationMapLive(await this.engine.client.snapshot(), marketId);
   }
 
   marketsSnapshot(): MarketsResponse {
@@ -188,6 +211,7 @@ export class Runtime {
   async stop(): Promise<void> {
     if (this.stalenessTimer) clearInterval(this.stalenessTimer);
     this.stalenessTimer = null;
+    await this.desk.stop();
     await this.snapshotter.stop();
     await this.accountWrites.idle();
     await this.engine.stop();

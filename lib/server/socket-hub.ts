@@ -3,12 +3,14 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { DESK_ROOM, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/contracts/socket-events";
 import type { MarketsResponse, MarkUpdate } from "@/lib/contracts/markets";
+import type { DeskDelta, DeskSnapshot } from "@/lib/contracts/desk";
 
 /** At most this many pushes per second to one room (DESIGN: updates coalesced to ≤ 10/s). */
 const FLUSH_INTERVAL_MS = 100;
 
 export interface SocketHubSource {
   marketsSnapshot(): MarketsResponse;
+  deskSnapshot(): Promise<DeskSnapshot>;
 }
 
 /**
@@ -30,6 +32,11 @@ export class SocketHub {
       void socket.join(DESK_ROOM);
       socket.emit("markets:snapshot", this.snapshot());
       socket.on("markets:resync", () => socket.emit("markets:snapshot", this.snapshot()));
+      const sendDesk = () => {
+        source.deskSnapshot().then((s) => socket.emit("desk:snapshot", s), () => socket.disconnect(true));
+      };
+      sendDesk();
+      socket.on("desk:resync", sendDesk);
     });
   }
 
@@ -59,6 +66,11 @@ export class SocketHub {
     this.seq += 1;
     // volatile: a client whose transport is not ready skips this frame instead of queueing it.
     this.io.to(DESK_ROOM).volatile.emit("markets:delta", { seq: this.seq, serverTime: this.lastFlush, updates });
+  }
+
+  /** Pushes a desk delta to the desk room; a client not ready for it skips the frame. */
+  publishDesk(delta: DeskDelta): void {
+    this.io.to(DESK_ROOM).volatile.emit("desk:delta", delta);
   }
 
   async close(): Promise<void> {

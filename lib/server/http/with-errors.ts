@@ -1,6 +1,5 @@
 import "server-only";
 import { InputError, isInputError, type ApiErrorBody } from "@/lib/contracts/api-error";
-import { NotReadyError } from "@/lib/server/read-model";
 
 function errorResponse(status: number, code: string, message: string, fields?: ApiErrorBody["error"]["fields"]) {
   const body: ApiErrorBody = { error: { code, message, ...(fields ? { fields } : {}) } };
@@ -18,7 +17,10 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
     } catch (error) {
       if (isInputError(error)) return errorResponse(400, error.code, error.message, error.fields);
       if (error instanceof PayloadTooLargeError) return errorResponse(413, "payload_too_large", error.message);
-      if (error instanceof Error && error.name === NotReadyError.name) return errorResponse(503, "not_ready", error.message);
+      // By name, not class: the production bundle minifies class names, and the runtime's errors
+      // come from another module graph (see isInputError).
+      if (error instanceof Error && error.name === "NotFoundError") return errorResponse(404, "not_found", error.message);
+      if (error instanceof Error && error.name === "NotReadyError") return errorResponse(503, "not_ready", error.message);
       console.error("request failed", error);
       return errorResponse(500, "internal", "Internal error; the request was not applied");
     }

@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { parseInput } from "@/lib/contracts/api-error";
+import { getQueue } from "@/lib/server/read-model";
+import { withErrors } from "@/lib/server/http/with-errors";
+import { searchParams } from "@/lib/server/http/search-params";
+
+const query = z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+/** `GET /api/v1/liquidations/queue`: pending plans in queue order, with next step, cool-down and pause. */
+export const GET = withErrors(async (request: Request) => {
+  const q = parseInput(query, searchParams(request));
+  return Response.json(await getQueue(q.offset, q.limit));
+});

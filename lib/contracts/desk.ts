@@ -1,0 +1,114 @@
+import { z } from "zod";
+import type { AccountRow, AccountView, BookSummary, Page, QueueEntry } from "@/lib/engine";
+import type { StressResult } from "@/lib/risk";
+
+export type { AccountRow, AccountView, BookSummary, Page, QueueEntry, StressResult };
+
+export const ACCOUNT_STATUS_VALUES = ["healthy", "warning", "liquidatable", "backstop", "bankrupt"] as const;
+
+/** One executed liquidation step as the desk sees it (decimal strings are exact, from the ledger). */
+export interface LiquidationEventView {
+  id: string;
+  accountId: string;
+  marketId: string;
+  side: "buy" | "sell";
+  qty: string;
+  price: string;
+  markPrice: string;
+  notional: string;
+  fee: string;
+  slippage: string;
+  realizedPnl: string;
+  deficit: string;
+  mode: "partial" | "full";
+  /** Epoch ms. */
+  executedAt: number;
+}
+
+/** Margin-ratio distribution: `counts[i]` accounts with ratio in [edges[i], edges[i+1]); the last bucket is open. */
+export interface RatioHistogram {
+  /** Lower edges, as margin ratios (1 = 100% = liquidation). */
+  edges: number[];
+  counts: number[];
+  /** Accounts with equity <= 0 (no ratio). */
+  bankrupt: number;
+  /** Accounts with no position (ratio 0), not in `counts`. */
+  flat: number;
+}
+
+export interface InsuranceFundView {
+  /** Decimal string, exact. */
+  balance: string;
+  /** Σ uncovered bad debt so far (decimal string, ≥ 0). */
+  uncoveredBadDebt: string;
+  /** The largest uniform fall of every market the fund covers (stress model, spec §8), as a fraction; null while unknown. */
+  coversMove: number | null;
+  /** Epoch ms at which `coversMove` was computed. */
+  coversMoveTs: number | null;
+}
+
+/** What the desk shows at the top, all figures live. */
+export interface DeskSummary {
+  book: BookSummary;
+  fund: InsuranceFundView;
+}
+
+/** Everything the desk page needs at once: the server render seeds TanStack Query with it. */
+export interface DeskSnapshot {
+  /** The socket stream's sequence number this snapshot is as new as. */
+  seq: number;
+  serverTime: number;
+  summary: DeskSummary;
+  histogram: RatioHistogram;
+  /** The pending-liquidation queue, first QUEUE_ROWS entries in queue order, with `total`. */
+  queue: Page<QueueEntry>;
+  /** The newest executed liquidation steps, newest first. */
+  events: LiquidationEventView[];
+}
+export const QUEUE_ROWS = 200;
+export const FEED_EVENTS = 50;
+
+/** A numbered change: each field present replaces that part of the snapshot; `events` are prepended. */
+export interface DeskDelta {
+  seq: number;
+  serverTime: number;
+  summary?: DeskSummary;
+  histogram?: RatioHistogram;
+  queue?: Page<QueueEntry>;
+  events?: LiquidationEventView[];
+}
+
+/** `GET /api/v1/accounts` query. */
+export const accountsQuerySchema = z.object({
+  status: z.union([z.enum(ACCOUNT_STATUS_VALUES), z.array(z.enum(ACCOUNT_STATUS_VALUES))]).optional(),
+  market: z.string().min(1).max(64).optional(),
+  minRatio: z.coerce.number().finite().min(0).optional(),
+  sort: z.enum(["marginRatio:desc", "marginRatio:asc"]).default("marginRatio:desc"),
+  q: z.string().max(64).optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type AccountsQuery = z.infer<typeof accountsQuerySchema>;
+
+/** `GET /api/v1/accounts/:id`: the live view plus its history. */
+export interface AccountDetail {
+  view: AccountView;
+  history: { ts: number; marginRatio: number | null; equity: number; maintenanceMargin: number; status: string }[];
+  ledger: { id: string; kind: string; amount: string; balanceAfter: string; note: string | null; createdAt: number }[];
+  events: LiquidationEventView[];
+  serverTime: number;
+}
+
+/** `POST /api/v1/stress`: shocks by market id (fractions, > −1) against the live book. */
+export const deskStressRequestSchema = z.object({
+  shocks: z.record(z.string(), z.number().finite().gt(-1).lt(10)),
+  maxRounds: z.number().int().min(0).max(1000).optional(),
+});
+export type DeskStressRequest = z.infer<typeof deskStressRequestSchema>;
+
+export interface DeskStressResponse {
+  result: StressResult;
+  /** The fund balance the stress ran with (decimal string) and when the live state was taken. */
+  insuranceFund: string;
+  asOf: number;
+}
