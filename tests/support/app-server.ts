@@ -24,9 +24,11 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
  * Starts Liqdesk as `npm start` does (scripts/start.ts: build if stale, then server.ts) with its
  * own embedded PostgreSQL in a temporary data directory, and waits until /api/health says ready.
  */
-export async function startAppServer(opts: { env?: Record<string, string>; dataDir?: string; readyTimeoutMs?: number } = {}): Promise<AppServer> {
-  const port = await freePort();
-  const pgPort = await freePort();
+export async function startAppServer(opts: {
+  env?: Record<string, string>; dataDir?: string; readyTimeoutMs?: number; port?: number; pgPort?: number;
+} = {}): Promise<AppServer> {
+  const port = opts.port ?? (await freePort());
+  const pgPort = opts.pgPort ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "liqdesk-e2e-"));
   const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/server-only-hook.mjs", "scripts/start.ts"], {
     cwd: ROOT,
