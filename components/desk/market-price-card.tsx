@@ -1,16 +1,31 @@
 "use client";
 import type { MarketView } from "@/lib/contracts/markets";
 import { formatPrice } from "@/lib/format/price";
+import { formatAge } from "@/lib/format/age";
+import { useNow } from "@/lib/client/use-now";
 import { Age } from "@/components/ui/age";
 import { MarkPriceChart } from "@/components/charts/mark-price-chart";
 
 /** One market: its mark (median of fresh sources), the age of that mark, its sources and chart. */
-export function MarketPriceCard({ market, staleAfterMs }: { market: MarketView; staleAfterMs: number }) {
+export function MarketPriceCard({ market, staleAfterMs, selected, onSelect }: {
+  market: MarketView;
+  staleAfterMs: number;
+  selected?: boolean;
+  onSelect?: (id: string) => void;
+}) {
   const freshSources = market.sources.filter((s) => s.fresh).length;
+  const now = useNow();
   return (
-    <section className={market.stale ? "card card-stale" : "card"} data-testid={`market-${market.id}`} aria-label={market.id}>
+    <section className={`card${market.stale ? " card-stale" : ""}${selected ? " card-selected" : ""}`}
+      data-testid={`market-${market.id}`} aria-label={market.id}>
       <header className="card-head">
-        <h2>{market.id}</h2>
+        <h2>
+          {onSelect ? (
+            <button type="button" className="link-button card-title" onClick={() => onSelect(market.id)} aria-pressed={selected}
+              title="show this market's liquidation map">{market.id}</button>
+          ) : market.id}
+          {market.stale ? <span className="stale-tag" title="no fresh source: liquidations touching this market are paused">STALE</span> : null}
+        </h2>
         <span className="mark" data-testid="mark">
           {formatPrice(market.mark, market.tickSize)} <span className="unit">USD</span>
         </span>
@@ -19,6 +34,15 @@ export function MarketPriceCard({ market, staleAfterMs }: { market: MarketView; 
         <span>mark = median of {freshSources}/{market.sources.length} fresh sources</span>
         <Age ts={market.markTs} stale={market.stale} staleAfterMs={staleAfterMs} />
       </div>
+      <ul className="sources" aria-label={`${market.id} price sources`}>
+        {market.sources.map((s) => (
+          <li key={s.source} className={s.fresh ? undefined : "source-stale"} title={s.fresh ? "fresh: counts in the median" : `older than ${formatAge(staleAfterMs)}: ignored`}>
+            <span className="ellipsis">{s.source}</span>
+            <span className="num">{formatPrice(s.price, market.tickSize)}</span>
+            <span className="num src-age" suppressHydrationWarning>{s.fresh ? "" : "stale · "}{formatAge(now - s.ts)}</span>
+          </li>
+        ))}
+      </ul>
       {market.history.length > 1 ? (
         <MarkPriceChart history={market.history} tickSize={market.tickSize} stale={market.stale} />
       ) : (

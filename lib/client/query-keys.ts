@@ -1,4 +1,15 @@
+import type { AccountsFilter } from "./accounts-filter";
+
 /** Every TanStack Query key, in one place. */
 export const queryKeys = {
   markets: ["markets"] as const,
+  desk: ["desk"] as const,
+  /** Every page of the at-risk list, any filter (to invalidate them together). */
+  accountsAll: ["accounts"] as const,
+  /** Pages of the at-risk list under one filter. */
+  accountsFilter: (filter: AccountsFilter) => ["accounts", filter] as const,
+  accountsPage: (filter: AccountsFilter, page: number) => ["accounts", filter, page] as const,
+  account: (id: string) => ["account", id] as const,
+  liquidationMap: (marketId: string) => ["liquidation-map", marketId] as const,
+  insuranceFund: ["insurance-fund"] as const,
 };

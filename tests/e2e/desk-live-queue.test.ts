@@ -23,7 +23,8 @@ describe("the desk's liquidation queue, live", () => {
     ingest = new IngestClient(server.url, runScript(server, "token", ["create", "e2e-desk"]).trim());
     browser = await launchBrowser();
     await ingest.mark("BTC-PERP", 60000);
-    // 12 BTC long from 61,200 with 20,000 collateral: healthy above ~60,520 BTC-PERP... liquidatable at 60,000.
+    // 12 BTC long from 61,200 with 20,000 collateral (the spec's "large-long"): liquidation price 60,025.25,
+    // so healthy at 62,000 and liquidatable at 60,000.
     await ingest.post("collateral", { entries: [{ accountId: "e2e-whale", amount: "20000", kind: "deposit", idempotencyKey: "e2e-whale-dep" }] });
     await ingest.mark("BTC-PERP", 62000);
     await ingest.post("positions", { source: "e2e-venue", updates: [{ accountId: "e2e-whale", marketId: "BTC-PERP", qty: 12, entryPrice: 61200, seq: 1 }] });
