@@ -109,8 +109,13 @@ function generateInput(atRisk: number): Input {
   for (let a = 0; a < ACCOUNTS; a++) total += counts[a] = 1 + Math.floor(rand() * 7);
   while (total !== POSITIONS) {
     const a = Math.floor(rand() * ACCOUNTS);
-    if (total < POSITIONS && counts[a]! < 7) (counts[a] = counts[a]! + 1), total++;
-    else if (total > POSITIONS && counts[a]! > 1) (counts[a] = counts[a]! - 1), total--;
+    if (total < POSITIONS && counts[a]! < 7) {
+      counts[a] = counts[a]! + 1;
+      total++;
+    } else if (total > POSITIONS && counts[a]! > 1) {
+      counts[a] = counts[a]! - 1;
+      total--;
+    }
   }
   const accountStart = new Int32Array(ACCOUNTS + 1);
   const collateral = new Float64Array(ACCOUNTS);

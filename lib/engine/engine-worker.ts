@@ -6,6 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { RiskInputError } from "../risk";
 import { dispatchEngineRequest } from "./engine-dispatch";
 import type { EngineInit, EngineMessage, EngineRequest, EngineStats } from "./engine-protocol";
+import type { PriceUpdate } from "./engine-types";
 import { MUTATIONS } from "./engine-protocol";
 import { LiveBook } from "./live-book";
 
@@ -54,13 +55,61 @@ function buffersOf(result: unknown): ArrayBuffer[] {
   return [...out];
 }
 
+function respondError(id: number, err: unknown): void {
+  const e = err instanceof Error ? err : new Error(String(err));
+  post({ kind: "response", id, ok: false, error: { name: e.name, message: e.message, issues: e instanceof RiskInputError ? e.issues : undefined } });
+}
+
+/**
+ * Price batches are coalesced: each `applyPrices` is checked on arrival (a bad one is rejected
+ * alone), then held; the held ticks are applied as one batch once the messages already queued
+ * have been read (`setImmediate`), or before any other request, so requests still see the book
+ * in order. One revaluation per market then serves every tick that arrived meanwhile, however
+ * fast they come. Each held request is answered with the accounts touched by the combined batch.
+ */
+let heldTicks: PriceUpdate[] = [];
+let heldIds: number[] = [];
+let priceFlushScheduled = false;
+
+function applyHeldPrices(): void {
+  priceFlushScheduled = false;
+  if (heldIds.length === 0) return;
+  const ticks = heldTicks;
+  const ids = heldIds;
+  heldTicks = [];
+  heldIds = [];
+  let touched = 0;
+  try {
+    touched = book.applyPrices(ticks);
+  } catch (err) {
+    for (const id of ids) respondError(id, err);
+    return;
+  }
+  for (const id of ids) post({ kind: "response", id, ok: true, result: { touched } });
+  scheduleFlush();
+}
+
 port.on("message", (request: EngineRequest) => {
+  if (request.type === "applyPrices") {
+    try {
+      book.checkPrices(request.payload.ticks);
+    } catch (err) {
+      return respondError(request.id, err);
+    }
+    for (const t of request.payload.ticks) heldTicks.push(t);
+    heldIds.push(request.id);
+    if (!priceFlushScheduled) {
+      priceFlushScheduled = true;
+      setImmediate(applyHeldPrices);
+    }
+    return;
+  }
+  applyHeldPrices();
   try {
     const result = request.type === "stats" ? stats() : dispatchEngineRequest(book, request);
     post({ kind: "response", id: request.id, ok: true, result }, request.type === "snapshot" ? buffersOf(result) : undefined);
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    post({ kind: "response", id: request.id, ok: false, error: { name: e.name, message: e.message, issues: e instanceof RiskInputError ? e.issues : undefined } });
+    respondError(request.id, err);
   }
   if (MUTATIONS.has(request.type)) scheduleFlush();
 });

@@ -236,6 +236,11 @@ export class LiveBook {
     return touched;
   }
 
+  /** Checks a batch of marks as `applyPrices` would, without applying it (throws `RiskInputError`). */
+  checkPrices(updates: readonly PriceUpdate[]): void {
+    throwIfAny(validatePrices(updates, (id) => this.compiledOf(id)));
+  }
+
   marketIds(): string[] {
     return this.compiled.map((m) => m.id);
   }
