@@ -22,13 +22,19 @@
  *              while the previous turn ran (what the worker does with the messages queued behind
  *              it; `applyPrices` keeps the last mark of each market of a batch) and changes are
  *              drained every 50 ms: whether the book keeps up, and the lag from a tick's arrival to
- *              its revaluation (goal: well over 50,000 ticks/s).
+ *              its revaluation (goal: well over 50,000 ticks/s);
+ *   worker     the same book in the engine worker (`EngineClient`): load time through the
+ *              protocol, then a 50,000 ticks/s feed sent as a batch every 10 ms while the main
+ *              thread asks for the summary, the first queue page and an account view every 100 ms:
+ *              the main thread's event-loop delay (what HTTP latency would see), the round trip of
+ *              those queries and of the price batches, and the change sets pushed back.
  */
 import os from "node:os";
 import { readFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { LiveBook } from "@/lib/engine";
+import { EngineClient, LiveBook, type PriceUpdate } from "@/lib/engine";
 import {
   accountFiguresColumnar,
   compileMarket,
@@ -381,6 +387,92 @@ function steadyFeed(book: LiveBook, input: Input, rate: number, seconds: number)
   };
 }
 
+/** The book in the engine worker under a steady feed, with the main thread asking queries. */
+async function workerBench(input: Input, rate = 50_000, seconds = 8) {
+  const client = await EngineClient.start({ markets: input.params, expectedAccounts: ACCOUNTS, expectedPositions: POSITIONS });
+  let changeSets = 0;
+  let changedIds = 0;
+  client.onChanges((c) => {
+    changeSets++;
+    changedIds += c.accounts.length;
+  });
+  const t0 = process.hrtime.bigint();
+  await client.applyPrices(input.params.map((p, m) => ({ marketId: p.id, price: input.marks[m]! })));
+  for (let a0 = 0; a0 < ACCOUNTS; a0 += BATCH) {
+    const a1 = Math.min(ACCOUNTS, a0 + BATCH);
+    const entries = [];
+    const updates = [];
+    for (let a = a0; a < a1; a++) {
+      entries.push({ accountId: accountId(a), amount: input.collateral[a]! });
+      for (let i = input.accountStart[a]!; i < input.accountStart[a + 1]!; i++) {
+        updates.push({ accountId: accountId(a), marketId: input.params[input.market[i]!]!.id, qty: input.qty[i]!, entryPrice: input.entryPrice[i]! });
+      }
+    }
+    await client.applyCollateral(entries);
+    await client.applyPositions(updates);
+  }
+  await client.summary();
+  const loadMs = ms(t0);
+
+  const rand = mulberry32(SEED + 3);
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const priceRtt: number[] = [];
+  const queryRtt: Record<"summary" | "queue" | "accountView", number[]> = { summary: [], queue: [], accountView: [] };
+  const pending: Promise<unknown>[] = [];
+  let sent = 0;
+  changeSets = 0;
+  changedIds = 0;
+  delay.enable();
+  const start = process.hrtime.bigint();
+  let nextQuery = 0;
+  while (ms(start) < seconds * 1000) {
+    const t = ms(start);
+    const due = Math.floor((t / 1000) * rate);
+    if (due > sent) {
+      const ticks: PriceUpdate[] = [];
+      for (let i = sent; i < due; i++) {
+        const m = Math.floor(rand() * MARKETS);
+        ticks.push({ marketId: input.params[m]!.id, price: input.marks[m]! * (1 + 0.004 * (rand() - 0.5)) });
+      }
+      sent = due;
+      const s0 = process.hrtime.bigint();
+      pending.push(client.applyPrices(ticks).then(() => priceRtt.push(ms(s0))));
+    }
+    if (t >= nextQuery) {
+      nextQuery = t + 100;
+      const timed = <T>(name: keyof typeof queryRtt, p: Promise<T>) => {
+        const s0 = process.hrtime.bigint();
+        pending.push(p.then(() => queryRtt[name].push(ms(s0))));
+      };
+      timed("summary", client.summary());
+      timed("queue", client.queue(NOW, 0, 50));
+      timed("accountView", client.accountView(accountId(Math.floor(rand() * ACCOUNTS)), NOW));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const elapsed = ms(start);
+  await Promise.all(pending);
+  delay.disable();
+  const stats = await client.stats();
+  await client.close();
+  return {
+    loadMs,
+    ticksPerSecond: perSecond(sent, elapsed),
+    loopP50: delay.percentile(50) / 1e6,
+    loopP99: delay.percentile(99) / 1e6,
+    loopMax: delay.max / 1e6,
+    priceP50: percentile(priceRtt, 50),
+    priceP99: percentile(priceRtt, 99),
+    query: Object.fromEntries(Object.entries(queryRtt).map(([k, v]) => [k, { p50: percentile(v, 50), p99: percentile(v, 99) }])) as Record<
+      keyof typeof queryRtt,
+      { p50: number; p99: number }
+    >,
+    changeSetsPerSecond: perSecond(changeSets, elapsed),
+    idsPerSet: changeSets > 0 ? changedIds / changeSets : 0,
+    workerHeap: stats.heapUsed,
+  };
+}
+
 function cpuModel(): string {
   try {
     const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("model name"));
@@ -444,6 +536,19 @@ export default async function main(): Promise<void> {
   }
 
   book = null;
+  gc();
+  const w = await workerBench(input);
+  console.log("");
+  console.log(
+    `worker: load through the protocol ${fmt(w.loadMs, 0)} ms; feed ${fmt(w.ticksPerSecond, 0)} ticks/s (a batch every 10 ms), ` +
+      `change sets ${fmt(w.changeSetsPerSecond, 1)}/s with ${fmt(w.idsPerSet, 0)} account ids each; worker heap ${MB(w.workerHeap)}`,
+  );
+  console.log("");
+  console.log("| main thread, while the worker absorbs the feed | p50 ms | p99 ms |");
+  console.log("|---|---:|---:|");
+  console.log(`| event-loop delay (max ${fmt(w.loopMax, 1)} ms) | ${fmt(w.loopP50, 2)} | ${fmt(w.loopP99, 2)} |`);
+  console.log(`| price batch round trip (applied, answered) | ${fmt(w.priceP50, 1)} | ${fmt(w.priceP99, 1)} |`);
+  for (const [name, r] of Object.entries(w.query)) console.log(`| ${name} round trip | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} |`);
   input = null;
   gc();
   const stressedInput = generateInput(0.13);

@@ -63,9 +63,16 @@ function respondError(id: number, err: unknown): void {
 /**
  * Price batches are coalesced: each `applyPrices` is checked on arrival (a bad one is rejected
  * alone), then held; the held ticks are applied as one batch once the messages already queued
- * have been read (`setImmediate`), or before any other request, so requests still see the book
- * in order. One revaluation per market then serves every tick that arrived meanwhile, however
- * fast they come. Each held request is answered with the accounts touched by the combined batch.
+ * have been read (`setImmediate`). One revaluation per market then serves every tick that arrived
+ * meanwhile, however fast they come. Each held request is answered with the accounts touched by
+ * the combined batch.
+ *
+ * Mutations other than prices apply the held ticks first, so every mutation takes effect in the
+ * order sent (positions and collateral commute with marks anyway; stale flags and market
+ * parameters do not). Queries do not wait for held ticks: they are answered from the book as of
+ * the last applied batch, at most one turn behind; a caller that needs a batch's effect awaits its
+ * `applyPrices` first. Without this, a query every 100 ms would force a revaluation every 100 ms
+ * and the worker would fall behind a fast feed.
  */
 let heldTicks: PriceUpdate[] = [];
 let heldIds: number[] = [];
@@ -104,7 +111,7 @@ port.on("message", (request: EngineRequest) => {
     }
     return;
   }
-  applyHeldPrices();
+  if (MUTATIONS.has(request.type)) applyHeldPrices();
   try {
     const result = request.type === "stats" ? stats() : dispatchEngineRequest(book, request);
     post({ kind: "response", id: request.id, ok: true, result }, request.type === "snapshot" ? buffersOf(result) : undefined);

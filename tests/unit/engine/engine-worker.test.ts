@@ -104,16 +104,21 @@ describe("engine worker", () => {
     expect(pushed[1]!.seq).toBe(pushed[0]!.seq + 1);
   });
 
-  it("price batches sent back to back are applied together, each answered, and a later query sees the last marks", async () => {
+  it("price batches sent back to back are applied together and each answered; mutations keep their order", async () => {
     await client.applyPositions([{ accountId: "coalesce", marketId: "SOL-PERP", qty: 10, entryPrice: 150 }]);
     await client.applyCollateral([{ accountId: "coalesce", amount: 1000 }]);
     const sent = Array.from({ length: 20 }, (_, i) => client.applyPrices([{ marketId: "SOL-PERP", price: 150 + i }]));
     const bad = client.applyPrices([{ marketId: "SOL-PERP", price: Number.NaN }]).catch((e: unknown) => e);
-    const view = client.accountView("coalesce", NOW);
+    // A mutation sent after the held ticks applies them first: the stale flag is not overwritten.
+    const stale = client.setStale([{ marketId: "SOL-PERP", stale: true }]);
     const results = await Promise.all(sent);
+    await stale;
     for (const r of results) expect(r.touched).toBeGreaterThan(0);
     expect(await bad).toBeInstanceOf(RiskInputError);
-    expect((await view)!.positions[0]).toMatchObject({ markPrice: 169, unrealizedPnl: 190 });
+    const view = (await client.accountView("coalesce", NOW))!;
+    expect(view.positions[0]).toMatchObject({ markPrice: 169, unrealizedPnl: 190, stale: true });
+    await client.applyPrices([{ marketId: "SOL-PERP", price: 169 }]);
+    expect((await client.accountView("coalesce", NOW))!.positions[0]!.stale).toBe(false);
   });
 
   it("a bad batch is rejected with the field named and changes nothing", async () => {
