@@ -1,11 +1,12 @@
 "use client";
+import { memo } from "react";
 import { Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { formatPrice } from "@/lib/format/price";
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
 
 /** A market's recent marks as a line; the y axis at the market's tick decimals, times in UTC. */
-export function MarkPriceChart({ history, tickSize, stale }: {
+export const MarkPriceChart = memo(function MarkPriceChart({ history, tickSize, stale }: {
   history: { ts: number; mark: number }[];
   tickSize: number;
   stale: boolean;
@@ -23,4 +24,4 @@ export function MarkPriceChart({ history, tickSize, stale }: {
         dot={false} isAnimationActive={false} />
     </LineChart>
   );
-}
+});

@@ -1,4 +1,5 @@
 "use client";
+import { memo } from "react";
 import type { MarketView } from "@/lib/contracts/markets";
 import { formatPrice } from "@/lib/format/price";
 import { formatAge } from "@/lib/format/age";
@@ -7,14 +8,13 @@ import { Age } from "@/components/ui/age";
 import { MarkPriceChart } from "@/components/charts/mark-price-chart";
 
 /** One market: its mark (median of fresh sources), the age of that mark, its sources and chart. */
-export function MarketPriceCard({ market, staleAfterMs, selected, onSelect }: {
+export const MarketPriceCard = memo(function MarketPriceCard({ market, staleAfterMs, selected, onSelect }: {
   market: MarketView;
   staleAfterMs: number;
   selected?: boolean;
   onSelect?: (id: string) => void;
 }) {
   const freshSources = market.sources.filter((s) => s.fresh).length;
-  const now = useNow();
   return (
     <section className={`card${market.stale ? " card-stale" : ""}${selected ? " card-selected" : ""}`}
       data-testid={`market-${market.id}`} aria-label={market.id}>
@@ -34,20 +34,29 @@ export function MarketPriceCard({ market, staleAfterMs, selected, onSelect }: {
         <span>mark = median of {freshSources}/{market.sources.length} fresh sources</span>
         <Age ts={market.markTs} stale={market.stale} staleAfterMs={staleAfterMs} />
       </div>
-      <ul className="sources" aria-label={`${market.id} price sources`}>
-        {market.sources.map((s) => (
-          <li key={s.source} className={s.fresh ? undefined : "source-stale"} title={s.fresh ? "fresh: counts in the median" : `older than ${formatAge(staleAfterMs)}: ignored`}>
-            <span className="ellipsis">{s.source}</span>
-            <span className="num">{formatPrice(s.price, market.tickSize)}</span>
-            <span className="num src-age" suppressHydrationWarning>{s.fresh ? "" : "stale · "}{formatAge(now - s.ts)}</span>
-          </li>
-        ))}
-      </ul>
+      <SourceList market={market} staleAfterMs={staleAfterMs} />
       {market.history.length > 1 ? (
         <MarkPriceChart history={market.history} tickSize={market.tickSize} stale={market.stale} />
       ) : (
         <div className="chart-empty">waiting for prices…</div>
       )}
     </section>
+  );
+});
+
+/** The market's price sources: each one's latest price and age; a stale one does not count in the median. */
+function SourceList({ market, staleAfterMs }: { market: MarketView; staleAfterMs: number }) {
+  const now = useNow();
+  return (
+    <ul className="sources" aria-label={`${market.id} price sources`}>
+      {market.sources.map((s) => (
+        <li key={s.source} className={s.fresh ? undefined : "source-stale"}
+          title={s.fresh ? "fresh: counts in the median" : `older than ${formatAge(staleAfterMs)}: ignored`}>
+          <span className="ellipsis">{s.source}</span>
+          <span className="num">{formatPrice(s.price, market.tickSize)}</span>
+          <span className="num src-age" suppressHydrationWarning>{s.fresh ? "" : "stale · "}{formatAge(now - s.ts)}</span>
+        </li>
+      ))}
+    </ul>
   );
 }

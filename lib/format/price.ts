@@ -1,3 +1,5 @@
+import { fixedFormat } from "./number-format";
+
 /** Decimals implied by a tick or lot size: 0.1 → 1, 0.00001 → 5, 10 → 0. */
 export function stepDecimals(step: number): number {
   if (!(step > 0)) return 0;
@@ -12,5 +14,5 @@ export function stepDecimals(step: number): number {
 export function formatPrice(price: number | null | undefined, tickSize: number): string {
   if (price === null || price === undefined || !Number.isFinite(price)) return "—";
   const d = stepDecimals(tickSize);
-  return price.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+  return fixedFormat(d).format(price);
 }

@@ -1,0 +1,63 @@
+"use client";
+import Link from "next/link";
+import type { LiquidationEventView } from "@/lib/contracts/desk";
+import { marketDisplay, type MarketDisplay } from "@/lib/client/market-index";
+import { formatPrice } from "@/lib/format/price";
+import { formatQty } from "@/lib/format/quantity";
+import { formatUsd } from "@/lib/format/usd";
+import { formatClock } from "@/lib/format/time";
+
+/** Executed liquidation steps, newest first (exact figures from the ledger). */
+export function LiquidationEventsTable({ events, markets, showAccount, height, empty, testId }: {
+  events: LiquidationEventView[];
+  markets: Map<string, MarketDisplay>;
+  showAccount: boolean;
+  height: number;
+  empty: string;
+  testId?: string;
+}) {
+  return (
+    <div className="table-scroll" style={{ height }}>
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>Time <span className="unit">UTC</span></th>
+            {showAccount ? <th>Account</th> : null}
+            <th>Market</th>
+            <th>Side</th>
+            <th className="r">Qty</th>
+            <th className="r">Price <span className="unit">USD</span></th>
+            <th className="r">Notional <span className="unit">USD</span></th>
+            <th className="r">Fee</th>
+            <th className="r">Deficit</th>
+            <th>Mode</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.length === 0 ? (
+            <tr><td colSpan={showAccount ? 10 : 9} className="empty-cell">{empty}</td></tr>
+          ) : events.map((e) => {
+            const m = marketDisplay(markets, e.marketId);
+            const deficit = Number(e.deficit);
+            return (
+              <tr key={e.id} data-testid={`event-${e.id}`}>
+                <td className="num">{formatClock(e.executedAt)}</td>
+                {showAccount ? <td className="ellipsis"><Link href={`/desk/accounts/${encodeURIComponent(e.accountId)}`}>{e.accountId}</Link></td> : null}
+                <td>{e.marketId}</td>
+                <td className={e.side === "sell" ? "side-sell" : "side-buy"}>{e.side}</td>
+                <td className="num r">{formatQty(Number(e.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
+                <td className="num r" title={`mark ${formatPrice(Number(e.markPrice), m.tickSize)}; slippage ${formatUsd(e.slippage)} USD`}>
+                  {formatPrice(Number(e.price), m.tickSize)}
+                </td>
+                <td className="num r">{formatUsd(e.notional, 0)}</td>
+                <td className="num r">{formatUsd(e.fee)}</td>
+                <td className={`num r${deficit > 0 ? " tone-bad" : " muted"}`}>{deficit > 0 ? formatUsd(deficit) : "—"}</td>
+                <td className={`mode mode-${e.mode}`}>{e.mode}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

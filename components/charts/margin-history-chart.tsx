@@ -1,0 +1,37 @@
+"use client";
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { formatClock } from "@/lib/format/time";
+import { formatMarginRatio } from "@/lib/format/percent";
+import { formatUsd } from "@/lib/format/usd";
+import { ACCENT, AXIS, GRID, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-theme";
+
+export interface MarginPoint {
+  ts: number;
+  /** Margin ratio in percent; null when equity ≤ 0. */
+  ratio: number | null;
+  equity: number;
+  maintenanceMargin: number;
+}
+
+/** One account's margin ratio over time (MM / equity, 100% = liquidation), with equity and MM in the tooltip. */
+export function MarginHistoryChart({ points, height }: { points: MarginPoint[]; height: number }) {
+  return (
+    <LineChart responsive data={points} style={{ width: "100%", height }} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+      <CartesianGrid stroke={GRID} />
+      <XAxis dataKey="ts" type="number" scale="time" domain={["dataMin", "dataMax"]} stroke={AXIS} fontSize={10}
+        tickFormatter={(ts: number) => formatClock(ts)} minTickGap={50} />
+      <YAxis stroke={AXIS} fontSize={10} width={48} domain={[0, (max: number) => Math.max(120, Math.ceil(max / 20) * 20)]}
+        tickFormatter={(p: number) => `${p}%`} />
+      <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
+        labelFormatter={(ts) => `${formatClock(Number(ts))} UTC`}
+        formatter={(v, _name, item) => {
+          const p = item.payload as MarginPoint;
+          const ratio = v === null || v === undefined ? "∞ (equity ≤ 0)" : formatMarginRatio(Number(v) / 100);
+          return [`${ratio} · equity ${formatUsd(p.equity)} · MM ${formatUsd(p.maintenanceMargin)} USD`, "margin ratio"];
+        }} />
+      <ReferenceLine y={80} stroke="#d29922" strokeDasharray="3 3" label={{ value: "80% warning", fill: "#d29922", fontSize: 10, position: "insideTopLeft" }} />
+      <ReferenceLine y={100} stroke="#f85149" strokeDasharray="3 3" label={{ value: "100% liquidation", fill: "#f85149", fontSize: 10, position: "insideTopLeft" }} />
+      <Line dataKey="ratio" type="linear" stroke={ACCENT} strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
+    </LineChart>
+  );
+}

@@ -1,0 +1,54 @@
+"use client";
+import { useEffect, useState } from "react";
+import { ACCOUNT_STATUSES, type AccountStatus } from "@/lib/risk";
+import type { AccountsFilter } from "@/lib/client/accounts-filter";
+
+/** Filters of the at-risk table: statuses, market, minimum margin ratio and an account id prefix. */
+export function AccountsFilterBar({ filter, marketIds, onChange }: {
+  filter: AccountsFilter;
+  marketIds: string[];
+  onChange: (next: AccountsFilter) => void;
+}) {
+  // Typing is debounced: the list is fetched once the user pauses.
+  const [q, setQ] = useState(filter.q);
+  const [minRatio, setMinRatio] = useState(filter.minRatio === null ? "" : String(Math.round(filter.minRatio * 1000) / 10));
+  useEffect(() => {
+    const id = setTimeout(() => {
+      const ratio = minRatio.trim() === "" ? null : Number(minRatio) / 100;
+      const nextRatio = ratio !== null && Number.isFinite(ratio) && ratio >= 0 ? ratio : null;
+      if (q.trim() !== filter.q || nextRatio !== filter.minRatio) onChange({ ...filter, q: q.trim(), minRatio: nextRatio });
+    }, 250);
+    return () => clearTimeout(id);
+  }, [q, minRatio, filter, onChange]);
+
+  const toggle = (s: AccountStatus) =>
+    onChange({ ...filter, status: filter.status.includes(s) ? filter.status.filter((x) => x !== s) : [...filter.status, s] });
+
+  return (
+    <div className="filter-bar" role="search" aria-label="Filter accounts">
+      <div className="chips" role="group" aria-label="Status">
+        {ACCOUNT_STATUSES.map((s) => (
+          <button key={s} type="button" className={`chip chip-${s}${filter.status.includes(s) ? " chip-on" : ""}`}
+            aria-pressed={filter.status.includes(s)} onClick={() => toggle(s)} data-testid={`filter-status-${s}`}>{s}</button>
+        ))}
+      </div>
+      <label className="field">
+        <span>Market</span>
+        <select value={filter.market} onChange={(e) => onChange({ ...filter, market: e.target.value })} data-testid="filter-market">
+          <option value="">all</option>
+          {marketIds.map((id) => <option key={id} value={id}>{id}</option>)}
+        </select>
+      </label>
+      <label className="field" title="margin ratio = MM / equity; 100% = liquidation">
+        <span>Ratio ≥</span>
+        <input type="number" min={0} step={5} inputMode="decimal" value={minRatio} placeholder="0" className="num w-60"
+          onChange={(e) => setMinRatio(e.target.value)} data-testid="filter-min-ratio" />
+        <span className="unit">%</span>
+      </label>
+      <label className="field grow">
+        <span>Account</span>
+        <input type="search" value={q} placeholder="id prefix…" onChange={(e) => setQ(e.target.value)} data-testid="filter-search" />
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+"use client";
+import { useCallback, useMemo, useState } from "react";
+import type { DeskSnapshot } from "@/lib/contracts/desk";
+import type { MarketsResponse } from "@/lib/contracts/markets";
+import { useDesk } from "@/lib/client/use-desk";
+import { useMarkets } from "@/lib/client/use-markets";
+import { useSocketConnected } from "@/lib/client/use-socket-status";
+import { useThrottled } from "@/lib/client/use-throttled";
+import { marketIndex } from "@/lib/client/market-index";
+import { DeskSummary } from "./desk-summary";
+import { StaleMarketsBanner } from "./stale-markets-banner";
+import { RatioHistogramPanel } from "./ratio-histogram-panel";
+import { LiquidationQueueTable } from "./liquidation-queue-table";
+import { AtRiskAccountsTable, MAX_SELECTED } from "./at-risk-accounts-table";
+import { SelectedRatiosPanel } from "./selected-ratios-panel";
+import { LiquidationsFeed } from "./liquidations-feed";
+import { InsuranceFundPanel } from "./insurance-fund-panel";
+import { StressPanel } from "./stress-panel";
+import { MarketsSection } from "./markets-section";
+
+const RENDER_MS = 250;
+
+/**
+ * The risk desk: live figures from the desk stream (snapshot + numbered deltas), the at-risk list
+ * and account series by polling, stress on demand. Every figure shows its age; everything fed
+ * by the stream is marked stale while the socket is down.
+ */
+export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
+  initialDesk: DeskSnapshot;
+  initialMarkets: MarketsResponse;
+  staleAfterMs: number;
+}) {
+  // Socket frames (≤ 10/s) land in the query cache at once; the page redraws at most 4 times a second.
+  const desk = useThrottled(useDesk(initialDesk).data, RENDER_MS);
+  const { data: marketsData } = useMarkets(initialMarkets);
+  const connected = useSocketConnected();
+  const stale = !connected;
+  const markets = marketsData.markets;
+  // Display parameters change only when a market's parameters do, not with every mark.
+  const paramsKey = markets.map((m) => `${m.id}|${m.baseAsset}|${m.tickSize}|${m.lotSize}`).join(",");
+  const index = useMemo(() => marketIndex(markets), [paramsKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const liveIndex = useMemo(() => marketIndex(markets), [markets]);
+  const marketIds = useMemo(() => markets.map((m) => m.id), [markets]);
+  const [selected, setSelected] = useState<string[]>([]);
+  const toggle = useCallback((id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= MAX_SELECTED ? s : [...s, id])), []);
+  const remove = useCallback((id: string) => setSelected((s) => s.filter((x) => x !== id)), []);
+  const live = { stale, staleAfterMs };
+
+  return (
+    <main className="desk">
+      <DeskSummary summary={desk.summary} ts={desk.serverTime} {...live} />
+      <StaleMarketsBanner staleMarkets={desk.summary.book.staleMarkets} paused={desk.summary.book.queue.paused} />
+      <div className="desk-grid">
+        <LiquidationQueueTable queue={desk.queue} queueTs={desk.queueTs} markets={index} {...live} />
+        <AtRiskAccountsTable marketIds={marketIds} selected={selected} onToggle={toggle} stale={stale} staleAfterMs={staleAfterMs} />
+        <div className="span-5 stack">
+          <RatioHistogramPanel histogram={desk.histogram} {...live} />
+          <SelectedRatiosPanel ids={selected} onRemove={remove} stale={stale} staleAfterMs={staleAfterMs} />
+        </div>
+        <LiquidationsFeed events={desk.events} markets={index} {...live} />
+        <InsuranceFundPanel live={desk.summary.fund} {...live} />
+        <StressPanel markets={liveIndex} />
+        <MarketsSection markets={markets} staleAfterMs={staleAfterMs} />
+      </div>
+    </main>
+  );
+}

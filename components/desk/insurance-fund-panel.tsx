@@ -1,0 +1,35 @@
+"use client";
+import { memo, useMemo } from "react";
+import type { InsuranceFundView } from "@/lib/contracts/desk";
+import { useInsuranceFund } from "@/lib/client/use-insurance-fund";
+import { formatUsd } from "@/lib/format/usd";
+import { Panel } from "@/components/ui/panel";
+import { Age } from "@/components/ui/age";
+import { QueryState, errorMessage } from "@/components/ui/query-state";
+import { BalanceChart } from "@/components/charts/balance-chart";
+
+/** The insurance fund's balance over time; the live balance from the desk stream is the last point. */
+export const InsuranceFundPanel = memo(function InsuranceFundPanel({ live, stale, staleAfterMs }: {
+  live: InsuranceFundView;
+  stale: boolean;
+  staleAfterMs: number;
+}) {
+  const { data, error, isPending, dataUpdatedAt } = useInsuranceFund();
+  // The live balance extends the history to when it was last fetched (the chart redraws with new history or a new balance).
+  const points = useMemo(() => {
+    const out = (data?.history ?? []).map((h) => ({ ts: h.ts, balance: Number(h.balance) }));
+    const last = out[out.length - 1];
+    if (last && dataUpdatedAt > last.ts) out.push({ ts: dataUpdatedAt, balance: Number(live.balance) });
+    return out;
+  }, [data, dataUpdatedAt, live.balance]);
+  return (
+    <Panel title="Insurance fund" className="span-5 h-feed" testId="insurance-fund-panel"
+      subtitle={<>balance <b className="num">{formatUsd(live.balance)}</b> USD · history of fees in and deficits out</>}
+      right={<Age ts={dataUpdatedAt || null} stale={stale || Boolean(error)} staleAfterMs={Math.max(staleAfterMs, 15_000)} />}>
+      {isPending ? <QueryState kind="loading" height={300}>Loading the fund&apos;s history…</QueryState>
+        : error && points.length === 0 ? <QueryState kind="error" height={300}>Could not load the fund&apos;s history: {errorMessage(error)}</QueryState>
+        : points.length < 2 ? <QueryState kind="empty" height={300}>No fund movement yet: {formatUsd(live.balance)} USD.</QueryState>
+        : <BalanceChart points={points} height={300} name="insurance fund" />}
+    </Panel>
+  );
+});

@@ -1,0 +1,52 @@
+import type { QueueEntry } from "@/lib/contracts/desk";
+
+/** A queue entry flattened for the table: what the next step does and the ratio before → after the plan. */
+export interface QueueRow {
+  entry: QueueEntry;
+  accountId: string;
+  rank: number;
+  ratioBefore: number | null;
+  /** after.MM / after.equity of the whole plan; null when equity after ≤ 0; 0 when nothing is left. */
+  ratioAfter: number | null;
+  marketId: string | null;
+  notional: number;
+  /** Epoch ms at which the cool-down ends (server clock). */
+  dueAt: number;
+}
+
+export type QueueSortKey = "rank" | "account" | "ratio" | "market" | "notional" | "due";
+
+export function queueRowOf(entry: QueueEntry, queueTs: number): QueueRow {
+  const { after } = entry.plan;
+  return {
+    entry,
+    accountId: entry.accountId,
+    rank: entry.rank,
+    ratioBefore: entry.marginRatio,
+    ratioAfter: after.maintenanceMargin === 0 ? 0 : after.equity > 0 ? after.maintenanceMargin / after.equity : null,
+    marketId: entry.nextStep?.marketId ?? null,
+    notional: entry.nextStep?.notional ?? 0,
+    dueAt: queueTs + entry.cooldownRemainingMs,
+  };
+}
+
+/** `null` ratios (equity ≤ 0) sort as the highest. */
+function ratioKey(r: number | null): number {
+  return r === null ? Number.POSITIVE_INFINITY : r;
+}
+
+/** Rows sorted by a column; ties keep queue order. */
+export function sortQueueRows(rows: QueueRow[], key: QueueSortKey, dir: "asc" | "desc"): QueueRow[] {
+  const sign = dir === "asc" ? 1 : -1;
+  const cmp = (a: QueueRow, b: QueueRow): number => {
+    switch (key) {
+      case "rank": return a.rank - b.rank;
+      case "account": return a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0;
+      case "ratio": return ratioKey(a.ratioBefore) - ratioKey(b.ratioBefore);
+      case "market": return (a.marketId ?? "") < (b.marketId ?? "") ? -1 : (a.marketId ?? "") > (b.marketId ?? "") ? 1 : 0;
+      case "notional": return a.notional - b.notional;
+      case "due": return a.dueAt - b.dueAt;
+    }
+  };
+  return [...rows].sort((a, b) => sign * cmp(a, b) || a.rank - b.rank);
+}

@@ -1,0 +1,12 @@
+/** Says which markets have no fresh price: their figures use the last mark, their liquidations wait. */
+export function StaleMarketsBanner({ staleMarkets, paused }: { staleMarkets: string[]; paused: number }) {
+  if (staleMarkets.length === 0) return <div className="banner-slot" />;
+  return (
+    <div className="banner-slot">
+      <div className="banner banner-warn" role="alert" data-testid="stale-markets">
+        STALE PRICE: {staleMarkets.join(", ")} — no fresh source; figures use the last mark and
+        {paused > 0 ? ` ${paused} liquidation${paused === 1 ? " is" : "s are"} paused` : " liquidations touching it are paused"} until a fresh price arrives.
+      </div>
+    </div>
+  );
+}

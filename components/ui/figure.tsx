@@ -1,0 +1,36 @@
+import type { ReactNode } from "react";
+import { Age } from "./age";
+
+/**
+ * One live headline figure: label, value with its unit, an explanation, and the figure's age
+ * (marked stale when it is). `rawValue` goes into `data-value` for tests and tooltips.
+ */
+export function Figure({ label, value, unit, hint, ts, stale, staleAfterMs, testId, rawValue, tone, title, children }: {
+  label: string;
+  value: ReactNode;
+  unit?: string;
+  hint?: ReactNode;
+  ts: number | null;
+  stale: boolean;
+  staleAfterMs: number;
+  testId?: string;
+  rawValue?: string | number | null;
+  tone?: "ok" | "warn" | "bad" | "muted";
+  title?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <div className={stale ? "figure figure-stale" : "figure"} data-testid={testId}
+      data-value={rawValue === undefined || rawValue === null ? undefined : String(rawValue)} title={title}>
+      <div className="figure-label">{label}</div>
+      <div className={`figure-value num${tone ? ` tone-${tone}` : ""}`}>
+        {value}{unit ? <span className="unit"> {unit}</span> : null}
+      </div>
+      {children}
+      <div className="figure-foot">
+        <span className="figure-hint">{hint}</span>
+        <Age ts={ts} stale={stale} staleAfterMs={staleAfterMs} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+import type { AccountStatus } from "@/lib/risk";
+
+const TITLES: Record<AccountStatus, string> = {
+  healthy: "margin ratio below 80%",
+  warning: "margin ratio 80% or more",
+  liquidatable: "margin ratio 100% or more: equity at or below maintenance margin",
+  backstop: "equity below 2/3 of maintenance margin (ratio above 150%): closed in full",
+  bankrupt: "equity at or below zero",
+};
+
+/** An account status as a coloured tag. */
+export function StatusBadge({ status }: { status: AccountStatus }) {
+  return <span className={`badge badge-${status}`} title={TITLES[status]}>{status}</span>;
+}

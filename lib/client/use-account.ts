@@ -1,0 +1,28 @@
+"use client";
+import { useQueries, useQuery } from "@tanstack/react-query";
+import type { AccountDetail } from "@/lib/contracts/desk";
+import { fetchJson, isNotFound } from "./fetch-json";
+import { queryKeys } from "./query-keys";
+
+/** Accounts are polled this often while on screen. */
+export const ACCOUNT_REFRESH_MS = 2000;
+
+function accountQuery(id: string) {
+  return {
+    queryKey: queryKeys.account(id),
+    queryFn: () => fetchJson<AccountDetail>(`/api/v1/accounts/${encodeURIComponent(id)}`),
+    refetchInterval: (query: { state: { error: unknown } }) => (isNotFound(query.state.error) ? false : ACCOUNT_REFRESH_MS),
+    staleTime: ACCOUNT_REFRESH_MS / 2,
+    retry: (failures: number, error: unknown) => !isNotFound(error) && failures < 1,
+  } as const;
+}
+
+/** One account's live view, history, ledger and liquidation events, polled every 2 s. */
+export function useAccount(id: string, initial?: AccountDetail | null) {
+  return useQuery({ ...accountQuery(id), ...(initial ? { initialData: initial, initialDataUpdatedAt: initial.serverTime } : {}) });
+}
+
+/** Several accounts at once (the desk's ratio chart of selected accounts), each polled every 2 s. */
+export function useAccounts(ids: readonly string[]) {
+  return useQueries({ queries: ids.map((id) => accountQuery(id)) });
+}
