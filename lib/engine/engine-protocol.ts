@@ -3,15 +3,16 @@
  *
  * - Requests: `{ id, type, payload }`, one per command of `EngineCommands`; the worker answers each
  *   with `{ kind: "response", id, ok, result | error }` (matched by id). Mutations take effect in
- *   the order sent; a query sees every mutation answered before it was sent (price batches still
- *   held for coalescing may be applied just after it: await an `applyPrices` to read its effect). Mutations are batches, each checked
+ *   the order sent; a query sees every mutation answered before it was sent (marks still pending
+ *   may be applied just after it: await an `applyPrices` to read its effect). Mutations are batches, each checked
  *   whole before any of it is applied (a bad batch is rejected with `RiskInputError` issues and
  *   changes nothing).
  * - Events the worker posts unasked: `ready` once the book is built, then `changes` (a `ChangeSet`)
  *   after mutations, coalesced to at most one per `changeIntervalMs`.
- * - Price batches are coalesced in the worker: `applyPrices` requests that queue up while it is
- *   busy are applied together (the last mark of each market), before any later mutation; each is
- *   answered with the accounts touched by the combined batch.
+ * - Prices are coalesced in the worker: pending marks are kept one per market (the latest) and
+ *   applied one market per event-loop turn, queries being served in between; an `applyPrices` is
+ *   answered once the markets pending at its arrival are applied, with the accounts touched
+ *   meanwhile. Any other mutation applies every pending mark first.
  * - Typed arrays in results (`snapshot`) are transferred, not copied.
  */
 import type { MarketParams, RiskIssue, RiskParams } from "../risk";

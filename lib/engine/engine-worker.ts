@@ -61,39 +61,70 @@ function respondError(id: number, err: unknown): void {
 }
 
 /**
- * Price batches are coalesced: each `applyPrices` is checked on arrival (a bad one is rejected
- * alone), then held; the held ticks are applied as one batch once the messages already queued
- * have been read (`setImmediate`). One revaluation per market then serves every tick that arrived
- * meanwhile, however fast they come. Each held request is answered with the accounts touched by
- * the combined batch.
+ * Prices are coalesced per market and applied one market per turn of the event loop.
  *
- * Mutations other than prices apply the held ticks first, so every mutation takes effect in the
- * order sent (positions and collateral commute with marks anyway; stale flags and market
- * parameters do not). Queries do not wait for held ticks: they are answered from the book as of
- * the last applied batch, at most one turn behind; a caller that needs a batch's effect awaits its
- * `applyPrices` first. Without this, a query every 100 ms would force a revaluation every 100 ms
- * and the worker would fall behind a fast feed.
+ * Each `applyPrices` is checked on arrival (a bad one is rejected alone); its ticks then join the
+ * pending marks, one per market (a later tick replaces a pending one, keeping its place). A pump
+ * applies the pending markets in the order they became pending, one per `setImmediate` turn, so
+ * that queries and other messages are served between two markets rather than after a whole
+ * revaluation of the book, and one revaluation per market serves every tick that arrived for it
+ * meanwhile, however fast they come. A request is answered once every market pending when it
+ * arrived has been applied, with the accounts touched since it arrived.
+ *
+ * Mutations other than prices apply every pending mark first, so mutations take effect in the
+ * order sent (positions and collateral commute with marks; stale flags and market parameters do
+ * not). Queries do not wait: they see the book as of the markets applied so far; a caller that
+ * needs a batch's effect awaits its `applyPrices` first.
  */
-let heldTicks: PriceUpdate[] = [];
-let heldIds: number[] = [];
-let priceFlushScheduled = false;
+const pendingMarks = new Map<string, PriceUpdate>();
+/** Markets that became pending so far, and markets applied so far (tickets of waiting requests). */
+let enqueued = 0;
+let applied = 0;
+let touchedTotal = 0;
+const waiting: { id: number; ticket: number; touchedAtArrival: number }[] = [];
+let pumpScheduled = false;
 
-function applyHeldPrices(): void {
-  priceFlushScheduled = false;
-  if (heldIds.length === 0) return;
-  const ticks = heldTicks;
-  const ids = heldIds;
-  heldTicks = [];
-  heldIds = [];
-  let touched = 0;
-  try {
-    touched = book.applyPrices(ticks);
-  } catch (err) {
-    for (const id of ids) respondError(id, err);
-    return;
+function answerSatisfied(): void {
+  while (waiting.length > 0 && waiting[0]!.ticket <= applied) {
+    const w = waiting.shift()!;
+    post({ kind: "response", id: w.id, ok: true, result: { touched: touchedTotal - w.touchedAtArrival } });
   }
-  for (const id of ids) post({ kind: "response", id, ok: true, result: { touched } });
-  scheduleFlush();
+}
+
+/** Applies the oldest pending market's mark; returns whether any was pending. */
+function applyOneMark(): boolean {
+  const next = pendingMarks.entries().next();
+  if (next.done) return false;
+  const [marketId, update] = next.value;
+  pendingMarks.delete(marketId);
+  applied++;
+  touchedTotal += book.applyPrices([update]);
+  return true;
+}
+
+function pump(): void {
+  pumpScheduled = false;
+  if (applyOneMark()) {
+    answerSatisfied();
+    scheduleFlush();
+  }
+  if (pendingMarks.size > 0) schedulePump();
+}
+
+function schedulePump(): void {
+  if (pumpScheduled) return;
+  pumpScheduled = true;
+  setImmediate(pump);
+}
+
+/** Applies every pending mark now (before a mutation that must come after them). */
+function applyPendingMarks(): void {
+  let any = false;
+  while (applyOneMark()) any = true;
+  if (any) {
+    answerSatisfied();
+    scheduleFlush();
+  }
 }
 
 port.on("message", (request: EngineRequest) => {
@@ -103,15 +134,16 @@ port.on("message", (request: EngineRequest) => {
     } catch (err) {
       return respondError(request.id, err);
     }
-    for (const t of request.payload.ticks) heldTicks.push(t);
-    heldIds.push(request.id);
-    if (!priceFlushScheduled) {
-      priceFlushScheduled = true;
-      setImmediate(applyHeldPrices);
+    for (const t of request.payload.ticks) {
+      if (!pendingMarks.has(t.marketId)) enqueued++;
+      pendingMarks.set(t.marketId, t);
     }
+    waiting.push({ id: request.id, ticket: enqueued, touchedAtArrival: touchedTotal });
+    answerSatisfied();
+    schedulePump();
     return;
   }
-  if (MUTATIONS.has(request.type)) applyHeldPrices();
+  if (MUTATIONS.has(request.type)) applyPendingMarks();
   try {
     const result = request.type === "stats" ? stats() : dispatchEngineRequest(book, request);
     post({ kind: "response", id: request.id, ok: true, result }, request.type === "snapshot" ? buffersOf(result) : undefined);
