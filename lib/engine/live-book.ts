@@ -112,7 +112,8 @@ function throwIfAny(issues: RiskIssue[]): void {
  *   `initialMargin`) and its account's sums move by (new − old). Each account holds at most one
  *   position per market, so a tick touches each holder account once.
  * - Drift guard: the sums are recomputed from the positions (a) every `resyncEvery` delta updates
- *   of the account, (b) whenever a delta update would change its status, so a status line is never
+ *   of the account (counters start staggered so holders of a market do not all resync on one
+ *   tick), (b) whenever a delta update would change its status, so a status line is never
  *   crossed on accumulated rounding, (c) whenever the account is planned or viewed, and they are
  *   reset to exactly 0 when its last position closes.
  * - The liquidation queue follows each status change at once; plans are recomputed lazily for the
