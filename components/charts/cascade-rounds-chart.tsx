@@ -1,8 +1,10 @@
 "use client";
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from "recharts";
 import { formatUsd, formatUsdCompact } from "@/lib/format/usd";
 import { formatPct } from "@/lib/format/percent";
 import { AXIS, GRID, SERIES_COLORS, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-theme";
+import { ChartLegend } from "./chart-legend";
+import { plainCategoryTick, plainTick } from "./plain-tick";
 
 /** One cascade round for the chart: notional liquidated and each market's mark as a move from the live mark. */
 export interface CascadeRoundPoint {
@@ -12,6 +14,8 @@ export interface CascadeRoundPoint {
   [marketMove: string]: number;
 }
 
+const BAR = "#f85149";
+
 /**
  * The cascade of spec §8 round by round: bars of liquidated notional (USD, left axis), lines of
  * each affected market's mark after the round as a move from the live mark (%, right axis).
@@ -19,21 +23,28 @@ export interface CascadeRoundPoint {
  */
 export function CascadeRoundsChart({ points, markets, height }: { points: CascadeRoundPoint[]; markets: string[]; height: number }) {
   return (
-    <ComposedChart responsive data={points} style={{ width: "100%", height }} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-      <CartesianGrid stroke={GRID} vertical={false} />
-      <XAxis dataKey="round" stroke={AXIS} fontSize={10} label={{ value: "round", position: "insideBottomRight", fill: AXIS, fontSize: 10, offset: 0 }} />
-      <YAxis yAxisId="usd" stroke={AXIS} fontSize={10} width={56} tickFormatter={(n: number) => formatUsdCompact(n)} />
-      <YAxis yAxisId="move" orientation="right" stroke={AXIS} fontSize={10} width={52} tickFormatter={(f: number) => formatPct(f, 1)} domain={["auto", "auto"]} />
-      <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} labelFormatter={(r) => (Number(r) === 0 ? "shock" : `round ${r}`)}
-        formatter={(v, name) => (name === "liquidated notional"
-          ? [`${formatUsd(Number(v), 0)} USD`, name]
-          : [`${formatPct(Number(v), 2, true)} vs live mark`, name])} />
-      <Legend verticalAlign="top" height={20} iconSize={10} wrapperStyle={{ fontSize: 11 }} />
-      <Bar yAxisId="usd" dataKey="liquidated" name="liquidated notional" fill="#f85149" fillOpacity={0.7} isAnimationActive={false} />
-      {markets.map((id, i) => (
-        <Line key={id} yAxisId="move" dataKey={id} name={`${id} mark`} type="linear" stroke={SERIES_COLORS[i % SERIES_COLORS.length]}
-          dot={{ r: 2 }} strokeWidth={1.5} isAnimationActive={false} />
-      ))}
-    </ComposedChart>
+    <>
+      <ChartLegend items={[
+        { label: "liquidated notional per round (USD, left)", color: BAR },
+        ...markets.map((id, i) => ({ label: `${id} mark vs live (%, right)`, color: SERIES_COLORS[i % SERIES_COLORS.length]!, kind: "line" as const })),
+      ]} />
+      <ComposedChart responsive data={points} style={{ width: "100%", height }} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <CartesianGrid stroke={GRID} vertical={false} />
+        <XAxis dataKey="round" stroke={AXIS} interval={points.length > 30 ? Math.ceil(points.length / 30) - 1 : 0}
+          tick={plainCategoryTick} height={20} />
+        <YAxis yAxisId="usd" stroke={AXIS} width={56} tickCount={5} interval={0} tick={plainTick(formatUsdCompact)} />
+        <YAxis yAxisId="move" orientation="right" stroke={AXIS} width={52} tickCount={5} interval={0} domain={["auto", "auto"]}
+          tick={plainTick((f) => formatPct(f, 1))} />
+        <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} labelFormatter={(r) => (Number(r) === 0 ? "the shock" : `round ${r}`)}
+          formatter={(v, name) => (name === "liquidated notional"
+            ? [`${formatUsd(Number(v), 0)} USD`, name]
+            : [`${formatPct(Number(v), 2, true)} vs live mark`, name])} />
+        <Bar yAxisId="usd" dataKey="liquidated" name="liquidated notional" fill={BAR} fillOpacity={0.7} isAnimationActive={false} />
+        {markets.map((id, i) => (
+          <Line key={id} yAxisId="move" dataKey={id} name={`${id} mark`} type="linear" stroke={SERIES_COLORS[i % SERIES_COLORS.length]}
+            dot={{ r: 2 }} strokeWidth={1.5} isAnimationActive={false} />
+        ))}
+      </ComposedChart>
+    </>
   );
 }

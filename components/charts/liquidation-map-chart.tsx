@@ -1,10 +1,12 @@
 "use client";
-import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { LiquidationMap } from "@/lib/risk";
 import { formatPrice } from "@/lib/format/price";
 import { formatUsdCompact } from "@/lib/format/usd";
 import { formatCount } from "@/lib/format/quantity";
 import { AXIS, GRID, LONG_COLOR, SHORT_COLOR, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-theme";
+import { ChartLegend } from "./chart-legend";
+import { plainTick } from "./plain-tick";
 
 interface Level {
   price: number;
@@ -28,30 +30,43 @@ export function LiquidationMapChart({ map, tickSize, height }: { map: Liquidatio
   const first = map.buckets[0];
   const last = map.buckets[map.buckets.length - 1];
   const domain: [number, number] = first && last ? [first.priceFrom, last.priceTo] : [map.markPrice * 0.7, map.markPrice * 1.3];
-  // Ticks every 5% of the mark, labelled with the price and the move.
+  // Ticks every 5% of the mark.
   const ticks = Array.from({ length: 13 }, (_, i) => map.markPrice * (1 + (i - 6) * 0.05));
+  const move = (p: number) => {
+    const m = Math.round((p / map.markPrice - 1) * 100);
+    return m === 0 ? "mark" : `${m > 0 ? "+" : "−"}${Math.abs(m)}%`;
+  };
   return (
-    <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 16, right: 12, bottom: 0, left: 0 }} barCategoryGap={0} barGap={0}>
-      <CartesianGrid stroke={GRID} vertical={false} />
-      <XAxis dataKey="price" type="number" domain={domain} stroke={AXIS} fontSize={10} ticks={ticks} interval={0}
-        tickFormatter={(p: number) => formatPrice(p, tickSize)} allowDataOverflow />
-      <YAxis stroke={AXIS} fontSize={10} width={56} tickFormatter={(n: number) => formatUsdCompact(n)}
-        label={{ value: "USD", angle: -90, position: "insideLeft", fill: AXIS, fontSize: 10 }} />
-      <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} cursor={{ fill: "rgba(255,255,255,0.05)" }}
-        labelFormatter={(_, payload) => {
-          const l = payload?.[0]?.payload as Level | undefined;
-          return l ? `mark ${formatPrice(l.priceFrom, tickSize)} – ${formatPrice(l.priceTo, tickSize)} USD` : "";
-        }}
-        formatter={(value, name, item) => {
-          const l = item.payload as Level;
-          const count = name === "longs liquidated" ? l.longCount : l.shortCount;
-          return [`${formatUsdCompact(Number(value))} USD (${formatCount(count)} positions)`, name];
-        }} />
-      <Legend verticalAlign="top" align="left" height={20} iconSize={10} wrapperStyle={{ fontSize: 11, paddingLeft: 60 }} />
-      <Bar dataKey="long" name="longs liquidated" stackId="n" fill={LONG_COLOR} isAnimationActive={false} />
-      <Bar dataKey="short" name="shorts liquidated" stackId="n" fill={SHORT_COLOR} isAnimationActive={false} />
-      <ReferenceLine x={map.markPrice} stroke="#d7dde5" strokeDasharray="4 3"
-        label={{ value: `mark ${formatPrice(map.markPrice, tickSize)}`, position: "insideTopLeft", fill: "#d7dde5", fontSize: 10 }} />
-    </BarChart>
+    <>
+      <ChartLegend items={[
+        { label: "longs liquidated (price falls to the level)", color: LONG_COLOR },
+        { label: "shorts liquidated (price rises to the level)", color: SHORT_COLOR },
+        { label: `mark ${formatPrice(map.markPrice, tickSize)} USD`, color: "#d7dde5", kind: "line" },
+      ]} />
+      <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 6, right: 16, bottom: 0, left: 0 }} barCategoryGap={0} barGap={0}>
+        <CartesianGrid stroke={GRID} vertical={false} />
+        <XAxis dataKey="price" type="number" domain={domain} stroke={AXIS} ticks={ticks} interval={0} allowDataOverflow height={34}
+          tick={(props: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) => (
+            <text x={props.x} y={props.y} textAnchor="middle" fill={AXIS} fontSize={10}>
+              <tspan x={props.x} dy="0.71em">{formatPrice(Number(props.payload?.value), tickSize)}</tspan>
+              <tspan x={props.x} dy="1.2em" fill="#5d6877">{move(Number(props.payload?.value))}</tspan>
+            </text>
+          )} />
+        <YAxis stroke={AXIS} width={56} tickCount={5} interval={0} tick={plainTick(formatUsdCompact)} />
+        <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} cursor={{ fill: "rgba(255,255,255,0.05)" }}
+          labelFormatter={(_, payload) => {
+            const l = payload?.[0]?.payload as Level | undefined;
+            return l ? `mark ${formatPrice(l.priceFrom, tickSize)} – ${formatPrice(l.priceTo, tickSize)} USD` : "";
+          }}
+          formatter={(value, name, item) => {
+            const l = item.payload as Level;
+            const count = name === "longs" ? l.longCount : l.shortCount;
+            return [`${formatUsdCompact(Number(value))} USD (${formatCount(count)} positions)`, `${name} liquidated`];
+          }} />
+        <Bar dataKey="long" name="longs" stackId="n" fill={LONG_COLOR} isAnimationActive={false} />
+        <Bar dataKey="short" name="shorts" stackId="n" fill={SHORT_COLOR} isAnimationActive={false} />
+        <ReferenceLine x={map.markPrice} stroke="#d7dde5" strokeDasharray="4 3" />
+      </BarChart>
+    </>
   );
 }

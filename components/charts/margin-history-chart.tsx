@@ -4,6 +4,8 @@ import { formatClock } from "@/lib/format/time";
 import { formatMarginRatio } from "@/lib/format/percent";
 import { formatUsd } from "@/lib/format/usd";
 import { ACCENT, AXIS, GRID, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-theme";
+import { plainTick, timeTicks } from "./plain-tick";
+import { ratioAxisMax } from "./ratio-series-chart";
 
 export interface MarginPoint {
   ts: number;
@@ -15,13 +17,14 @@ export interface MarginPoint {
 
 /** One account's margin ratio over time (MM / equity, 100% = liquidation), with equity and MM in the tooltip. */
 export function MarginHistoryChart({ points, height }: { points: MarginPoint[]; height: number }) {
+  const from = points[0]?.ts ?? 0;
+  const to = points[points.length - 1]?.ts ?? 0;
   return (
     <LineChart responsive data={points} style={{ width: "100%", height }} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} />
-      <XAxis dataKey="ts" type="number" scale="time" domain={["dataMin", "dataMax"]} stroke={AXIS} fontSize={10}
-        tickFormatter={(ts: number) => formatClock(ts)} minTickGap={50} />
-      <YAxis stroke={AXIS} fontSize={10} width={48} domain={[0, (max: number) => Math.max(120, Math.ceil(max / 20) * 20)]}
-        tickFormatter={(p: number) => `${p}%`} />
+      <XAxis dataKey="ts" type="number" scale="time" domain={[from, to]} stroke={AXIS} ticks={timeTicks(from, to, 5)} interval={0}
+        tick={plainTick(formatClock)} />
+      <YAxis stroke={AXIS} width={48} domain={[0, ratioAxisMax]} tickCount={6} interval={0} tick={plainTick((p) => `${p}%`)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
         labelFormatter={(ts) => `${formatClock(Number(ts))} UTC`}
         formatter={(v, _name, item) => {

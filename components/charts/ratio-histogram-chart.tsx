@@ -4,6 +4,7 @@ import type { RatioHistogram } from "@/lib/contracts/desk";
 import { ratioBand, STATUS_COLORS } from "@/lib/client/ratio-bands";
 import { formatCount } from "@/lib/format/quantity";
 import { AXIS, GRID, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-theme";
+import { plainCategoryTick, plainTick } from "./plain-tick";
 
 interface Bucket {
   label: string;
@@ -24,12 +25,26 @@ export function histogramBuckets(h: RatioHistogram): Bucket[] {
       label: hi === undefined ? `${Math.round(lo * 100)}+` : String(Math.round(lo * 100)),
       range: hi === undefined ? `margin ratio ≥ ${pct(lo)}` : `margin ratio ${pct(lo)} – ${pct(hi)}`,
       count: h.counts[i] ?? 0,
-      // A bucket is coloured by the band of its upper part (the 100–110% bucket is liquidatable).
+      // A bucket is coloured by the band of its middle (the 100–110% bucket is liquidatable).
       color: STATUS_COLORS[ratioBand(hi === undefined ? lo + 1e-9 : (lo + hi) / 2)],
     };
   });
   out.push({ label: "eq≤0", range: "equity ≤ 0 (bankrupt, no ratio)", count: h.bankrupt, color: STATUS_COLORS.bankrupt });
   return out;
+}
+
+interface CountLabelProps {
+  x?: number | string;
+  y?: number | string;
+  width?: number | string;
+  value?: unknown;
+}
+
+/** The count over a bar, plain SVG text (no measuring). */
+function countLabel({ x, y, width, value }: CountLabelProps) {
+  const n = Number(value);
+  if (!(n > 0)) return null;
+  return <text x={Number(x) + Number(width) / 2} y={Number(y) - 3} textAnchor="middle" fill="#aab4c0" fontSize={9}>{formatCount(n)}</text>;
 }
 
 /**
@@ -40,19 +55,16 @@ export function histogramBuckets(h: RatioHistogram): Bucket[] {
 export function RatioHistogramChart({ histogram, height }: { histogram: RatioHistogram; height: number }) {
   const data = histogramBuckets(histogram);
   return (
-    <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 18, right: 4, bottom: 0, left: 0 }}>
+    <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 14, right: 4, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} vertical={false} />
-      <XAxis dataKey="label" stroke={AXIS} fontSize={10} interval={0} tickLine={false}
-        label={{ value: "margin ratio %, MM / equity  →  worse (100 = liquidation)", position: "insideBottom", offset: -2, fill: AXIS, fontSize: 10 }}
-        height={34} />
-      <YAxis stroke={AXIS} fontSize={10} width={44} allowDecimals={false} tickFormatter={(n: number) => formatCount(n)} />
+      <XAxis dataKey="label" stroke={AXIS} interval={0} tickLine={false} tick={plainCategoryTick} height={20} />
+      <YAxis stroke={AXIS} width={44} allowDecimals={false} tickCount={5} interval={0} tick={plainTick(formatCount)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} cursor={{ fill: "rgba(255,255,255,0.04)" }}
         labelFormatter={(_, payload) => (payload?.[0]?.payload as Bucket | undefined)?.range ?? ""}
         formatter={(n) => [`${formatCount(Number(n))} accounts`, "count"]} />
       <Bar dataKey="count" isAnimationActive={false}>
         {data.map((b) => <Cell key={b.label} fill={b.color} />)}
-        <LabelList dataKey="count" position="top" fontSize={9} fill="#aab4c0"
-          formatter={(n: unknown) => (Number(n) > 0 ? formatCount(Number(n)) : "")} />
+        <LabelList dataKey="count" content={countLabel} />
       </Bar>
     </BarChart>
   );

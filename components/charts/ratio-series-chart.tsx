@@ -1,8 +1,9 @@
 "use client";
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { formatClock } from "@/lib/format/time";
 import { formatMarginRatio } from "@/lib/format/percent";
 import { AXIS, GRID, SERIES_COLORS, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-theme";
+import { plainTick, timeTicks } from "./plain-tick";
 
 export interface RatioSeries {
   id: string;
@@ -10,22 +11,25 @@ export interface RatioSeries {
   points: { ts: number; ratio: number | null }[];
 }
 
+/** Y axis top: at least 120% (the liquidation line in view), else the highest point rounded up. */
+export function ratioAxisMax(max: number): number {
+  return Math.max(120, Math.ceil(max / 20) * 20);
+}
+
 /**
  * Margin ratio over time of several accounts (MM / equity, 100% = liquidation, higher is worse),
  * with the warning and liquidation lines. Equity ≤ 0 leaves a gap, not a made-up value.
  */
-export function RatioSeriesChart({ series, height, from, to }: { series: RatioSeries[]; height: number; from?: number; to?: number }) {
+export function RatioSeriesChart({ series, height, from, to }: { series: RatioSeries[]; height: number; from: number; to: number }) {
   return (
     <LineChart responsive style={{ width: "100%", height }} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} />
-      <XAxis dataKey="ts" type="number" scale="time" domain={[from ?? "dataMin", to ?? "dataMax"]} stroke={AXIS} fontSize={10}
-        tickFormatter={(ts: number) => formatClock(ts)} minTickGap={50} allowDuplicatedCategory={false} />
-      <YAxis stroke={AXIS} fontSize={10} width={48} domain={[0, (max: number) => Math.max(120, Math.ceil(max / 20) * 20)]}
-        tickFormatter={(p: number) => `${p}%`} />
+      <XAxis dataKey="ts" type="number" scale="time" domain={[from, to]} stroke={AXIS} allowDuplicatedCategory={false}
+        ticks={timeTicks(from, to, 4)} interval={0} tick={plainTick(formatClock)} />
+      <YAxis stroke={AXIS} width={48} domain={[0, ratioAxisMax]} tickCount={6} interval={0} tick={plainTick((p) => `${p}%`)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
         labelFormatter={(ts) => `${formatClock(Number(ts))} UTC`}
         formatter={(v, name) => [v === null || v === undefined ? "∞ (equity ≤ 0)" : formatMarginRatio(Number(v) / 100), name]} />
-      <Legend verticalAlign="top" height={20} iconSize={10} wrapperStyle={{ fontSize: 11 }} />
       <ReferenceLine y={80} stroke="#d29922" strokeDasharray="3 3" label={{ value: "80% warning", fill: "#d29922", fontSize: 10, position: "insideTopLeft" }} />
       <ReferenceLine y={100} stroke="#f85149" strokeDasharray="3 3" label={{ value: "100% liquidation", fill: "#f85149", fontSize: 10, position: "insideTopLeft" }} />
       {series.map((s, i) => (

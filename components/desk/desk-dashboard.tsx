@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useState } from "react";
 import type { DeskSnapshot } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import { useDesk } from "@/lib/client/use-desk";
@@ -19,6 +19,7 @@ import { StressPanel } from "./stress-panel";
 import { MarketsSection } from "./markets-section";
 
 const RENDER_MS = 250;
+const MARKETS_RENDER_MS = 1000;
 
 /**
  * The risk desk: live figures from the desk stream (snapshot + numbered deltas), the at-risk list
@@ -30,9 +31,10 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
   initialMarkets: MarketsResponse;
   staleAfterMs: number;
 }) {
-  // Socket frames (≤ 10/s) land in the query cache at once; the page redraws at most 4 times a second.
-  const desk = useThrottled(useDesk(initialDesk).data, RENDER_MS);
-  const { data: marketsData } = useMarkets(initialMarkets);
+  // Socket frames (≤ 10/s) land in the query cache at once; the page redraws at most 4 times a
+  // second, and at a lower priority than input (deferred renders yield to the browser).
+  const desk = useDeferredValue(useThrottled(useDesk(initialDesk).data, RENDER_MS));
+  const marketsData = useDeferredValue(useThrottled(useMarkets(initialMarkets).data, MARKETS_RENDER_MS));
   const connected = useSocketConnected();
   const stale = !connected;
   const markets = marketsData.markets;

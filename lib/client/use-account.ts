@@ -17,9 +17,9 @@ function accountQuery(id: string) {
   } as const;
 }
 
-/** One account's live view, history, ledger and liquidation events, polled every 2 s. */
-export function useAccount(id: string, initial?: AccountDetail | null) {
-  return useQuery({ ...accountQuery(id), ...(initial ? { initialData: initial, initialDataUpdatedAt: initial.serverTime } : {}) });
+/** One account's live view, history, ledger and liquidation events, seeded by the server render and polled every 2 s. */
+export function useAccount(id: string, initial: AccountDetail) {
+  return useQuery({ ...accountQuery(id), initialData: initial, initialDataUpdatedAt: initial.serverTime });
 }
 
 /** Several accounts at once (the desk's ratio chart of selected accounts), each polled every 2 s. */

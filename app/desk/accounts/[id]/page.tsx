@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { notFound } from "next/navigation";
+import { AccountPageView } from "@/components/account/account-page-view";
+import { TopBar } from "@/components/ui/top-bar";
+import { getAccountDetail, getDisplaySettings, getMarketsSnapshot, NotFoundError } from "@/lib/server/read-model";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `${decodeURIComponent(id)} · Liqdesk` };
+}
+
+export default async function AccountPage({ params }: { params: Promise<{ id: string }> }) {
+  await connection(); // live data: rendered per request
+  const accountId = decodeURIComponent((await params).id);
+  const detail = await getAccountDetail(accountId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const { staleAfterMs } = getDisplaySettings();
+  return (
+    <>
+      <TopBar subtitle="Risk desk · account" />
+      <AccountPageView accountId={accountId} initial={detail} initialMarkets={getMarketsSnapshot()} staleAfterMs={staleAfterMs} />
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+"use client";
+import Link from "next/link";
+import { useMemo } from "react";
+import type { AccountDetail } from "@/lib/contracts/desk";
+import type { MarketsResponse } from "@/lib/contracts/markets";
+import { useAccount } from "@/lib/client/use-account";
+import { isNotFound } from "@/lib/client/fetch-json";
+import { useMarkets } from "@/lib/client/use-markets";
+import { marketIndex } from "@/lib/client/market-index";
+import { useNow } from "@/lib/client/use-now";
+import { formatCount } from "@/lib/format/quantity";
+import { Panel } from "@/components/ui/panel";
+import { Age } from "@/components/ui/age";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { MarginRatio } from "@/components/ui/margin-ratio";
+import { QueryState, errorMessage } from "@/components/ui/query-state";
+import { MarginHistoryChart, type MarginPoint } from "@/components/charts/margin-history-chart";
+import { AccountFigures } from "./account-figures";
+import { PositionsTable } from "./positions-table";
+import { NextSteps } from "./next-steps";
+import { LedgerTable } from "./ledger-table";
+import { LiquidationEventsTable } from "./liquidation-events-table";
+
+/** One account for the desk: figures, positions, what happens next, history, ledger and liquidations; polled every 2 s. */
+export function AccountPageView({ accountId, initial, initialMarkets, staleAfterMs }: {
+  accountId: string;
+  initial: AccountDetail;
+  initialMarkets: MarketsResponse;
+  staleAfterMs: number;
+}) {
+  const { data, error, dataUpdatedAt } = useAccount(accountId, initial);
+  const { data: marketsData } = useMarkets(initialMarkets);
+  const paramsKey = marketsData.markets.map((m) => `${m.id}|${m.tickSize}|${m.lotSize}|${m.baseAsset}`).join(",");
+  const markets = useMemo(() => marketIndex(marketsData.markets), [paramsKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const now = useNow(1000);
+  const gone = isNotFound(error);
+  const stale = Boolean(error);
+  const detail = data;
+  const view = detail.view;
+  const points: MarginPoint[] = useMemo(() => {
+    const out = detail.history.map((h) => ({ ts: h.ts, ratio: h.marginRatio === null ? null : h.marginRatio * 100, equity: h.equity, maintenanceMargin: h.maintenanceMargin }));
+    const last = out[out.length - 1];
+    if (!last || detail.serverTime > last.ts) {
+      out.push({ ts: detail.serverTime, ratio: view.marginRatio === null ? null : view.marginRatio * 100, equity: view.equity, maintenanceMargin: view.maintenanceMargin });
+    }
+    return out;
+  }, [detail, view]);
+
+  return (
+    <main className="account-page">
+      <div className="crumbs"><Link href="/desk">Risk desk</Link> / accounts / {accountId}</div>
+      <div className="account-head">
+        <h1 data-testid="account-id">{accountId}</h1>
+        <StatusBadge status={view.status} />
+        <span className="muted">margin ratio <MarginRatio ratio={view.marginRatio} decimals={2} /> <span className="unit">MM / equity, 100% = liquidation</span></span>
+        {view.queue ? (
+          <span className={view.queue.paused ? "paused" : "tone-bad"} data-testid="account-queue">
+            in the liquidation queue, #{formatCount(view.queue.rank + 1)}{view.queue.paused ? " · paused" : ""}
+          </span>
+        ) : <span className="muted">not in the liquidation queue</span>}
+        <span className="topbar-fill" />
+        <Age ts={detail.serverTime} stale={stale} staleAfterMs={staleAfterMs} />
+      </div>
+      {gone ? <div className="banner banner-bad" role="alert">This account no longer exists on the server; the figures below are the last known.</div>
+        : error ? <div className="banner banner-warn" role="alert">Could not refresh: {errorMessage(error)} — the figures below are the last known.</div> : null}
+      <AccountFigures view={view} ts={detail.serverTime} stale={stale} staleAfterMs={staleAfterMs} />
+      <div className="desk-grid">
+        <Panel title="Positions" subtitle="at the mark; liquidation price with every other mark unchanged" className="span-12" testId="positions-panel">
+          <PositionsTable positions={view.positions} markets={markets} />
+        </Panel>
+        <Panel title="What happens next" subtitle="at current marks; liquidation is triggered by the mark price" className="span-5 h-next" testId="next-steps-panel">
+          <NextSteps view={view} markets={markets} serverTime={detail.serverTime} now={now} />
+        </Panel>
+        <Panel title="Margin ratio over time" subtitle="MM / equity; 100% = liquidation, higher is worse" className="span-7 h-next" testId="margin-history-panel"
+          right={<Age ts={dataUpdatedAt || detail.serverTime} stale={stale} staleAfterMs={staleAfterMs} />}>
+          {points.length < 2 ? <QueryState kind="empty" height={250}>Not enough history yet: margin snapshots are taken every few seconds.</QueryState>
+            : <MarginHistoryChart points={points} height={250} />}
+        </Panel>
+        <Panel title="Liquidation steps" subtitle={`executed, newest first · ${detail.events.length}`} className="span-7" testId="account-events-panel">
+          <LiquidationEventsTable events={detail.events} markets={markets} showAccount={false} height={260} testId="account-events"
+            empty="No liquidation step has executed on this account." />
+        </Panel>
+        <Panel title="Collateral ledger" subtitle={`newest first · ${detail.ledger.length}`} className="span-5" testId="ledger-panel">
+          <LedgerTable ledger={detail.ledger} height={260} />
+        </Panel>
+      </div>
+    </main>
+  );
+}
+
+/** The account does not exist (404). */
+export function AccountNotFound({ accountId }: { accountId: string }) {
+  return (
+    <main className="account-page">
+      <div className="crumbs"><Link href="/desk">Risk desk</Link> / accounts / {accountId}</div>
+      <QueryState kind="empty" height={300}>
+        <div data-testid="account-not-found">
+          <h1>No account “{accountId}”</h1>
+          <p className="muted">The server knows no account with this id. <Link href="/desk">Back to the desk</Link></p>
+        </div>
+      </QueryState>
+    </main>
+  );
+}

@@ -1,0 +1,38 @@
+import type { AccountDetail } from "@/lib/contracts/desk";
+import { formatUsd } from "@/lib/format/usd";
+import { formatDateTime } from "@/lib/format/time";
+
+/** Collateral ledger entries, newest first (exact decimal amounts). */
+export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"]; height: number }) {
+  return (
+    <div className="table-scroll" style={{ height }}>
+      <table className="table" data-testid="ledger-table">
+        <thead>
+          <tr>
+            <th style={{ width: 150 }}>Time <span className="unit">UTC</span></th>
+            <th style={{ width: 130 }}>Kind</th>
+            <th className="r">Amount <span className="unit">USD</span></th>
+            <th className="r">Balance after <span className="unit">USD</span></th>
+            <th>Note</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ledger.length === 0 ? (
+            <tr><td colSpan={5} className="empty-cell">No ledger entry yet.</td></tr>
+          ) : ledger.map((l) => {
+            const amount = Number(l.amount);
+            return (
+              <tr key={l.id}>
+                <td className="num">{formatDateTime(l.createdAt)}</td>
+                <td>{l.kind}</td>
+                <td className={`num r ${amount < 0 ? "tone-bad" : "tone-ok"}`} title={`${l.amount} USD`}>{amount > 0 ? "+" : ""}{formatUsd(amount)}</td>
+                <td className="num r" title={`${l.balanceAfter} USD`}>{formatUsd(l.balanceAfter)}</td>
+                <td className="ellipsis muted">{l.note ?? ""}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+"use client";
+import type { AccountView } from "@/lib/contracts/desk";
+import { marketDisplay, type MarketDisplay } from "@/lib/client/market-index";
+import { formatPrice } from "@/lib/format/price";
+import { formatQty } from "@/lib/format/quantity";
+import { formatUsd } from "@/lib/format/usd";
+import { formatPct } from "@/lib/format/percent";
+
+/**
+ * An account's positions at the mark: entry, mark, uPnL, tier, liquidation price and the distance
+ * to it from the mark ("—" where a market alone cannot liquidate the position, never $0).
+ */
+export function PositionsTable({ positions, markets }: { positions: AccountView["positions"]; markets: Map<string, MarketDisplay> }) {
+  return (
+    <div className="table-scroll">
+      <table className="table" data-testid="positions-table">
+        <thead>
+          <tr>
+            <th>Market</th>
+            <th>Side</th>
+            <th className="r">Qty</th>
+            <th className="r">Entry <span className="unit">USD</span></th>
+            <th className="r">Mark <span className="unit">USD</span></th>
+            <th className="r">Notional <span className="unit">USD</span></th>
+            <th className="r">uPnL <span className="unit">USD</span></th>
+            <th className="r">MM <span className="unit">USD</span></th>
+            <th className="r">Tier</th>
+            <th className="r" title="the mark at which the account reaches maintenance margin, every other mark unchanged">Liq. price <span className="unit">USD</span></th>
+            <th className="r" title="from the mark to the liquidation price">Distance</th>
+          </tr>
+        </thead>
+        <tbody>
+          {positions.length === 0 ? (
+            <tr><td colSpan={11} className="empty-cell">No open position.</td></tr>
+          ) : positions.map((p) => {
+            const m = marketDisplay(markets, p.marketId);
+            const distance = p.liquidationPrice === null || !(p.markPrice > 0) ? null : (p.liquidationPrice - p.markPrice) / p.markPrice;
+            return (
+              <tr key={p.marketId} data-testid={`position-${p.marketId}`}>
+                <td>{p.marketId}{p.stale ? <span className="stale-tag" title="no fresh price: last mark used, liquidations paused"> STALE</span> : null}</td>
+                <td className={p.qty > 0 ? "side-buy" : "side-sell"}>{p.qty > 0 ? "long" : "short"}</td>
+                <td className="num r">{formatQty(Math.abs(p.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
+                <td className="num r">{formatPrice(p.entryPrice, m.tickSize)}</td>
+                <td className={`num r${p.stale ? " tone-warn" : ""}`}>{formatPrice(p.markPrice, m.tickSize)}</td>
+                <td className="num r">{formatUsd(p.notional)}</td>
+                <td className={`num r ${p.unrealizedPnl < 0 ? "tone-bad" : p.unrealizedPnl > 0 ? "tone-ok" : ""}`}>{formatUsd(p.unrealizedPnl)}</td>
+                <td className="num r">{formatUsd(p.maintenanceMargin)}</td>
+                <td className="num r">{p.tier}</td>
+                <td className="num r" data-testid="liquidation-price" title={p.liquidationPrice === null ? "none: this market alone cannot liquidate the account" : undefined}>
+                  {formatPrice(p.liquidationPrice, m.tickSize)}
+                </td>
+                <td className={`num r${distance !== null && Math.abs(distance) < 0.02 ? " tone-bad" : ""}`}>{formatPct(distance, 2, true)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
