@@ -24,7 +24,7 @@ export function MarginHistoryChart({ points, height }: { points: MarginPoint[]; 
       <CartesianGrid stroke={GRID} />
       <XAxis dataKey="ts" type="number" scale="time" domain={[from, to]} stroke={AXIS} ticks={timeTicks(from, to, 5)} interval={0}
         tick={plainTick(formatClock)} />
-      <YAxis stroke={AXIS} width={48} domain={[0, ratioAxisMax]} tickCount={6} interval={0} tick={plainTick((p) => `${p}%`)} />
+      <YAxis stroke={AXIS} width={48} domain={[0, ratioAxisMax]} allowDataOverflow tickCount={6} interval={0} tick={plainTick((p) => `${p}%`)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
         labelFormatter={(ts) => `${formatClock(Number(ts))} UTC`}
         formatter={(v, _name, item) => {

@@ -11,9 +11,13 @@ export interface RatioSeries {
   points: { ts: number; ratio: number | null }[];
 }
 
-/** Y axis top: at least 120% (the liquidation line in view), else the highest point rounded up. */
+/**
+ * Y axis top: at least 120% (the liquidation line in view), else the highest point rounded up, but
+ * no higher than 300%: an account near bankruptcy (ratio in the thousands) would flatten every other
+ * line; above 300% the line leaves the chart (the tooltip still has the value).
+ */
 export function ratioAxisMax(max: number): number {
-  return Math.max(120, Math.ceil(max / 20) * 20);
+  return Math.min(300, Math.max(120, Math.ceil(max / 20) * 20));
 }
 
 /**
@@ -26,7 +30,7 @@ export function RatioSeriesChart({ series, height, from, to }: { series: RatioSe
       <CartesianGrid stroke={GRID} />
       <XAxis dataKey="ts" type="number" scale="time" domain={[from, to]} stroke={AXIS} allowDuplicatedCategory={false}
         ticks={timeTicks(from, to, 4)} interval={0} tick={plainTick(formatClock)} />
-      <YAxis stroke={AXIS} width={48} domain={[0, ratioAxisMax]} tickCount={6} interval={0} tick={plainTick((p) => `${p}%`)} />
+      <YAxis stroke={AXIS} width={48} domain={[0, ratioAxisMax]} allowDataOverflow tickCount={6} interval={0} tick={plainTick((p) => `${p}%`)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
         labelFormatter={(ts) => `${formatClock(Number(ts))} UTC`}
         formatter={(v, name) => [v === null || v === undefined ? "∞ (equity ≤ 0)" : formatMarginRatio(Number(v) / 100), name]} />

@@ -35,19 +35,18 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
 }) {
   const router = useRouter();
   const [filter, setFilter] = useState<AccountsFilter>({ ...DEFAULT_ACCOUNTS_FILTER, status: ["warning", "liquidatable", "backstop", "bankrupt"] });
-  const win = useVirtualWindow({ rowHeight: ROW_HEIGHT, viewportHeight: VIEWPORT });
+  const { ref: scrollRef, onScroll, rangeFor, scrollToIndex, scrollToTop } = useVirtualWindow({ rowHeight: ROW_HEIGHT, viewportHeight: VIEWPORT });
   // The window before the count is known: the first screenful.
-  const provisional = win.rangeFor(Number.MAX_SAFE_INTEGER);
+  const provisional = rangeFor(Number.MAX_SAFE_INTEGER);
   const data = useAccountsWindow(filter, provisional.first, provisional.last);
   const count = data.total ?? 0;
-  const { first, last, totalHeight } = win.rangeFor(count);
+  const { first, last, totalHeight } = rangeFor(count);
 
   const [active, setActive] = useState(0);
   const wantFocus = useRef(false);
-  const body = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!wantFocus.current) return;
-    const el = body.current?.querySelector<HTMLElement>(`[data-index="${active}"]`);
+    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${active}"]`);
     if (el) {
       el.focus({ preventScroll: true });
       wantFocus.current = false;
@@ -57,8 +56,8 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
   const changeFilter = useCallback((next: AccountsFilter) => {
     setFilter(next);
     setActive(0);
-    win.scrollToTop();
-  }, [win.scrollToTop]); // eslint-disable-line react-hooks/exhaustive-deps
+    scrollToTop();
+  }, [scrollToTop]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (count === 0) return;
@@ -67,7 +66,7 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
       const next = Math.max(0, Math.min(count - 1, i));
       wantFocus.current = true;
       setActive(next);
-      win.scrollToIndex(next);
+      scrollToIndex(next);
     };
     const page = Math.floor(VIEWPORT / ROW_HEIGHT) - 1;
     switch (e.key) {
@@ -118,12 +117,12 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
               Margin ratio <span className="sort-arrow" aria-hidden>{filter.sort === "marginRatio:desc" ? "▼" : "▲"}</span>
             </button>
           </span>
-          <span role="columnheader" className="r">Equity <span className="unit">USD</span></span>
-          <span role="columnheader" className="r">MM <span className="unit">USD</span></span>
-          <span role="columnheader" className="r">Notional <span className="unit">USD</span></span>
+          <span role="columnheader" className="r">Equity&nbsp;<span className="unit">USD</span></span>
+          <span role="columnheader" className="r">MM&nbsp;<span className="unit">USD</span></span>
+          <span role="columnheader" className="r">Notional&nbsp;<span className="unit">USD</span></span>
           <span role="columnheader" className="r">Pos.</span>
         </div>
-        <div className="vbody" ref={(el) => { win.ref.current = el; body.current = el; }} onScroll={win.onScroll}
+        <div className="vbody" ref={scrollRef} onScroll={onScroll}
           style={{ height: VIEWPORT }} onKeyDown={onKeyDown} role="rowgroup">
           {data.error && count === 0 ? (
             <div className="query-state query-error" role="alert">Could not load accounts: {errorMessage(data.error)}</div>

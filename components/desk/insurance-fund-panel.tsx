@@ -15,13 +15,8 @@ export const InsuranceFundPanel = memo(function InsuranceFundPanel({ live, stale
   staleAfterMs: number;
 }) {
   const { data, error, isPending, dataUpdatedAt } = useInsuranceFund();
-  // The live balance extends the history to when it was last fetched (the chart redraws with new history or a new balance).
-  const points = useMemo(() => {
-    const out = (data?.history ?? []).map((h) => ({ ts: h.ts, balance: Number(h.balance) }));
-    const last = out[out.length - 1];
-    if (last && dataUpdatedAt > last.ts) out.push({ ts: dataUpdatedAt, balance: Number(live.balance) });
-    return out;
-  }, [data, dataUpdatedAt, live.balance]);
+  // The history as fetched (every 5 s); the live balance is the figure in the subtitle.
+  const points = useMemo(() => (data?.history ?? []).map((h) => ({ ts: h.ts, balance: Number(h.balance) })), [data]);
   return (
     <Panel title="Insurance fund" className="span-5 h-feed" testId="insurance-fund-panel"
       subtitle={<>balance <b className="num">{formatUsd(live.balance)}</b> USD · history of fees in and deficits out</>}

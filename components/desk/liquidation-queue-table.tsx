@@ -113,7 +113,10 @@ const QueueTableRow = memo(function QueueTableRow({ row, market, ...focus }: Que
       <td className="num muted">{row.rank + 1}</td>
       <td className="ellipsis"><Link href={accountHref(row.accountId)} tabIndex={-1}>{row.accountId}</Link></td>
       <td><StatusBadge status={entry.status} /></td>
-      <td className="num nowrap"><MarginRatio ratio={row.ratioBefore} /> <span className="muted">→</span> <MarginRatio ratio={row.ratioAfter} /></td>
+      <td className="num nowrap">
+        <MarginRatio ratio={row.ratioBefore} /> <span className="muted">→</span>{" "}
+        {entry.plan.after.maintenanceMargin === 0 ? <span className="muted" title="no position left after the plan">flat</span> : <MarginRatio ratio={row.ratioAfter} />}
+      </td>
       <td className="nowrap">{step ? <>{step.marketId} <span className={step.side === "sell" ? "side-sell" : "side-buy"}>{step.side}</span></> : "—"}</td>
       <td className="num r">{step && market ? <>{formatQty(step.qty, market.lotSize)} <span className="unit">{market.baseAsset}</span></> : "—"}</td>
       <td className="num r">{step ? formatUsd(step.notional, 0) : "—"}</td>

@@ -4,17 +4,25 @@ import type { MarketView } from "@/lib/contracts/markets";
 import { formatPrice } from "@/lib/format/price";
 import { formatAge } from "@/lib/format/age";
 import { useNow } from "@/lib/client/use-now";
+import { useStaggered } from "@/lib/client/use-staggered";
 import { Age } from "@/components/ui/age";
 import { MarkPriceChart } from "@/components/charts/mark-price-chart";
 
+/** Mark charts redraw once a second, in turn. */
+const CHART_PERIOD_MS = 1000;
+
 /** One market: its mark (median of fresh sources), the age of that mark, its sources and chart. */
-export const MarketPriceCard = memo(function MarketPriceCard({ market, staleAfterMs, selected, onSelect }: {
+export const MarketPriceCard = memo(function MarketPriceCard({ market, staleAfterMs, selected, onSelect, slot = 0, slots = 1 }: {
   market: MarketView;
   staleAfterMs: number;
   selected?: boolean;
   onSelect?: (id: string) => void;
+  /** This card's place among `slots` cards: their charts redraw in turn (see useStaggered). */
+  slot?: number;
+  slots?: number;
 }) {
   const freshSources = market.sources.filter((s) => s.fresh).length;
+  const history = useStaggered(market.history, slot, slots, CHART_PERIOD_MS);
   return (
     <section className={`card${market.stale ? " card-stale" : ""}${selected ? " card-selected" : ""}`}
       data-testid={`market-${market.id}`} aria-label={market.id}>
@@ -35,8 +43,8 @@ export const MarketPriceCard = memo(function MarketPriceCard({ market, staleAfte
         <Age ts={market.markTs} stale={market.stale} staleAfterMs={staleAfterMs} />
       </div>
       <SourceList market={market} staleAfterMs={staleAfterMs} />
-      {market.history.length > 1 ? (
-        <MarkPriceChart history={market.history} tickSize={market.tickSize} stale={market.stale} />
+      {history.length > 1 ? (
+        <MarkPriceChart history={history} tickSize={market.tickSize} stale={market.stale} />
       ) : (
         <div className="chart-empty">waiting for prices…</div>
       )}

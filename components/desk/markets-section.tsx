@@ -18,8 +18,9 @@ export const MarketsSection = memo(function MarketsSection({ markets, staleAfter
         <h2 className="section-title" id="marks-title">Mark prices <span className="panel-subtitle">median of fresh sources; liquidations on a stale market are paused</span></h2>
         {markets.length === 0 ? <p className="empty">No markets are configured.</p> : (
           <div className="card-grid">
-            {markets.map((m) => (
-              <MarketPriceCard key={m.id} market={m} staleAfterMs={staleAfterMs} selected={m.id === selectedId} onSelect={setSelectedId} />
+            {markets.map((m, i) => (
+              <MarketPriceCard key={m.id} market={m} staleAfterMs={staleAfterMs} selected={m.id === selectedId} onSelect={setSelectedId}
+                slot={i} slots={markets.length} />
             ))}
           </div>
         )}

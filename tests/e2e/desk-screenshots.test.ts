@@ -78,7 +78,10 @@ describe("desk screenshots with a live simulated book", () => {
     const longTasks = await measureLongTasks(page, 10_000);
     writeFileSync(path.join(ARTIFACTS, "desk-long-tasks.json"), `${JSON.stringify({ page: "/desk", accounts: 5000, ...longTasks }, null, 2)}\n`);
 
-    // What a desk user does next: chart two accounts at risk, run a stress test.
+    // What a desk user does next: chart two accounts close to the line, run a stress test.
+    await page.getByTestId("filter-status-bankrupt").click();
+    await page.getByTestId("filter-status-backstop").click();
+    await page.waitForTimeout(1000);
     const rows = page.locator("[data-testid^=account-row-] input[type=checkbox]");
     await rows.nth(0).check();
     await rows.nth(1).check();
@@ -90,6 +93,7 @@ describe("desk screenshots with a live simulated book", () => {
     expect(Number.isFinite(Number(await page.getByTestId("stress-fund-after").getAttribute("data-value")))).toBe(true);
 
     await page.waitForTimeout(1500);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: screenshotPath("desk"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
