@@ -16,7 +16,7 @@ import { errorMessage } from "@/components/ui/query-state";
 import { AccountsFilterBar } from "./accounts-filter-bar";
 
 const ROW_HEIGHT = 28;
-const VIEWPORT = 532;
+const VIEWPORT = 504;
 export const MAX_SELECTED = 8;
 
 const accountHref = (id: string) => `/desk/accounts/${encodeURIComponent(id)}`;
@@ -96,9 +96,12 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
 
   const rows = [];
   for (let i = first; i < last; i++) {
-    rows.push(<AccountTableRow key={i} index={i} row={data.rowAt(i)} active={i === active}
-      selected={selected} onToggle={onToggle} onFocus={() => setActive(i)} />);
+    const row = data.rowAt(i);
+    const isSelected = row !== null && selected.includes(row.accountId);
+    rows.push(<AccountTableRow key={i} index={i} row={row} active={i === active} isSelected={isSelected}
+      canSelect={isSelected || selected.length < MAX_SELECTED} onToggle={onToggle} onFocusRow={setActive} />);
   }
+  const { visibleFirst, visibleLast } = rangeFor(count);
 
   return (
     <Panel title="Accounts at risk" className="span-7 h-accounts" testId="accounts-panel"
@@ -135,19 +138,26 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
           )}
         </div>
       </div>
+      <div className="panel-note table-foot">
+        {count > 0 ? <>rows {formatCount(visibleFirst + 1)}–{formatCount(Math.min(visibleLast, count))} of {formatCount(count)}</> : " "}
+        {data.fetching ? <span className="muted"> · updating…</span> : null}
+      </div>
     </Panel>
   );
 });
 
-function AccountTableRow({ index, row, active, selected, onToggle, onFocus }: {
+/** One row of the window; unchanged rows are not redrawn while scrolling. */
+const AccountTableRow = memo(function AccountTableRow({ index, row, active, isSelected, canSelect, onToggle, onFocusRow }: {
   index: number;
   row: AccountRow | null;
   active: boolean;
-  selected: readonly string[];
+  isSelected: boolean;
+  canSelect: boolean;
   onToggle: (id: string) => void;
-  onFocus: () => void;
+  onFocusRow: (index: number) => void;
 }) {
   const style = { transform: `translateY(${index * ROW_HEIGHT}px)`, height: ROW_HEIGHT };
+  const onFocus = () => onFocusRow(index);
   if (!row) {
     return (
       <div className="vrow vrow-loading" role="row" style={style} data-index={index} tabIndex={active ? 0 : -1} onFocus={onFocus} aria-busy>
@@ -155,8 +165,7 @@ function AccountTableRow({ index, row, active, selected, onToggle, onFocus }: {
       </div>
     );
   }
-  const isSelected = selected.includes(row.accountId);
-  const disabled = !isSelected && selected.length >= MAX_SELECTED;
+  const disabled = !canSelect;
   return (
     <div className={`vrow${isSelected ? " vrow-selected" : ""}`} role="row" style={style} data-index={index}
       data-testid={`account-row-${row.accountId}`} tabIndex={active ? 0 : -1} onFocus={onFocus} aria-rowindex={index + 1}>
@@ -173,4 +182,4 @@ function AccountTableRow({ index, row, active, selected, onToggle, onFocus }: {
       <span role="cell" className="r num">{row.positions}</span>
     </div>
   );
-}
+});

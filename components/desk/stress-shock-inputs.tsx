@@ -13,6 +13,9 @@ export function StressShockInputs({ markets, shocksPct, onChange }: {
   const clamp = (n: number) => Math.max(-SHOCK_LIMIT_PCT, Math.min(SHOCK_LIMIT_PCT, n));
   return (
     <div className="shock-grid">
+      <div className="shock-row shock-head" aria-hidden>
+        <span>Market</span><span>shock of the live mark</span><span>%</span><span className="r">mark after, USD</span>
+      </div>
       {markets.map((m) => {
         const pct = shocksPct[m.id] ?? 0;
         const shocked = m.mark === null ? null : m.mark * (1 + pct / 100);
