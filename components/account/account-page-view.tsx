@@ -6,7 +6,7 @@ import type { MarketsResponse } from "@/lib/contracts/markets";
 import { useAccount } from "@/lib/client/use-account";
 import { isNotFound } from "@/lib/client/fetch-json";
 import { useMarkets } from "@/lib/client/use-markets";
-import { marketIndex } from "@/lib/client/market-index";
+import { useMarketIndex } from "@/lib/client/use-market-index";
 import { useNow } from "@/lib/client/use-now";
 import { formatCount } from "@/lib/format/quantity";
 import { Panel } from "@/components/ui/panel";
@@ -30,8 +30,7 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
 }) {
   const { data, error, dataUpdatedAt } = useAccount(accountId, initial);
   const { data: marketsData } = useMarkets(initialMarkets);
-  const paramsKey = marketsData.markets.map((m) => `${m.id}|${m.tickSize}|${m.lotSize}|${m.baseAsset}`).join(",");
-  const markets = useMemo(() => marketIndex(marketsData.markets), [paramsKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const markets = useMarketIndex(marketsData.markets);
   const now = useNow(1000);
   const gone = isNotFound(error);
   const stale = Boolean(error);

@@ -4,9 +4,10 @@ import type { DeskSnapshot } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import { useDesk } from "@/lib/client/use-desk";
 import { useMarkets } from "@/lib/client/use-markets";
-import { useSocketConnected } from "@/lib/client/use-socket-status";
+import { useStreamStale } from "@/lib/client/use-socket-status";
 import { useThrottled } from "@/lib/client/use-throttled";
 import { marketIndex } from "@/lib/client/market-index";
+import { useMarketIndex } from "@/lib/client/use-market-index";
 import { DeskSummary } from "./desk-summary";
 import { StaleMarketsBanner } from "./stale-markets-banner";
 import { RatioHistogramPanel } from "./ratio-histogram-panel";
@@ -35,12 +36,9 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
   // second, and at a lower priority than input (deferred renders yield to the browser).
   const desk = useDeferredValue(useThrottled(useDesk(initialDesk).data, RENDER_MS));
   const marketsData = useDeferredValue(useThrottled(useMarkets(initialMarkets).data, MARKETS_RENDER_MS));
-  const connected = useSocketConnected();
-  const stale = !connected;
+  const stale = useStreamStale();
   const markets = marketsData.markets;
-  // Display parameters change only when a market's parameters do, not with every mark.
-  const paramsKey = markets.map((m) => `${m.id}|${m.baseAsset}|${m.tickSize}|${m.lotSize}`).join(",");
-  const index = useMemo(() => marketIndex(markets), [paramsKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const index = useMarketIndex(markets);
   const liveIndex = useMemo(() => marketIndex(markets), [markets]);
   const marketIds = useMemo(() => markets.map((m) => m.id), [markets]);
   const [selected, setSelected] = useState<string[]>([]);

@@ -19,7 +19,7 @@ export function DeskSummary({ summary, ts, stale, staleAfterMs }: {
   return (
     <section className="summary" aria-label="Desk figures" data-testid="desk-summary">
       <Figure label="Accounts by status" value={formatCount(book.accountsWithPositions)} unit="with positions"
-        hint={`${formatCount(book.accounts)} accounts`} testId="summary-accounts" rawValue={book.accountsWithPositions} {...common}>
+        hint={`of ${formatCount(book.accounts)} accounts`} testId="summary-accounts" rawValue={book.accountsWithPositions} {...common}>
         <div className="status-counts">
           {ACCOUNT_STATUSES.map((s) => (
             <span key={s} className={`status-count status-${s}`} data-testid={`summary-status-${s}`} data-value={book.byStatus[s]}
@@ -41,8 +41,8 @@ export function DeskSummary({ summary, ts, stale, staleAfterMs }: {
       <Figure label="Insurance fund" value={formatUsdCompact(fund.balance)} unit="USD"
         hint="fees in, deficits out" testId="summary-fund" rawValue={fund.balance} title={`${formatUsd(fund.balance)} USD`} {...common} />
       <Figure label="Fund runway" testId="summary-runway" rawValue={fund.coversMove}
-        value={fund.coversMove === null ? "—" : `±${formatPct(fund.coversMove, 1)}`}
-        hint={fund.coversMove === null ? "not computed yet" : fund.coversMove >= 0.5 ? "covers a move of 50% or more, every market" : "covers a move of this size, every market"}
+        value={fund.coversMove === null ? "—" : fund.coversMove >= 0.5 ? "≥ ±50%" : `±${formatPct(fund.coversMove, 1)}`}
+        hint={fund.coversMove === null ? "not computed yet" : "uniform move of every market the fund covers"}
         ts={fund.coversMoveTs} stale={stale} staleAfterMs={Math.max(staleAfterMs, 60_000)}
         tone={fund.coversMove !== null && fund.coversMove < 0.1 ? "bad" : undefined} />
       <Figure label="Uncovered bad debt" value={badDebt > 0 ? formatUsdCompact(badDebt) : "0"} unit="USD"

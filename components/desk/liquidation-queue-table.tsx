@@ -47,8 +47,8 @@ export const LiquidationQueueTable = memo(function LiquidationQueueTable({ queue
         <table className="table queue-table" data-testid="queue-table" onKeyDown={onKeyDown}>
           <colgroup>
             <col style={{ width: 44 }} /><col style={{ width: 110 }} /><col style={{ width: 96 }} /><col style={{ width: 150 }} />
-            <col style={{ width: 120 }} /><col style={{ width: 130 }} /><col style={{ width: 100 }} /><col style={{ width: 110 }} />
-            <col style={{ width: 80 }} /><col style={{ width: 80 }} /><col style={{ width: 64 }} /><col />
+            <col style={{ width: 130 }} /><col style={{ width: 130 }} /><col style={{ width: 104 }} /><col style={{ width: 110 }} />
+            <col style={{ width: 100 }} /><col style={{ width: 80 }} /><col style={{ width: 64 }} /><col />
           </colgroup>
           <thead>
             <tr>

@@ -1,12 +1,14 @@
 "use client";
-import { useSocketConnected } from "@/lib/client/use-socket-status";
+import { useSocketStatus } from "@/lib/client/use-socket-status";
 
-/** LIVE while the socket is connected; RECONNECTING (figures frozen, marked stale) otherwise. */
+const TEXT = { live: "LIVE", connecting: "CONNECTING…", down: "RECONNECTING — figures are not current" } as const;
+
+/** LIVE while the socket is connected; RECONNECTING (figures frozen, marked stale) after it dropped. */
 export function ConnectionStatus() {
-  const connected = useSocketConnected();
+  const status = useSocketStatus();
   return (
-    <span className={connected ? "conn conn-live" : "conn conn-down"} data-testid="connection-status" role="status">
-      <span className="conn-dot" aria-hidden />{connected ? "LIVE" : "RECONNECTING — figures are not current"}
+    <span className={`conn conn-${status}`} data-testid="connection-status" data-status={status} role="status">
+      <span className="conn-dot" aria-hidden />{TEXT[status]}
     </span>
   );
 }

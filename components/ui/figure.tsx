@@ -27,8 +27,8 @@ export function Figure({ label, value, unit, hint, ts, stale, staleAfterMs, test
         {value}{unit ? <span className="unit"> {unit}</span> : null}
       </div>
       {children}
+      {hint ? <div className="figure-hint">{hint}</div> : null}
       <div className="figure-foot">
-        <span className="figure-hint">{hint}</span>
         <Age ts={ts} stale={stale} staleAfterMs={staleAfterMs} />
       </div>
     </div>
