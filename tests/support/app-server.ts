@@ -11,6 +11,8 @@ export interface AppServer {
   pgPort: number;
   databaseUrl: string;
   dataDir: string;
+  /** The server process's id (scripts/start.ts runs server.ts in this process). */
+  pid: number;
   output(): string;
   /** SIGTERM and wait for a clean exit; returns the exit code. */
   stop(): Promise<number | null>;
@@ -49,7 +51,7 @@ export async function startAppServer(opts: {
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   await waitReady(url, child, () => out, opts.readyTimeoutMs ?? 300_000);
   return {
-    url, port, dataDir, pgPort,
+    url, port, dataDir, pgPort, pid: child.pid!,
     databaseUrl: `postgresql://postgres:liqdesk@127.0.0.1:${pgPort}/liqdesk`,
     output: () => out,
     async stop() {
