@@ -1,11 +1,11 @@
 "use client";
-import Link from "next/link";
 import type { LiquidationEventView } from "@/lib/contracts/desk";
 import { marketDisplay, type MarketDisplay } from "@/lib/client/market-index";
 import { formatPrice } from "@/lib/format/price";
 import { formatQty } from "@/lib/format/quantity";
 import { formatUsd } from "@/lib/format/usd";
 import { formatClock } from "@/lib/format/time";
+import { AccountLink } from "@/components/ui/account-link";
 
 /** Executed liquidation steps, newest first (exact figures from the ledger). */
 export function LiquidationEventsTable({ events, markets, showAccount, height, empty, testId }: {
@@ -42,7 +42,7 @@ export function LiquidationEventsTable({ events, markets, showAccount, height, e
             return (
               <tr key={e.id} data-testid={`event-${e.id}`}>
                 <td className="num">{formatClock(e.executedAt)}</td>
-                {showAccount ? <td className="ellipsis"><Link href={`/desk/accounts/${encodeURIComponent(e.accountId)}`}>{e.accountId}</Link></td> : null}
+                {showAccount ? <td className="ellipsis"><AccountLink id={e.accountId} /></td> : null}
                 <td>{e.marketId}</td>
                 <td className={e.side === "sell" ? "side-sell" : "side-buy"}>{e.side}</td>
                 <td className="num r">{formatQty(Number(e.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>

@@ -1,5 +1,4 @@
 "use client";
-import Link from "next/link";
 import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useRouter } from "next/navigation";
 import type { AccountRow } from "@/lib/contracts/desk";
@@ -14,12 +13,11 @@ import { MarginRatio } from "@/components/ui/margin-ratio";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { errorMessage } from "@/components/ui/query-state";
 import { AccountsFilterBar } from "./accounts-filter-bar";
+import { AccountLink, accountHref } from "@/components/ui/account-link";
 
 const ROW_HEIGHT = 28;
 const VIEWPORT = 504;
 export const MAX_SELECTED = 8;
-
-const accountHref = (id: string) => `/desk/accounts/${encodeURIComponent(id)}`;
 
 /**
  * Every account, riskiest first, in a virtualized table: only the rows in view are rendered and
@@ -173,7 +171,7 @@ const AccountTableRow = memo(function AccountTableRow({ index, row, active, isSe
         <input type="checkbox" checked={isSelected} disabled={disabled} tabIndex={-1} aria-label={`chart ${row.accountId}`}
           onChange={() => onToggle(row.accountId)} />
       </span>
-      <span role="cell" className="ellipsis"><Link href={accountHref(row.accountId)} tabIndex={-1}>{row.accountId}</Link></span>
+      <span role="cell" className="ellipsis"><AccountLink id={row.accountId} tabIndex={-1} /></span>
       <span role="cell"><StatusBadge status={row.status} /></span>
       <span role="cell" className="r"><MarginRatio ratio={row.marginRatio} /></span>
       <span role="cell" className="r num">{formatUsd(row.equity)}</span>

@@ -1,5 +1,4 @@
 "use client";
-import Link from "next/link";
 import { memo, useMemo, useState } from "react";
 import type { Page, QueueEntry } from "@/lib/contracts/desk";
 import { marketDisplay, type MarketDisplay } from "@/lib/client/market-index";
@@ -16,8 +15,7 @@ import { SortHeader, type SortDir } from "@/components/ui/sort-header";
 import { queueRowOf, sortQueueRows, type QueueRow, type QueueSortKey } from "./queue-rows";
 import { useRovingRows } from "./use-roving-rows";
 import { DeskAge } from "./desk-age";
-
-const accountHref = (id: string) => `/desk/accounts/${encodeURIComponent(id)}`;
+import { AccountLink, accountHref } from "@/components/ui/account-link";
 
 /** The pending partial liquidations: what the engine closes next, at what cost, and when. */
 export const LiquidationQueueTable = memo(function LiquidationQueueTable({ queue, queueTs, markets, stale, staleAfterMs }: {
@@ -43,38 +41,30 @@ export const LiquidationQueueTable = memo(function LiquidationQueueTable({ queue
     <Panel title="Pending liquidations" className="span-12 h-queue" testId="queue-panel"
       subtitle={`${formatCount(queue.total)} accounts at or below maintenance margin${queue.total > queue.items.length ? ` · first ${formatCount(queue.items.length)} shown` : ""} · ↑↓ to move, Enter opens`}
       right={<DeskAge stale={stale} staleAfterMs={staleAfterMs} />}>
-      <div className="table-scroll" style={{ height: 326 }}>
-        <table className="table queue-table" data-testid="queue-table" onKeyDown={onKeyDown}>
-          <colgroup>
-            <col style={{ width: 44 }} /><col style={{ width: 110 }} /><col style={{ width: 96 }} /><col style={{ width: 150 }} />
-            <col style={{ width: 130 }} /><col style={{ width: 130 }} /><col style={{ width: 104 }} /><col style={{ width: 110 }} />
-            <col style={{ width: 100 }} /><col style={{ width: 80 }} /><col style={{ width: 64 }} /><col />
-          </colgroup>
-          <thead>
-            <tr>
-              <th>{header("rank", "#", "queue order")}</th>
-              <th>{header("account", "Account")}</th>
-              <th>Status</th>
-              <th>{header("ratio", "Ratio now → after", "margin ratio = MM / equity (100% = liquidation, higher is worse), now → after the whole plan")}</th>
-              <th>{header("market", "Next step")}</th>
-              <th className="r">Qty <span className="unit">base</span></th>
-              <th className="r">{header("notional", "Notional USD", "notional of the next step, USD", "r")}</th>
-              <th className="r">Exp. price <span className="unit">USD</span></th>
-              <th className="r" title="slippage cost of the next step">Slippage <span className="unit">USD</span></th>
-              <th className="r" title="liquidation fee of the next step (to the insurance fund)">Fee <span className="unit">USD</span></th>
-              <th>Mode</th>
-              <th>{header("due", "Runs", "cool-down before the next step may run")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr><td colSpan={12} className="empty-cell">No account is at or below maintenance margin: nothing to liquidate.</td></tr>
-            ) : rows.map((r) => (
-              <QueueTableRow key={r.accountId} row={r} market={r.marketId ? marketDisplay(markets, r.marketId) : null}
-                {...rowProps(r.accountId)} />
-            ))}
-          </tbody>
-        </table>
+      <div className="gtable queue-grid" role="table" aria-label="Pending liquidations" aria-rowcount={rows.length} data-testid="queue-table"
+        onKeyDown={onKeyDown}>
+        <div className="grow-row ghead" role="row">
+          {header("rank", "#", "queue order")}
+          {header("account", "Account")}
+          <span role="columnheader" className="th">Status</span>
+          {header("ratio", "Ratio now → after", "margin ratio = MM / equity (100% = liquidation, higher is worse), now → after the whole plan")}
+          {header("market", "Next step")}
+          <span role="columnheader" className="th r">Qty&nbsp;<span className="unit">base</span></span>
+          {header("notional", "Notional USD", "notional of the next step, USD", "r")}
+          <span role="columnheader" className="th r">Exp. price&nbsp;<span className="unit">USD</span></span>
+          <span role="columnheader" className="th r" title="slippage cost of the next step">Slippage&nbsp;<span className="unit">USD</span></span>
+          <span role="columnheader" className="th r" title="liquidation fee of the next step (to the insurance fund)">Fee&nbsp;<span className="unit">USD</span></span>
+          <span role="columnheader" className="th">Mode</span>
+          {header("due", "Runs", "cool-down before the next step may run")}
+        </div>
+        <div className="gbody" style={{ height: 298 }} role="rowgroup">
+          {rows.length === 0 ? (
+            <div className="query-state">No account is at or below maintenance margin: nothing to liquidate.</div>
+          ) : rows.map((r) => (
+            <QueueTableRow key={r.accountId} row={r} market={r.marketId ? marketDisplay(markets, r.marketId) : null}
+              {...rowProps(r.accountId)} />
+          ))}
+        </div>
       </div>
     </Panel>
   );
@@ -83,7 +73,7 @@ export const LiquidationQueueTable = memo(function LiquidationQueueTable({ queue
 interface QueueTableRowProps {
   row: QueueRow;
   market: MarketDisplay | null;
-  ref: (el: HTMLElement | null) => void;
+  ref: (el: HTMLDivElement | null) => void;
   tabIndex: number;
   onFocus: () => void;
 }
@@ -108,28 +98,28 @@ const QueueTableRow = memo(function QueueTableRow({ row, market, ...focus }: Que
   const { entry } = row;
   const step = entry.nextStep;
   return (
-    <tr data-testid={`queue-row-${row.accountId}`} className={entry.paused ? "row-paused" : undefined} {...focus}
+    <div role="row" data-testid={`queue-row-${row.accountId}`} className={entry.paused ? "grow-row row-paused" : "grow-row"} {...focus}
       aria-label={`account ${row.accountId}`}>
-      <td className="num muted">{row.rank + 1}</td>
-      <td className="ellipsis"><Link href={accountHref(row.accountId)} tabIndex={-1}>{row.accountId}</Link></td>
-      <td><StatusBadge status={entry.status} /></td>
-      <td className="num nowrap">
+      <span role="cell" className="num muted">{row.rank + 1}</span>
+      <span role="cell" className="ellipsis"><AccountLink id={row.accountId} tabIndex={-1} /></span>
+      <span role="cell"><StatusBadge status={entry.status} /></span>
+      <span role="cell" className="num nowrap">
         <MarginRatio ratio={row.ratioBefore} /> <span className="muted">→</span>{" "}
         {entry.plan.after.maintenanceMargin === 0 ? <span className="muted" title="no position left after the plan">flat</span> : <MarginRatio ratio={row.ratioAfter} />}
-      </td>
-      <td className="nowrap">{step ? <>{step.marketId} <span className={step.side === "sell" ? "side-sell" : "side-buy"}>{step.side}</span></> : "—"}</td>
-      <td className="num r">{step && market ? <>{formatQty(step.qty, market.lotSize)} <span className="unit">{market.baseAsset}</span></> : "—"}</td>
-      <td className="num r">{step ? formatUsd(step.notional, 0) : "—"}</td>
-      <td className="num r" title={step && market ? `mark ${formatPrice(step.markPrice, market.tickSize)}` : undefined}>
+      </span>
+      <span role="cell" className="nowrap">{step ? <>{step.marketId} <span className={step.side === "sell" ? "side-sell" : "side-buy"}>{step.side}</span></> : "—"}</span>
+      <span role="cell" className="num r">{step && market ? <>{formatQty(step.qty, market.lotSize)} <span className="unit">{market.baseAsset}</span></> : "—"}</span>
+      <span role="cell" className="num r">{step ? formatUsd(step.notional, 0) : "—"}</span>
+      <span role="cell" className="num r" title={step && market ? `mark ${formatPrice(step.markPrice, market.tickSize)}` : undefined}>
         {step && market ? formatPrice(step.expectedPrice, market.tickSize) : "—"}
-      </td>
-      <td className="num r">{step ? formatUsd(step.slippageCost) : "—"}</td>
-      <td className="num r">{step ? formatUsd(step.fee) : "—"}</td>
-      <td className={`mode mode-${entry.mode}`}>{entry.mode}</td>
-      <td className="nowrap ellipsis" title={entry.pausedReason ?? undefined}>
+      </span>
+      <span role="cell" className="num r">{step ? formatUsd(step.slippageCost) : "—"}</span>
+      <span role="cell" className="num r">{step ? formatUsd(step.fee) : "—"}</span>
+      <span role="cell" className={`mode mode-${entry.mode}`}>{entry.mode}</span>
+      <span role="cell" className="nowrap ellipsis" title={entry.pausedReason ?? undefined}>
         <RunsIn dueAt={row.dueAt} paused={entry.paused} reason={entry.pausedReason} />
-      </td>
-    </tr>
+      </span>
+    </div>
   );
 }, sameRow);
 
