@@ -65,7 +65,7 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
       <AccountFigures view={view} ts={detail.serverTime} stale={stale} staleAfterMs={staleAfterMs} />
       <div className="desk-grid">
         <Panel title="Positions" subtitle="at the mark; liquidation price with every other mark unchanged" className="span-12" testId="positions-panel">
-          <PositionsTable positions={view.positions} markets={markets} />
+          <PositionsTable positions={view.positions} markets={markets} belowMaintenance={view.queue !== null || view.liquidation.mode !== "none"} />
         </Panel>
         <Panel title="What happens next" subtitle="at current marks; liquidation is triggered by the mark price" className="span-5 h-next" testId="next-steps-panel">
           <NextSteps view={view} markets={markets} serverTime={detail.serverTime} now={now} />

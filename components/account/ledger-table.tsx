@@ -10,9 +10,9 @@ export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"
         <thead>
           <tr>
             <th style={{ width: 150 }}>Time <span className="unit">UTC</span></th>
-            <th style={{ width: 130 }}>Kind</th>
-            <th className="r">Amount <span className="unit">USD</span></th>
-            <th className="r">Balance after <span className="unit">USD</span></th>
+            <th style={{ width: 120 }}>Kind</th>
+            <th className="r" style={{ width: 110 }}>Amount <span className="unit">USD</span></th>
+            <th className="r" style={{ width: 140 }}>Balance after <span className="unit">USD</span></th>
             <th>Note</th>
           </tr>
         </thead>

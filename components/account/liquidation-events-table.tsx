@@ -19,6 +19,10 @@ export function LiquidationEventsTable({ events, markets, showAccount, height, e
   return (
     <div className="table-scroll" style={{ height }}>
       <table className="table" data-testid={testId}>
+        <colgroup>
+          <col style={{ width: 70 }} />{showAccount ? <col style={{ width: 100 }} /> : null}<col style={{ width: 92 }} /><col style={{ width: 42 }} />
+          <col /><col /><col /><col style={{ width: 60 }} /><col style={{ width: 62 }} /><col style={{ width: 54 }} />
+        </colgroup>
         <thead>
           <tr>
             <th>Time <span className="unit">UTC</span></th>
@@ -27,7 +31,7 @@ export function LiquidationEventsTable({ events, markets, showAccount, height, e
             <th>Side</th>
             <th className="r">Qty</th>
             <th className="r">Price <span className="unit">USD</span></th>
-            <th className="r">Notional <span className="unit">USD</span></th>
+            <th className="r">Notional&nbsp;<span className="unit">USD</span></th>
             <th className="r">Fee</th>
             <th className="r">Deficit</th>
             <th>Mode</th>

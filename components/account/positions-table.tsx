@@ -10,7 +10,12 @@ import { formatPct } from "@/lib/format/percent";
  * An account's positions at the mark: entry, mark, uPnL, tier, liquidation price and the distance
  * to it from the mark ("—" where a market alone cannot liquidate the position, never $0).
  */
-export function PositionsTable({ positions, markets }: { positions: AccountView["positions"]; markets: Map<string, MarketDisplay> }) {
+export function PositionsTable({ positions, markets, belowMaintenance }: {
+  positions: AccountView["positions"];
+  markets: Map<string, MarketDisplay>;
+  /** The account is at or below maintenance margin: the liquidation price is where it would recover. */
+  belowMaintenance: boolean;
+}) {
   return (
     <div className="table-scroll">
       <table className="table" data-testid="positions-table">
@@ -49,7 +54,10 @@ export function PositionsTable({ positions, markets }: { positions: AccountView[
                 <td className="num r" data-testid="liquidation-price" title={p.liquidationPrice === null ? "none: this market alone cannot liquidate the account" : undefined}>
                   {formatPrice(p.liquidationPrice, m.tickSize)}
                 </td>
-                <td className={`num r${distance !== null && Math.abs(distance) < 0.02 ? " tone-bad" : ""}`}>{formatPct(distance, 2, true)}</td>
+                <td className={`num r${distance !== null && Math.abs(distance) < 0.02 ? " tone-bad" : ""}`}
+                  title={belowMaintenance && distance !== null ? "already past the line: the move that would bring the account back to maintenance margin" : "move of the mark to the liquidation price"}>
+                  {belowMaintenance && distance !== null ? <span className="unit">past · </span> : null}{formatPct(distance, 2, true)}
+                </td>
               </tr>
             );
           })}

@@ -30,7 +30,9 @@ export const SelectedRatiosPanel = memo(function SelectedRatiosPanel({ ids, onRe
     series.push({ id, points });
   });
   const to = Math.max(0, ...series.flatMap((s) => s.points.slice(-1).map((p) => p.ts)));
-  const from = to - 10 * 60_000;
+  // The last ten minutes, or from the oldest point when the history is shorter.
+  const oldest = Math.min(to, ...series.flatMap((s) => s.points.slice(0, 1).map((p) => p.ts)));
+  const from = Math.max(to - 10 * 60_000, oldest);
   return (
     <Panel title="Margin ratio of selected accounts" subtitle="MM / equity; 100% = liquidation, higher is worse · last 10 min"
       className="h-series" testId="ratio-series-panel"
