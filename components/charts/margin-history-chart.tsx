@@ -32,7 +32,7 @@ export function MarginHistoryChart({ points, height }: { points: MarginPoint[]; 
           const ratio = v === null || v === undefined ? "∞ (equity ≤ 0)" : formatMarginRatio(Number(v) / 100);
           return [`${ratio} · equity ${formatUsd(p.equity)} · MM ${formatUsd(p.maintenanceMargin)} USD`, "margin ratio"];
         }} />
-      <ReferenceLine y={80} stroke="#d29922" strokeDasharray="3 3" label={{ value: "80% warning", fill: "#d29922", fontSize: 10, position: "insideTopLeft" }} />
+      <ReferenceLine y={80} stroke="#d29922" strokeDasharray="3 3" label={{ value: "80% warning", fill: "#d29922", fontSize: 10, position: "insideBottomLeft" }} />
       <ReferenceLine y={100} stroke="#f85149" strokeDasharray="3 3" label={{ value: "100% liquidation", fill: "#f85149", fontSize: 10, position: "insideTopLeft" }} />
       <Line dataKey="ratio" type="linear" stroke={ACCENT} strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
     </LineChart>

@@ -34,7 +34,7 @@ export function RatioSeriesChart({ series, height, from, to }: { series: RatioSe
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
         labelFormatter={(ts) => `${formatClock(Number(ts))} UTC`}
         formatter={(v, name) => [v === null || v === undefined ? "∞ (equity ≤ 0)" : formatMarginRatio(Number(v) / 100), name]} />
-      <ReferenceLine y={80} stroke="#d29922" strokeDasharray="3 3" label={{ value: "80% warning", fill: "#d29922", fontSize: 10, position: "insideTopLeft" }} />
+      <ReferenceLine y={80} stroke="#d29922" strokeDasharray="3 3" label={{ value: "80% warning", fill: "#d29922", fontSize: 10, position: "insideBottomLeft" }} />
       <ReferenceLine y={100} stroke="#f85149" strokeDasharray="3 3" label={{ value: "100% liquidation", fill: "#f85149", fontSize: 10, position: "insideTopLeft" }} />
       {series.map((s, i) => (
         <Line key={s.id} data={s.points} dataKey="ratio" name={s.id} type="linear" dot={false} isAnimationActive={false}
