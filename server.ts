@@ -13,9 +13,17 @@ import { Runtime } from "@/lib/server/runtime";
 import { setRuntime } from "@/lib/server/runtime-registry";
 import { SocketHub } from "@/lib/server/socket-hub";
 import { PriceSimulator } from "@/lib/sim/price-simulator";
+import { CLIENT_IP_HEADER, createAuth } from "@/lib/server/auth/auth";
+import { resolveAuthSecret } from "@/lib/server/auth/auth-secret";
+import { setAuth } from "@/lib/server/auth/auth-registry";
+import { authorizeSockets, roomsOf } from "@/lib/server/auth/socket-auth";
+import { bindDemoTraders, createDemoUsers } from "@/lib/server/auth/seed-demo-users";
+import { AccountFeed } from "@/lib/server/account-feed";
 import { seedMarkets } from "@/lib/sim/seed-markets";
 
 const SOCKET_PATH = "/socket.io";
+/** How long an orderly shutdown may take before the process exits anyway (status 1). */
+const SHUTDOWN_DEADLINE_MS = 30_000;
 
 async function main(): Promise<void> {
   let config;
@@ -30,18 +38,28 @@ async function main(): Promise<void> {
   }
   const dev = process.argv.includes("--dev");
   const log = createLogger(config.LOG_LEVEL);
-  const shutdownSteps: (() => Promise<void> | void)[] = [];
+  const shutdownSteps: { name: string; run: () => Promise<void> | void }[] = [];
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
+    let current = "";
+    // Every acknowledged write is committed before its answer, so a shutdown that hangs loses
+    // nothing by exiting: say which step hung, and go.
+    setTimeout(() => {
+      log.error({ step: current, afterMs: SHUTDOWN_DEADLINE_MS }, "shutdown step did not finish: exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     for (const step of shutdownSteps.reverse()) {
+      current = step.name;
+      const started = performance.now();
       try {
-        await step();
+        await step.run();
       } catch (error) {
-        log.error({ err: error }, "shutdown step failed");
+        log.error({ err: error, step: step.name }, "shutdown step failed");
       }
+      log.debug({ step: step.name, ms: Math.round(performance.now() - started) }, "shutdown step done");
     }
     log.info("stopped");
     process.exit(0);
@@ -50,26 +68,49 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   const db = await openDatabase(config, log);
-  shutdownSteps.push(() => db.close());
+  shutdownSteps.push({ name: "database", run: () => db.close() });
   const seeded = await seedDatabase(db.prisma, config.LIQDESK_INSURANCE_FUND_SEED);
   if (seeded.marketsCreated || seeded.fundSeeded) log.info(seeded, "first start: seeded markets and insurance fund");
 
   const runtime = await Runtime.create(config, log, db.prisma);
-  shutdownSteps.push(() => runtime.stop());
+  shutdownSteps.push({ name: "engine", run: () => runtime.stop() });
+  const secret = resolveAuthSecret(config);
+  if (secret.source === "generated") log.info({ file: secret.file }, "first start: generated the auth secret (LIQDESK_AUTH_SECRET overrides it)");
+  const auth = createAuth({ prisma: db.prisma, env: config, secret: secret.secret, log });
+  setAuth(auth);
+  if (config.LIQDESK_DEMO_USERS === "on" && await createDemoUsers(db.prisma, config.LIQDESK_DEMO_PASSWORD)) {
+    log.info("first start: demo users created (LIQDESK_DEMO_USERS=off for none)");
+  }
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   const nextUpgrade = app.getUpgradeHandler();
-  const server = createServer((req, res) => void handle(req, res));
-  const hub = new SocketHub(server, runtime);
+  const server = createServer((req, res) => {
+    // The sign-in rate limiter keys on the address of the connection, never on a header a client chose.
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+    void handle(req, res);
+  });
+  const hub = new SocketHub(server, runtime, roomsOf);
+  authorizeSockets(hub.io, { auth, prisma: db.prisma });
+  const accountFeed = new AccountFeed(hub.io, runtime.engine.client);
+  accountFeed.start();
   // socket.io answers upgrades on its own path; every other upgrade (Next's dev HMR) goes to Next.
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith(SOCKET_PATH)) void nextUpgrade(req, socket, head);
   });
   await runtime.attachHub(hub);
   setRuntime(runtime);
-  shutdownSteps.push(() => hub.close());
+  shutdownSteps.push({ name: "http and sockets", run: async () => {
+    // Closing the HTTP server waits for every open connection; a page's keep-alive connection
+    // that keeps carrying requests would hold it open for minutes. Idle ones go now, the rest
+    // after a grace period for the requests in flight.
+    accountFeed.stop();
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 2_000);
+    await hub.close();
+    clearTimeout(force);
+  } });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -92,8 +133,17 @@ async function main(): Promise<void> {
     const accounts = await seedDemoAccounts(runtime, config.LIQDESK_SIM_ACCOUNTS, config.LIQDESK_SIM_SEED);
     if (accounts) log.info({ accounts }, "first start: demo accounts ingested");
     sim.start();
-    shutdownSteps.push(() => sim.stop());
+    shutdownSteps.push({ name: "simulator", run: () => sim.stop() });
     log.info({ tickMs: config.LIQDESK_SIM_TICK_MS }, "price simulator on (LIQDESK_SIMULATOR=off turns it off)");
+  }
+  if (config.LIQDESK_DEMO_USERS === "on") {
+    const demo = await bindDemoTraders(runtime);
+    if (demo) {
+      const traders = demo.traders.map((t) => `${t.email} (accounts ${t.accounts.join(", ") || "none"})`).join(", ");
+      log.info({ signIn: `http://localhost:${config.PORT}/sign-in`, ...demo },
+        `Sign in at http://localhost:${config.PORT}/sign-in as ${demo.desk} (desk) `
+        + `or ${traders} (traders), password "${config.LIQDESK_DEMO_PASSWORD}" (LIQDESK_DEMO_USERS=off for none; npm run user -- create for real users)`);
+    }
   }
 }
 

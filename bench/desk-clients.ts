@@ -28,6 +28,7 @@ import { randomBytes } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contracts/socket-events";
 import type { AppServer } from "../tests/support/app-server";
+import { signInDesk } from "../tests/support/sign-in";
 import {
   CpuWindow, cpuLine, deskSnapshot, int, machineLine, commitLine, MB, procSample, sleep, summarize, waitFor, waitForSimulator,
   withServer, type CpuUse,
@@ -65,12 +66,13 @@ export default async function main(): Promise<void> {
 
     // 200 reading clients.
     const clients: LightDeskClient[] = [];
-    for (let i = 0; i < CLIENTS; i++) clients.push(new LightDeskClient(server.port));
+    const { cookie } = await signInDesk(server);
+    for (let i = 0; i < CLIENTS; i++) clients.push(new LightDeskClient(server.port, cookie));
     await waitFor(`${CLIENTS} clients with both snapshots`, async () => clients.every((c) => c.lastMarkets >= 0 && c.lastDesk >= 0), 120_000, 200);
 
     // Clients that stop reading.
-    const paused = await pausedSocketIoClient(server);
-    const stalled = await Promise.all(Array.from({ length: STALLED_RAW }, () => rawWebsocketThatNeverReads(server)));
+    const paused = await pausedSocketIoClient(server, cookie);
+    const stalled = await Promise.all(Array.from({ length: STALLED_RAW }, () => rawWebsocketThatNeverReads(server, cookie)));
     for (const c of clients) c.resetCounts();
 
     const loaded = await phase(server, WINDOW_MS);
@@ -133,8 +135,8 @@ async function phase(server: AppServer, windowMs: number): Promise<Phase> {
 }
 
 /** A socket.io client that receives its snapshots, then stops reading: its TCP socket is paused. */
-async function pausedSocketIoClient(server: AppServer): Promise<{ resume(): Promise<string> }> {
-  const s: DeskSocket = io(server.url, { transports: ["websocket"], forceNew: true, reconnection: false });
+async function pausedSocketIoClient(server: AppServer, cookie: string): Promise<{ resume(): Promise<string> }> {
+  const s: DeskSocket = io(server.url, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie } });
   let snapshots = 0;
   let deltasAfterResume = 0;
   let disconnectReason: string | null = null;
@@ -174,13 +176,13 @@ interface StalledSocket {
  * a masked text frame) and never reads again: the server's writes fill the kernel's socket
  * buffers, then its transport stays unwritable and volatile frames are dropped.
  */
-async function rawWebsocketThatNeverReads(server: AppServer): Promise<StalledSocket> {
+async function rawWebsocketThatNeverReads(server: AppServer, cookie: string): Promise<StalledSocket> {
   const sock = connect(server.port, "127.0.0.1");
   sock.on("error", () => {}); // a reset by the server is an outcome, reported by stalledFates()
   await new Promise<void>((resolve, reject) => { sock.once("connect", () => resolve()); sock.once("error", reject); });
   const openedAt = performance.now();
   sock.write(
-    `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nCookie: ${cookie}\r\n` +
     `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   );
   // Read only the 101 answer (and whatever came with it), then stop.
@@ -257,12 +259,12 @@ class LightDeskClient {
   private head: Buffer[] = [];
   private headLength = 0;
 
-  constructor(port: number) {
+  constructor(port: number, cookie: string) {
     this.sock = connect(port, "127.0.0.1");
     this.sock.on("error", (e) => { this.closed ??= `socket error ${(e as NodeJS.ErrnoException).code ?? e.message}`; });
     this.sock.on("close", () => { this.closed ??= "closed by the server"; });
     this.sock.write(
-      `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nCookie: ${cookie}\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     );
     this.sock.on("data", (d: Buffer) => this.onData(d));

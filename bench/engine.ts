@@ -394,7 +394,7 @@ async function workerBench(input: Input, rate = 50_000, seconds = 8) {
   let changedIds = 0;
   client.onChanges((c) => {
     changeSets++;
-    changedIds += c.accounts.length;
+    changedIds += c.accounts;
   });
   const t0 = process.hrtime.bigint();
   await client.applyPrices(input.params.map((p, m) => ({ marketId: p.id, price: input.marks[m]! })));

@@ -23,21 +23,24 @@
  *
  * Warm-up 12 s (the first start's sources turn stale after 10 s), then 60 s measured. Also
  * printed: the latency split at the server's push (`serverTime` of the delta), p99 per 10 s slice,
- * CPU of the server, its PostgreSQL and the rest of the machine, and how much of the window the
- * server's main thread spent on a CPU versus runnable but waiting for one (schedstat). Last, the
- * periodic desk work with 100,000 accounts is timed in this process with the server's functions.
+ * CPU of the server, its PostgreSQL and the rest of the machine, how much of the window the
+ * server's main thread spent on a CPU versus runnable but waiting for one (schedstat), and the
+ * desk's HTTP reads (snapshot, accounts by id prefix, first page of accounts) timed every 5 s
+ * during the window. Last, the periodic desk work with 100,000 accounts is timed in this process
+ * with the server's functions.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contracts/socket-events";
 import type { MarketsResponse } from "@/lib/contracts/markets";
-import { LiveBook } from "@/lib/engine";
-import { fundRunway, ratioHistogram } from "@/lib/server/desk-analytics";
+import { QUEUE_ROWS } from "@/lib/contracts/desk";
+import { fundRunway, LiveBook } from "@/lib/engine";
 import { generateAccountPopulation } from "@/lib/sim/account-population";
 import { createPrng, normal } from "@/lib/sim/prng";
 import { roundToTick, stepPrice } from "@/lib/sim/price-path";
 import { seedMarkets } from "@/lib/sim/seed-markets";
 import { runScript, startAppServer, removeDataDir, type AppServer } from "../tests/support/app-server";
+import { signInDesk } from "../tests/support/sign-in";
 import {
   CpuWindow, cpuLine, deskSnapshot, type CpuUse, int, machineLine, commitLine, ms, sleep, summarize, waitFor, waitForSimulator, withServer,
 } from "./lib/live-server";
@@ -99,7 +102,19 @@ interface RunReport {
   sliceS: number;
   clientLoopP99: number;
   clientLoopMax: number;
+  /** Desk reads over HTTP during the window (one of each every 5 s): wall ms. */
+  reads: Record<ReadName, ReturnType<typeof summarize>>;
+  readBytes: Record<ReadName, number>;
 }
+
+/** What a desk page reads over HTTP besides the socket, timed during the window. */
+const READS = {
+  "desk snapshot": "/api/v1/desk/snapshot",
+  "accounts by id prefix (?q=acct-0001)": "/api/v1/accounts?q=acct-0001&limit=100",
+  "accounts, first 100 by margin ratio": "/api/v1/accounts?limit=100",
+} as const;
+type ReadName = keyof typeof READS;
+const READ_EVERY_MS = 5000;
 
 export default async function main(): Promise<void> {
   console.log(machineLine());
@@ -128,6 +143,11 @@ export default async function main(): Promise<void> {
   for (const k of ["p50", "p99"] as const) {
     console.log(`| ingest POST acknowledged, ${k} | ${ms(idle.ack[k])} | ${ms(book.ack[k])} | ${(book.ack[k] / idle.ack[k]).toFixed(2)}x |`);
   }
+  for (const name of Object.keys(READS) as ReadName[]) {
+    const a = idle.reads[name];
+    const b = book.reads[name];
+    console.log(`| GET ${name}, p50 / max (${b.n} during the window; ${int(book.readBytes[name])} bytes) | ${ms(a.p50)} / ${ms(a.max)} | ${ms(b.p50)} / ${ms(b.max)} | ${(b.p50 / a.p50).toFixed(2)}x |`);
+  }
   console.log(`| ticks/s per market per source accepted (20 offered) | ${idle.achievedPerMarketPerSource.toFixed(1)} | ${book.achievedPerMarketPerSource.toFixed(1)} | |`);
   console.log(`| desk:delta per second (max in any 1 s) | ${idle.deskPerSecond.toFixed(1)} (${idle.deskMaxIn1s}) | ${book.deskPerSecond.toFixed(1)} (${book.deskMaxIn1s}) | |`);
   console.log(`| desk:delta mean size, bytes of JSON | ${int(idle.deskMeanBytes)} | ${int(book.deskMeanBytes)} | |`);
@@ -148,7 +168,8 @@ export default async function main(): Promise<void> {
  * the engine's change sets, timed in this process (CPU ms, so a busy machine does not inflate them)
  * with the server's own functions on the same demo population (same count and seed) in a LiveBook
  * as the engine worker holds it, marks 1% above the start prices (a queue of the size the live
- * run reaches).
+ * run reaches). Each row names the thread it runs on in the server; "was" rows time the way the
+ * server did it before (every account's row through postMessage; summary re-planning the queue).
  */
 export function bookCosts(): void {
   const prices = new Map(seedMarkets.map((m) => [m.id, m.sim.startPrice]));
@@ -162,9 +183,11 @@ export function bookCosts(): void {
   book.applyPositions(population.positions);
   book.applyPrices(seedMarkets.map((m) => ({ marketId: m.id, price: m.sim.startPrice * 1.01 })));
   book.drainChanges();
-  const cpuMs = (fn: () => unknown, runs: number): number => {
+  book.refreshQueue();
+  const cpuMs = (fn: () => unknown, runs: number, before: () => void = () => {}): number => {
     const samples: number[] = [];
     for (let i = 0; i < runs; i++) {
+      before();
       const c0 = process.cpuUsage();
       fn();
       const c = process.cpuUsage(c0);
@@ -172,42 +195,58 @@ export function bookCosts(): void {
     }
     return summarize(samples).p50;
   };
-  const snapshot = book.snapshot();
-  const runway = cpuMs(() => fundRunway(snapshot, 250_000), 2);
-  const atRisk = cpuMs(() => book.atRisk({ limit: Number.MAX_SAFE_INTEGER }), 3);
-  const rows = book.atRisk({ limit: Number.MAX_SAFE_INTEGER });
-  const clone = cpuMs(() => structuredClone(rows), 3);
-  const histogram = cpuMs(() => ratioHistogram(rows.items), 3);
-  // One 50 ms turn of the feed: every market moves, the worker drains its change set.
+  // One 50 ms turn of the feed: every market moves.
   let step = 0;
   const tick = () => {
     step += 1;
     book.applyPrices(seedMarkets.map((m) => ({ marketId: m.id, price: m.sim.startPrice * (1.01 + (step % 2) * 0.0005) })));
   };
+  const NOW = Date.now();
+  const snapshot = book.snapshot();
+  const runway = cpuMs(() => fundRunway(snapshot, 250_000), 2);
+  const allRows = cpuMs(() => book.atRisk({ limit: Number.MAX_SAFE_INTEGER }), 3);
+  const rows = book.atRisk({ limit: Number.MAX_SAFE_INTEGER });
+  const rowsClone = cpuMs(() => structuredClone(rows), 3);
+  const histogram = cpuMs(() => book.ratioHistogram(), 7);
   tick();
   const changes = book.drainChanges();
   const changeClone = cpuMs(() => structuredClone(changes), 7);
-  // The snapshotter's Set lives between its flushes (5 s): each change set's ids, freshly
-  // deserialized strings, are added to a Set that already holds them.
-  const changed = new Set<string>(changes.accounts);
-  const setSamples: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const ids = structuredClone(changes.accounts);
-    setSamples.push(cpuMs(() => { for (const id of ids) changed.add(id); }, 1));
-  }
-  const changeSet = summarize(setSamples).p50;
+  const marginRows = cpuMs(() => book.marginRows(20_000), 5, tick);
+  tick();
+  const columns = book.marginRows(20_000);
+  const pendingRows = book.pendingMarginRows;
+  const columnsClone = cpuMs(() => structuredClone(columns, { transfer: [] }), 5);
+  const summaryWas = cpuMs(() => { book.refreshQueue(); book.summary(); }, 5, tick);
+  const summaryNow = cpuMs(() => book.summary(), 5, tick);
+  const background = cpuMs(() => book.refreshQueue(200), 9, tick);
+  book.refreshQueue();
+  book.queueChanges(NOW, QUEUE_ROWS, true);
+  const queueDiff = cpuMs(() => book.queueChanges(NOW, QUEUE_ROWS), 7, tick);
+  tick();
+  const diff = book.queueChanges(NOW, QUEUE_ROWS)!;
+  const fullPage = book.queuePage(NOW, 0, QUEUE_ROWS);
+  const prefix = cpuMs(() => book.atRisk({ idPrefix: "acct-0001", limit: 100 }), 5);
+  const firstPage = cpuMs(() => book.atRisk({ limit: 100 }), 5);
   const queue = book.summary().queue.size;
   console.log("");
   console.log(`server-side work with ${int(BOOK_ACCOUNTS)} demo accounts (${int(population.positions.length)} positions, ${int(queue)} in the queue), CPU ms measured in this process:`);
-  const share = (cpu: number, perS: number) => `${((cpu * perS) / 10).toFixed(0)}%`;
+  const share = (cpu: number, perS: number) => `${((cpu * perS) / 10).toFixed(1)}%`;
   console.log("| work (lib/server, lib/engine) | thread | how often | CPU ms each | share of one core |");
   console.log("|---|---|---|---:|---:|");
-  console.log(`| fund runway: \`fundRunway\` over a book snapshot (DeskFeed.refreshRunway) | main, in one synchronous block | every 30 s | ${ms(runway, 0)} | ${share(runway, 1 / 30)} |`);
-  console.log(`| every account's row: \`atRisk({ limit: ∞ })\` (DeskFeed histogram; MarginSnapshotter) | engine worker | 1/s + 1/5 s | ${ms(atRisk, 0)} | ${share(atRisk, 1.2)} |`);
-  console.log(`| those ${int(rows.items.length)} rows through postMessage (structured clone, both halves) | worker + main | 1/s + 1/5 s | ${ms(clone, 0)} | ${share(clone, 1.2)} |`);
-  console.log(`| \`ratioHistogram\` over them | main | 1/s | ${ms(histogram, 0)} | ${share(histogram, 1)} |`);
-  console.log(`| a change set when every market moved: ${int(changes.accounts.length)} account ids through postMessage (both halves) | worker + main | 20/s | ${ms(changeClone, 1)} | ${share(changeClone, 20)} |`);
-  console.log(`| MarginSnapshotter.onChanges: those ids into its Set | main | 20/s | ${ms(changeSet, 1)} | ${share(changeSet, 20)} |`);
+  console.log(`| fund runway: \`fundRunway\` over a book snapshot | engine's analytics thread | every 30 s | ${ms(runway, 0)} | ${share(runway, 1 / 30)} |`);
+  console.log(`| was: every account's row, \`atRisk({ limit: ∞ })\` (histogram, snapshotter, \`?q=\`) | engine worker | 1/s + 1/5 s | ${ms(allRows, 0)} | ${share(allRows, 1.2)} |`);
+  console.log(`| was: those ${int(rows.items.length)} rows through postMessage (structured clone, both halves) | worker + main | 1/s + 1/5 s | ${ms(rowsClone, 0)} | ${share(rowsClone, 1.2)} |`);
+  console.log(`| histogram: \`ratioHistogram()\` over the kept sums | engine worker | 1/s | ${ms(histogram, 2)} | ${share(histogram, 1)} |`);
+  console.log(`| a change set when every market moved (${int(changes.accounts)} accounts, counted, not named) through postMessage | worker + main | 20/s | ${ms(changeClone, 3)} | ${share(changeClone, 20)} |`);
+  console.log(`| margin rows, at most 20,000 a flush (${int(columns.accountIds.length + pendingRows)} accounts changed): \`marginRows(20000)\` | engine worker | 1/5 s | ${ms(marginRows, 1)} | ${share(marginRows, 0.2)} |`);
+  console.log(`| those columns through postMessage (typed arrays transferred, ids cloned) | worker + main | 1/5 s | ${ms(columnsClone, 1)} | ${share(columnsClone, 0.2)} |`);
+  console.log(`| was: \`summary()\` re-planning every dirty member after a tick | engine worker | ≤ 10/s | ${ms(summaryWas, 1)} | ${share(summaryWas, 10)} |`);
+  console.log(`| \`summary()\` after a tick (≤ 500 plans, then sums) | engine worker | ≤ 10/s | ${ms(summaryNow, 1)} | ${share(summaryNow, 10)} |`);
+  console.log(`| background re-planning, one turn (200 plans) | engine worker | between turns | ${ms(background, 1)} | |`);
+  console.log(`| queue rows changed: \`queueChanges(now, ${QUEUE_ROWS})\` after a tick | engine worker | ≤ 2/s | ${ms(queueDiff, 2)} | ${share(queueDiff, 2)} |`);
+  console.log(`| \`GET /api/v1/accounts?q=acct-0001\`: \`atRisk({ idPrefix })\` | engine worker | per request | ${ms(prefix, 1)} | |`);
+  console.log(`| \`GET /api/v1/accounts\`, first page of 100 by margin ratio | engine worker | per request | ${ms(firstPage, 1)} | |`);
+  console.log(`queue part after a tick: ${int(diff.upserts.length)} upserts, ${diff.order ? "order" : "no order"}, ${int(JSON.stringify(diff).length)} bytes of JSON (the full page of ${fullPage.items.length}: ${int(JSON.stringify(fullPage).length)} bytes)`);
 }
 
 /** First start seeds the 100k demo accounts; the measured start has the simulator off on the same data. */
@@ -244,7 +283,8 @@ export async function drive(server: AppServer, label: string, startupNote: strin
   const before = await deskSnapshot(server);
 
   // Start each market's path at its current mark (the demo population was placed around it).
-  const marketsRes = (await (await fetch(`${server.url}/api/v1/markets`)).json()) as MarketsResponse;
+  const desk = await signInDesk(server);
+  const marketsRes = (await (await desk.fetch("/api/v1/markets")).json()) as MarketsResponse;
   const prices = new Map<string, number>();
   for (const m of seedMarkets) {
     const view = marketsRes.markets.find((x) => x.id === m.id);
@@ -274,7 +314,7 @@ export async function drive(server: AppServer, label: string, startupNote: strin
   const deskTimes: number[] = [];
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, {
-    transports: ["websocket"], forceNew: true, reconnection: false,
+    transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: desk.cookie },
   });
   const ready = Promise.all([
     new Promise<void>((r) => socket.once("markets:snapshot", (s) => { lastMarketsSeq = s.seq; r(); })),
@@ -356,6 +396,24 @@ export async function drive(server: AppServer, label: string, startupNote: strin
     }, () => { ackErrors += 1; }).finally(() => { inFlight -= 1; });
   };
 
+  const reads = Object.fromEntries(Object.keys(READS).map((k) => [k, [] as number[]])) as Record<ReadName, number[]>;
+  const readBytes = Object.fromEntries(Object.keys(READS).map((k) => [k, 0])) as Record<ReadName, number>;
+  let readsBusy = false;
+  const timeReads = async () => {
+    if (readsBusy) return;
+    readsBusy = true;
+    for (const [name, path] of Object.entries(READS) as [ReadName, string][]) {
+      const t0 = performance.now();
+      const res = await desk.fetch(path);
+      const body = await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
+      reads[name].push(performance.now() - t0);
+      readBytes[name] = body.byteLength;
+    }
+    readsBusy = false;
+  };
+  let nextRead = 0;
+
   const loop = monitorEventLoopDelay({ resolution: 5 });
   const start = performance.now();
   const measureFrom = start + WARMUP_MS;
@@ -375,6 +433,10 @@ export async function drive(server: AppServer, label: string, startupNote: strin
     }
     for (const m of seedMarkets) {
       prices.set(m.id, stepPrice(prices.get(m.id)!, TICK_MS, { ...PATH, annualVolatility: m.sim.annualVolatility }, random));
+    }
+    if (measuring && due >= nextRead) {
+      nextRead = due + READ_EVERY_MS;
+      void timeReads();
     }
     for (const source of SOURCES) {
       if (inFlight >= MAX_IN_FLIGHT) {
@@ -425,6 +487,8 @@ export async function drive(server: AppServer, label: string, startupNote: strin
     toPush: summarize(toPush), pushToReceipt: summarize(pushToReceipt),
     sliceP99: slices.map((x) => summarize(x).p99), sliceS: sliceMs / 1000,
     clientLoopP99: loop.percentile(99) / 1e6, clientLoopMax: loop.max / 1e6,
+    reads: Object.fromEntries(Object.entries(reads).map(([k, v]) => [k, summarize(v)])) as Record<ReadName, ReturnType<typeof summarize>>,
+    readBytes,
   };
 }
 
@@ -440,4 +504,7 @@ export function printRun(r: RunReport): void {
   console.log(`  of which send → server push (serverTime): p50 ${ms(r.toPush.p50)} ms, p99 ${ms(r.toPush.p99)} ms; push → received: p50 ${ms(r.pushToReceipt.p50)} ms, p99 ${ms(r.pushToReceipt.p99)} ms`);
   console.log(`  p99 by ${r.sliceS.toFixed(0)} s slice of the window: ${r.sliceP99.map((x) => ms(x, 0)).join(" | ")} ms`);
   console.log(`${cpuLine(r.cpu)}; this client's event-loop delay p99 ${ms(r.clientLoopP99)} ms, max ${ms(r.clientLoopMax)} ms`);
+  for (const name of Object.keys(READS) as ReadName[]) {
+    console.log(`GET ${name}: ${r.reads[name].n} during the window, p50 ${ms(r.reads[name].p50)} ms, max ${ms(r.reads[name].max)} ms, ${int(r.readBytes[name])} bytes`);
+  }
 }

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import type { DeskSnapshot } from "@/lib/contracts/desk";
 import { removeDataDir, startAppServer, type AppServer } from "../../tests/support/app-server";
+import { signInDesk } from "../../tests/support/sign-in";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -224,7 +225,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
 }
 
 export async function deskSnapshot(server: AppServer): Promise<DeskSnapshot> {
-  const res = await fetch(`${server.url}/api/v1/desk/snapshot`);
+  const res = await (await signInDesk(server)).fetch("/api/v1/desk/snapshot");
   if (res.status !== 200) throw new Error(`desk snapshot answered ${res.status}`);
   return (await res.json()) as DeskSnapshot;
 }

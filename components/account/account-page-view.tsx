@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import type { AccountDetail } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import { useAccount } from "@/lib/client/use-account";
+import { useAccountStream } from "@/lib/client/use-account-stream";
 import { isNotFound } from "@/lib/client/fetch-json";
 import { useMarkets } from "@/lib/client/use-markets";
 import { useMarketIndex } from "@/lib/client/use-market-index";
@@ -20,6 +21,7 @@ import { PositionsTable } from "./positions-table";
 import { NextSteps } from "./next-steps";
 import { LedgerTable } from "./ledger-table";
 import { LiquidationEventsTable } from "./liquidation-events-table";
+import { TopUpForm } from "./top-up-form";
 
 /** One account for the desk: figures, positions, what happens next, history, ledger and liquidations; polled every 2 s. */
 export function AccountPageView({ accountId, initial, initialMarkets, staleAfterMs }: {
@@ -28,6 +30,7 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
   initialMarkets: MarketsResponse;
   staleAfterMs: number;
 }) {
+  useAccountStream(accountId);
   const { data, error, dataUpdatedAt } = useAccount(accountId, initial);
   const { data: marketsData } = useMarkets(initialMarkets);
   const markets = useMarketIndex(marketsData.markets);
@@ -71,9 +74,13 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
           <NextSteps view={view} markets={markets} serverTime={detail.serverTime} now={now} />
         </Panel>
         <Panel title="Margin ratio over time" subtitle="MM / equity; 100% = liquidation, higher is worse" className="span-7 h-next" testId="margin-history-panel"
-          right={<Age ts={dataUpdatedAt || detail.serverTime} stale={stale} staleAfterMs={staleAfterMs} />}>
+          freshness={{ ts: dataUpdatedAt || detail.serverTime, stale, staleAfterMs }}>
           {points.length < 2 ? <QueryState kind="empty" height={250}>Not enough history yet: margin snapshots are taken every few seconds.</QueryState>
             : <MarginHistoryChart points={points} height={250} />}
+        </Panel>
+        <Panel title="Add collateral" subtitle="manual top-up by the desk: previewed by the server, recorded in the audit log with its note"
+          className="span-12" testId="topup-panel">
+          <TopUpForm accountId={accountId} role="desk" markets={markets} />
         </Panel>
         <Panel title="Liquidation steps" subtitle={`executed, newest first · ${detail.events.length}`} className="span-7" testId="account-events-panel">
           <LiquidationEventsTable events={detail.events} markets={markets} showAccount={false} height={260} testId="account-events"

@@ -1,12 +1,17 @@
+"use client";
+import { useMemo } from "react";
 import type { AccountDetail } from "@/lib/contracts/desk";
 import { formatUsd } from "@/lib/format/usd";
 import { formatDateTime } from "@/lib/format/time";
+import { useRovingRows } from "@/components/ui/use-roving-rows";
 
-/** Collateral ledger entries, newest first (exact decimal amounts). */
+/** Collateral ledger entries, newest first (exact decimal amounts). Arrow keys move between rows. */
 export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"]; height: number }) {
+  const ids = useMemo(() => ledger.map((l) => l.id), [ledger]);
+  const { containerRef, rowProps, onKeyDown } = useRovingRows(ids, {});
   return (
-    <div className="table-scroll" style={{ height }}>
-      <table className="table" data-testid="ledger-table">
+    <div className="table-scroll" style={{ height }} ref={containerRef}>
+      <table className="table" data-testid="ledger-table" onKeyDown={onKeyDown}>
         <thead>
           <tr>
             <th style={{ width: 150 }}>Time <span className="unit">UTC</span></th>
@@ -22,7 +27,7 @@ export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"
           ) : ledger.map((l) => {
             const amount = Number(l.amount);
             return (
-              <tr key={l.id}>
+              <tr key={l.id} {...rowProps(l.id)}>
                 <td className="num">{formatDateTime(l.createdAt)}</td>
                 <td>{l.kind}</td>
                 <td className={`num r ${amount < 0 ? "tone-bad" : "tone-ok"}`} title={`${l.amount} USD`}>{amount > 0 ? "+" : ""}{formatUsd(amount)}</td>

@@ -1,14 +1,20 @@
 "use client";
+import { memo, useMemo } from "react";
+import { useRouter } from "next/navigation";
 import type { LiquidationEventView } from "@/lib/contracts/desk";
 import { marketDisplay, type MarketDisplay } from "@/lib/client/market-index";
 import { formatPrice } from "@/lib/format/price";
 import { formatQty } from "@/lib/format/quantity";
 import { formatUsd } from "@/lib/format/usd";
 import { formatClock } from "@/lib/format/time";
-import { AccountLink } from "@/components/ui/account-link";
+import { AccountLink, accountHref } from "@/components/ui/account-link";
+import { useRovingRows } from "@/components/ui/use-roving-rows";
 
-/** Executed liquidation steps, newest first (exact figures from the ledger). */
-export function LiquidationEventsTable({ events, markets, showAccount, height, empty, testId }: {
+/**
+ * Executed liquidation steps, newest first (exact figures from the ledger). Arrow keys move between
+ * rows; with `showAccount`, Enter opens the row's account.
+ */
+export const LiquidationEventsTable = memo(function LiquidationEventsTable({ events, markets, showAccount, height, empty, testId }: {
   events: LiquidationEventView[];
   markets: Map<string, MarketDisplay>;
   showAccount: boolean;
@@ -16,9 +22,17 @@ export function LiquidationEventsTable({ events, markets, showAccount, height, e
   empty: string;
   testId?: string;
 }) {
+  const router = useRouter();
+  const ids = useMemo(() => events.map((e) => e.id), [events]);
+  const { containerRef, rowProps, onKeyDown } = useRovingRows(ids, {
+    open: showAccount ? (id) => {
+      const event = events.find((e) => e.id === id);
+      if (event) router.push(accountHref(event.accountId));
+    } : undefined,
+  });
   return (
-    <div className="table-scroll" style={{ height }}>
-      <table className="table" data-testid={testId}>
+    <div className="table-scroll" style={{ height }} ref={containerRef}>
+      <table className="table" data-testid={testId} onKeyDown={onKeyDown}>
         <colgroup>
           <col style={{ width: 70 }} />{showAccount ? <col style={{ width: 100 }} /> : null}<col style={{ width: 92 }} /><col style={{ width: 42 }} />
           <col /><col /><col /><col style={{ width: 60 }} /><col style={{ width: 62 }} /><col style={{ width: 54 }} />
@@ -44,9 +58,9 @@ export function LiquidationEventsTable({ events, markets, showAccount, height, e
             const m = marketDisplay(markets, e.marketId);
             const deficit = Number(e.deficit);
             return (
-              <tr key={e.id} data-testid={`event-${e.id}`}>
+              <tr key={e.id} data-testid={`event-${e.id}`} {...rowProps(e.id)}>
                 <td className="num">{formatClock(e.executedAt)}</td>
-                {showAccount ? <td className="ellipsis"><AccountLink id={e.accountId} /></td> : null}
+                {showAccount ? <td className="ellipsis"><AccountLink id={e.accountId} tabIndex={-1} /></td> : null}
                 <td>{e.marketId}</td>
                 <td className={e.side === "sell" ? "side-sell" : "side-buy"}>{e.side}</td>
                 <td className="num r">{formatQty(Number(e.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
@@ -64,4 +78,4 @@ export function LiquidationEventsTable({ events, markets, showAccount, height, e
       </table>
     </div>
   );
-}
+});

@@ -1,14 +1,17 @@
 "use client";
+import { useMemo } from "react";
 import type { AccountView } from "@/lib/contracts/desk";
 import { marketDisplay, type MarketDisplay } from "@/lib/client/market-index";
 import { formatPrice } from "@/lib/format/price";
 import { formatQty } from "@/lib/format/quantity";
 import { formatUsd } from "@/lib/format/usd";
 import { formatPct } from "@/lib/format/percent";
+import { useRovingRows } from "@/components/ui/use-roving-rows";
 
 /**
  * An account's positions at the mark: entry, mark, uPnL, tier, liquidation price and the distance
- * to it from the mark ("—" where a market alone cannot liquidate the position, never $0).
+ * to it from the mark ("—" where a market alone cannot liquidate the position, never $0). Arrow
+ * keys move between rows.
  */
 export function PositionsTable({ positions, markets, belowMaintenance }: {
   positions: AccountView["positions"];
@@ -16,9 +19,11 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
   /** The account is at or below maintenance margin: the liquidation price is where it would recover. */
   belowMaintenance: boolean;
 }) {
+  const ids = useMemo(() => positions.map((p) => p.marketId), [positions]);
+  const { containerRef, rowProps, onKeyDown } = useRovingRows(ids, {});
   return (
-    <div className="table-scroll">
-      <table className="table" data-testid="positions-table">
+    <div className="table-scroll" ref={containerRef}>
+      <table className="table" data-testid="positions-table" onKeyDown={onKeyDown}>
         <thead>
           <tr>
             <th>Market</th>
@@ -41,7 +46,7 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
             const m = marketDisplay(markets, p.marketId);
             const distance = p.liquidationPrice === null || !(p.markPrice > 0) ? null : (p.liquidationPrice - p.markPrice) / p.markPrice;
             return (
-              <tr key={p.marketId} data-testid={`position-${p.marketId}`}>
+              <tr key={p.marketId} data-testid={`position-${p.marketId}`} {...rowProps(p.marketId)}>
                 <td>{p.marketId}{p.stale ? <span className="stale-tag" title="no fresh price: last mark used, liquidations paused"> STALE</span> : null}</td>
                 <td className={p.qty > 0 ? "side-buy" : "side-sell"}>{p.qty > 0 ? "long" : "short"}</td>
                 <td className="num r">{formatQty(Math.abs(p.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>

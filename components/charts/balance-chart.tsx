@@ -1,4 +1,5 @@
 "use client";
+import { memo } from "react";
 import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { formatClock } from "@/lib/format/time";
 import { formatUsd, formatUsdCompact } from "@/lib/format/usd";
@@ -6,7 +7,7 @@ import { ACCENT, AXIS, GRID, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-
 import { plainTick, timeTicks } from "./plain-tick";
 
 /** A USD balance over time (the insurance fund), as a stepped area. */
-export function BalanceChart({ points, height, name }: { points: { ts: number; balance: number }[]; height: number; name: string }) {
+export const BalanceChart = memo(function BalanceChart({ points, height, name }: { points: { ts: number; balance: number }[]; height: number; name: string }) {
   const from = points[0]?.ts ?? 0;
   const to = points[points.length - 1]?.ts ?? 0;
   return (
@@ -22,4 +23,4 @@ export function BalanceChart({ points, height, name }: { points: { ts: number; b
         strokeWidth={1.5} isAnimationActive={false} />
     </AreaChart>
   );
-}
+});

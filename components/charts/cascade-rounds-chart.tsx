@@ -1,4 +1,5 @@
 "use client";
+import { memo } from "react";
 import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from "recharts";
 import { formatUsd, formatUsdCompact } from "@/lib/format/usd";
 import { formatPct } from "@/lib/format/percent";
@@ -21,7 +22,7 @@ const BAR = "#f85149";
  * each affected market's mark after the round as a move from the live mark (%, right axis).
  * Round 0 is the shock itself.
  */
-export function CascadeRoundsChart({ points, markets, height }: { points: CascadeRoundPoint[]; markets: string[]; height: number }) {
+export const CascadeRoundsChart = memo(function CascadeRoundsChart({ points, markets, height }: { points: CascadeRoundPoint[]; markets: string[]; height: number }) {
   return (
     <>
       <ChartLegend items={[
@@ -47,4 +48,4 @@ export function CascadeRoundsChart({ points, markets, height }: { points: Cascad
       </ComposedChart>
     </>
   );
-}
+});

@@ -1,72 +1,106 @@
 "use client";
-import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { memo, useState, type PointerEvent } from "react";
 import type { LiquidationMap } from "@/lib/risk";
 import { formatPrice } from "@/lib/format/price";
 import { formatUsdCompact } from "@/lib/format/usd";
 import { formatCount } from "@/lib/format/quantity";
-import { AXIS, GRID, LONG_COLOR, SHORT_COLOR, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-theme";
+import { AXIS, GRID, LONG_COLOR, SHORT_COLOR } from "./chart-theme";
 import { ChartLegend } from "./chart-legend";
-import { plainTick } from "./plain-tick";
+import { barsPath, labelAnchor, linearScale, niceTicks, type BarBox } from "./chart-geometry";
 
-interface Level {
-  price: number;
-  priceFrom: number;
-  priceTo: number;
-  long: number;
-  short: number;
-  longCount: number;
-  shortCount: number;
-}
+const M = { top: 6, right: 16, bottom: 34, left: 56 };
+const MARK_LINE = "#d7dde5";
+/** Half the width of a price label at 10 px: closer than this to an edge, it is aligned to that edge. */
+const HALF_LABEL = 24;
 
 /**
  * Spec §9: notional that would be liquidated at each price level, longs (red, below the mark) and
- * shorts (green, above), in buckets of 0.5% of the mark over ±30%; the mark as a vertical line.
+ * shorts (green, above), in buckets of 0.5% of the mark over ±30%; the mark as a dashed line. Drawn
+ * as plain SVG: all the bars of one side are one path, so a redraw costs a few elements, not one
+ * component per bar. Hovering reads a bucket.
  */
-export function LiquidationMapChart({ map, tickSize, height }: { map: LiquidationMap; tickSize: number; height: number }) {
-  const data: Level[] = map.buckets.map((b) => ({
-    price: (b.priceFrom + b.priceTo) / 2, priceFrom: b.priceFrom, priceTo: b.priceTo,
-    long: b.longNotional, short: b.shortNotional, longCount: b.longCount, shortCount: b.shortCount,
-  }));
-  const first = map.buckets[0];
-  const last = map.buckets[map.buckets.length - 1];
-  const domain: [number, number] = first && last ? [first.priceFrom, last.priceTo] : [map.markPrice * 0.7, map.markPrice * 1.3];
+export const LiquidationMapChart = memo(function LiquidationMapChart({ map, tickSize, width, height }: {
+  map: LiquidationMap;
+  tickSize: number;
+  /** Of the chart, px (measured by the caller). */
+  width: number;
+  height: number;
+}) {
+  const [hover, setHover] = useState<number | null>(null);
+  const { buckets, markPrice } = map;
+  const first = buckets[0];
+  const last = buckets[buckets.length - 1];
+  const domain: [number, number] = first && last ? [first.priceFrom, last.priceTo] : [markPrice * 0.7, markPrice * 1.3];
+  const plot = { left: M.left, right: width - M.right, top: M.top, bottom: height - M.bottom };
+  const sx = linearScale(domain, [plot.left, plot.right]);
+  const y = niceTicks(0, Math.max(1, ...buckets.map((b) => b.longNotional + b.shortNotional)), 5);
+  const sy = linearScale(y.domain, [plot.bottom, plot.top]);
+  // A pixel between neighbouring bars while they are wide enough to show it.
+  const gap = (plot.right - plot.left) / Math.max(1, buckets.length) > 3 ? 0.5 : 0;
+  const longs: BarBox[] = [];
+  const shorts: BarBox[] = [];
+  for (const b of buckets) {
+    const x0 = sx(b.priceFrom) + gap;
+    const x1 = sx(b.priceTo) - gap;
+    longs.push({ x0, x1, y0: sy(0), y1: sy(b.longNotional) });
+    shorts.push({ x0, x1, y0: sy(b.longNotional), y1: sy(b.longNotional + b.shortNotional) });
+  }
   // Ticks every 5% of the mark.
-  const ticks = Array.from({ length: 13 }, (_, i) => map.markPrice * (1 + (i - 6) * 0.05));
+  const xTicks = Array.from({ length: 13 }, (_, i) => markPrice * (1 + (i - 6) * 0.05)).filter((p) => p >= domain[0] && p <= domain[1]);
   const move = (p: number) => {
-    const m = Math.round((p / map.markPrice - 1) * 100);
+    const m = Math.round((p / markPrice - 1) * 100);
     return m === 0 ? "mark" : `${m > 0 ? "+" : "−"}${Math.abs(m)}%`;
   };
+  const at = hover === null ? null : (buckets[hover] ?? null);
+
+  const onPointerMove = (e: PointerEvent<SVGSVGElement>) => {
+    const px = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    const i = Math.floor(((px - plot.left) / Math.max(1, plot.right - plot.left)) * buckets.length);
+    setHover(i >= 0 && i < buckets.length ? i : null);
+  };
+
   return (
     <>
       <ChartLegend items={[
         { label: "longs liquidated (price falls to the level)", color: LONG_COLOR },
         { label: "shorts liquidated (price rises to the level)", color: SHORT_COLOR },
-        { label: `mark ${formatPrice(map.markPrice, tickSize)} USD`, color: "#d7dde5", kind: "line" },
+        { label: `mark ${formatPrice(markPrice, tickSize)} USD`, color: MARK_LINE, kind: "line" },
       ]} />
-      <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 6, right: 16, bottom: 0, left: 0 }} barCategoryGap={0} barGap={0}>
-        <CartesianGrid stroke={GRID} vertical={false} />
-        <XAxis dataKey="price" type="number" domain={domain} stroke={AXIS} ticks={ticks} interval={0} allowDataOverflow height={34}
-          tick={(props: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) => (
-            <text x={props.x} y={props.y} textAnchor="middle" fill={AXIS} fontSize={10}>
-              <tspan x={props.x} dy="0.71em">{formatPrice(Number(props.payload?.value), tickSize)}</tspan>
-              <tspan x={props.x} dy="1.2em" fill="#5d6877">{move(Number(props.payload?.value))}</tspan>
-            </text>
-          )} />
-        <YAxis stroke={AXIS} width={56} tickCount={5} interval={0} tick={plainTick(formatUsdCompact)} />
-        <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} cursor={{ fill: "rgba(255,255,255,0.05)" }}
-          labelFormatter={(_, payload) => {
-            const l = payload?.[0]?.payload as Level | undefined;
-            return l ? `mark ${formatPrice(l.priceFrom, tickSize)} – ${formatPrice(l.priceTo, tickSize)} USD` : "";
-          }}
-          formatter={(value, name, item) => {
-            const l = item.payload as Level;
-            const count = name === "longs" ? l.longCount : l.shortCount;
-            return [`${formatUsdCompact(Number(value))} USD (${formatCount(count)} positions)`, `${name} liquidated`];
-          }} />
-        <Bar dataKey="long" name="longs" stackId="n" fill={LONG_COLOR} isAnimationActive={false} />
-        <Bar dataKey="short" name="shorts" stackId="n" fill={SHORT_COLOR} isAnimationActive={false} />
-        <ReferenceLine x={map.markPrice} stroke="#d7dde5" strokeDasharray="4 3" />
-      </BarChart>
+      <div className="mark-chart">
+        <svg width={width} height={height} role="img" data-testid="liquidation-map-chart"
+          aria-label={`notional liquidated by mark price, ${formatPrice(domain[0], tickSize)} to ${formatPrice(domain[1], tickSize)} USD`}
+          onPointerMove={onPointerMove} onPointerLeave={() => setHover(null)}>
+          <g stroke={GRID}>
+            {y.ticks.map((t) => <path key={t} d={`M${plot.left},${sy(t).toFixed(1)}H${plot.right}`} />)}
+          </g>
+          {at ? <rect x={sx(at.priceFrom)} y={plot.top} width={Math.max(1, sx(at.priceTo) - sx(at.priceFrom))} height={plot.bottom - plot.top}
+            fill="rgba(255,255,255,0.05)" /> : null}
+          <path d={barsPath(longs)} fill={LONG_COLOR} data-testid="map-longs" />
+          <path d={barsPath(shorts)} fill={SHORT_COLOR} data-testid="map-shorts" />
+          <path d={`M${sx(markPrice).toFixed(1)},${plot.top}V${plot.bottom}`} stroke={MARK_LINE} strokeDasharray="4 3" />
+          <g stroke={AXIS} fill="none">
+            <path d={`M${plot.left},${plot.top}V${plot.bottom}H${plot.right}`} />
+            {y.ticks.map((t) => <path key={t} d={`M${plot.left - 6},${sy(t).toFixed(1)}h6`} />)}
+            {xTicks.map((t) => <path key={t} d={`M${sx(t).toFixed(1)},${plot.bottom}v6`} />)}
+          </g>
+          <g fill={AXIS} fontSize={10} className="tick">
+            {y.ticks.map((t) => <text key={t} x={plot.left - 9} y={sy(t)} dy="0.32em" textAnchor="end">{formatUsdCompact(t)}</text>)}
+            {xTicks.map((t) => (
+              <text key={t} x={sx(t)} y={plot.bottom + 8} textAnchor={labelAnchor(sx(t), width, HALF_LABEL)}>
+                <tspan x={sx(t)} dy="0.71em">{formatPrice(t, tickSize)}</tspan>
+                <tspan x={sx(t)} dy="1.2em" fill="#5d6877">{move(t)}</tspan>
+              </text>
+            ))}
+          </g>
+        </svg>
+        {at ? (
+          <div className="chart-readout num">
+            mark {formatPrice(at.priceFrom, tickSize)} – {formatPrice(at.priceTo, tickSize)} USD ·
+            longs {formatUsdCompact(at.longNotional)} USD ({formatCount(at.longCount)}) ·
+            shorts {formatUsdCompact(at.shortNotional)} USD ({formatCount(at.shortCount)})
+          </div>
+        ) : null}
+      </div>
     </>
   );
-}
+});

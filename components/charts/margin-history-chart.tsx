@@ -1,4 +1,5 @@
 "use client";
+import { memo } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { formatClock } from "@/lib/format/time";
 import { formatMarginRatio } from "@/lib/format/percent";
@@ -16,7 +17,7 @@ export interface MarginPoint {
 }
 
 /** One account's margin ratio over time (MM / equity, 100% = liquidation), with equity and MM in the tooltip. */
-export function MarginHistoryChart({ points, height }: { points: MarginPoint[]; height: number }) {
+export const MarginHistoryChart = memo(function MarginHistoryChart({ points, height }: { points: MarginPoint[]; height: number }) {
   const from = points[0]?.ts ?? 0;
   const to = points[points.length - 1]?.ts ?? 0;
   return (
@@ -37,4 +38,4 @@ export function MarginHistoryChart({ points, height }: { points: MarginPoint[]; 
       <Line dataKey="ratio" type="linear" stroke={ACCENT} strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
     </LineChart>
   );
-}
+});

@@ -1,4 +1,5 @@
 "use client";
+import { memo } from "react";
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from "recharts";
 import type { RatioHistogram } from "@/lib/contracts/desk";
 import { ratioBand, STATUS_COLORS } from "@/lib/client/ratio-bands";
@@ -52,7 +53,7 @@ function countLabel({ x, y, width, value }: CountLabelProps) {
  * backstop > 150%); counts written over the bars so that the few accounts at risk stay readable
  * beside the many healthy ones.
  */
-export function RatioHistogramChart({ histogram, height }: { histogram: RatioHistogram; height: number }) {
+export const RatioHistogramChart = memo(function RatioHistogramChart({ histogram, height }: { histogram: RatioHistogram; height: number }) {
   const data = histogramBuckets(histogram);
   return (
     <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 14, right: 4, bottom: 0, left: 0 }}>
@@ -68,4 +69,4 @@ export function RatioHistogramChart({ histogram, height }: { histogram: RatioHis
       </Bar>
     </BarChart>
   );
-}
+});

@@ -5,10 +5,10 @@ import type { AccountRow } from "@/lib/contracts/desk";
 import { DEFAULT_ACCOUNTS_FILTER, type AccountsFilter } from "@/lib/client/accounts-filter";
 import { useAccountsWindow } from "@/lib/client/use-accounts-window";
 import { useVirtualWindow } from "@/lib/client/use-virtual-window";
+import { useElementView } from "@/lib/client/use-element-view";
 import { formatUsd } from "@/lib/format/usd";
 import { formatCount } from "@/lib/format/quantity";
 import { Panel } from "@/components/ui/panel";
-import { Age } from "@/components/ui/age";
 import { MarginRatio } from "@/components/ui/margin-ratio";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { errorMessage } from "@/components/ui/query-state";
@@ -36,7 +36,8 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
   const { ref: scrollRef, onScroll, rangeFor, scrollToIndex, scrollToTop } = useVirtualWindow({ rowHeight: ROW_HEIGHT, viewportHeight: VIEWPORT });
   // The window before the count is known: the first screenful.
   const provisional = rangeFor(Number.MAX_SAFE_INTEGER);
-  const data = useAccountsWindow(filter, provisional.first, provisional.last);
+  const { ref: viewRef, onScreen } = useElementView<HTMLDivElement>();
+  const data = useAccountsWindow(filter, provisional.first, provisional.last, onScreen);
   const count = data.total ?? 0;
   const { first, last, totalHeight } = rangeFor(count);
 
@@ -104,9 +105,9 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
   return (
     <Panel title="Accounts at risk" className="span-7 h-accounts" testId="accounts-panel"
       subtitle={data.total === null ? "loading…" : `${formatCount(data.total)} accounts match · sorted by margin ratio · ✓ to chart (max ${MAX_SELECTED}) · ↑↓ Enter Space`}
-      right={<Age ts={data.updatedAt} stale={stale || data.error !== null} staleAfterMs={staleAfterMs} />}>
+      freshness={{ ts: data.updatedAt, stale: stale || data.error !== null, staleAfterMs }}>
       <AccountsFilterBar filter={filter} marketIds={marketIds} onChange={changeFilter} />
-      <div className="vtable" role="table" aria-label="Accounts at risk" aria-rowcount={count} data-testid="accounts-table">
+      <div className="vtable" ref={viewRef} role="table" aria-label="Accounts at risk" aria-rowcount={count} data-testid="accounts-table">
         <div className="vrow vhead" role="row">
           <span role="columnheader" className="c-sel" aria-label="chart" />
           <span role="columnheader">Account</span>

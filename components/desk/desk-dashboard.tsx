@@ -1,11 +1,12 @@
 "use client";
-import { useCallback, useDeferredValue, useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { DeskSnapshot } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import { useDesk } from "@/lib/client/use-desk";
 import { useMarkets } from "@/lib/client/use-markets";
 import { useStreamStale } from "@/lib/client/use-socket-status";
-import { useThrottled } from "@/lib/client/use-throttled";
+import { useLiveValue } from "@/lib/client/use-live-value";
+import { DESK_BEAT, MARKETS_BEAT } from "@/lib/client/redraw-beats";
 import { marketIndex } from "@/lib/client/market-index";
 import { useMarketIndex } from "@/lib/client/use-market-index";
 import { DeskSummary } from "./desk-summary";
@@ -19,9 +20,6 @@ import { InsuranceFundPanel } from "./insurance-fund-panel";
 import { StressPanel } from "./stress-panel";
 import { MarketsSection } from "./markets-section";
 
-const RENDER_MS = 250;
-const MARKETS_RENDER_MS = 1000;
-
 /**
  * The risk desk: live figures from the desk stream (snapshot + numbered deltas), the at-risk list
  * and account series by polling, stress on demand. Every figure shows its age; everything fed
@@ -32,10 +30,11 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
   initialMarkets: MarketsResponse;
   staleAfterMs: number;
 }) {
-  // Socket frames (≤ 10/s) land in the query cache at once; the page redraws at most 4 times a
-  // second, and at a lower priority than input (deferred renders yield to the browser).
-  const desk = useDeferredValue(useThrottled(useDesk(initialDesk).data, RENDER_MS));
-  const marketsData = useDeferredValue(useThrottled(useMarkets(initialMarkets).data, MARKETS_RENDER_MS));
+  // Socket frames (≤ 10/s) land in the query cache at once; the page redraws on slower beats
+  // (figures and tables twice a second, markets once; charts limit themselves further), in
+  // transitions that yield to input.
+  const desk = useLiveValue(useDesk(initialDesk).data, { beat: DESK_BEAT });
+  const marketsData = useLiveValue(useMarkets(initialMarkets).data, { beat: MARKETS_BEAT });
   const stale = useStreamStale();
   const markets = marketsData.markets;
   const index = useMarketIndex(markets);
@@ -51,16 +50,16 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
       <DeskSummary summary={desk.summary} ts={desk.serverTime} {...live} />
       <StaleMarketsBanner staleMarkets={desk.summary.book.staleMarkets} paused={desk.summary.book.queue.paused} />
       <div className="desk-grid">
-        <LiquidationQueueTable queue={desk.queue} queueTs={desk.queueTs} markets={index} {...live} />
+        <LiquidationQueueTable queue={desk.queue} queueTs={desk.queueTs} ts={desk.serverTime} markets={index} {...live} />
         <AtRiskAccountsTable marketIds={marketIds} selected={selected} onToggle={toggle} stale={stale} staleAfterMs={staleAfterMs} />
         <div className="span-5 stack">
-          <RatioHistogramPanel histogram={desk.histogram} {...live} />
+          <RatioHistogramPanel histogram={desk.histogram} ts={desk.serverTime} {...live} />
           <SelectedRatiosPanel ids={selected} onRemove={remove} stale={stale} staleAfterMs={staleAfterMs} />
         </div>
-        <LiquidationsFeed events={desk.events} markets={index} {...live} />
+        <LiquidationsFeed events={desk.events} ts={desk.serverTime} markets={index} {...live} />
         <InsuranceFundPanel live={desk.summary.fund} {...live} />
         <StressPanel markets={liveIndex} />
-        <MarketsSection markets={markets} staleAfterMs={staleAfterMs} />
+        <MarketsSection markets={markets} {...live} />
       </div>
     </main>
   );

@@ -1,23 +1,29 @@
 "use client";
+import { memo } from "react";
 import type { DeskSummary as Summary } from "@/lib/contracts/desk";
 import { ACCOUNT_STATUSES } from "@/lib/risk";
 import { Figure } from "@/components/ui/figure";
 import { formatUsdCompact, formatUsd } from "@/lib/format/usd";
 import { formatCount } from "@/lib/format/quantity";
 import { formatPct } from "@/lib/format/percent";
+import { useElementView } from "@/lib/client/use-element-view";
+import { useHeldWhile } from "@/lib/client/use-held-while";
 
-/** The desk's headline figures, each with its age; all stale while the stream is down. */
-export function DeskSummary({ summary, ts, stale, staleAfterMs }: {
+/** The desk's headline figures, each with its age; all stale while the stream is down. Held while off screen. */
+export const DeskSummary = memo(function DeskSummary({ summary: live, ts: liveTs, stale, staleAfterMs }: {
   summary: Summary;
   ts: number;
   stale: boolean;
   staleAfterMs: number;
 }) {
+  const { ref, onScreen } = useElementView<HTMLElement>();
+  const summary = useHeldWhile(live, !onScreen);
+  const ts = useHeldWhile(liveTs, !onScreen);
   const { book, fund } = summary;
   const common = { ts, stale, staleAfterMs };
   const badDebt = Number(fund.uncoveredBadDebt);
   return (
-    <section className="summary" aria-label="Desk figures" data-testid="desk-summary">
+    <section className="summary" aria-label="Desk figures" data-testid="desk-summary" ref={ref}>
       <Figure label="Accounts by status" value={formatCount(book.accountsWithPositions)} unit="with positions"
         hint={`of ${formatCount(book.accounts)} accounts`} testId="summary-accounts" rawValue={book.accountsWithPositions} {...common}>
         <div className="status-counts">
@@ -50,4 +56,4 @@ export function DeskSummary({ summary, ts, stale, staleAfterMs }: {
         title={`${formatUsd(badDebt)} USD`} tone={badDebt > 0 ? "bad" : "muted"} {...common} />
     </section>
   );
-}
+});

@@ -4,11 +4,13 @@ import { useLiquidationMap } from "@/lib/client/use-liquidation-map";
 import { formatUsdCompact } from "@/lib/format/usd";
 import { formatPrice } from "@/lib/format/price";
 import { Panel } from "@/components/ui/panel";
-import { Age } from "@/components/ui/age";
+import { useElementView } from "@/lib/client/use-element-view";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
 import { LiquidationMapChart } from "@/components/charts/liquidation-map-chart";
 
 const HEIGHT = 300;
+/** The chart with its legend above and its notes below: a placeholder takes as much, so loading does not move the page. */
+const BODY_HEIGHT = HEIGHT + 38;
 
 /** Spec §9 for the selected market, with a market selector. */
 export const LiquidationMapPanel = memo(function LiquidationMapPanel({ marketIds, selectedId, tickSize, stale, onSelect, staleAfterMs }: {
@@ -21,28 +23,28 @@ export const LiquidationMapPanel = memo(function LiquidationMapPanel({ marketIds
   staleAfterMs: number;
 }) {
   const market = selectedId === null ? null : { id: selectedId, tickSize, stale };
-  const { data, error, isPending, dataUpdatedAt, isPlaceholderData } = useLiquidationMap(selectedId);
+  const { ref: viewRef, onScreen, width } = useElementView<HTMLDivElement>();
+  const { data, error, isPending, dataUpdatedAt, isPlaceholderData } = useLiquidationMap(selectedId, onScreen);
   const map = data && data.marketId === selectedId ? data : null;
   return (
     <Panel title="Liquidation map" testId="liquidation-map-panel" className="span-12"
       subtitle="position notional by the mark price at which it would be liquidated, other marks unchanged (±30% of the mark, 0.5% buckets) · measured on every position"
       right={
-        <>
-          <div className="tabs" role="tablist" aria-label="Market">
-            {marketIds.map((id) => (
-              <button key={id} type="button" role="tab" aria-selected={id === selectedId} className={id === selectedId ? "tab tab-on" : "tab"}
-                onClick={() => onSelect(id)} data-testid={`map-market-${id}`}>{id.replace(/-PERP$/, "")}</button>
-            ))}
-          </div>
-          <Age ts={map ? dataUpdatedAt : null} stale={Boolean(market?.stale) || Boolean(error) || isPlaceholderData} staleAfterMs={Math.max(staleAfterMs, 15_000)} />
-        </>
-      }>
-      {!market ? <QueryState kind="empty" height={HEIGHT + 22}>No markets are configured.</QueryState>
-        : error && !map ? <QueryState kind="error" height={HEIGHT + 22}>Could not load the map of {market.id}: {errorMessage(error)}</QueryState>
-        : isPending || !map ? <QueryState kind="loading" height={HEIGHT + 22}>Loading the liquidation map of {market.id}…</QueryState>
+        <div className="tabs" role="tablist" aria-label="Market">
+          {marketIds.map((id) => (
+            <button key={id} type="button" role="tab" aria-selected={id === selectedId} className={id === selectedId ? "tab tab-on" : "tab"}
+              onClick={() => onSelect(id)} data-testid={`map-market-${id}`}>{id.replace(/-PERP$/, "")}</button>
+          ))}
+        </div>
+      }
+      freshness={{ ts: map ? dataUpdatedAt : null, stale: Boolean(market?.stale) || Boolean(error) || isPlaceholderData, staleAfterMs: Math.max(staleAfterMs, 15_000) }}>
+      <div ref={viewRef}>
+      {!market ? <QueryState kind="empty" height={BODY_HEIGHT}>No markets are configured.</QueryState>
+        : error && !map ? <QueryState kind="error" height={BODY_HEIGHT}>Could not load the map of {market.id}: {errorMessage(error)}</QueryState>
+        : isPending || !map ? <QueryState kind="loading" height={BODY_HEIGHT}>Loading the liquidation map of {market.id}…</QueryState>
         : (
           <>
-            <LiquidationMapChart map={map} tickSize={market.tickSize} height={HEIGHT} />
+            {width > 0 ? <LiquidationMapChart map={map} tickSize={market.tickSize} width={width} height={HEIGHT} /> : <div style={{ height: HEIGHT + 18 }} />}
             <div className="panel-note map-note">
               <span>{market.stale ? <b className="tone-warn">STALE mark · </b> : null}mark {formatPrice(map.markPrice, market.tickSize)} USD</span>
               <span>below −30%: longs {formatUsdCompact(map.belowRange.longNotional)} · shorts {formatUsdCompact(map.belowRange.shortNotional)} USD</span>
@@ -51,6 +53,7 @@ export const LiquidationMapPanel = memo(function LiquidationMapPanel({ marketIds
             </div>
           </>
         )}
+      </div>
     </Panel>
   );
 });

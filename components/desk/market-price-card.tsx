@@ -3,28 +3,36 @@ import { memo } from "react";
 import type { MarketView } from "@/lib/contracts/markets";
 import { formatPrice } from "@/lib/format/price";
 import { formatAge } from "@/lib/format/age";
-import { useNow } from "@/lib/client/use-now";
-import { useStaggered } from "@/lib/client/use-staggered";
+import { useNow, useOlderThan } from "@/lib/client/use-now";
+import { useLiveValue } from "@/lib/client/use-live-value";
+import { markChartBeat } from "@/lib/client/redraw-beats";
+import { useElementView } from "@/lib/client/use-element-view";
 import { Age } from "@/components/ui/age";
-import { MarkPriceChart } from "@/components/charts/mark-price-chart";
+import { MARK_CHART_HEIGHT, MarkPriceChart } from "@/components/charts/mark-price-chart";
 
-/** Mark charts redraw once a second, in turn. */
-const CHART_PERIOD_MS = 1000;
 
-/** One market: its mark (median of fresh sources), the age of that mark, its sources and chart. */
-export const MarketPriceCard = memo(function MarketPriceCard({ market, staleAfterMs, selected, onSelect, slot = 0, slots = 1 }: {
+/**
+ * One market: its mark (median of fresh sources), the age of that mark, its sources and chart.
+ * Marked stale when the market has no fresh source, the mark is too old or the stream is down.
+ */
+export const MarketPriceCard = memo(function MarketPriceCard({ market, streamStale, staleAfterMs, selected, onSelect, slot = 0, slots = 1 }: {
   market: MarketView;
+  /** The socket is down: nothing on the card is current. */
+  streamStale: boolean;
   staleAfterMs: number;
   selected?: boolean;
   onSelect?: (id: string) => void;
-  /** This card's place among `slots` cards: their charts redraw in turn (see useStaggered). */
+  /** This card's place among `slots` cards: their charts redraw once a second, in turn, and only on screen. */
   slot?: number;
   slots?: number;
 }) {
   const freshSources = market.sources.filter((s) => s.fresh).length;
-  const history = useStaggered(market.history, slot, slots, CHART_PERIOD_MS);
+  const { ref: viewRef, onScreen, width } = useElementView<HTMLDivElement>();
+  const history = useLiveValue(market.history, { beat: markChartBeat(slot, slots), active: onScreen, ready: hasLine });
+  const old = useOlderThan(market.markTs, staleAfterMs);
+  const stale = market.stale || streamStale || old;
   return (
-    <section className={`card${market.stale ? " card-stale" : ""}${selected ? " card-selected" : ""}`}
+    <section className={`card${stale ? " card-stale" : ""}${selected ? " card-selected" : ""}`}
       data-testid={`market-${market.id}`} aria-label={market.id}>
       <header className="card-head">
         <h2>
@@ -40,14 +48,14 @@ export const MarketPriceCard = memo(function MarketPriceCard({ market, staleAfte
       </header>
       <div className="card-meta">
         <span>mark = median of {freshSources}/{market.sources.length} fresh sources</span>
-        <Age ts={market.markTs} stale={market.stale} staleAfterMs={staleAfterMs} />
+        <Age ts={market.markTs} stale={market.stale || streamStale} staleAfterMs={staleAfterMs} />
       </div>
       <SourceList market={market} staleAfterMs={staleAfterMs} />
-      {history.length > 1 ? (
-        <MarkPriceChart history={history} tickSize={market.tickSize} stale={market.stale} />
-      ) : (
-        <div className="chart-empty">waiting for prices…</div>
-      )}
+      <div ref={viewRef} style={{ height: MARK_CHART_HEIGHT }}>
+        {history.length < 2 ? <div className="chart-empty">waiting for prices…</div>
+          : width > 0 ? <MarkPriceChart history={history} tickSize={market.tickSize} stale={stale} width={width} />
+          : null}
+      </div>
     </section>
   );
 });
@@ -67,4 +75,9 @@ function SourceList({ market, staleAfterMs }: { market: MarketView; staleAfterMs
       ))}
     </ul>
   );
+}
+
+/** A history that draws a line: until then the chart takes new points even off screen. */
+function hasLine(history: MarketView["history"]): boolean {
+  return history.length > 1;
 }

@@ -1,6 +1,6 @@
 import type { QueueEntry } from "@/lib/contracts/desk";
 
-/** A queue entry flattened for the table: what the next step does and the ratio before → after the plan. */
+/** A queue entry flattened for the table: what the next step does and the ratio and tier before → after. */
 export interface QueueRow {
   entry: QueueEntry;
   accountId: string;
@@ -8,6 +8,9 @@ export interface QueueRow {
   ratioBefore: number | null;
   /** after.MM / after.equity of the whole plan; null when equity after ≤ 0; 0 when nothing is left. */
   ratioAfter: number | null;
+  /** Maintenance-margin tier (1-based) of the next step's position before → after; null when there is none. */
+  tierBefore: number | null;
+  tierAfter: number | null;
   marketId: string | null;
   notional: number;
   /** Epoch ms at which the cool-down ends (server clock). */
@@ -24,6 +27,8 @@ export function queueRowOf(entry: QueueEntry, queueTs: number): QueueRow {
     rank: entry.rank,
     ratioBefore: entry.marginRatio,
     ratioAfter: after.maintenanceMargin === 0 ? 0 : after.equity > 0 ? after.maintenanceMargin / after.equity : null,
+    tierBefore: entry.tierBefore,
+    tierAfter: entry.tierAfter,
     marketId: entry.nextStep?.marketId ?? null,
     notional: entry.nextStep?.notional ?? 0,
     dueAt: queueTs + entry.cooldownRemainingMs,

@@ -1,10 +1,13 @@
 "use client";
-import type { RatioHistogram } from "@/lib/contracts/desk";
-import { Panel } from "@/components/ui/panel";
 import { memo } from "react";
-import { DeskAge } from "./desk-age";
-import { RatioHistogramChart } from "@/components/charts/ratio-histogram-chart";
+import type { RatioHistogram } from "@/lib/contracts/desk";
+import { useElementView } from "@/lib/client/use-element-view";
+import { useLiveValue } from "@/lib/client/use-live-value";
+import { HISTOGRAM_BEAT } from "@/lib/client/redraw-beats";
+import { useHeldWhile } from "@/lib/client/use-held-while";
 import { formatCount } from "@/lib/format/quantity";
+import { Panel } from "@/components/ui/panel";
+import { RatioHistogramChart } from "@/components/charts/ratio-histogram-chart";
 
 const LEGEND = [
   ["healthy", "< 80%"],
@@ -14,38 +17,47 @@ const LEGEND = [
   ["bankrupt", "equity ≤ 0"],
 ] as const;
 
+/** The chart redraws at most once a second (HISTOGRAM_BEAT), only while on screen and only when a count changed. */const CHART_HEIGHT = 200;
+
 /** How the book's accounts spread over margin ratio, coloured by band. */
-export const RatioHistogramPanel = memo(function RatioHistogramPanel({ histogram, stale, staleAfterMs }: {
+export const RatioHistogramPanel = memo(function RatioHistogramPanel({ histogram, ts: liveTs, stale, staleAfterMs }: {
   histogram: RatioHistogram;
+  /** Server time of the desk state shown. */
+  ts: number;
   stale: boolean;
   staleAfterMs: number;
 }) {
-  const total = histogram.counts.reduce((a, b) => a + b, 0) + histogram.bankrupt;
+  const { ref: viewRef, onScreen } = useElementView<HTMLDivElement>();
+  const ts = useHeldWhile(liveTs, !onScreen);
+  const shown = useLiveValue(histogram, { beat: HISTOGRAM_BEAT, active: onScreen, same: sameHistogram });
+  const total = shown.counts.reduce((a, b) => a + b, 0) + shown.bankrupt;
   return (
     <Panel title="Margin-ratio distribution" subtitle="margin ratio = MM / equity; 100% = liquidation, higher is worse"
-      right={<DeskAge stale={stale} staleAfterMs={staleAfterMs} />} testId="ratio-histogram" className="h-histogram">
-      {total === 0 ? (
-        <div className="query-state" style={{ height: 220 }}>No account holds a position.</div>
-      ) : (
-        <RatioHistogramChart histogram={histogram} height={220} />
-      )}
+      freshness={{ ts, stale, staleAfterMs }} testId="ratio-histogram" className="h-histogram">
+      <div ref={viewRef}>
+        {total === 0 ? (
+          <div className="query-state" style={{ height: CHART_HEIGHT }}>No account holds a position.</div>
+        ) : (
+          <RatioHistogramChart histogram={shown} height={CHART_HEIGHT} />
+        )}
+      </div>
       <div className="legend-row">
         {LEGEND.map(([s, label]) => (
           <span key={s} className={`status-count status-${s}`}><span className="status-dot" aria-hidden />{s} {label}</span>
         ))}
       </div>
       <div className="panel-note">
-        {formatCount(total)} accounts with positions; {formatCount(histogram.flat)} without positions not shown.
+        {formatCount(total)} accounts with positions; {formatCount(shown.flat)} without positions not shown.
       </div>
     </Panel>
   );
-}, (a, b) => a.stale === b.stale && a.staleAfterMs === b.staleAfterMs && sameHistogram(a.histogram, b.histogram));
+});
 
 function sameArray(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** The histogram is resent often with the same counts: redraw only when a count changes. */
+/** The histogram is resent often with the same counts: it is the same while every count is. */
 function sameHistogram(a: RatioHistogram, b: RatioHistogram): boolean {
-  return a === b || (a.bankrupt === b.bankrupt && a.flat === b.flat && sameArray(a.edges, b.edges) && sameArray(a.counts, b.counts));
+  return a.bankrupt === b.bankrupt && a.flat === b.flat && sameArray(a.edges, b.edges) && sameArray(a.counts, b.counts);
 }

@@ -1,6 +1,8 @@
 /** A non-2xx answer of the API, with its status and the API's error envelope. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string | null, message: string) {
+  constructor(readonly status: number, readonly code: string | null, message: string,
+    /** The fields the API named as invalid (400), by path. */
+    readonly fields: { path: string; message: string }[] = []) {
     super(`${status}: ${message}`);
     this.name = "ApiError";
   }
@@ -16,8 +18,8 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
   const response = await fetch(url, { ...init, headers: { accept: "application/json", ...init?.headers } });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? null, error?.message ?? response.statusText);
+    const error = (body as { error?: { code?: string; message?: string; fields?: { path: string; message: string }[] } } | null)?.error;
+    throw new ApiError(response.status, error?.code ?? null, error?.message ?? response.statusText, error?.fields);
   }
   return body as T;
 }

@@ -12,4 +12,7 @@ export const queryKeys = {
   account: (id: string) => ["account", id] as const,
   liquidationMap: (marketId: string) => ["liquidation-map", marketId] as const,
   insuranceFund: ["insurance-fund"] as const,
+  /** Every preview of one account's top-up (to refresh them after a top-up). */
+  topUpPreviews: (accountId: string) => ["topup-preview", accountId] as const,
+  topUpPreview: (accountId: string, amount: string | null) => ["topup-preview", accountId, amount] as const,
 };

@@ -7,11 +7,11 @@ import { queryKeys } from "./query-keys";
 /** Accounts are polled this often while on screen. */
 export const ACCOUNT_REFRESH_MS = 2000;
 
-function accountQuery(id: string) {
+function accountQuery(id: string, active = true) {
   return {
     queryKey: queryKeys.account(id),
     queryFn: () => fetchJson<AccountDetail>(`/api/v1/accounts/${encodeURIComponent(id)}`),
-    refetchInterval: (query: { state: { error: unknown } }) => (isNotFound(query.state.error) ? false : ACCOUNT_REFRESH_MS),
+    refetchInterval: (query: { state: { error: unknown } }) => (!active || isNotFound(query.state.error) ? false : ACCOUNT_REFRESH_MS),
     staleTime: ACCOUNT_REFRESH_MS / 2,
     retry: (failures: number, error: unknown) => !isNotFound(error) && failures < 1,
   } as const;
@@ -22,7 +22,7 @@ export function useAccount(id: string, initial: AccountDetail) {
   return useQuery({ ...accountQuery(id), initialData: initial, initialDataUpdatedAt: initial.serverTime });
 }
 
-/** Several accounts at once (the desk's ratio chart of selected accounts), each polled every 2 s. */
-export function useAccounts(ids: readonly string[]) {
-  return useQueries({ queries: ids.map((id) => accountQuery(id)) });
+/** Several accounts at once (the desk's ratio chart of selected accounts), each polled every 2 s while `active` (on screen). */
+export function useAccounts(ids: readonly string[], active: boolean) {
+  return useQueries({ queries: ids.map((id) => accountQuery(id, active)) });
 }

@@ -20,9 +20,10 @@ function fetchPage(filter: AccountsFilter, page: number): Promise<Page<AccountRo
 /**
  * The at-risk list over a window of rows `[first, last)`: fetches, through TanStack Query, the pages
  * of `ACCOUNTS_PAGE_ROWS` rows that cover the window once scrolling rests, refreshes them while in
- * view, and answers rows from any page already cached (`null` for a row not loaded yet).
+ * view and `active` (the table on screen), and answers rows from any page already cached (`null`
+ * for a row not loaded yet).
  */
-export function useAccountsWindow(filter: AccountsFilter, first: number, last: number) {
+export function useAccountsWindow(filter: AccountsFilter, first: number, last: number, active: boolean) {
   const queryClient = useQueryClient();
   const wantFirst = Math.floor(first / ACCOUNTS_PAGE_ROWS);
   const wantLast = Math.max(wantFirst, Math.floor(Math.max(first, last - 1) / ACCOUNTS_PAGE_ROWS));
@@ -39,7 +40,7 @@ export function useAccountsWindow(filter: AccountsFilter, first: number, last: n
       queryKey: queryKeys.accountsPage(filter, page),
       queryFn: () => fetchPage(filter, page),
       staleTime: REFRESH_MS - 500,
-      refetchInterval: REFRESH_MS,
+      refetchInterval: active ? REFRESH_MS : false,
       gcTime: 60_000,
     })),
   });

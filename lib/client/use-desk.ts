@@ -8,10 +8,16 @@ import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./query-keys";
 import { getSocket } from "./socket";
 
+/** A resync asked for and not answered within this long is asked for again. */
+const RESYNC_RETRY_MS = 3000;
+
 /**
  * The live desk: the server-rendered snapshot seeds the query; a socket `desk:snapshot` replaces
- * it (on join and on every reconnect), numbered `desk:delta`s patch it. The query cache is the
- * only store of this data in the browser.
+ * it (on join and on every reconnect), numbered `desk:delta`s patch it. A delta that does not
+ * follow on (a gap in `seq`: the server skipped a frame for this client) is not applied: the hook
+ * asks for a fresh snapshot (`desk:resync`, answered on the same socket, so every delta after it
+ * is newer) and drops deltas until it comes. The query cache is the only store of this data in
+ * the browser.
  */
 export function useDesk(initial: DeskSnapshot) {
   const queryClient = useQueryClient();
@@ -24,9 +30,25 @@ export function useDesk(initial: DeskSnapshot) {
 
   useEffect(() => {
     const socket = getSocket();
-    const onSnapshot = (snapshot: DeskSnapshot) => queryClient.setQueryData<DeskState>(queryKeys.desk, deskStateOf(snapshot));
-    const onDelta = (delta: DeskDelta) =>
-      queryClient.setQueryData<DeskState>(queryKeys.desk, (current) => (current ? applyDeskDelta(current, delta) : current));
+    let resyncAskedAt = Number.NEGATIVE_INFINITY;
+    const onSnapshot = (snapshot: DeskSnapshot) => {
+      resyncAskedAt = Number.NEGATIVE_INFINITY;
+      queryClient.setQueryData<DeskState>(queryKeys.desk, deskStateOf(snapshot));
+    };
+    const onDelta = (delta: DeskDelta) => {
+      const current = queryClient.getQueryData<DeskState>(queryKeys.desk);
+      if (!current) return;
+      const next = applyDeskDelta(current, delta);
+      if (next === null) {
+        const now = Date.now();
+        if (now - resyncAskedAt >= RESYNC_RETRY_MS) {
+          resyncAskedAt = now;
+          socket.emit("desk:resync");
+        }
+        return;
+      }
+      if (next !== current) queryClient.setQueryData<DeskState>(queryKeys.desk, next);
+    };
     socket.on("desk:snapshot", onSnapshot);
     socket.on("desk:delta", onDelta);
     // Joined before this effect ran: ask for the snapshot that would otherwise have been missed.

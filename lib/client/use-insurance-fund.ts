@@ -11,11 +11,12 @@ export interface InsuranceFundResponse {
   history: { ts: number; balance: string }[];
 }
 
-/** The insurance fund's balance history, fetched again every 5 s (the live balance comes with the desk). */
-export function useInsuranceFund() {
+/** The insurance fund's balance history, fetched again every 5 s while `active` (on screen; the live balance comes with the desk). */
+export function useInsuranceFund(active: boolean) {
   return useQuery({
     queryKey: queryKeys.insuranceFund,
     queryFn: () => fetchJson<InsuranceFundResponse>("/api/v1/insurance-fund"),
+    enabled: active,
     refetchInterval: 5000,
     staleTime: 4000,
   });

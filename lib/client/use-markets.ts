@@ -18,6 +18,9 @@ export function useMarkets(initial: MarketsResponse) {
     queryFn: () => fetchJson<MarketsResponse>("/api/v1/markets"),
     initialData: initial,
     staleTime: Infinity,
+    // applyMarketsDelta already keeps every market it did not change: comparing 300-point histories
+    // deeply on each frame would only cost time.
+    structuralSharing: false,
   });
 
   useEffect(() => {

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { AccountRow, AccountView, BookSummary, Page, QueueEntry } from "@/lib/engine";
-import type { StressResult } from "@/lib/risk";
+import type { AccountRow, AccountView, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram } from "@/lib/engine";
+import type { RiskParams, StressResult } from "@/lib/risk";
 
-export type { AccountRow, AccountView, BookSummary, Page, QueueEntry, StressResult };
+export type { AccountRow, AccountView, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, StressResult };
 
 export const ACCOUNT_STATUS_VALUES = ["healthy", "warning", "liquidatable", "backstop", "bankrupt"] as const;
 
@@ -25,15 +25,13 @@ export interface LiquidationEventView {
   executedAt: number;
 }
 
-/** Margin-ratio distribution: `counts[i]` accounts with ratio in [edges[i], edges[i+1]); the last bucket is open. */
-export interface RatioHistogram {
-  /** Lower edges, as margin ratios (1 = 100% = liquidation). */
-  edges: number[];
-  counts: number[];
-  /** Accounts with equity <= 0 (no ratio). */
-  bankrupt: number;
-  /** Accounts with no position (ratio 0), not in `counts`. */
-  flat: number;
+/**
+ * The risk parameters the figures were computed with: spec §6 (`warnRatio`, `targetBuffer`, the
+ * step cap `maxStepFraction` of positions above `largeNotional`, `backstopFraction`, `cooldownMs`)
+ * and §7 (`staleAfterMs`: a market without a source fresher than this is stale).
+ */
+export interface DeskRiskParams extends RiskParams {
+  readonly staleAfterMs: number;
 }
 
 export interface InsuranceFundView {
@@ -53,11 +51,17 @@ export interface DeskSummary {
   fund: InsuranceFundView;
 }
 
-/** Everything the desk page needs at once: the server render seeds TanStack Query with it. */
+/**
+ * Everything the desk page needs at once: the server render seeds TanStack Query with it. It is
+ * the state a client has after applying every delta up to `seq` (cool-downs measured at
+ * `serverTime`), so that the deltas after it apply exactly.
+ */
 export interface DeskSnapshot {
   /** The socket stream's sequence number this snapshot is as new as. */
   seq: number;
+  /** When the server last confirmed this state current (the time of delta `seq`). */
   serverTime: number;
+  riskParams: DeskRiskParams;
   summary: DeskSummary;
   histogram: RatioHistogram;
   /** The pending-liquidation queue, first QUEUE_ROWS entries in queue order, with `total`. */
@@ -68,13 +72,22 @@ export interface DeskSnapshot {
 export const QUEUE_ROWS = 200;
 export const FEED_EVENTS = 50;
 
-/** A numbered change: each field present replaces that part of the snapshot; `events` are prepended. */
+/** At least one `desk:delta` goes out this often, empty when nothing changed (a heartbeat). */
+export const DESK_HEARTBEAT_MS = 1000;
+
+/**
+ * A numbered change, `seq` one more than the previous delta's. `summary` and `histogram` replace
+ * those parts when present; `queue` changes the queue's rows (`applyQueueChanges`); `events` are
+ * prepended. A delta with none of them is a heartbeat: the state is current as of `serverTime`
+ * (one at least every `DESK_HEARTBEAT_MS` plus the push interval, so a gap in `seq` shows within
+ * about two seconds).
+ */
 export interface DeskDelta {
   seq: number;
   serverTime: number;
   summary?: DeskSummary;
   histogram?: RatioHistogram;
-  queue?: Page<QueueEntry>;
+  queue?: QueuePageChanges;
   events?: LiquidationEventView[];
 }
 
@@ -93,6 +106,7 @@ export type AccountsQuery = z.infer<typeof accountsQuerySchema>;
 /** `GET /api/v1/accounts/:id`: the live view plus its history. */
 export interface AccountDetail {
   view: AccountView;
+  riskParams: DeskRiskParams;
   history: { ts: number; marginRatio: number | null; equity: number; maintenanceMargin: number; status: string }[];
   ledger: { id: string; kind: string; amount: string; balanceAfter: string; note: string | null; createdAt: number }[];
   events: LiquidationEventView[];

@@ -1,5 +1,5 @@
 import type { MarketsResponse, MarkUpdate } from "./markets";
-import type { DeskDelta, DeskSnapshot } from "./desk";
+import type { AccountView, DeskDelta, DeskSnapshot } from "./desk";
 
 /** A numbered batch of changes; a client drops any delta whose seq is not newer than its snapshot. */
 export interface MarketsDelta {
@@ -18,7 +18,18 @@ export interface ServerToClientEvents {
   "markets:delta": (delta: MarketsDelta) => void;
   "desk:snapshot": (snapshot: DeskSnapshot) => void;
   "desk:delta": (delta: DeskDelta) => void;
+  /** Room `account:<id>`: the account's live view, pushed once a second while watched. */
+  "account:view": (update: AccountViewUpdate) => void;
 }
+
+export interface AccountViewUpdate {
+  accountId: string;
+  view: AccountView;
+  serverTime: number;
+}
+
+/** The answer to `account:watch`: joined, or why not (403 not yours, 404 no such account). */
+export type AccountWatchAck = { ok: true } | { ok: false; status: 403 | 404; message: string };
 
 /** Events a client may send. */
 export interface ClientToServerEvents {
@@ -26,6 +37,15 @@ export interface ClientToServerEvents {
   "markets:resync": () => void;
   /** Asks for a fresh desk snapshot (desk room only). */
   "desk:resync": () => void;
+  /**
+   * Watch one account (its page): the server checks the policy (the desk: any; a trader: their
+   * own), puts the socket in room `account:<id>` and sends its view. A trader's own accounts are
+   * watched from the start.
+   */
+  "account:watch": (accountId: string, ack: (result: AccountWatchAck) => void) => void;
+  "account:unwatch": (accountId: string) => void;
+  /** The rooms the server put this socket in (what the policy gave it). */
+  "session:rooms": (ack: (rooms: string[]) => void) => void;
 }
 
 export const DESK_ROOM = "desk";

@@ -1,7 +1,4 @@
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { RiskInputError, type MarketParams } from "../risk";
 import type {
   EngineCommand,
@@ -13,6 +10,7 @@ import type {
   ExecutedStep,
   MarketStaleUpdate,
 } from "./engine-protocol";
+import { startWorker } from "./ts-worker";
 import type { AtRiskQuery, ChangeSet, CollateralDelta, CollateralUpdate, PositionUpdate, PriceUpdate } from "./engine-types";
 
 export interface EngineClientOptions extends EngineInit {
@@ -28,47 +26,9 @@ interface Pending {
 }
 
 /**
- * Source of the worker's bootstrap. Node 20 does not apply `--import` hooks given in a worker's
- * `execArgv` to the worker's own entry module, so a `.ts` entry cannot be loaded that way. The
- * bootstrap (an eval'd CommonJS script) registers tsx's ESM hooks in the worker thread itself,
- * with the repository's tsconfig (for the `@/` paths lib/risk uses), then imports the entry.
- * Works whether or not the parent runs under tsx (server, scripts, Vitest).
- */
-function bootstrapSource(entry: URL): string {
-  const tsxApi = tsxEsmApiUrl();
-  const tsconfig = fileURLToPath(new URL("../../tsconfig.json", import.meta.url));
-  return (
-    `import(${JSON.stringify(tsxApi)})` +
-    `.then(({ register }) => { register({ tsconfig: ${JSON.stringify(tsconfig)} }); return import(${JSON.stringify(entry.href)}); })` +
-    `.catch((err) => { setImmediate(() => { throw err; }); });`
-  );
-}
-
-/**
- * URL of tsx's ESM API (`tsx/esm/api` under the `import` condition; its CommonJS build cannot
- * register hooks when imported). `import.meta.resolve` where the runtime has it, else the package's
- * export map.
- */
-function tsxEsmApiUrl(): string {
-  if (typeof import.meta.resolve === "function") {
-    try {
-      const url = import.meta.resolve("tsx/esm/api");
-      if (url.endsWith(".mjs")) return url;
-    } catch {
-      // fall through to the export map
-    }
-  }
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve("tsx/package.json");
-  const pkg = require("tsx/package.json") as { exports: Record<string, { import?: { default?: string } } | undefined> };
-  const entry = pkg.exports["./esm/api"]?.import?.default;
-  if (!entry) throw new Error("tsx/esm/api has no ESM entry in tsx's package.json");
-  return pathToFileURL(path.join(path.dirname(manifest), entry)).href;
-}
-
-/**
  * The server's handle on the engine worker: typed requests (request id → promise), change sets
- * as events. Requests are answered in order; a failed request rejects with the worker's error
+ * as events. Requests are answered in order, the analytics commands (`stress`, `fundRunway`,
+ * `liquidationMap`) when their thread is done; a failed request rejects with the worker's error
  * (`RiskInputError` with its issues for bad input). If the worker dies, every pending and later
  * request rejects and the `onExit` listeners run.
  */
@@ -84,10 +44,7 @@ export class EngineClient {
   /** Starts the worker and resolves once its book is built. */
   static start(options: EngineClientOptions = {}): Promise<EngineClient> {
     const { workerUrl, startTimeoutMs, ...init } = options;
-    const entry = workerUrl ?? new URL("./engine-worker.ts", import.meta.url);
-    const worker = entry.pathname.endsWith(".ts")
-      ? new Worker(bootstrapSource(entry), { eval: true, workerData: init, execArgv: [] })
-      : new Worker(entry, { workerData: init });
+    const worker = startWorker(workerUrl ?? new URL("./engine-worker.ts", import.meta.url), init);
     const client = new EngineClient(worker);
     return new Promise<EngineClient>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -207,9 +164,29 @@ export class EngineClient {
   dueSteps(now: number, limit?: number) {
     return this.request("dueSteps", { now, limit });
   }
+  /** How the first `limit` queue rows changed since the previous call (`null`: not at all); `reset`: all of them. */
+  queueChanges(now: number, limit: number, reset = false) {
+    return this.request("queueChanges", { now, limit, reset });
+  }
+  histogram() {
+    return this.request("histogram", {});
+  }
+  /** Margin snapshot rows (columns, transferred) of the accounts changed since their previous row: at most `limit`, oldest first. */
+  marginRows(limit?: number) {
+    return this.request("marginRows", { limit });
+  }
   /** The live state as columns (typed arrays transferred), e.g. for `scenarioOfSnapshot` and the stress model. */
-  snapshot() {
-    return this.request("snapshot", {});
+  snapshot(market?: string) {
+    return this.request("snapshot", { market });
+  }
+  stress(shocks: Record<string, number>, insuranceFund: number, maxRounds?: number) {
+    return this.request("stress", { shocks, insuranceFund, maxRounds });
+  }
+  fundRunway(insuranceFund: number) {
+    return this.request("fundRunway", { insuranceFund });
+  }
+  liquidationMap(marketId: string) {
+    return this.request("liquidationMap", { marketId });
   }
   drainChanges() {
     return this.request("drainChanges", {});

@@ -2,7 +2,10 @@
  * Messages between the server and the engine worker (`engine-worker.ts`, `EngineClient`).
  *
  * - Requests: `{ id, type, payload }`, one per command of `EngineCommands`; the worker answers each
- *   with `{ kind: "response", id, ok, result | error }` (matched by id). Mutations take effect in
+ *   with `{ kind: "response", id, ok, result | error }` (matched by id), in order, except the
+ *   analytics commands (`ANALYTICS`: stress, fund runway, liquidation map), which take a snapshot
+ *   of the book when they arrive and are answered when the analytics thread has run them, while
+ *   the worker goes on with everything else. Mutations take effect in
  *   the order sent; a query sees every mutation answered before it was sent (marks still pending
  *   may be applied just after it: await an `applyPrices` to read its effect). Mutations are batches, each checked
  *   whole before any of it is applied (a bad batch is rejected with `RiskInputError` issues and
@@ -13,9 +16,9 @@
  *   applied one market per event-loop turn, queries being served in between; an `applyPrices` is
  *   answered once the markets pending at its arrival are applied, with the accounts touched
  *   meanwhile. Any other mutation applies every pending mark first.
- * - Typed arrays in results (`snapshot`) are transferred, not copied.
+ * - Typed arrays in results (`snapshot`, `marginRows`) are transferred, not copied.
  */
-import type { MarketParams, RiskIssue, RiskParams } from "../risk";
+import type { LiquidationMap, MarketParams, RiskIssue, RiskParams, StressResult } from "../risk";
 import type {
   AccountRow,
   AccountView,
@@ -25,10 +28,13 @@ import type {
   ChangeSet,
   CollateralDelta,
   CollateralUpdate,
+  MarginRows,
   Page,
   PositionUpdate,
   PriceUpdate,
   QueueEntry,
+  QueuePageChanges,
+  RatioHistogram,
 } from "./engine-types";
 
 /** How the worker's book is built (passed as `workerData`). */
@@ -87,10 +93,22 @@ export interface EngineCommands {
   accountView: { payload: { accountId: string; now: number }; result: AccountView | null };
   atRisk: { payload: AtRiskQuery; result: Page<AccountRow> };
   dueSteps: { payload: { now: number; limit?: number | undefined }; result: QueueEntry[] };
-  /** The live state as columns, for the stress model (spec §8). */
-  snapshot: { payload: Record<string, never>; result: BookSnapshot };
+  /** How the first `limit` queue rows changed since the previous call (one consumer: the desk stream); `reset`: all of them. */
+  queueChanges: { payload: { now: number; limit: number; reset?: boolean | undefined }; result: QueuePageChanges | null };
+  /** The margin-ratio distribution of every account. */
+  histogram: { payload: Record<string, never>; result: RatioHistogram };
+  /** Margin snapshot rows of the accounts changed since their previous row, at most `limit`, oldest first (one consumer: the snapshotter). */
+  marginRows: { payload: { limit?: number | undefined }; result: MarginRows };
+  /** The live state as columns (every account, or the holders of `market`), for the stress model (spec §8). */
+  snapshot: { payload: { market?: string | undefined }; result: BookSnapshot };
   drainChanges: { payload: Record<string, never>; result: ChangeSet };
   stats: { payload: Record<string, never>; result: EngineStats };
+  /** Spec §8 shock and cascade on the live book with the fund's balance (analytics thread). */
+  stress: { payload: { shocks: Record<string, number>; insuranceFund: number; maxRounds?: number | undefined }; result: StressResult };
+  /** The largest uniform move of every market the fund covers, to 0.1%, up to 50% (analytics thread). */
+  fundRunway: { payload: { insuranceFund: number }; result: number };
+  /** Spec §9 for one market at its live mark; `null` before its first price (analytics thread). */
+  liquidationMap: { payload: { marketId: string }; result: LiquidationMap | null };
 }
 
 export type EngineCommand = keyof EngineCommands;
@@ -108,6 +126,10 @@ export const MUTATIONS: ReadonlySet<EngineCommand> = new Set<EngineCommand>([
   "applyFunding",
   "markStepExecuted",
 ]);
+
+/** Commands run on the analytics thread over a snapshot taken on arrival, answered when done. */
+export type AnalyticsCommand = "stress" | "fundRunway" | "liquidationMap";
+export const ANALYTICS: ReadonlySet<EngineCommand> = new Set<EngineCommand>(["stress", "fundRunway", "liquidationMap"] satisfies AnalyticsCommand[]);
 
 export type EngineRequest = { [K in EngineCommand]: { readonly id: number; readonly type: K; readonly payload: EnginePayload<K> } }[EngineCommand];
 

@@ -75,6 +75,8 @@ export interface AtRiskQuery {
   readonly sort?: AtRiskSort | undefined;
   readonly offset?: number | undefined;
   readonly limit?: number | undefined;
+  /** Only accounts whose id starts with this. */
+  readonly idPrefix?: string | undefined;
 }
 
 export interface Page<T> {
@@ -107,6 +109,10 @@ export interface QueueEntry {
   readonly paused: boolean;
   /** `"stale price: ETH-PERP"` (every stale market the plan touches), `null` when not paused. */
   readonly pausedReason: string | null;
+  /** 1-based margin tier of the next step's position before the step, `null` without a next step. */
+  readonly tierBefore: number | null;
+  /** 1-based margin tier of what the next step leaves of that position (a step that closes it all leaves notional 0: tier 1); `null` without a next step. */
+  readonly tierAfter: number | null;
 }
 
 export type StatusCounts = Record<AccountStatus, number>;
@@ -122,31 +128,91 @@ export interface BookSummary {
   readonly byStatus: StatusCounts;
   /** `Σ max(0, MM − equity)` over every account. */
   readonly mmShortfall: number;
-  /** Σ notional of every planned close in the queue (what the planner intends to close now). */
+  /** Σ notional of every planned close in the queue (what the planner intends to close now), over each member's latest plan. */
   readonly pendingNotional: number;
-  /** Σ `plan.deficit` over the queue: what the insurance fund would pay at current marks. */
+  /** Σ `plan.deficit` over the queue (latest plans): what the insurance fund would pay at current marks. */
   readonly expectedDeficit: number;
-  readonly queue: { readonly size: number; readonly paused: number };
+  /**
+   * `plansPending`: members whose figures moved since their plan was computed (the engine re-plans
+   * them in the background, oldest first; until then their previous plan counts in the totals).
+   * `byMode`: members by their latest plan's mode.
+   */
+  readonly queue: { readonly size: number; readonly paused: number; readonly byMode: Readonly<Record<LiquidationMode, number>>; readonly plansPending: number };
 }
 
 /**
- * What changed since the last `drainChanges`, for a socket hub to turn into deltas. Account ids
- * appear once each. An account that entered and left the queue in between appears in neither list.
+ * What changed since the last `drainChanges`, for the socket hub and the desk feed to turn into
+ * deltas: counts and flags, and the ids behind the counts only for a small change set (at most
+ * `CHANGE_SET_MAX_IDS` accounts, e.g. an ingest batch or a top-up), never for a tick that moves a
+ * market's every holder. An account that entered and left the queue in between is counted in
+ * neither `queueAdded` nor `queueRemoved`.
  */
 export interface ChangeSet {
   /** Increases by one per non-empty drain. */
   readonly seq: number;
   /** Accounts whose figures, positions, collateral or market staleness changed. */
-  readonly accounts: string[];
+  readonly accounts: number;
   /** Accounts whose status changed (a subset of `accounts`). */
-  readonly statusChanged: string[];
-  readonly queueAdded: string[];
-  readonly queueRemoved: string[];
-  /** Accounts in the queue before and after whose entry changed (figures, plan, pause, cool-down). */
-  readonly queueChanged: string[];
+  readonly statusChanged: number;
+  readonly queueAdded: number;
+  readonly queueRemoved: number;
+  /** Accounts in the queue before and after whose entry may have changed (figures, plan, pause, cool-down). */
+  readonly queueChanged: number;
   /** Markets whose mark, staleness or parameters changed. */
   readonly markets: string[];
   readonly summaryChanged: boolean;
+  /** The ids behind the counts, in the order touched; `null` when more than `CHANGE_SET_MAX_IDS` accounts changed. */
+  readonly ids: ChangeSetIds | null;
+}
+
+export interface ChangeSetIds {
+  readonly accounts: string[];
+  readonly statusChanged: string[];
+  readonly queueAdded: string[];
+  readonly queueRemoved: string[];
+  readonly queueChanged: string[];
+}
+
+/**
+ * The figures of the accounts that changed since the previous `marginRows`, as columns (typed
+ * arrays, transferred): one margin snapshot row each (spec §3 figures from the kept sums).
+ */
+export interface MarginRows {
+  readonly accountIds: string[];
+  readonly collateral: Float64Array;
+  readonly equity: Float64Array;
+  readonly maintenanceMargin: Float64Array;
+  /** NaN where the margin ratio is `null` (equity <= 0). */
+  readonly marginRatio: Float64Array;
+  /** Index into `ACCOUNT_STATUSES`. */
+  readonly status: Uint8Array;
+}
+
+/** Margin-ratio distribution: `counts[i]` accounts with ratio in [edges[i], edges[i+1]); the last bucket is open. */
+export interface RatioHistogram {
+  /** Lower edges, as margin ratios (1 = 100% = liquidation). */
+  readonly edges: number[];
+  readonly counts: number[];
+  /** Accounts with equity <= 0 (no ratio). */
+  readonly bankrupt: number;
+  /** Accounts with no position (ratio 0), not in `counts`. */
+  readonly flat: number;
+}
+
+/**
+ * How the first rows of the queue changed since the previous `queueChanges` (or all of them, from
+ * nothing, after a reset): entries new or changed by account id, accounts gone from those rows,
+ * and the rows' account ids in queue order whenever the membership or the order changed. An entry
+ * whose place alone changed is not resent (its `rank` is its index in `order`); cool-downs counting
+ * down are not changes (`cooldownRemainingMs` is measured at `now`).
+ */
+export interface QueuePageChanges {
+  /** Accounts in the whole queue. */
+  readonly total: number;
+  /** Present when the rows' membership or order changed. */
+  readonly order?: string[] | undefined;
+  readonly upserts: QueueEntry[];
+  readonly removed: string[];
 }
 
 /**

@@ -1,30 +1,53 @@
 /**
  * The engine's worker thread: owns one `LiveBook`, answers protocol requests in order and pushes
- * change sets (see `engine-protocol.ts`). Started by `EngineClient`; never imported elsewhere.
+ * change sets (see `engine-protocol.ts`); hands the analytics commands to its analytics thread
+ * (`AnalyticsThread`). Started by `EngineClient`; never imported elsewhere.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { RiskInputError } from "../risk";
+import { AnalyticsError, AnalyticsThread } from "./analytics-thread";
 import { dispatchEngineRequest } from "./engine-dispatch";
 import type { EngineInit, EngineMessage, EngineRequest, EngineStats } from "./engine-protocol";
 import type { PriceUpdate } from "./engine-types";
-import { MUTATIONS } from "./engine-protocol";
+import { ANALYTICS, MUTATIONS } from "./engine-protocol";
 import { LiveBook } from "./live-book";
+import { lowerThreadPriority } from "./thread-priority";
+
+/** Dirty queue members re-planned per background turn (a few ms): interleaved with marks and queries. */
+const PLANS_PER_TURN = 200;
+/**
+ * Background plans per 100 ms at most (~10,000 a second, a few % of a core): a queue of tens of
+ * thousands whose markets all move is re-planned within seconds without the worker spending all
+ * its time on it; `summary().queue.plansPending` says how far behind it is.
+ */
+const PLANS_PER_WINDOW = 1000;
+const PLAN_WINDOW_MS = 100;
+
+/**
+ * The worker's nice value: when the machine's CPUs are all busy, the server's main thread (HTTP,
+ * sockets, ingest) goes first and the revaluation takes what is left, which it absorbs by
+ * coalescing marks. Without it, a feed that keeps the worker busy makes it one more thread the
+ * request path queues behind for a CPU.
+ */
+const WORKER_NICE = 10;
 
 const port = parentPort;
 if (!port) throw new Error("engine-worker.ts must run in a worker thread (see EngineClient)");
 
 const init = (workerData ?? {}) as EngineInit;
+lowerThreadPriority(WORKER_NICE);
 const book = new LiveBook(init);
 for (const m of init.markets ?? []) book.upsertMarket(m);
 const interval = init.changeIntervalMs === undefined ? 50 : init.changeIntervalMs;
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
+const analytics = new AnalyticsThread();
 
 const post = (message: EngineMessage, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
 
 function flushChanges(): void {
   flushTimer = null;
   const changes = book.drainChanges();
-  if (changes.accounts.length > 0 || changes.markets.length > 0 || changes.summaryChanged) post({ kind: "changes", changes });
+  if (changes.accounts > 0 || changes.markets.length > 0 || changes.summaryChanged) post({ kind: "changes", changes });
 }
 
 function scheduleFlush(): void {
@@ -57,7 +80,64 @@ function buffersOf(result: unknown): ArrayBuffer[] {
 
 function respondError(id: number, err: unknown): void {
   const e = err instanceof Error ? err : new Error(String(err));
-  post({ kind: "response", id, ok: false, error: { name: e.name, message: e.message, issues: e instanceof RiskInputError ? e.issues : undefined } });
+  const issues = e instanceof RiskInputError || e instanceof AnalyticsError ? e.issues : undefined;
+  post({ kind: "response", id, ok: false, error: { name: e.name, message: e.message, issues } });
+}
+
+/**
+ * Queue members whose figures moved are re-planned in the background, oldest first, a bounded
+ * number per event-loop turn and per 100 ms, so that the summary's totals follow the book under
+ * any feed without a summary ever planning the whole queue. Turns alternate with price turns and
+ * messages.
+ */
+let refreshScheduled = false;
+let planWindowStart = Number.NEGATIVE_INFINITY;
+let planWindowUsed = 0;
+
+function scheduleRefresh(): void {
+  if (refreshScheduled || book.queueDirty === 0) return;
+  refreshScheduled = true;
+  const now = performance.now();
+  if (now - planWindowStart >= PLAN_WINDOW_MS) {
+    planWindowStart = now;
+    planWindowUsed = 0;
+  }
+  if (planWindowUsed < PLANS_PER_WINDOW) setImmediate(refreshTurn);
+  else setTimeout(refreshTurn, planWindowStart + PLAN_WINDOW_MS - now);
+}
+
+function refreshTurn(): void {
+  refreshScheduled = false;
+  if (performance.now() - planWindowStart >= PLAN_WINDOW_MS) {
+    planWindowStart = performance.now();
+    planWindowUsed = 0;
+  }
+  planWindowUsed += book.refreshQueue(Math.min(PLANS_PER_TURN, PLANS_PER_WINDOW - planWindowUsed));
+  // Planning resyncs an account's sums, which may settle a status (a change to push).
+  if (book.pendingChanges > 0) scheduleFlush();
+  scheduleRefresh();
+}
+
+/**
+ * Analytics walk the whole book: the snapshot is taken now (the state as of this message), the
+ * work runs on the analytics thread, and the answer is posted when it is done.
+ */
+function runAnalytics(request: EngineRequest): void {
+  let job: Promise<unknown>;
+  switch (request.type) {
+    case "stress":
+      job = analytics.run("stress", { snapshot: book.snapshot(), ...request.payload });
+      break;
+    case "fundRunway":
+      job = analytics.run("fundRunway", { snapshot: book.snapshot(), insuranceFund: request.payload.insuranceFund });
+      break;
+    case "liquidationMap":
+      job = analytics.run("liquidationMap", { snapshot: book.snapshot({ market: request.payload.marketId }), marketId: request.payload.marketId });
+      break;
+    default:
+      throw new RangeError(`${request.type} is not an analytics command`);
+  }
+  job.then((result) => post({ kind: "response", id: request.id, ok: true, result }), (err: unknown) => respondError(request.id, err));
 }
 
 /**
@@ -68,8 +148,8 @@ function respondError(id: number, err: unknown): void {
  * applies the pending markets in the order they became pending, one per `setImmediate` turn, so
  * that queries and other messages are served between two markets rather than after a whole
  * revaluation of the book, and one revaluation per market serves every tick that arrived for it
- * meanwhile, however fast they come. A request is answered once every market pending when it
- * arrived has been applied, with the accounts touched since it arrived.
+ * meanwhile, however fast they come. A request is answered once every market pending when
+ * it arrived has been applied, with the accounts touched since it arrived.
  *
  * Mutations other than prices apply every pending mark first, so mutations take effect in the
  * order sent (positions and collateral commute with marks; stale flags and market parameters do
@@ -107,6 +187,7 @@ function pump(): void {
   if (applyOneMark()) {
     answerSatisfied();
     scheduleFlush();
+    scheduleRefresh();
   }
   if (pendingMarks.size > 0) schedulePump();
 }
@@ -145,12 +226,17 @@ port.on("message", (request: EngineRequest) => {
   }
   if (MUTATIONS.has(request.type)) applyPendingMarks();
   try {
+    if (ANALYTICS.has(request.type)) return runAnalytics(request);
     const result = request.type === "stats" ? stats() : dispatchEngineRequest(book, request);
-    post({ kind: "response", id: request.id, ok: true, result }, request.type === "snapshot" ? buffersOf(result) : undefined);
+    const transfer = request.type === "snapshot" || request.type === "marginRows" ? buffersOf(result) : undefined;
+    post({ kind: "response", id: request.id, ok: true, result }, transfer);
   } catch (err) {
     respondError(request.id, err);
   }
-  if (MUTATIONS.has(request.type)) scheduleFlush();
+  if (MUTATIONS.has(request.type)) {
+    scheduleFlush();
+    scheduleRefresh();
+  }
 });
 
 post({ kind: "ready" });

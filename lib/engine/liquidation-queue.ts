@@ -3,6 +3,8 @@ import {
   health,
   marginRatio,
   planPartialLiquidation,
+  type Close,
+  type LiquidationMode,
   type LiquidationPlan,
   type PlanPosition,
   type RiskParams,
@@ -26,6 +28,10 @@ export interface QueueSource {
   planPositions(a: number): PlanPosition[];
   /** Whether a market has no fresh price. */
   isStale(marketId: string): boolean;
+  /** Goes up whenever any market's staleness changes (pauses are recomputed then). */
+  stalenessEpoch(): number;
+  /** 1-based tiers of the position `step` closes part of, before and after the step (spec §2). */
+  stepTiers(a: number, step: Close): { before: number; after: number };
 }
 
 /**
@@ -35,9 +41,12 @@ export interface QueueSource {
  * - Membership follows the account's status at once: the book calls `enter`/`leave` when a status
  *   crosses maintenance (so a top-up that lifts an account above it removes it immediately).
  * - Plans are lazy: `touch` marks a member dirty when its figures changed; a dirty member is
- *   re-planned (its sums resynced from scratch first) only when something reads its plan: a page
- *   of the queue plans the entries on that page, `dueSteps` the entries it returns, `totals` (the
- *   summary) and `refresh` every dirty member. A plan is never older than the figures it shows.
+ *   re-planned (its sums resynced from scratch first) when something reads its plan: a page of the
+ *   queue plans the entries on that page, `dueSteps` the entries it returns. `refresh(limit)`
+ *   re-plans dirty members oldest first (the engine worker calls it between other work, so that a
+ *   busy feed cannot starve them), and `totals` plans a bounded number before it sums. An entry's
+ *   plan is never older than the figures it is shown with; the totals sum each member's latest plan
+ *   and say how many are pending.
  * - Order: status (bankrupt, backstop, liquidatable), then health `equity / MM` ascending (margin
  *   ratio descending; for equity <= 0, the most negative equity per MM first), then account id.
  *   Kept incrementally: members that entered or whose figures changed since the last read are
@@ -60,8 +69,16 @@ export class LiquidationQueue {
   private rank = new Int32Array(0);
   private members = new Int32Array(64);
   private size = 0;
+  /** Dirty members, oldest first from `dirtyHead` (entries whose flag was cleared since are skipped). */
   private dirtyList: number[] = [];
+  private dirtyHead = 0;
+  private dirtyMembers = 0;
   private movedList: number[] = [];
+  /** What each member's latest plan adds to the totals, and whether it is paused (as of `pausedEpoch`). */
+  private planNotional = new Float64Array(0);
+  private planDeficit = new Float64Array(0);
+  private planPaused = new Uint8Array(0);
+  private pausedEpoch = -1;
   private left = false;
   private readonly plans = new Map<number, LiquidationPlan>();
   /** Members in queue order as of the last `ordered()`. */
@@ -86,6 +103,9 @@ export class LiquidationQueue {
     this.keyStatus = grow(this.keyStatus, c);
     this.keyHealth = grow(this.keyHealth, c);
     this.rank = grow(this.rank, c);
+    this.planNotional = grow(this.planNotional, c);
+    this.planDeficit = grow(this.planDeficit, c);
+    this.planPaused = grow(this.planPaused, c);
     this.capacity = c;
   }
 
@@ -116,7 +136,7 @@ export class LiquidationQueue {
     this.members[at] = last;
     this.memberPos[last] = at;
     this.member[a] = 0;
-    this.dirty[a] = 0;
+    this.clearDirty(a);
     this.plans.delete(a);
     this.left = true;
   }
@@ -137,34 +157,58 @@ export class LiquidationQueue {
   private markDirty(a: number): void {
     if (this.dirty[a]) return;
     this.dirty[a] = 1;
+    this.dirtyMembers++;
     this.dirtyList.push(a);
     // Plans read one by one leave cleared entries behind: compact now and then.
-    if (this.dirtyList.length > 2 * this.size + 1024) this.dirtyList = this.dirtyList.filter((x) => this.dirty[x] === 1);
+    if (this.dirtyList.length - this.dirtyHead > 2 * this.size + 1024) {
+      this.dirtyList = this.dirtyList.slice(this.dirtyHead).filter((x) => this.dirty[x] === 1);
+      this.dirtyHead = 0;
+    }
+  }
+
+  private clearDirty(a: number): void {
+    if (!this.dirty[a]) return;
+    this.dirty[a] = 0;
+    this.dirtyMembers--;
   }
 
   /** Members whose plan is out of date. */
   dirtyCount(): number {
-    let n = 0;
-    for (const a of this.dirtyList) if (this.dirty[a] && this.member[a]) n++;
-    return n;
+    return this.dirtyMembers;
   }
 
   /** Plans a dirty member (after resyncing its sums, which may take it out of the queue). */
   private ensurePlanned(a: number): void {
     if (!this.dirty[a]) return;
-    if (this.member[a]) this.source.resync(a);
-    this.dirty[a] = 0;
+    this.source.resync(a);
+    this.clearDirty(a);
     if (!this.member[a]) return;
-    this.plans.set(a, planPartialLiquidation(this.source.equity(a), this.source.planPositions(a), this.params));
+    const plan = planPartialLiquidation(this.source.equity(a), this.source.planPositions(a), this.params);
+    this.plans.set(a, plan);
+    let notional = 0;
+    for (const c of plan.closes) notional += c.notional;
+    this.planNotional[a] = notional;
+    this.planDeficit[a] = plan.deficit;
+    this.planPaused[a] = this.staleMarketsOf(plan).length > 0 ? 1 : 0;
     this.planned++;
   }
 
-  /** Re-plans every dirty member; returns how many were planned. */
-  refresh(): number {
+  /** Re-plans dirty members, oldest first, at most `limit` of them; returns how many were planned. */
+  refresh(limit = Infinity): number {
     const before = this.planned;
     const list = this.dirtyList;
-    for (let i = 0; i < list.length; i++) this.ensurePlanned(list[i]!);
-    list.length = 0;
+    let i = this.dirtyHead;
+    let attempts = 0;
+    while (i < list.length && attempts < limit) {
+      const a = list[i++]!;
+      if (!this.dirty[a]) continue;
+      this.ensurePlanned(a);
+      attempts++;
+    }
+    if (i >= list.length) {
+      this.dirtyList = [];
+      this.dirtyHead = 0;
+    } else this.dirtyHead = i;
     return this.planned - before;
   }
 
@@ -273,24 +317,36 @@ export class LiquidationQueue {
     return this.member[a] ? this.plans.get(a) : undefined;
   }
 
-  /** Totals over every member, all plans current: shortfall, planned close notional, deficits, paused. */
-  totals(): { shortfall: number; pendingNotional: number; expectedDeficit: number; paused: number } {
-    this.refresh();
+  /**
+   * Totals over every member after re-planning at most `planLimit` dirty members (oldest first):
+   * shortfall (from current figures), planned close notional and deficits (each member's latest
+   * plan), paused entries, members by their latest plan's mode, and how many plans are still pending. O(members), plus the plans.
+   */
+  totals(planLimit = Infinity): {
+    shortfall: number; pendingNotional: number; expectedDeficit: number; paused: number; byMode: Record<LiquidationMode, number>; plansPending: number;
+  } {
+    this.refresh(planLimit);
+    const epoch = this.source.stalenessEpoch();
+    const repause = epoch !== this.pausedEpoch;
+    this.pausedEpoch = epoch;
     let shortfall = 0;
     let pendingNotional = 0;
     let expectedDeficit = 0;
     let paused = 0;
+    const byMode: Record<LiquidationMode, number> = { none: 0, partial: 0, full: 0 };
     for (let i = 0; i < this.size; i++) {
       const a = this.members[i]!;
       const s = this.source.maintenanceMargin(a) - this.source.equity(a);
       if (s > 0) shortfall += s;
       const plan = this.plans.get(a);
       if (!plan) continue;
-      for (const c of plan.closes) pendingNotional += c.notional;
-      expectedDeficit += plan.deficit;
-      if (this.staleMarketsOf(plan).length > 0) paused++;
+      pendingNotional += this.planNotional[a]!;
+      expectedDeficit += this.planDeficit[a]!;
+      if (repause) this.planPaused[a] = this.staleMarketsOf(plan).length > 0 ? 1 : 0;
+      paused += this.planPaused[a]!;
+      byMode[plan.mode]++;
     }
-    return { shortfall, pendingNotional, expectedDeficit, paused };
+    return { shortfall, pendingNotional, expectedDeficit, paused, byMode, plansPending: this.dirtyMembers };
   }
 
   private cooldownRemaining(a: number, now: number): number {
@@ -311,6 +367,7 @@ export class LiquidationQueue {
     const equity = src.equity(a);
     const mm = src.maintenanceMargin(a);
     const stale = this.staleMarketsOf(plan);
+    const tiers = plan.nextStep ? src.stepTiers(a, plan.nextStep) : null;
     return {
       accountId: src.accountId(a),
       rank,
@@ -327,6 +384,8 @@ export class LiquidationQueue {
       cooldownRemainingMs: this.cooldownRemaining(a, now),
       paused: stale.length > 0,
       pausedReason: stale.length > 0 ? `stale price: ${stale.join(", ")}` : null,
+      tierBefore: tiers?.before ?? null,
+      tierAfter: tiers?.after ?? null,
     };
   }
 }

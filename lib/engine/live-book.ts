@@ -5,9 +5,11 @@ import {
   figuresOfResolved,
   health,
   initialMargin,
+  lotsOfQty,
   maintenanceMargin,
   marginRatio,
   planPartialLiquidation,
+  qtyOfLots,
   resolveRiskParams,
   RiskInputError,
   STATUS_LIQUIDATABLE,
@@ -16,6 +18,7 @@ import {
   validateMarket,
   validateRiskParams,
   type AccountStatus,
+  type Close,
   type CompiledMarket,
   type MarketParams,
   type PlanPosition,
@@ -33,15 +36,20 @@ import type {
   ChangeSet,
   CollateralDelta,
   CollateralUpdate,
+  MarginRows,
   Page,
   PositionUpdate,
   PositionView,
   PriceUpdate,
   QueueEntry,
+  QueuePageChanges,
+  RatioHistogram,
 } from "./engine-types";
 import { grow, nextCapacity } from "./grow";
 import { LiquidationQueue } from "./liquidation-queue";
 import { MarketHolders } from "./market-holders";
+import { QueuePageDiff } from "./queue-page-diff";
+import { RatioHistogramCounter } from "./ratio-histogram";
 import {
   PositionSlots,
   SLOT_ACCOUNT,
@@ -81,6 +89,12 @@ const A_UPNL = 1;
 const A_MM = 2;
 const A_IM = 3;
 const A_STRIDE = 4;
+
+/**
+ * Dirty queue members `summary()` re-plans before it sums (oldest first); the rest keep their
+ * previous plan in the totals until the worker's background refresh reaches them.
+ */
+const SUMMARY_PLAN_LIMIT = 500;
 
 /** Most issues a rejected batch reports (the count of the rest follows). */
 const MAX_ISSUES = 100;
@@ -144,6 +158,9 @@ export class LiveBook {
 
   private readonly queue: LiquidationQueue;
   private readonly changes = new ChangeTracker();
+  private readonly queueDiff = new QueuePageDiff();
+  /** Goes up whenever a market turns stale or fresh (queue pauses depend on it). */
+  private staleEpoch = 0;
 
   /** Accounts revalued by the last `setMark`/`applyPrices` (each counted once per market). */
   lastTouched = 0;
@@ -169,6 +186,8 @@ export class LiveBook {
           const m = this.marketIndex.get(id);
           return m === undefined || this.isStaleIndex(m);
         },
+        stalenessEpoch: () => this.staleEpoch,
+        stepTiers: (a, step) => this.stepTiers(a, step),
       },
       this.params,
     );
@@ -198,6 +217,7 @@ export class LiveBook {
       }
       this.marks[m] = NaN;
       this.staleFlag[m] = 1;
+      this.staleEpoch++;
     } else {
       this.compiled[m] = compiled;
       this.revalueMarket(m);
@@ -393,7 +413,7 @@ export class LiveBook {
 
   /** Book-wide figures: accounts by status, MM shortfall, planned close notional, deficits, stale markets. */
   summary(): BookSummary {
-    const totals = this.queue.totals();
+    const totals = this.queue.totals(SUMMARY_PLAN_LIMIT);
     const byStatus = {} as Record<AccountStatus, number>;
     ACCOUNT_STATUSES.forEach((s, i) => (byStatus[s] = this.statusCounts[i]!));
     const staleMarkets: string[] = [];
@@ -408,7 +428,7 @@ export class LiveBook {
       mmShortfall: totals.shortfall,
       pendingNotional: totals.pendingNotional,
       expectedDeficit: totals.expectedDeficit,
-      queue: { size: this.queue.length, paused: totals.paused },
+      queue: { size: this.queue.length, paused: totals.paused, byMode: totals.byMode, plansPending: totals.plansPending },
     };
   }
 
@@ -426,10 +446,12 @@ export class LiveBook {
       for (const s of list) mask |= 1 << ACCOUNT_STATUSES.indexOf(s);
     } else mask = 0xff;
     const minRatio = query.minRatio;
+    const prefix = query.idPrefix ?? "";
     const acc = this.acc;
     const keep = (a: number): boolean => {
       const o = a * A_STRIDE;
       if (!(mask & (1 << this.status[a]!))) return false;
+      if (prefix && !this.ids[a]!.startsWith(prefix)) return false;
       if (minRatio === undefined) return true;
       const r = marginRatio(acc[o + A_COLLATERAL]! + acc[o + A_UPNL]!, acc[o + A_MM]!, this.count[a]! > 0);
       return r === null || r >= minRatio;
@@ -499,9 +521,69 @@ export class LiveBook {
     return this.queue.planned;
   }
 
-  /** Re-plans the queue members whose figures changed; returns how many. */
-  refreshQueue(): number {
-    return this.queue.refresh();
+  /** Re-plans queue members whose figures changed, oldest first, at most `limit`; returns how many. */
+  refreshQueue(limit = Infinity): number {
+    return this.queue.refresh(limit);
+  }
+
+  /**
+   * How the first `limit` rows of the queue changed since the previous call (see
+   * `QueuePageChanges`); `null` when nothing in them changed. `reset`: every row, as from an empty
+   * page. One consumer (the desk stream) owns this sequence of calls.
+   */
+  queueChanges(now: number, limit: number, reset = false): QueuePageChanges | null {
+    return this.queueDiff.next(this.queue.page(now, 0, limit), reset);
+  }
+
+  /** The margin-ratio distribution of every account, from the kept sums (no resync). */
+  ratioHistogram(): RatioHistogram {
+    const counter = new RatioHistogramCounter();
+    const acc = this.acc;
+    for (let a = 0; a < this.ids.length; a++) {
+      const b = a * A_STRIDE;
+      counter.add(acc[b + A_COLLATERAL]! + acc[b + A_UPNL]!, acc[b + A_MM]!, this.count[a]! > 0);
+    }
+    return counter.result();
+  }
+
+  /** Accounts whose figures changed since the last `marginRows`. */
+  get pendingMarginRows(): number {
+    return this.changes.pendingRows();
+  }
+
+  /**
+   * One margin snapshot row (figures from the kept sums) of each account whose figures changed
+   * since its previous row, as columns: at most `limit`, those waiting longest first (the others
+   * stay pending for the next call).
+   */
+  marginRows(limit = Infinity): MarginRows {
+    let out: MarginRows | null = null;
+    this.changes.drainSinceRows(limit, (accounts) => {
+      const n = accounts.length;
+      const rows = {
+        accountIds: new Array<string>(n),
+        collateral: new Float64Array(n),
+        equity: new Float64Array(n),
+        maintenanceMargin: new Float64Array(n),
+        marginRatio: new Float64Array(n),
+        status: new Uint8Array(n),
+      };
+      const acc = this.acc;
+      for (let i = 0; i < n; i++) {
+        const a = accounts[i]!;
+        const b = a * A_STRIDE;
+        const equity = acc[b + A_COLLATERAL]! + acc[b + A_UPNL]!;
+        const mm = acc[b + A_MM]!;
+        rows.accountIds[i] = this.ids[a]!;
+        rows.collateral[i] = acc[b + A_COLLATERAL]!;
+        rows.equity[i] = equity;
+        rows.maintenanceMargin[i] = mm;
+        rows.marginRatio[i] = marginRatio(equity, mm, this.count[a]! > 0) ?? NaN;
+        rows.status[i] = this.status[a]!;
+      }
+      out = rows;
+    });
+    return out!;
   }
 
   /** What changed since the last call (see `ChangeSet`). */
@@ -519,18 +601,41 @@ export class LiveBook {
     return this.changes.pendingAccounts();
   }
 
-  /** The live state as columns (for the stress model, spec §8, and for tests). */
-  snapshot(): BookSnapshot {
-    const n = this.ids.length;
-    const rows = this.slots.live;
+  /**
+   * The live state as columns (for the stress model, spec §8, and for tests): every account, or
+   * with `market` only the accounts holding it (with all their positions). An unknown market gives
+   * no account.
+   */
+  snapshot(options: { market?: string | undefined } = {}): BookSnapshot {
+    const sl = this.slots;
+    let accounts: ArrayLike<number>;
+    let rows: number;
+    if (options.market === undefined) {
+      accounts = { length: this.ids.length };
+      rows = sl.live;
+    } else {
+      const m = this.marketIndex.get(options.market);
+      const list = m === undefined ? new Int32Array(0) : this.holders.list(m).subarray(0, this.holders.count(m));
+      // Account indices ascending: the snapshot keeps the book's account order.
+      const held = Int32Array.from(list, (s) => sl.account(s)).sort();
+      accounts = held;
+      rows = 0;
+      for (const a of held) rows += this.count[a]!;
+    }
+    const n = accounts.length;
+    const all = options.market === undefined;
     const accountStart = new Int32Array(n + 1);
     const positionMarket = new Int32Array(rows);
     const positionQty = new Float64Array(rows);
     const positionEntryPrice = new Float64Array(rows);
-    const sl = this.slots;
+    const accountIds = new Array<string>(n);
+    const collateral = new Float64Array(n);
     let r = 0;
-    for (let a = 0; a < n; a++) {
-      accountStart[a] = r;
+    for (let i = 0; i < n; i++) {
+      const a = all ? i : accounts[i]!;
+      accountIds[i] = this.ids[a]!;
+      collateral[i] = this.acc[a * A_STRIDE + A_COLLATERAL]!;
+      accountStart[i] = r;
       for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) {
         positionMarket[r] = sl.market[s]!;
         positionQty[r] = sl.qty(s);
@@ -544,8 +649,8 @@ export class LiveBook {
       markets: this.compiled.map((m) => m.params),
       marks: this.marks.slice(0, this.compiled.length),
       stale: Uint8Array.from({ length: this.compiled.length }, (_, m) => (this.isStaleIndex(m) ? 1 : 0)),
-      accountIds: [...this.ids],
-      collateral: Float64Array.from({ length: n }, (_, a) => this.acc[a * A_STRIDE + A_COLLATERAL]!),
+      accountIds,
+      collateral,
       accountStart,
       positionMarket,
       positionQty,
@@ -572,6 +677,7 @@ export class LiveBook {
   private applyMark(m: number, price: number, stale: boolean): number {
     let touched = 0;
     if (price !== this.marks[m]) {
+      if (Number.isNaN(this.marks[m]!)) this.staleEpoch++;
       this.marks[m] = price;
       // Every holder is settled, so its change is recorded (the first price also ends "no price yet").
       touched = this.revalueMarket(m);
@@ -586,6 +692,7 @@ export class LiveBook {
     const flag = stale ? 1 : 0;
     if (this.staleFlag[m] === flag) return;
     this.staleFlag[m] = flag;
+    this.staleEpoch++;
     this.changes.market(m);
     this.touchHolders(m);
   }
@@ -720,6 +827,21 @@ export class LiveBook {
       this.applyStatus(a, code);
       this.changes.account(a);
     }
+  }
+
+  /** 1-based tiers of the position a step closes part of, at the step's mark, before and after it. */
+  private stepTiers(a: number, step: Close): { before: number; after: number } {
+    const sl = this.slots;
+    const m = this.marketIndex.get(step.marketId)!;
+    let s = this.head[a]!;
+    while (s !== -1 && sl.market[s] !== m) s = sl.next[s]!;
+    const market = this.compiled[m]!;
+    const qty = s === -1 ? 0 : Math.abs(sl.qty(s));
+    const left = qtyOfLots(market, Math.max(0, lotsOfQty(market, qty) - lotsOfQty(market, step.qty)));
+    return {
+      before: tierIndex(market, qty * step.markPrice) + 1,
+      after: tierIndex(market, left * step.markPrice) + 1,
+    };
   }
 
   private planPositions(a: number): PlanPosition[] {

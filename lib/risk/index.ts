@@ -82,3 +82,5 @@ export {
   type LiquidationMapSide,
   type MapPosition,
 } from "./liquidation-map";
+export { topUpEffect, type TopUpFigures } from "./top-up-effect";
+export { liquidationTrigger, type LiquidationTrigger } from "./liquidation-trigger";

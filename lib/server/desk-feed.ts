@@ -1,47 +1,88 @@
 import "server-only";
-import type { ChangeSet } from "@/lib/engine";
+import { applyQueueChanges, type ChangeSet, type QueuePageChanges } from "@/lib/engine";
 import {
-  FEED_EVENTS, QUEUE_ROWS, type DeskDelta, type DeskSnapshot, type DeskSummary, type InsuranceFundView, type LiquidationEventView,
-  type RatioHistogram,
+  DESK_HEARTBEAT_MS, FEED_EVENTS, QUEUE_ROWS, type DeskDelta, type DeskRiskParams, type DeskSnapshot, type DeskSummary,
+  type InsuranceFundView, type LiquidationEventView, type Page, type QueueEntry, type RatioHistogram,
 } from "@/lib/contracts/desk";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Logger } from "./logger";
 import type { LiveEngine } from "./live-engine";
-import { fundRunway, ratioHistogram } from "./desk-analytics";
 import { insuranceFundBalance } from "./execution/insurance-fund";
 import { eventView, recentLiquidationEvents } from "./liquidation-events";
 
 /** At most one desk push per this interval (DESIGN: ≤ 10 updates per second per room). */
 const FLUSH_MS = 100;
+/** The queue's rows go out at most this often (its entries move with every tick of their markets). */
+const QUEUE_MS = 500;
 /** The histogram covers every account: recomputed at most once a second. */
 const HISTOGRAM_MS = 1000;
 /** The fund's runway runs the stress model over the whole book: every 30 s at most. */
 const RUNWAY_MS = 30_000;
 
+/** The stream as its clients hold it after the last delta (a snapshot serves exactly this). */
+interface Published {
+  seq: number;
+  serverTime: number;
+  summary: DeskSummary;
+  histogram: RatioHistogram;
+  queue: Page<QueueEntry>;
+  /** `serverTime` of the delta that last changed the queue: its cool-downs are measured then. */
+  queueTs: number;
+  events: LiquidationEventView[];
+}
+
+const EMPTY_QUEUE: Page<QueueEntry> = { total: 0, offset: 0, limit: QUEUE_ROWS, items: [] };
+
 /**
- * The desk room's stream: watches the engine's change sets and executed steps, and turns them
- * into numbered DeskDeltas, coalesced, carrying only the parts that changed.
+ * The desk room's stream: watches the engine's change sets and executed steps and turns them into
+ * numbered DeskDeltas, coalesced, carrying only what changed: the summary, the histogram (at most
+ * once a second, computed in the engine), the queue's first rows as row changes (at most every
+ * QUEUE_MS, only when they changed), new executed steps; and an empty delta (a heartbeat) when
+ * nothing else went out for DESK_HEARTBEAT_MS, sent only once the engine has answered, so that a
+ * client can show honestly how old its data is.
+ *
+ * It keeps the state its deltas add up to: a snapshot is that state at the last `seq`, so that a
+ * client resyncing from it applies the next delta exactly.
  */
 export class DeskFeed {
-  private seq = 0;
+  private published: Published | null = null;
   private dirty = { summary: false, queue: false, histogram: false, fund: false };
+  /** The engine's queue diff lost a result (a push failed): the next queue part restarts from nothing. */
+  private queueReset = false;
   private readonly newEvents: LiquidationEventView[] = [];
-  private events: LiquidationEventView[] = [];
-  private histogram: RatioHistogram | null = null;
   private histogramTs = 0;
+  private queueSentAt = 0;
   private fund: InsuranceFundView = { balance: "0", uncoveredBadDebt: "0", coversMove: null, coversMoveTs: null };
   private timer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
   private runwayTimer: NodeJS.Timeout | null = null;
   private flushing = false;
   private readonly unsubscribe: (() => void)[] = [];
   private emit: ((delta: DeskDelta) => void) | null = null;
 
-  constructor(private readonly engine: LiveEngine, private readonly prisma: PrismaClient, private readonly log: Logger) {}
+  constructor(
+    private readonly engine: LiveEngine,
+    private readonly prisma: PrismaClient,
+    private readonly log: Logger,
+    private readonly riskParams: DeskRiskParams,
+  ) {}
 
   async start(emit: (delta: DeskDelta) => void): Promise<void> {
-    this.emit = emit;
-    this.events = await recentLiquidationEvents(this.prisma, { limit: FEED_EVENTS });
+    const events = await recentLiquidationEvents(this.prisma, { limit: FEED_EVENTS });
     await this.refreshFund();
+    const now = Date.now();
+    const [book, queue, histogram] = await Promise.all([
+      this.engine.client.summary(),
+      this.engine.client.queueChanges(now, QUEUE_ROWS, true),
+      this.engine.client.histogram(),
+    ]);
+    this.histogramTs = now;
+    this.queueSentAt = now;
+    this.published = {
+      seq: 0, serverTime: now, summary: { book, fund: this.fund }, histogram,
+      queue: (queue && applyQueueChanges(EMPTY_QUEUE, queue, 0)) ?? EMPTY_QUEUE, queueTs: now, events,
+    };
+    this.emit = emit;
     this.unsubscribe.push(this.engine.onChanges((c) => this.onChanges(c)));
     this.unsubscribe.push(this.engine.onStep((e) => {
       this.newEvents.push(eventView(e));
@@ -51,12 +92,15 @@ export class DeskFeed {
     const runway = () => void this.refreshRunway().catch((error: unknown) => this.log.error({ err: error }, "fund runway failed"));
     runway();
     this.runwayTimer = setInterval(runway, RUNWAY_MS);
+    this.heartbeatTimer = setInterval(() => {
+      if (this.published && Date.now() - this.published.serverTime >= DESK_HEARTBEAT_MS) this.schedule();
+    }, DESK_HEARTBEAT_MS / 4);
   }
 
   private onChanges(changes: ChangeSet): void {
     if (changes.summaryChanged) this.dirty.summary = true;
-    if (changes.queueAdded.length || changes.queueRemoved.length || changes.queueChanged.length) this.dirty.queue = true;
-    if (changes.accounts.length) this.dirty.histogram = true;
+    if (changes.queueAdded || changes.queueRemoved || changes.queueChanged) this.dirty.queue = true;
+    if (changes.accounts) this.dirty.histogram = true;
     this.schedule();
   }
 
@@ -69,45 +113,70 @@ export class DeskFeed {
   }
 
   private async flush(): Promise<void> {
+    const published = this.published;
+    if (!published) return;
     if (this.flushing) return this.schedule();
     this.flushing = true;
+    let askedQueue = false;
     try {
       const now = Date.now();
       const dirty = this.dirty;
       this.dirty = { summary: false, queue: false, histogram: false, fund: false };
-      const delta: DeskDelta = { seq: 0, serverTime: now };
+      const heartbeat = now - published.serverTime >= DESK_HEARTBEAT_MS;
+      // The heartbeat asks the engine too (for the queue): it goes out only if the engine answers.
+      const queueWanted = dirty.queue || this.queueReset || heartbeat;
+      const queueDue = queueWanted && now - this.queueSentAt >= QUEUE_MS;
+      if (dirty.queue && !queueDue) this.dirty.queue = true; // not yet: a later push carries it
+      const histogramDue = dirty.histogram && now - this.histogramTs >= HISTOGRAM_MS;
+      if (dirty.histogram && !histogramDue) this.dirty.histogram = true;
       if (dirty.fund) await this.refreshFund();
-      if (dirty.summary || dirty.fund) delta.summary = await this.summary();
-      if (dirty.queue) delta.queue = await this.engine.client.queue(now, 0, QUEUE_ROWS);
-      if (dirty.histogram) {
-        if (now - this.histogramTs >= HISTOGRAM_MS) delta.histogram = await this.computeHistogram(now);
-        else this.dirty.histogram = true; // not yet: keep it for a later push
+      const reset = this.queueReset;
+      askedQueue = queueDue;
+      const [book, queue, histogram] = await Promise.all([
+        dirty.summary || dirty.fund ? this.engine.client.summary() : undefined,
+        queueDue ? this.engine.client.queueChanges(now, QUEUE_ROWS, reset) : undefined,
+        histogramDue ? this.engine.client.histogram() : undefined,
+      ]);
+      if (queueDue) {
+        this.queueReset = false;
+        this.queueSentAt = now;
       }
-      if (this.newEvents.length) {
-        delta.events = this.newEvents.splice(0).reverse();
-        this.events = [...delta.events, ...this.events].slice(0, FEED_EVENTS);
-      }
-      if (Object.keys(delta).length > 2) {
-        this.seq += 1;
-        this.emit?.({ ...delta, seq: this.seq });
-      }
-      if (this.dirty.histogram) this.schedule();
+      if (histogramDue) this.histogramTs = now;
+      const delta: DeskDelta = { seq: published.seq + 1, serverTime: now };
+      if (book) delta.summary = { book, fund: this.fund };
+      if (histogram) delta.histogram = histogram;
+      if (queue) delta.queue = queue;
+      if (this.newEvents.length) delta.events = this.newEvents.splice(0).reverse();
+      if (Object.keys(delta).length > 2 || heartbeat) this.publish(delta, queue ?? null);
+      if (this.dirty.queue || this.dirty.histogram) this.schedule();
     } catch (error) {
+      // The engine may have moved its queue diff past a result that never went out.
+      if (askedQueue) this.queueReset = true;
       this.log.error({ err: error }, "desk push failed");
     } finally {
       this.flushing = false;
     }
   }
 
-  private async summary(): Promise<DeskSummary> {
-    return { book: await this.engine.client.summary(), fund: this.fund };
-  }
-
-  private async computeHistogram(now: number): Promise<RatioHistogram> {
-    const rows = await this.engine.client.atRisk({ limit: Number.MAX_SAFE_INTEGER });
-    this.histogram = ratioHistogram(rows.items);
-    this.histogramTs = now;
-    return this.histogram;
+  /** Sends a delta and applies it to the published state, in the same turn. */
+  private publish(delta: DeskDelta, queue: QueuePageChanges | null): void {
+    const p = this.published!;
+    let page = p.queue;
+    if (queue) {
+      const next = applyQueueChanges(p.queue, queue, delta.serverTime - p.queueTs);
+      if (!next) throw new Error("queue changes do not fit the published queue");
+      page = next;
+    }
+    this.published = {
+      seq: delta.seq,
+      serverTime: delta.serverTime,
+      summary: delta.summary ?? p.summary,
+      histogram: delta.histogram ?? p.histogram,
+      queue: page,
+      queueTs: queue ? delta.serverTime : p.queueTs,
+      events: delta.events ? [...delta.events, ...p.events].slice(0, FEED_EVENTS) : p.events,
+    };
+    this.emit?.(delta);
   }
 
   private async refreshFund(): Promise<void> {
@@ -120,8 +189,7 @@ export class DeskFeed {
   }
 
   private async refreshRunway(): Promise<void> {
-    const snapshot = await this.engine.client.snapshot();
-    const coversMove = fundRunway(snapshot, Number(this.fund.balance));
+    const coversMove = await this.engine.client.fundRunway(Number(this.fund.balance));
     this.fund = { ...this.fund, coversMove, coversMoveTs: Date.now() };
     this.dirty.summary = true;
     this.schedule();
@@ -132,23 +200,24 @@ export class DeskFeed {
     return this.fund;
   }
 
-  /** The whole desk state now, as new as the last delta pushed (or newer). */
-  async snapshot(): Promise<DeskSnapshot> {
-    const seq = this.seq;
-    const now = Date.now();
-    const [summary, queue, histogram] = await Promise.all([
-      this.summary(),
-      this.engine.client.queue(now, 0, QUEUE_ROWS),
-      this.histogram && now - this.histogramTs < HISTOGRAM_MS ? this.histogram : this.computeHistogram(now),
-    ]);
-    return { seq, serverTime: now, summary, histogram, queue, events: this.events };
+  /**
+   * The desk state as of the last delta (`seq`), cool-downs measured at its `serverTime`: what a
+   * client holds after applying every delta so far. Throws before `start`.
+   */
+  snapshot(): DeskSnapshot {
+    const p = this.published;
+    if (!p) throw new Error("the desk feed has not started");
+    const queue = applyQueueChanges(p.queue, { total: p.queue.total, upserts: [], removed: [] }, p.serverTime - p.queueTs)!;
+    return { seq: p.seq, serverTime: p.serverTime, riskParams: this.riskParams, summary: p.summary, histogram: p.histogram, queue, events: p.events };
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     if (this.runwayTimer) clearInterval(this.runwayTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.timer = null;
     this.runwayTimer = null;
+    this.heartbeatTimer = null;
     this.emit = null;
     for (const u of this.unsubscribe) u();
   }

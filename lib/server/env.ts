@@ -32,6 +32,35 @@ const envSchema = z.object({
   /** A price source older than this no longer counts towards the mark (spec §7). */
   LIQDESK_STALE_AFTER_MS: z.coerce.number().int().min(100).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Signs session cookies. Unset: generated once and kept in LIQDESK_DATA_DIR/auth-secret. */
+  LIQDESK_AUTH_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  /** The address users reach Liqdesk at (OIDC callbacks, allowed origin). Unset: http://localhost:PORT and http://127.0.0.1:PORT. */
+  LIQDESK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Seed a desk user and two traders on a first start (printed in the start-up log). */
+  LIQDESK_DEMO_USERS: onOff.default("on"),
+  LIQDESK_DEMO_PASSWORD: z.string().min(8, "at least 8 characters").max(128).default("liqdesk-demo"),
+  /** An OpenID Connect provider, enabled when all three are set ("Sign in with LIQDESK_OIDC_NAME"). */
+  LIQDESK_OIDC_DISCOVERY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LIQDESK_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  LIQDESK_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  LIQDESK_OIDC_NAME: z.string().min(1).max(40).default("SSO"),
+  /** Bearer token Prometheus sends to GET /api/metrics. Unset: /api/metrics answers 401 to everyone. */
+  LIQDESK_METRICS_TOKEN: z.string().min(24, "at least 24 characters").optional(),
+  /** Largest manual top-up (USD). */
+  LIQDESK_TOPUP_MAX: z.string().regex(/^\d{1,20}(\.\d{1,6})?$/, "a positive decimal with at most 6 decimals").default("1000000")
+    .refine((v) => Number(v) > 0, "must be > 0"),
+  /** Top-ups a user may submit per minute (all instances together). */
+  LIQDESK_TOPUP_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Sign-in attempts per client address per minute. */
+  LIQDESK_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+}).superRefine((v, ctx) => {
+  const oidc = ["LIQDESK_OIDC_DISCOVERY_URL", "LIQDESK_OIDC_CLIENT_ID", "LIQDESK_OIDC_CLIENT_SECRET"] as const;
+  const set = oidc.filter((k) => v[k] !== undefined);
+  if (set.length > 0 && set.length < oidc.length) {
+    for (const k of oidc.filter((k) => v[k] === undefined)) {
+      ctx.addIssue({ code: "custom", path: [k], message: `required when ${set.join(", ")} ${set.length === 1 ? "is" : "are"} set` });
+    }
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

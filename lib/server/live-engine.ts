@@ -1,6 +1,6 @@
 import "server-only";
 import { EngineClient, type ChangeSet, type PriceUpdate, type QueueEntry } from "@/lib/engine";
-import type { MarketParams, RiskParams } from "@/lib/risk";
+import { resolveRiskParams, type MarketParams, type RiskParams } from "@/lib/risk";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Logger } from "./logger";
 import { persistLiquidationStep, StaleStepError, type LiquidationEventRecord } from "./execution/persist-liquidation-step";
@@ -25,7 +25,13 @@ export class LiveEngine {
   private executing: Promise<void> | null = null;
   private readonly stepListeners = new Set<(event: LiquidationEventRecord) => void>();
 
-  private constructor(readonly client: EngineClient, private readonly prisma: PrismaClient, private readonly log: Logger) {}
+  private constructor(
+    readonly client: EngineClient,
+    /** The parameters the engine runs with (spec §6 defaults under `LiveEngineOptions.params`). */
+    readonly params: RiskParams,
+    private readonly prisma: PrismaClient,
+    private readonly log: Logger,
+  ) {}
 
   /** Starts the worker and loads every account's collateral and open positions from PostgreSQL. */
   static async start(options: LiveEngineOptions, marks: PriceUpdate[]): Promise<LiveEngine> {
@@ -48,7 +54,7 @@ export class LiveEngine {
       accountId: p.account_id, marketId: p.market_id, qty: Number(p.qty), entryPrice: Number(p.entry_price),
     })));
     options.log.info({ accounts: accounts.length, positions: positions.length }, "engine rebuilt from PostgreSQL");
-    return new LiveEngine(client, prisma, options.log);
+    return new LiveEngine(client, resolveRiskParams(options.params), prisma, options.log);
   }
 
   onChanges(listener: (changes: ChangeSet) => void): () => void {

@@ -42,19 +42,16 @@ export function getDisplaySettings(): { staleAfterMs: number } {
   return { staleAfterMs: runtime().env.LIQDESK_STALE_AFTER_MS };
 }
 
-export function getDeskSnapshot(): Promise<DeskSnapshot> {
+export async function getDeskSnapshot(): Promise<DeskSnapshot> {
   return runtime().deskSnapshot();
 }
 
-/** Accounts filtered, sorted by margin ratio and paged (`q`: account id prefix). */
-export async function listAccounts(query: Record<string, string | string[] | undefined>): Promise<Page<AccountRow>> {
+/** Accounts filtered, sorted by margin ratio and paged (`q`: account id prefix), all in the engine. */
+export function listAccounts(query: Record<string, string | string[] | undefined>): Promise<Page<AccountRow>> {
   const q = parseInput(accountsQuerySchema, query);
-  const engine = runtime().engine.client;
-  const filter = { status: q.status, market: q.market, minRatio: q.minRatio, sort: q.sort };
-  if (!q.q) return engine.atRisk({ ...filter, offset: q.offset, limit: q.limit });
-  const all = await engine.atRisk({ ...filter, offset: 0, limit: Number.MAX_SAFE_INTEGER });
-  const matches = all.items.filter((a) => a.accountId.startsWith(q.q!));
-  return { total: matches.length, offset: q.offset, limit: q.limit, items: matches.slice(q.offset, q.offset + q.limit) };
+  return runtime().engine.client.atRisk({
+    status: q.status, market: q.market, minRatio: q.minRatio, sort: q.sort, idPrefix: q.q || undefined, offset: q.offset, limit: q.limit,
+  });
 }
 
 /** One account: the engine's live view, its margin history, ledger and executed steps. */
@@ -70,6 +67,7 @@ export async function getAccountDetail(accountId: string): Promise<AccountDetail
   ]);
   return {
     view,
+    riskParams: rt.riskParams(),
     history: history.reverse().map((h) => ({
       ts: h.ts.getTime(), marginRatio: h.marginRatio, equity: h.equity.toNumber(), maintenanceMargin: h.maintenanceMargin.toNumber(), status: h.status,
     })),

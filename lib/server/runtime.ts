@@ -3,7 +3,6 @@ import type { Env } from "./env";
 import type { Logger } from "./logger";
 import type { PrismaClient } from "./db/prisma-client";
 import type { MarketsResponse } from "@/lib/contracts/markets";
-import type { MarketParams } from "@/lib/risk";
 import type { PriceUpdate } from "@/lib/engine";
 import { LiveMarkets, type MarketInfo } from "./live-markets";
 import { parsePriceBatch, persistPriceTicks, type IngestPricesResult } from "./ingest/ingest-prices";
@@ -14,27 +13,21 @@ import { MarginSnapshotter } from "./margin-snapshotter";
 import { SerialQueue } from "./serial-queue";
 import type { SocketHub } from "./socket-hub";
 import { DeskFeed } from "./desk-feed";
-import type { DeskSnapshot, DeskStressResponse } from "@/lib/contracts/desk";
+import type { DeskRiskParams, DeskSnapshot, DeskStressResponse } from "@/lib/contracts/desk";
 import type { LiquidationMap } from "@/lib/risk";
-import { liquidationMapLive, stressLive } from "./desk-analytics";
 import { insuranceFundBalance } from "./execution/insurance-fund";
+import { marketParamsOf } from "./market-params-of";
+import { serverMetrics, type IngestKind, type RoomKind } from "./metrics";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
 const HISTORY_RESTORE_MINUTES = 5;
 
-type MarketRow = Awaited<ReturnType<PrismaClient["market"]["findMany"]>>[number];
-
-/** A market row as the risk model's parameters (spec §2). */
-function marketParamsOf(m: MarketRow): MarketParams {
-  return {
-    id: m.id,
-    lotSize: m.lotSize.toNumber(),
-    tickSize: m.tickSize.toNumber(),
-    liquidationFeeRate: m.liquidationFeeRate.toNumber(),
-    tiers: m.tiers as unknown as MarketParams["tiers"],
-    liquidity: { halfSpreadBps: m.halfSpreadBps.toNumber(), depthPer1Pct: m.depthPer1Pct.toNumber() },
-  };
+/** Counts a committed ingest of `items` items and the time from its receipt to its commit. */
+function committed(kind: IngestKind, items: number, receivedAt: number): void {
+  const metrics = serverMetrics();
+  metrics.ingestItems.inc({ kind }, items);
+  metrics.ingestCommitSeconds.observe({ kind }, (Date.now() - receivedAt) / 1000);
 }
 
 /**
@@ -59,10 +52,10 @@ export class Runtime {
     readonly engine: LiveEngine,
     private readonly lotSizes: Map<string, number>,
     private readonly recorder: IngestRecorder | null,
-    private readonly snapshotter: MarginSnapshotter,
+    readonly snapshotter: MarginSnapshotter,
   ) {
     this.deps = { prisma, markets: (id) => (lotSizes.has(id) ? { lotSize: lotSizes.get(id)! } : undefined), recorder };
-    this.desk = new DeskFeed(engine, prisma, log);
+    this.desk = new DeskFeed(engine, prisma, log, this.riskParams());
   }
 
   /** Loads markets, prices, a few minutes of marks and every account from PostgreSQL. */
@@ -110,19 +103,30 @@ export class Runtime {
     await this.desk.start((delta) => hub.publishDesk(delta));
   }
 
-  deskSnapshot(): Promise<DeskSnapshot> {
+  deskSnapshot(): DeskSnapshot {
     return this.desk.snapshot();
   }
 
-  /** Spec §8 against the live book, with the insurance fund's current balance. */
-  async stress(shocks: Record<string, number>, maxRounds?: number): Promise<DeskStressResponse> {
-    const [snapshot, fund] = await Promise.all([this.engine.client.snapshot(), insuranceFundBalance(this.prisma)]);
-    return { result: stressLive(snapshot, shocks, Number(fund), maxRounds), insuranceFund: fund, asOf: Date.now() };
+  /** The risk parameters of spec §6 the engine runs with, and §7's staleness limit. */
+  riskParams(): DeskRiskParams {
+    return { ...this.engine.params, staleAfterMs: this.env.LIQDESK_STALE_AFTER_MS };
   }
 
-  /** Spec §9 for a market at its live mark; null before its first price. */
-  async liquidationMap(marketId: string): Promise<LiquidationMap | null> {
-    return liquidationMapLive(await this.engine.client.snapshot(), marketId);
+  /** Spec §8 against the live book (the engine's analytics thread), with the insurance fund's current balance. */
+  async stress(shocks: Record<string, number>, maxRounds?: number): Promise<DeskStressResponse> {
+    const fund = await insuranceFundBalance(this.prisma);
+    const asOf = Date.now();
+    return { result: await this.engine.client.stress(shocks, Number(fund), maxRounds), insuranceFund: fund, asOf };
+  }
+
+  /** Spec §9 for a market at its live mark (the engine's analytics thread); null before its first price. */
+  liquidationMap(marketId: string): Promise<LiquidationMap | null> {
+    return this.engine.client.liquidationMap(marketId);
+  }
+
+  /** Connected socket clients by room kind (all 0 before the hub is attached). */
+  socketClients(): Record<RoomKind, number> {
+    return this.hub?.clientsByRoomKind() ?? { desk: 0, markets: 0, account: 0 };
   }
 
   marketsSnapshot(): MarketsResponse {
@@ -132,18 +136,22 @@ export class Runtime {
 
   /** The price ingest path, shared by the HTTP API and the simulator. */
   async ingestPrices(body: unknown): Promise<IngestPricesResult> {
+    const receivedAt = Date.now();
     const batch = parsePriceBatch(body, (id) => this.markets.has(id));
     const result = await persistPriceTicks(this.prisma, batch.source, batch.ticks);
+    committed("prices", batch.ticks.length, receivedAt);
     this.recorder?.record("prices", batch);
     for (const t of batch.ticks) this.markets.applyPrice(t.marketId, batch.source, t.price, t.ts);
-    this.refreshMarks(result.marketIds);
+    this.refreshMarks(result.marketIds, receivedAt);
     return result;
   }
 
   /** Positions: persisted (committed), then the engine gets each position's new state. */
   ingestPositions(body: unknown) {
+    const receivedAt = Date.now();
     return this.accountWrites.run(async () => {
       const result = await ingestPositions(this.deps, body);
+      committed("positions", result.applied.length + result.ignored, receivedAt);
       if (result.applied.length) {
         await this.engine.client.applyPositions(result.applied.map((p) => ({
           accountId: p.accountId, marketId: p.marketId, qty: Number(p.qty), entryPrice: Number(p.entryPrice),
@@ -155,8 +163,10 @@ export class Runtime {
 
   /** Collateral: persisted (committed), then the engine gets each moved account's balance. */
   ingestCollateral(body: unknown) {
+    const receivedAt = Date.now();
     return this.accountWrites.run(async () => {
       const result = await ingestCollateral(this.deps, body);
+      committed("collateral", result.applied.length + result.replayed, receivedAt);
       if (result.balances.length) {
         await this.engine.client.applyCollateral(result.balances.map((b) => ({ accountId: b.accountId, amount: Number(b.collateral) })));
       }
@@ -164,10 +174,28 @@ export class Runtime {
     });
   }
 
+  /**
+   * A collateral write made outside the ingest API (manual top-ups, lib/server/topup): runs in turn
+   * with the other account writes, then the engine gets the balances it returns. Counted as one top-up.
+   */
+  writeCollateral<T>(write: () => Promise<{ result: T; balances: { accountId: string; collateral: string }[] }>): Promise<T> {
+    const receivedAt = Date.now();
+    return this.accountWrites.run(async () => {
+      const { result, balances } = await write();
+      committed("topup", 1, receivedAt);
+      if (balances.length) {
+        await this.engine.client.applyCollateral(balances.map((b) => ({ accountId: b.accountId, amount: Number(b.collateral) })));
+      }
+      return result;
+    });
+  }
+
   /** Funding (spec §7): ledger entries persisted, then the engine gets each holder's balance. */
   ingestFunding(body: unknown) {
+    const receivedAt = Date.now();
     return this.accountWrites.run(async () => {
       const result = await ingestFunding(this.deps, body);
+      committed("funding", 1, receivedAt);
       if (result.deltas.length) {
         await this.engine.client.applyCollateral(result.deltas.map((d) => ({ accountId: d.accountId, amount: Number(d.balanceAfter) })));
       }
@@ -180,17 +208,22 @@ export class Runtime {
     this.engine.startExecutor(this.env.LIQDESK_EXECUTOR_INTERVAL_MS, (task) => this.accountWrites.run(task));
   }
 
-  private refreshMarks(marketIds: string[]): void {
+  /** `receivedAt`: when the ticks behind these marks arrived (absent for the staleness check). */
+  private refreshMarks(marketIds: string[], receivedAt?: number): void {
     const now = Date.now();
     const engineMarks: PriceUpdate[] = [];
     for (const id of marketIds) {
       const update = this.markets.refresh(id, now);
       if (!update) continue;
-      this.hub?.publishMark(update);
+      this.hub?.publishMark(update, receivedAt);
       if (update.mark !== null) engineMarks.push({ marketId: id, price: update.mark, stale: update.stale });
     }
     if (engineMarks.length) {
-      this.engine.client.applyPrices(engineMarks).catch((error: unknown) => this.log.error({ err: error }, "engine rejected marks"));
+      const revalued = serverMetrics().engineRevaluationSeconds.startTimer();
+      this.engine.client.applyPrices(engineMarks).then(
+        () => void revalued(),
+        (error: unknown) => this.log.error({ err: error }, "engine rejected marks"),
+      );
     }
   }
 

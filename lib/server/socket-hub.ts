@@ -1,7 +1,9 @@
 import "server-only";
 import type { Server as HttpServer } from "node:http";
-import { Server } from "socket.io";
+import { Server, type Socket } from "socket.io";
 import { DESK_ROOM, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/contracts/socket-events";
+import { accountRoom, MARKETS_ROOM } from "./auth/policy";
+import { serverMetrics, type RoomKind } from "./metrics";
 import type { MarketsResponse, MarkUpdate } from "@/lib/contracts/markets";
 import type { DeskDelta, DeskSnapshot } from "@/lib/contracts/desk";
 
@@ -10,7 +12,8 @@ const FLUSH_INTERVAL_MS = 100;
 
 export interface SocketHubSource {
   marketsSnapshot(): MarketsResponse;
-  deskSnapshot(): Promise<DeskSnapshot>;
+  /** The desk stream's state at its last delta (throws while it has not started). */
+  deskSnapshot(): DeskSnapshot;
 }
 
 /**
@@ -22,18 +25,28 @@ export class SocketHub {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
   private seq = 0;
   private readonly pending = new Map<string, MarkUpdate>();
+  /** Per market, the receipt time of the oldest price tick the pending update carries (tick-to-push latency). */
+  private readonly pendingReceipts = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private lastFlush = 0;
 
-  constructor(httpServer: HttpServer, private readonly source: SocketHubSource) {
+  /** `roomsOf`: the rooms the policy gives a connection (lib/server/auth/socket-auth.ts); the server's choice, never the client's. */
+  constructor(httpServer: HttpServer, private readonly source: SocketHubSource, roomsOf: (socket: Socket) => string[]) {
     this.io = new Server(httpServer, { serveClient: false, transports: ["websocket", "polling"] });
     this.io.on("connection", (socket) => {
-      // Until sign-in exists every client is a desk viewer; the room is the server's choice.
-      void socket.join(DESK_ROOM);
+      const rooms = roomsOf(socket);
+      void socket.join(rooms);
+      if (!rooms.includes(MARKETS_ROOM)) return;
       socket.emit("markets:snapshot", this.snapshot());
       socket.on("markets:resync", () => socket.emit("markets:snapshot", this.snapshot()));
+      if (!rooms.includes(DESK_ROOM)) return;
+      // Sent in the turn it is asked for: every delta emitted before it is older, every one after newer.
       const sendDesk = () => {
-        source.deskSnapshot().then((s) => socket.emit("desk:snapshot", s), () => socket.disconnect(true));
+        try {
+          socket.emit("desk:snapshot", source.deskSnapshot());
+        } catch {
+          socket.disconnect(true);
+        }
       };
       sendDesk();
       socket.on("desk:resync", sendDesk);
@@ -49,9 +62,10 @@ export class SocketHub {
     return this.source.marketsSnapshot();
   }
 
-  /** Queues a market's new state; it is pushed with the next coalesced delta. */
-  publishMark(update: MarkUpdate): void {
+  /** Queues a market's new state; it is pushed with the next coalesced delta. `receivedAt`: when the tick behind it arrived. */
+  publishMark(update: MarkUpdate, receivedAt?: number): void {
     this.pending.set(update.marketId, update);
+    if (receivedAt !== undefined && !this.pendingReceipts.has(update.marketId)) this.pendingReceipts.set(update.marketId, receivedAt);
     if (this.timer) return;
     const wait = Math.max(0, this.lastFlush + FLUSH_INTERVAL_MS - Date.now());
     this.timer = setTimeout(() => this.flush(), wait);
@@ -65,7 +79,19 @@ export class SocketHub {
     this.pending.clear();
     this.seq += 1;
     // volatile: a client whose transport is not ready skips this frame instead of queueing it.
-    this.io.to(DESK_ROOM).volatile.emit("markets:delta", { seq: this.seq, serverTime: this.lastFlush, updates });
+    this.io.to(MARKETS_ROOM).volatile.emit("markets:delta", { seq: this.seq, serverTime: this.lastFlush, updates });
+    const latency = serverMetrics().tickToPushSeconds;
+    for (const receivedAt of this.pendingReceipts.values()) latency.observe(Math.max(0, this.lastFlush - receivedAt) / 1000);
+    this.pendingReceipts.clear();
+  }
+
+  /** Connected clients in the desk room, the markets room and in any account room. */
+  clientsByRoomKind(): Record<RoomKind, number> {
+    const rooms = this.io.sockets.adapter.rooms;
+    const inAccountRooms = new Set<string>();
+    const prefix = accountRoom("");
+    for (const [room, ids] of rooms) if (room.startsWith(prefix)) for (const id of ids) inAccountRooms.add(id);
+    return { desk: rooms.get(DESK_ROOM)?.size ?? 0, markets: rooms.get(MARKETS_ROOM)?.size ?? 0, account: inAccountRooms.size };
   }
 
   /** Pushes a desk delta to the desk room; a client not ready for it skips the frame. */

@@ -1,9 +1,11 @@
-import { writeFileSync } from "node:fs";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, launchBrowser, screenshotPath } from "../support/browser";
+import { newDeskPage, signInDesk } from "../support/sign-in";
+import { launchBrowser, screenshotPath } from "../support/browser";
 import { removeDataDir, startAppServer, type AppServer } from "../support/app-server";
+
+/** A realistic book: thousands of demo accounts under the price simulator, the simulated venue executing steps. */
+const ACCOUNTS = 5000;
 
 /** Console errors and uncaught exceptions of a page, collected from the start. */
 function collectErrors(page: Page): string[] {
@@ -15,43 +17,26 @@ function collectErrors(page: Page): string[] {
   return errors;
 }
 
-/** Main-thread long tasks (> 50 ms) over `ms`, and frames drawn: what a desk user feels as jank. */
-function measureLongTasks(page: Page, ms: number): Promise<{ windowMs: number; count: number; maxMs: number; totalMs: number; framesPerSecond: number }> {
-  return page.evaluate((windowMs) => new Promise((resolve) => {
-    const durations: number[] = [];
-    const observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) durations.push(e.duration);
-    });
-    observer.observe({ type: "longtask" });
-    let frames = 0;
-    let stop = false;
-    const frame = () => {
-      frames++;
-      if (!stop) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-    setTimeout(() => {
-      stop = true;
-      observer.disconnect();
-      resolve({
-        windowMs,
-        count: durations.length,
-        maxMs: Math.round(Math.max(0, ...durations)),
-        totalMs: Math.round(durations.reduce((a, b) => a + b, 0)),
-        framesPerSecond: Math.round((frames / windowMs) * 10_000) / 10,
-      });
-    }, windowMs);
-  }), ms);
+async function getJson<T>(server: AppServer, path: string): Promise<T> {
+  const res = await (await signInDesk(server)).fetch(path);
+  const url = `${server.url}${path}`;
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
 }
 
-describe("desk screenshots with a live simulated book", () => {
+describe("screenshots of every page with a live simulated book", () => {
   let server: AppServer;
   let browser: Browser;
+  const total = async (path: string) => (await getJson<{ total: number }>(server, path)).total;
 
   beforeAll(async () => {
-    server = await startAppServer({ env: { LIQDESK_SIMULATOR: "on", LIQDESK_SIM_ACCOUNTS: "5000" } });
+    server = await startAppServer({ env: { LIQDESK_SIMULATOR: "on", LIQDESK_SIM_ACCOUNTS: String(ACCOUNTS) } });
     browser = await launchBrowser();
-    await new Promise((r) => setTimeout(r, 20_000)); // prices move, accounts enter the queue, steps execute
+    // Prices move until accounts enter the queue and the simulated venue has executed steps.
+    await vi.waitFor(async () => expect(await total("/api/v1/accounts?limit=1")).toBe(ACCOUNTS), { timeout: 120_000, interval: 500 });
+    await vi.waitFor(async () => expect(await total("/api/v1/liquidations/queue?limit=1")).toBeGreaterThan(0), { timeout: 180_000, interval: 500 });
+    await vi.waitFor(async () => expect(await getJson<unknown[]>(server, "/api/v1/liquidations/events?limit=1")).not.toEqual([]),
+      { timeout: 180_000, interval: 500 });
   });
   afterAll(async () => {
     await browser?.close();
@@ -60,68 +45,75 @@ describe("desk screenshots with a live simulated book", () => {
     expect(code).toBe(0);
   });
 
-  it("/desk shows every region live, without console errors; long tasks are recorded", async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  it("/desk: every region live, two accounts charted, a stress result, without console errors", async () => {
+    const page = await newDeskPage(browser, server, { viewport: { width: 1440, height: 900 } });
     const errors = collectErrors(page);
     await page.goto(`${server.url}/desk`);
-
     for (const id of ["desk-summary", "queue-table", "ratio-histogram", "accounts-table", "ratio-series-panel", "liquidations-feed",
       "insurance-fund-panel", "stress-panel", "liquidation-map-panel"]) {
       await page.getByTestId(id).waitFor({ state: "visible" });
     }
+    await page.waitForSelector('[data-testid="connection-status"][data-status="live"]');
     await page.locator("[data-testid^=queue-row-]").first().waitFor();
-    await page.locator("[data-testid^=account-row-]").first().waitFor();
-    await page.getByTestId("liquidation-map-panel").locator(".recharts-bar-rectangle").first().waitFor();
+    await page.getByTestId("feed-table").locator("[data-testid^=event-]").first().waitFor();
+    await page.getByTestId("liquidation-map-panel").getByTestId("liquidation-map-chart").waitFor();
     await page.getByTestId("ratio-histogram").locator(".recharts-bar-rectangle").first().waitFor();
-    expect(await page.getByTestId("connection-status").textContent()).toContain("LIVE");
-
-    const longTasks = await measureLongTasks(page, 10_000);
-    writeFileSync(path.join(ARTIFACTS, "desk-long-tasks.json"), `${JSON.stringify({ page: "/desk", accounts: 5000, ...longTasks }, null, 2)}\n`);
+    await page.getByTestId("insurance-fund-panel").locator(".recharts-line-curve, .recharts-area-curve").first().waitFor();
+    for (const card of await page.locator("[data-testid^=market-]").all()) await card.getByTestId("mark-line").waitFor();
 
     // What a desk user does next: chart two accounts close to the line, run a stress test.
+    // The table lists warning and worse; leave out those already past saving.
     await page.getByTestId("filter-status-bankrupt").click();
     await page.getByTestId("filter-status-backstop").click();
-    await page.waitForTimeout(1000);
-    const rows = page.locator("[data-testid^=account-row-] input[type=checkbox]");
-    await rows.nth(0).check();
-    await rows.nth(1).check();
-    await page.getByTestId("ratio-series-panel").locator(".recharts-line-curve").first().waitFor();
+    const statusOfRow = (n: number) => page.locator("[data-testid^=account-row-]").nth(n).getByRole("cell").nth(2).textContent();
+    await expect.poll(async () => [await statusOfRow(0), await statusOfRow(1)].every((s) => s === "warning" || s === "liquidatable"),
+      { timeout: 20_000 }).toBe(true);
+    await page.locator("[data-testid^=account-row-]").nth(0).getByRole("checkbox").check();
+    await page.locator("[data-testid^=account-row-]").nth(1).getByRole("checkbox").check();
+    await expect.poll(() => page.getByTestId("ratio-series-panel").locator(".recharts-line-curve").count(), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(2);
     await page.getByRole("button", { name: "all −10%" }).click();
     await page.getByTestId("stress-run").click();
     await page.getByTestId("stress-result").waitFor({ timeout: 60_000 });
-    expect(Number(await page.getByTestId("stress-rounds").getAttribute("data-value"))).toBeGreaterThanOrEqual(0);
-    expect(Number.isFinite(Number(await page.getByTestId("stress-fund-after").getAttribute("data-value")))).toBe(true);
+    expect(Number(await page.getByTestId("stress-rounds").getAttribute("data-value"))).toBeGreaterThanOrEqual(1);
 
-    await page.waitForTimeout(1500);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: screenshotPath("desk"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it("an account from the queue: figures, positions, next steps, history", async () => {
-    const queue = await (await fetch(`${server.url}/api/v1/liquidations/queue?limit=1`)).json() as { items: { accountId: string }[] };
-    let accountId = queue.items[0]?.accountId;
-    if (!accountId) {
-      const page1 = await (await fetch(`${server.url}/api/v1/accounts?limit=1`)).json() as { items: { accountId: string }[] };
-      accountId = page1.items[0]!.accountId;
-    }
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  it("/desk/accounts/<an account in the queue>: figures, positions, next steps, history, ledger", async () => {
+    const queue = await getJson<{ items: { accountId: string; mode: string; cooldownRemainingMs: number }[] }>(
+      server, "/api/v1/liquidations/queue?limit=200");
+    // The entry most likely still queued when the page loads: a partial plan waiting longest for its next step.
+    const entry = [...queue.items].sort((a, b) => Number(b.mode === "partial") - Number(a.mode === "partial")
+      || b.cooldownRemainingMs - a.cooldownRemainingMs)[0]!;
+    const page = await newDeskPage(browser, server, { viewport: { width: 1440, height: 900 } });
     const errors = collectErrors(page);
-    await page.goto(`${server.url}/desk/accounts/${encodeURIComponent(accountId)}`);
-    expect(await page.getByTestId("account-id").textContent()).toBe(accountId);
+    await page.goto(`${server.url}/desk/accounts/${encodeURIComponent(entry.accountId)}`);
+    expect(await page.getByTestId("account-id").textContent()).toBe(entry.accountId);
+    await page.getByTestId("account-queue").waitFor();
     for (const id of ["account-ratio", "positions-table", "next-steps", "margin-history-panel", "account-events-panel", "ledger-panel"]) {
       await page.getByTestId(id).waitFor({ state: "visible" });
     }
     expect(await page.locator("[data-testid^=position-]").count()).toBeGreaterThan(0);
     expect((await page.getByTestId("next-steps").textContent())?.length).toBeGreaterThan(20);
-    await page.waitForTimeout(2500); // a poll or two
+    await page.getByTestId("margin-history-panel").locator(".recharts-line-curve").first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: screenshotPath("desk-account"), fullPage: true });
     expect(errors).toEqual([]);
+    await page.close();
+  });
 
+  it("/desk/accounts/<unknown>: a 404 page that leads back to the desk", async () => {
+    const page = await newDeskPage(browser, server, { viewport: { width: 1440, height: 900 } });
     const response = await page.goto(`${server.url}/desk/accounts/no-such-account`);
     expect(response?.status()).toBe(404);
     await page.getByTestId("account-not-found").waitFor();
+    await page.screenshot({ path: screenshotPath("desk-account-404"), fullPage: true });
+    await page.getByRole("link", { name: "Back to the desk" }).click();
+    await page.waitForURL(`${server.url}/desk`);
+    await page.getByTestId("queue-table").waitFor();
     await page.close();
   });
 });

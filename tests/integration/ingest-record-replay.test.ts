@@ -51,7 +51,9 @@ describe("recording and replay of the feed", () => {
     dir = mkdtempSync(path.join(tmpdir(), "liqdesk-replay-"));
     [source, target] = await Promise.all([createTestDatabase(), createTestDatabase()]);
     await Promise.all([seedDatabase(source.prisma), seedDatabase(target.prisma)]);
-    runtime = await Runtime.create(parseEnv({ LOG_LEVEL: "silent" }), createLogger("silent"), target.prisma);
+    // Execution off: replayed positions land before their collateral, and the simulated venue must
+    // not liquidate them in between (this file tests the feed, not execution).
+    runtime = await Runtime.create(parseEnv({ LOG_LEVEL: "silent", LIQDESK_EXECUTION: "off" }), createLogger("silent"), target.prisma);
     setRuntime(runtime);
     token = (await createIngestToken(target.prisma, "replay")).token;
     const routes: Record<string, (request: Request) => Promise<Response>> = {

@@ -1,14 +1,16 @@
 import "server-only";
 import { InputError, isInputError, type ApiErrorBody } from "@/lib/contracts/api-error";
+import { isHttpError } from "./http-error";
 
-function errorResponse(status: number, code: string, message: string, fields?: ApiErrorBody["error"]["fields"]) {
+function errorResponse(status: number, code: string, message: string, fields?: ApiErrorBody["error"]["fields"], headers?: HeadersInit) {
   const body: ApiErrorBody = { error: { code, message, ...(fields ? { fields } : {}) } };
-  return Response.json(body, { status });
+  return Response.json(body, { status, headers });
 }
 
 /**
  * Wraps a route handler so that every failure answers in the API's error shape: invalid input
- * 400 naming the fields, not ready 503, anything else 500 (logged, never leaking internals).
+ * 400 naming the fields, not found 404, an HttpError with its status (409, 429), not ready 503,
+ * anything else 500 (logged, never leaking internals).
  */
 export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise<Response>) {
   return async (...args: A): Promise<Response> => {
@@ -17,6 +19,7 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
     } catch (error) {
       if (isInputError(error)) return errorResponse(400, error.code, error.message, error.fields);
       if (error instanceof PayloadTooLargeError) return errorResponse(413, "payload_too_large", error.message);
+      if (isHttpError(error)) return errorResponse(error.status, error.code, error.message, undefined, error.headers);
       // By name, not class: the production bundle minifies class names, and the runtime's errors
       // come from another module graph (see isInputError).
       if (error instanceof Error && error.name === "NotFoundError") return errorResponse(404, "not_found", error.message);

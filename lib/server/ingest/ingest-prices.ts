@@ -8,7 +8,7 @@ export interface IngestPricesResult {
   accepted: number;
   /** Ticks not newer than what was already applied for their source and market: ignored. */
   ignored: number;
-  /** Markets whose latest price from this source changed. */
+  /** Markets whose latest price from this source changed, in id order. */
   marketIds: string[];
 }
 
@@ -29,22 +29,24 @@ export function normaliseTicks(batch: IngestPrices, knownMarket: (id: string) =>
  * in one statement updates each market's latest price for the source and folds the ticks into
  * 1-second OHLC candles. Ticks not newer than the source's latest price are ignored (spec §7).
  * Returns once the database has committed; only then does the caller apply the ticks live.
+ *
+ * The ticks travel as one JSON parameter, `[{ marketId, price, ts }]` as JSON.stringify writes it
+ * (prices in their shortest round-trip form, read by PostgreSQL as exact `numeric`; `ts` in epoch
+ * ms, made a timestamp in SQL): no per-tick string or Date is built in JavaScript, which is what
+ * bounds a batch's cost on the event loop.
  */
 export async function persistPriceTicks(
   prisma: PrismaClient,
   source: string,
   ticks: { marketId: string; price: number; ts: number }[],
 ): Promise<IngestPricesResult> {
-  const marketIds = ticks.map((t) => t.marketId);
-  const prices = ticks.map((t) => String(t.price));
-  const times = ticks.map((t) => new Date(t.ts).toISOString());
-  const seqs = ticks.map((t) => String(t.ts));
+  const input = JSON.stringify(ticks, ["marketId", "price", "ts"]);
   const rows = await prisma.$queryRaw<{ market_id: string; n: number }[]>`
     WITH input AS (
-      SELECT * FROM unnest(${marketIds}::text[], ${prices}::numeric[], ${times}::timestamptz[], ${seqs}::bigint[])
-        AS t(market_id, price, ts, seq)
+      SELECT t."marketId" AS market_id, t.price, timestamptz 'epoch' + t.ts * interval '1 millisecond' AS ts, t.ts AS seq
+        FROM json_to_recordset(${input}::json) AS t("marketId" text, price numeric, ts bigint)
     ), prior AS (
-      SELECT market_id, seq FROM latest_prices WHERE source = ${source} AND market_id = ANY(${marketIds}::text[])
+      SELECT market_id, seq FROM latest_prices WHERE source = ${source} AND market_id IN (SELECT market_id FROM input)
     ), fresh AS (
       SELECT i.* FROM input i LEFT JOIN prior p USING (market_id) WHERE p.seq IS NULL OR i.seq > p.seq
     ), candles AS (
@@ -63,7 +65,7 @@ export async function persistPriceTicks(
         SET price = excluded.price, ts = excluded.ts, seq = excluded.seq, updated_at = excluded.updated_at
         WHERE l.seq < excluded.seq
     )
-    SELECT market_id, count(*)::int AS n FROM fresh GROUP BY market_id`;
+    SELECT market_id, count(*)::int AS n FROM fresh GROUP BY market_id ORDER BY market_id`;
   const accepted = rows.reduce((sum, r) => sum + Number(r.n), 0);
   return { accepted, ignored: ticks.length - accepted, marketIds: rows.map((r) => r.market_id) };
 }

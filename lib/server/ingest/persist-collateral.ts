@@ -115,14 +115,13 @@ async function applyCollateral(
       ON CONFLICT (id) DO NOTHING RETURNING id`;
     await tx.$queryRaw`SELECT id FROM accounts WHERE id = ANY(${accountIds}::text[]) ORDER BY id FOR UPDATE`;
 
-    const ord = fresh.map((_, i) => i);
+    const input = JSON.stringify(fresh.map(({ entry }, ord) => ({
+      ord, account_id: entry.accountId, kind: entry.kind, amount: entry.amount, idempotency_key: entry.idempotencyKey, note: entry.note ?? null,
+    })));
     const rows = await tx.$queryRaw<{ ord: number; id: bigint; balance_after: string }[]>`
       WITH input AS (
-        SELECT * FROM unnest(${ord}::int[], ${fresh.map((f) => f.entry.accountId)}::text[],
-                             ${fresh.map((f) => f.entry.kind)}::text[], ${fresh.map((f) => f.entry.amount)}::numeric[],
-                             ${fresh.map((f) => f.entry.idempotencyKey)}::text[],
-                             ${fresh.map((f) => f.entry.note ?? null)}::text[])
-          AS t(ord, account_id, kind, amount, idempotency_key, note)
+        SELECT * FROM json_to_recordset(${input}::json)
+          AS t(ord int, account_id text, kind text, amount numeric, idempotency_key text, note text)
       ), running AS (
         SELECT i.*, a.collateral + sum(i.amount) OVER (PARTITION BY i.account_id ORDER BY i.ord) AS balance_after
           FROM input i JOIN accounts a ON a.id = i.account_id

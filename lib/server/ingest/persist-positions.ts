@@ -5,6 +5,7 @@ import type { PrismaClient } from "@/lib/server/db/prisma-client";
 import { validateLotQuantity } from "@/lib/risk";
 import { Exact } from "@/lib/server/execution/exact-decimal";
 import type { MarketLookup } from "./market-lookup";
+import { TRANSACTION_OPTIONS } from "./sql-errors";
 
 /** A position as it now stands, after an applied update (decimal strings, exactly as ingested). */
 export interface AppliedPosition {
@@ -67,27 +68,25 @@ export async function persistPositionUpdates(
 ): Promise<PersistPositionsResult> {
   validatePositionUpdates(updates, markets);
   if (updates.length === 0) return { applied: [], ignored: 0, newAccountIds: [] };
-  const idx = updates.map((_, i) => i);
-  const accountIds = updates.map((u) => u.accountId);
-  const marketIds = updates.map((u) => u.marketId);
-  const qtys = updates.map((u) => u.qty);
-  const entryPrices = updates.map((u) => u.entryPrice);
-  const seqs = updates.map((u) => u.seq);
+  const input = JSON.stringify(updates.map((u, idx) => ({
+    idx, account_id: u.accountId, market_id: u.marketId, qty: u.qty, entry_price: u.entryPrice, seq: u.seq,
+  })));
   const lockKey = `liqdesk.ingest.positions:${source}`;
+  // The batch travels as one JSON parameter (parsed by PostgreSQL, not escaped element by element
+  // in JavaScript); each update's prior cursor is one primary-key probe, whatever the size of the
+  // table; new accounts are matched by a hash join.
   const [, rows] = await prisma.$transaction([
     prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${lockKey}))) l`,
     prisma.$queryRaw<{ idx: number; new_account: boolean }[]>`
       WITH input AS (
-        SELECT * FROM unnest(${idx}::int[], ${accountIds}::text[], ${marketIds}::text[], ${qtys}::numeric[],
-                             ${entryPrices}::numeric[], ${seqs}::bigint[])
-          AS t(idx, account_id, market_id, qty, entry_price, seq)
+        SELECT * FROM json_to_recordset(${input}::json)
+          AS t(idx int, account_id text, market_id text, qty numeric, entry_price numeric, seq bigint)
       ), newest AS (
         SELECT DISTINCT ON (account_id, market_id) * FROM input ORDER BY account_id, market_id, seq DESC, idx
       ), fresh AS (
         SELECT n.* FROM newest n
-          LEFT JOIN ingest_cursors c
-                 ON c.source = ${source} AND c.kind = 'position' AND c.key = n.account_id || '/' || n.market_id
-         WHERE c.last_seq IS NULL OR n.seq > c.last_seq
+         WHERE n.seq > coalesce((SELECT c.last_seq FROM ingest_cursors c
+                                  WHERE c.source = ${source} AND c.kind = 'position' AND c.key = n.account_id || '/' || n.market_id), -1)
       ), new_accounts AS (
         INSERT INTO accounts (id, updated_at) SELECT DISTINCT account_id, now() FROM fresh
         ON CONFLICT (id) DO NOTHING RETURNING id
@@ -104,10 +103,11 @@ export async function persistPositionUpdates(
         ON CONFLICT (source, kind, key) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at
           WHERE c.last_seq < excluded.last_seq
       )
-      SELECT f.idx, EXISTS (SELECT 1 FROM new_accounts a WHERE a.id = f.account_id) AS new_account
+      SELECT f.idx, a.id IS NOT NULL AS new_account
         FROM upserted u JOIN fresh f USING (account_id, market_id)
+        LEFT JOIN new_accounts a ON a.id = f.account_id
        ORDER BY f.idx`,
-  ]);
+  ], TRANSACTION_OPTIONS);
   const applied: AppliedPosition[] = [];
   const newAccountIds = new Set<string>();
   for (const row of rows) {

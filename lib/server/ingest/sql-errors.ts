@@ -1,6 +1,6 @@
 import "server-only";
 
-/** Interactive transactions of ingest and execution: a 10,000-item batch needs more than Prisma's 5 s default. */
+/** Transactions of ingest and execution (interactive or batch): a 10,000-item batch needs more than Prisma's 5 s default. */
 export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 } as const;
 
 /**

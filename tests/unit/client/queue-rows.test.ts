@@ -7,7 +7,7 @@ function entry(accountId: string, rank: number, marginRatio: number | null, afte
     accountId, rank, status: "liquidatable", equity: 100, maintenanceMargin: 120, marginRatio, health: null, shortfall: 20, mode: "partial",
     plan: { mode: "partial", closes: [], nextStep: null, after, deficit: 0 },
     nextStep: { marketId: "BTC-PERP", side: "sell", qty: 0.1, markPrice: 60000, expectedPrice: 59990, notional, slippageCost: 1, fee: 6 },
-    lastStepAt: null, cooldownRemainingMs, paused: false, pausedReason: null,
+    lastStepAt: null, cooldownRemainingMs, paused: false, pausedReason: null, tierBefore: 1, tierAfter: 1,
   };
 }
 
@@ -16,6 +16,13 @@ describe("queue rows", () => {
     expect(queueRowOf(entry("a", 0, 1.2, { equity: 500, maintenanceMargin: 400 }), 0).ratioAfter).toBeCloseTo(0.8);
     expect(queueRowOf(entry("a", 0, 1.2, { equity: 5, maintenanceMargin: 0 }), 0).ratioAfter).toBe(0);
     expect(queueRowOf(entry("a", 0, null, { equity: -5, maintenanceMargin: 10 }), 0).ratioAfter).toBeNull();
+  });
+
+  it("tiers before → after come from the entry; no tier after (position closed) stays null", () => {
+    const plain = entry("a", 0, 1.2, { equity: 500, maintenanceMargin: 400 });
+    expect(queueRowOf(plain, 0)).toMatchObject({ tierBefore: 1, tierAfter: 1 });
+    expect(queueRowOf({ ...plain, tierBefore: 3, tierAfter: 2 }, 0)).toMatchObject({ tierBefore: 3, tierAfter: 2 });
+    expect(queueRowOf({ ...plain, tierBefore: 2, tierAfter: null }, 0)).toMatchObject({ tierBefore: 2, tierAfter: null });
   });
 
   it("the cool-down ends at the queue's server time plus what remained then", () => {

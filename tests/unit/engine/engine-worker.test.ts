@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineClient, LiveBook, type ChangeSet, type CollateralUpdate, type PositionUpdate, type PriceUpdate } from "@/lib/engine";
+import {
+  EngineClient, fundRunway, liquidationMapOfSnapshot, LiveBook, stressOfSnapshot, type ChangeSet, type CollateralUpdate, type PositionUpdate,
+  type PriceUpdate,
+} from "@/lib/engine";
 import { compileMarket, qtyOfLots, RiskInputError } from "@/lib/risk";
+import { closeTo } from "./helpers/book";
 import { MARKETS, PRICES } from "./helpers/markets";
 
 const NOW = 1_700_000_000_000;
@@ -99,8 +103,8 @@ describe("engine worker", () => {
     await client.applyCollateral([{ accountId: "fresh", amount: 10 }]);
     await client.summary(); // a query: no change set
     expect(pushed).toHaveLength(2);
-    expect(pushed[0]).toMatchObject({ accounts: ["fresh"], queueAdded: ["fresh"], summaryChanged: true });
-    expect(pushed[1]).toMatchObject({ accounts: ["fresh"], queueChanged: ["fresh"] });
+    expect(pushed[0]).toMatchObject({ accounts: 1, queueAdded: 1, summaryChanged: true, ids: { accounts: ["fresh"], queueAdded: ["fresh"] } });
+    expect(pushed[1]).toMatchObject({ accounts: 1, queueChanged: 1, ids: { accounts: ["fresh"], queueChanged: ["fresh"] } });
     expect(pushed[1]!.seq).toBe(pushed[0]!.seq + 1);
   });
 
@@ -143,4 +147,104 @@ describe("engine worker", () => {
     await expect(other.summary()).rejects.toThrow(/closed/);
     expect(exits).toHaveLength(1);
   });
+
+  it("the desk's reads through the worker are the in-thread book's: histogram, queue changes, margin rows as transferred columns", async () => {
+    const local = new LiveBook();
+    for (const m of MARKETS) local.upsertMarket(m);
+    const other = await EngineClient.start({ markets: MARKETS, changeIntervalMs: null });
+    try {
+      const { positions, collateral, ticks } = batches();
+      for (const book of [local, other] as const) {
+        const apply = <T,>(fn: (b: LiveBook | EngineClient) => T) => fn(book);
+        await apply((b) => b.applyPrices(MARKETS.map((m) => ({ marketId: m.id, price: PRICES[m.id]! }))));
+        await apply((b) => b.applyPositions(positions));
+        await apply((b) => b.applyCollateral(collateral));
+        await apply((b) => b.applyPrices(ticks[0]!));
+      }
+      expect(await other.histogram()).toEqual(local.ratioHistogram());
+      expect(await other.queueChanges(NOW, 50, true)).toEqual(local.queueChanges(NOW, 50, true));
+      // The worker re-plans the queue in the background, which recomputes its members' sums from
+      // scratch (the drift guard): figures agree to rounding, not to the bit.
+      const rows = await other.marginRows();
+      const want = local.marginRows();
+      expect(rows.accountIds).toEqual(want.accountIds);
+      expect(rows.accountIds).toHaveLength(400);
+      expect(rows.status).toEqual(want.status);
+      expect(rows.equity).toBeInstanceOf(Float64Array);
+      rows.accountIds.forEach((_, i) => {
+        for (const key of ["collateral", "equity", "maintenanceMargin"] as const) {
+          expect(closeTo(rows[key][i]!, want[key][i]!, Math.abs(want.maintenanceMargin[i]!) + Math.abs(want.collateral[i]!))).toBe(true);
+        }
+      });
+      await other.applyPrices(ticks[1]!);
+      local.applyPrices(ticks[1]!);
+      expect(await other.queueChanges(NOW + 500, 50)).toEqual(local.queueChanges(NOW + 500, 50));
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe("engine analytics thread", () => {
+  it("stress, fund runway and liquidation map are lib/risk's results over the book as it was when asked", async () => {
+    const client = await EngineClient.start({ markets: MARKETS, changeIntervalMs: null });
+    try {
+      const local = new LiveBook();
+      for (const m of MARKETS) local.upsertMarket(m);
+      const { positions, collateral } = batches();
+      const marks = MARKETS.map((m) => ({ marketId: m.id, price: PRICES[m.id]! }));
+      for (const b of [client, local] as const) {
+        await b.applyPrices(marks);
+        await b.applyPositions(positions);
+        await b.applyCollateral(collateral);
+      }
+      const snapshot = local.snapshot();
+      const shocks = { "BTC-PERP": -0.08, "ETH-PERP": 0.05 };
+      // Asked before a price move: answered over the book as it was.
+      const stress = client.stress(shocks, 250_000, 20);
+      const runway = client.fundRunway(1_000_000);
+      const map = client.liquidationMap("ETH-PERP");
+      await client.applyPrices([{ marketId: "BTC-PERP", price: 50_000 }]);
+      expect(await stress).toEqual(stressOfSnapshot(snapshot, shocks, 250_000, 20));
+      expect(await runway).toEqual(fundRunway(snapshot, 1_000_000));
+      expect(await map).toEqual(liquidationMapOfSnapshot(snapshot, "ETH-PERP"));
+      expect((await stress).shock.liquidatableAccounts).toBeGreaterThan(0);
+      expect(await client.liquidationMap("DOGE-PERP")).toBeNull();
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  it("while the analytics thread runs a stress of a large book, price batches are applied and queries answered", async () => {
+    const client = await EngineClient.start({ markets: MARKETS, changeIntervalMs: null });
+    try {
+      const rand = mulberry(7);
+      const compiled = MARKETS.map(compileMarket);
+      const positions: PositionUpdate[] = [];
+      const collateral: CollateralUpdate[] = [];
+      for (let a = 0; a < 30_000; a++) {
+        MARKETS.forEach((m, i) => {
+          positions.push({ accountId: `big-${a}`, marketId: m.id, qty: qtyOfLots(compiled[i]!, 1 + Math.floor(rand() * 20_000)) * (rand() < 0.5 ? -1 : 1), entryPrice: PRICES[m.id]! });
+        });
+        collateral.push({ accountId: `big-${a}`, amount: 500 + rand() * 20_000 });
+      }
+      await client.applyPrices(MARKETS.map((m) => ({ marketId: m.id, price: PRICES[m.id]! })));
+      await client.applyPositions(positions);
+      await client.applyCollateral(collateral);
+      await client.fundRunway(0); // the analytics thread is up
+      let stressDone = false;
+      const stress = client.stress({ "BTC-PERP": -0.25, "ETH-PERP": -0.25, "SOL-PERP": -0.25 }, 0, 50).then((r) => {
+        stressDone = true;
+        return r;
+      });
+      const { touched } = await client.applyPrices([{ marketId: "BTC-PERP", price: 60_500 }]);
+      const summary = await client.summary();
+      expect(stressDone).toBe(false);
+      expect(touched).toBe(30_000);
+      expect(summary.accounts).toBe(30_000);
+      expect((await stress).cascade.rounds.length).toBeGreaterThan(0);
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
 });

@@ -47,7 +47,7 @@ describe("liquidation queue", () => {
     book.drainChanges();
 
     book.setMark("BTC-PERP", 60000);
-    expect(book.drainChanges().queueAdded).toEqual(["two-legs"]);
+    expect(book.drainChanges().ids!.queueAdded).toEqual(["two-legs"]);
     const { items } = book.queuePage(T0);
     expect(items).toHaveLength(1);
     const entry = items[0]!;
@@ -79,13 +79,13 @@ describe("liquidation queue", () => {
 
     book.addCollateral("two-legs", needed - 1); // not enough: still pending, with a new plan
     expect(book.queueLength).toBe(1);
-    expect(book.drainChanges()).toMatchObject({ queueChanged: ["two-legs"], queueAdded: [], queueRemoved: [] });
+    expect(book.drainChanges().ids).toMatchObject({ queueChanged: ["two-legs"], queueAdded: [], queueRemoved: [] });
 
     book.addCollateral("two-legs", smallestAmountAbove(1, 0.01));
     expect(book.queueLength).toBe(0);
     expect(book.queuePage(T0).items).toEqual([]);
     expect(book.accountView("two-legs", T0)!.queue).toBeNull();
-    expect(book.drainChanges()).toMatchObject({ queueRemoved: ["two-legs"], statusChanged: ["two-legs"] });
+    expect(book.drainChanges().ids).toMatchObject({ queueRemoved: ["two-legs"], statusChanged: ["two-legs"] });
   });
 
   it("an entry is paused with the reason while a market its plan closes is stale, and resumes on a fresh price", () => {
@@ -98,8 +98,8 @@ describe("liquidation queue", () => {
     const paused = book.queuePage(T0).items[0]!;
     expect(paused).toMatchObject({ paused: true, pausedReason: "stale price: ETH-PERP" });
     expect(book.dueSteps(T0)).toEqual([]);
-    expect(book.summary().queue).toEqual({ size: 1, paused: 1 });
-    expect(book.drainChanges().queueChanged).toEqual(["two-legs"]);
+    expect(book.summary().queue).toEqual({ size: 1, paused: 1, byMode: { none: 0, partial: 0, full: 0, [paused.mode]: 1 }, plansPending: 0 });
+    expect(book.drainChanges().ids!.queueChanged).toEqual(["two-legs"]);
 
     book.setMark("ETH-PERP", 3000, false);
     expect(book.queuePage(T0).items[0]).toMatchObject({ paused: false, pausedReason: null });
@@ -125,7 +125,7 @@ describe("liquidation queue", () => {
     load(book, TWO_LEGS);
     book.drainChanges();
     book.markStepExecuted("two-legs", T0);
-    expect(book.drainChanges().queueChanged).toEqual(["two-legs"]);
+    expect(book.drainChanges().ids!.queueChanged).toEqual(["two-legs"]);
     expect(book.dueSteps(T0 + 4999)).toEqual([]);
     expect(book.queuePage(T0 + 4999).items[0]).toMatchObject({ cooldownRemainingMs: 1, lastStepAt: T0 });
     expect(book.dueSteps(T0 + 5000).map((e) => e.accountId)).toEqual(["two-legs"]);

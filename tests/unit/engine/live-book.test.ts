@@ -56,11 +56,11 @@ describe("live book", () => {
     book.drainChanges();
 
     expect(book.setMark("ETH-PERP", 3010)).toBe(5);
-    expect(book.drainChanges().accounts.sort()).toEqual(["eth-0", "eth-1", "eth-2", "eth-3", "eth-4"]);
+    expect(book.drainChanges().ids!.accounts.sort()).toEqual(["eth-0", "eth-1", "eth-2", "eth-3", "eth-4"]);
     expect(book.setMark("BTC-PERP", 59500)).toBe(13);
-    expect(book.drainChanges().accounts).toHaveLength(13);
+    expect(book.drainChanges().accounts).toBe(13);
     expect(book.setMark("SOL-PERP", 151)).toBe(3);
-    expect(book.drainChanges().accounts.sort()).toEqual(["both-0", "both-1", "both-2"]);
+    expect(book.drainChanges().ids!.accounts.sort()).toEqual(["both-0", "both-1", "both-2"]);
   });
 
   it("a tick at the price already held touches nothing and reports no change", () => {
@@ -69,7 +69,8 @@ describe("live book", () => {
     book.drainChanges();
     expect(book.setMark("BTC-PERP", 60000)).toBe(0);
     const changes = book.drainChanges();
-    expect(changes.accounts).toEqual([]);
+    expect(changes.accounts).toBe(0);
+    expect(changes.ids!.accounts).toEqual([]);
     expect(changes.summaryChanged).toBe(false);
   });
 
@@ -164,7 +165,7 @@ describe("live book", () => {
     expect(book.hasAccount("b")).toBe(false);
     expect(() => book.applyPrices([{ marketId: "BTC-PERP", price: 1 }, { marketId: "ETH-PERP", price: -1 }])).toThrow(/ticks\[1\]\.price/);
     expect(book.markOf("BTC-PERP")).toBe(60000);
-    expect(book.drainChanges().accounts).toEqual([]);
+    expect(book.drainChanges().accounts).toBe(0);
   });
 
   it("atRisk filters by status, market and least margin ratio, sorts by margin ratio and pages", () => {
@@ -228,25 +229,26 @@ describe("live book", () => {
     book.setPosition("b", "ETH-PERP", 1, 3000);
     book.setCollateral("b", 1000);
     const first = book.drainChanges();
-    expect(first.accounts.sort()).toEqual(["a", "b"]);
+    expect(first.ids!.accounts.sort()).toEqual(["a", "b"]);
     expect(first.summaryChanged).toBe(true);
 
     book.setCollateral("a", 100); // a enters the queue
     book.setMark("BTC-PERP", 60001);
     const second = book.drainChanges();
     expect(second.seq).toBe(first.seq + 1);
-    expect(second).toMatchObject({ accounts: ["a"], statusChanged: ["a"], queueAdded: ["a"], queueRemoved: [], queueChanged: [] });
+    expect(second).toMatchObject({ accounts: 1, statusChanged: 1, queueAdded: 1, queueRemoved: 0, queueChanged: 0 });
+    expect(second.ids).toEqual({ accounts: ["a"], statusChanged: ["a"], queueAdded: ["a"], queueRemoved: [], queueChanged: [] });
 
     book.setMark("BTC-PERP", 60002);
-    expect(book.drainChanges()).toMatchObject({ accounts: ["a"], statusChanged: [], queueChanged: ["a"] });
+    expect(book.drainChanges()).toMatchObject({ accounts: 1, statusChanged: 0, queueChanged: 1, ids: { accounts: ["a"], statusChanged: [], queueChanged: ["a"] } });
 
     book.setCollateral("a", 1000); // back out
     book.setCollateral("b", 10); // in
     book.setCollateral("b", 1000); // and out again before the drain: neither added nor removed
-    expect(book.drainChanges()).toMatchObject({ statusChanged: ["a"], queueAdded: [], queueRemoved: ["a"] });
+    expect(book.drainChanges()).toMatchObject({ statusChanged: 1, queueAdded: 0, queueRemoved: 1, ids: { statusChanged: ["a"], queueAdded: [], queueRemoved: ["a"] } });
 
     const idle = book.drainChanges();
-    expect(idle).toMatchObject({ accounts: [], summaryChanged: false, seq: second.seq + 2 });
+    expect(idle).toMatchObject({ accounts: 0, summaryChanged: false, seq: second.seq + 2 });
   });
 
   it("a stale flag change reaches every holder and the market list of the change set", () => {
@@ -258,7 +260,7 @@ describe("live book", () => {
     book.setStale("SOL-PERP", true);
     const changes = book.drainChanges();
     expect(changes.markets).toEqual(["SOL-PERP"]);
-    expect(changes.accounts.sort()).toEqual(["a", "b"]);
+    expect(changes.ids!.accounts.sort()).toEqual(["a", "b"]);
     expect(book.summary().staleMarkets).toEqual(["SOL-PERP"]);
     expect(book.accountView("a", NOW)!.positions[0]!.stale).toBe(true);
     book.setMark("SOL-PERP", 150); // same price, fresh again

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { POST } from "@/app/api/v1/risk/evaluate/route";
+import { evaluateRisk as POST } from "@/lib/server/http/evaluate-risk";
 import { evaluateResponseSchema } from "@/lib/contracts/risk-evaluation";
 import { parseRiskScenario } from "@/lib/contracts/risk-scenario";
 import { evaluateScenario } from "@/lib/risk";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { POST } from "@/app/api/v1/risk/evaluate/route";
+import { evaluateRisk as POST } from "@/lib/server/http/evaluate-risk";
 import { InputError } from "@/lib/contracts/api-error";
 import { parseRiskScenario, safeParseRiskScenario } from "@/lib/contracts/risk-scenario";
 import { safeParseStressRequest } from "@/lib/contracts/stress-request";

@@ -33,4 +33,21 @@ describe("environment", () => {
     expect(parseEnv({ DATABASE_URL: "postgresql://u@127.0.0.1:5432/db" }).DATABASE_URL).toBe("postgresql://u@127.0.0.1:5432/db");
     expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
   });
+
+  it("an OIDC provider needs all three of its variables; the others are named", () => {
+    try {
+      parseEnv({ LIQDESK_OIDC_CLIENT_ID: "liqdesk" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as EnvError).variables.sort()).toEqual(["LIQDESK_OIDC_CLIENT_SECRET", "LIQDESK_OIDC_DISCOVERY_URL"]);
+    }
+    const env = parseEnv({ LIQDESK_OIDC_CLIENT_ID: "liqdesk", LIQDESK_OIDC_CLIENT_SECRET: "s", LIQDESK_OIDC_DISCOVERY_URL: "https://id.example/.well-known/openid-configuration" });
+    expect(env.LIQDESK_OIDC_NAME).toBe("SSO");
+  });
+
+  it("top-up limits: a maximum with more than 6 decimals or a short auth secret is refused", () => {
+    expect(() => parseEnv({ LIQDESK_TOPUP_MAX: "1.1234567" })).toThrow(/LIQDESK_TOPUP_MAX/);
+    expect(() => parseEnv({ LIQDESK_AUTH_SECRET: "short" })).toThrow(/LIQDESK_AUTH_SECRET/);
+    expect(parseEnv({}).LIQDESK_TOPUP_MAX).toBe("1000000");
+  });
 });

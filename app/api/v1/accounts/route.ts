@@ -1,6 +1,7 @@
 import { listAccounts } from "@/lib/server/read-model";
-import { withErrors } from "@/lib/server/http/with-errors";
+import { guarded } from "@/lib/server/auth/guard";
+import { access } from "@/lib/server/auth/policy";
 import { searchParams } from "@/lib/server/http/search-params";
 
-/** `GET /api/v1/accounts?status=&market=&minRatio=&sort=&q=&offset=&limit=`: a page of accounts. */
-export const GET = withErrors(async (request: Request) => Response.json(await listAccounts(searchParams(request))));
+/** `GET /api/v1/accounts?status=&market=&minRatio=&sort=&q=&offset=&limit=` (desk): a page of accounts. */
+export const GET = guarded(access.desk, async ({ request }) => Response.json(await listAccounts(searchParams(request))));

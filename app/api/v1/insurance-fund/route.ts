@@ -1,5 +1,6 @@
 import { getInsuranceFund } from "@/lib/server/read-model";
-import { withErrors } from "@/lib/server/http/with-errors";
+import { guarded } from "@/lib/server/auth/guard";
+import { access } from "@/lib/server/auth/policy";
 
-/** `GET /api/v1/insurance-fund`: balance, runway, uncovered bad debt and history. */
-export const GET = withErrors(async () => Response.json(await getInsuranceFund()));
+/** `GET /api/v1/insurance-fund` (desk): balance, runway, uncovered bad debt and history. */
+export const GET = guarded(access.desk, async () => Response.json(await getInsuranceFund()));

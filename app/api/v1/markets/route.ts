@@ -1,4 +1,6 @@
 import { getMarketsSnapshot } from "@/lib/server/read-model";
-import { withErrors } from "@/lib/server/http/with-errors";
+import { guarded } from "@/lib/server/auth/guard";
+import { access } from "@/lib/server/auth/policy";
 
-export const GET = withErrors(async () => Response.json(getMarketsSnapshot()));
+/** `GET /api/v1/markets` (signed in): marks, sources and their age, staleness, five minutes of marks. */
+export const GET = guarded(access.signedIn, async () => Response.json(getMarketsSnapshot()));

@@ -1,5 +1,7 @@
 import { runStress } from "@/lib/server/read-model";
-import { readJson, withErrors } from "@/lib/server/http/with-errors";
+import { readJson } from "@/lib/server/http/with-errors";
+import { guarded } from "@/lib/server/auth/guard";
+import { access } from "@/lib/server/auth/policy";
 
-/** `POST /api/v1/stress` `{ shocks, maxRounds? }`: spec §8 against the live book. */
-export const POST = withErrors(async (request: Request) => Response.json(await runStress(await readJson(request))));
+/** `POST /api/v1/stress` `{ shocks, maxRounds? }` (desk): spec §8 against the live book. */
+export const POST = guarded(access.desk, async ({ request }) => Response.json(await runStress(await readJson(request))));

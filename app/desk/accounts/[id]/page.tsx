@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { AccountPageView } from "@/components/account/account-page-view";
 import { TopBar } from "@/components/ui/top-bar";
 import { getAccountDetail, getDisplaySettings, getMarketsSnapshot, NotFoundError } from "@/lib/server/read-model";
+import { requirePage } from "@/lib/server/auth/page-access";
+import { DeskUserLinks } from "@/components/auth/desk-user-links";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
@@ -13,6 +15,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function AccountPage({ params }: { params: Promise<{ id: string }> }) {
   await connection(); // live data: rendered per request
   const accountId = decodeURIComponent((await params).id);
+  const user = await requirePage("desk", `/desk/accounts/${encodeURIComponent(accountId)}`);
   const detail = await getAccountDetail(accountId).catch((error: unknown) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
@@ -20,7 +23,7 @@ export default async function AccountPage({ params }: { params: Promise<{ id: st
   const { staleAfterMs } = getDisplaySettings();
   return (
     <>
-      <TopBar subtitle="Risk desk · account" />
+      <TopBar subtitle="Risk desk · account"><DeskUserLinks email={user.email} /></TopBar>
       <AccountPageView accountId={accountId} initial={detail} initialMarkets={getMarketsSnapshot()} staleAfterMs={staleAfterMs} />
     </>
   );

@@ -1,8 +1,7 @@
 import { getAccountDetail } from "@/lib/server/read-model";
-import { withErrors } from "@/lib/server/http/with-errors";
+import { guarded } from "@/lib/server/auth/guard";
+import { access } from "@/lib/server/auth/policy";
 
-/** `GET /api/v1/accounts/:id`: live figures, positions, plan, margin history, ledger and events. */
-export const GET = withErrors(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
-  const { id } = await context.params;
-  return Response.json(await getAccountDetail(id));
-});
+/** `GET /api/v1/accounts/:id` (desk, owner): live figures, positions, plan, margin history, ledger and events. */
+export const GET = guarded<{ id: string }>(access.deskOrOwner, async ({ params }) => Response.json(await getAccountDetail(params.id)),
+  (_request, params) => params.id);

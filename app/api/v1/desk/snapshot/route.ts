@@ -1,5 +1,6 @@
 import { getDeskSnapshot } from "@/lib/server/read-model";
-import { withErrors } from "@/lib/server/http/with-errors";
+import { guarded } from "@/lib/server/auth/guard";
+import { access } from "@/lib/server/auth/policy";
 
-/** Everything the desk page shows at once (the socket stream continues from its `seq`). */
-export const GET = withErrors(async () => Response.json(await getDeskSnapshot()));
+/** Everything the desk page shows at once (the socket stream continues from its `seq`). Desk only. */
+export const GET = guarded(access.desk, async () => Response.json(await getDeskSnapshot()));

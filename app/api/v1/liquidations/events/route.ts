@@ -1,13 +1,17 @@
 import { z } from "zod";
 import { parseInput } from "@/lib/contracts/api-error";
 import { getLiquidationEvents } from "@/lib/server/read-model";
-import { withErrors } from "@/lib/server/http/with-errors";
+import { guarded } from "@/lib/server/auth/guard";
+import { access } from "@/lib/server/auth/policy";
 import { searchParams } from "@/lib/server/http/search-params";
 
 const query = z.object({ accountId: z.string().min(1).max(128).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
-/** `GET /api/v1/liquidations/events`: executed steps, newest first (one account with `accountId`). */
-export const GET = withErrors(async (request: Request) => {
+/**
+ * `GET /api/v1/liquidations/events`: executed steps, newest first (one account with `accountId`).
+ * The desk sees every account's; a trader only one of their own, named by `accountId`.
+ */
+export const GET = guarded(access.deskOrOwner, async ({ request }) => {
   const q = parseInput(query, searchParams(request));
   return Response.json(await getLiquidationEvents(q.accountId, q.limit));
-});
+}, (request) => new URL(request.url).searchParams.get("accountId") ?? undefined);

@@ -1,8 +1,6 @@
 import { getLiquidationMap } from "@/lib/server/read-model";
-import { withErrors } from "@/lib/server/http/with-errors";
+import { guarded } from "@/lib/server/auth/guard";
+import { access } from "@/lib/server/auth/policy";
 
-/** `GET /api/v1/markets/:id/liquidation-map`: spec §9 at the live mark. */
-export const GET = withErrors(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
-  const { id } = await context.params;
-  return Response.json(await getLiquidationMap(id));
-});
+/** `GET /api/v1/markets/:id/liquidation-map` (signed in): spec §9 at the live mark. */
+export const GET = guarded<{ id: string }>(access.signedIn, async ({ params }) => Response.json(await getLiquidationMap(params.id)));

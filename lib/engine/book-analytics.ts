@@ -1,21 +1,22 @@
-import "server-only";
-import { scenarioOfSnapshot, type AccountRow, type BookSnapshot } from "@/lib/engine";
 import {
-  buildMarketBook, evaluateAccount, evaluateShock, liquidationMap, resolveRiskParams, shockMarks, stressAccountsOf,
-  runStressTest, type LiquidationMap, type MapPosition, type StressResult,
-} from "@/lib/risk";
-import type { RatioHistogram } from "@/lib/contracts/desk";
+  buildMarketBook, evaluateAccount, evaluateShock, liquidationMap, resolveRiskParams, runStressTest, shockMarks, stressAccountsOf,
+  type LiquidationMap, type MapPosition, type StressResult,
+} from "../risk";
+import type { BookSnapshot } from "./engine-types";
+import { scenarioOfSnapshot } from "./scenario-of-snapshot";
 
 /**
- * Desk analytics over a snapshot of the engine's book: the same lib/risk functions the CLI runs,
- * on the live state, so that the desk and `npm run risk -- stress` agree to the last digit.
+ * Desk analytics over a snapshot of the live book: the same lib/risk functions the CLI runs, on the
+ * live state, so that the desk and `npm run risk -- stress` agree to the last digit. They walk the
+ * whole book (seconds at 100,000 accounts), so the engine runs them on a thread of their own
+ * (`analytics-worker.ts`), never on the server's main thread nor between two price revaluations.
  */
 
 /**
  * Spec §8 against the live book: the shock and its cascade, with the fund's current balance. The
  * book is trusted (see runStressTest): accounts carrying unpaid bad debt are part of it.
  */
-export function stressLive(snapshot: BookSnapshot, shocks: Record<string, number>, insuranceFund: number, maxRounds?: number): StressResult {
+export function stressOfSnapshot(snapshot: BookSnapshot, shocks: Record<string, number>, insuranceFund: number, maxRounds?: number): StressResult {
   return runStressTest({ ...scenarioOfSnapshot(snapshot), shocks, insuranceFund, ...(maxRounds === undefined ? {} : { maxRounds }) });
 }
 
@@ -46,8 +47,12 @@ export function fundRunway(snapshot: BookSnapshot, insuranceFund: number): numbe
   return Math.min(largest(-1), largest(1));
 }
 
-/** Spec §9 for one market of the live book: notional by liquidation price, longs and shorts apart. */
-export function liquidationMapLive(snapshot: BookSnapshot, marketId: string): LiquidationMap | null {
+/**
+ * Spec §9 for one market of the live book: notional by liquidation price, longs and shorts apart.
+ * The snapshot needs only the market's holders (`LiveBook.snapshot({ market })`). `null` before
+ * the market's first price.
+ */
+export function liquidationMapOfSnapshot(snapshot: BookSnapshot, marketId: string): LiquidationMap | null {
   const m = snapshot.markets.findIndex((x) => x.id === marketId);
   const mark = snapshot.marks[m];
   if (m < 0 || mark === undefined || Number.isNaN(mark)) return null;
@@ -63,24 +68,4 @@ export function liquidationMapLive(snapshot: BookSnapshot, marketId: string): Li
     }
   }
   return liquidationMap(marketId, mark, positions);
-}
-
-/** Lower edges of the margin-ratio histogram: 0–150% in steps of 10%, then open-ended. */
-export const RATIO_EDGES = Array.from({ length: 16 }, (_, i) => Number((i * 0.1).toFixed(1)));
-
-/** The margin-ratio distribution of every account. */
-export function ratioHistogram(rows: readonly AccountRow[]): RatioHistogram {
-  const counts = RATIO_EDGES.map(() => 0);
-  let bankrupt = 0;
-  let flat = 0;
-  for (const r of rows) {
-    if (r.positions === 0) flat++;
-    else if (r.marginRatio === null) bankrupt++;
-    else {
-      let i = RATIO_EDGES.length - 1;
-      while (i > 0 && r.marginRatio < RATIO_EDGES[i]!) i--;
-      counts[i]!++;
-    }
-  }
-  return { edges: RATIO_EDGES, counts, bankrupt, flat };
 }

@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { TraderAccountView } from "@/components/account/trader-account-view";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import { TopBar } from "@/components/ui/top-bar";
+import { QueryState } from "@/components/ui/query-state";
+import { requirePage } from "@/lib/server/auth/page-access";
+import { getAccountDetail, getDisplaySettings, getMarketsSnapshot, NotFoundError } from "@/lib/server/read-model";
+
+export const metadata: Metadata = { title: "My account · Liqdesk" };
+
+/** `/account` (traders): one of the accounts bound to the trader (`?account=`, default the first). */
+export default async function TraderAccountPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await connection();
+  const user = await requirePage("trader", "/account");
+  const asked = (await searchParams).account;
+  const accountId = typeof asked === "string" && user.accountIds.includes(asked) ? asked : user.accountIds[0];
+  const bar = <TopBar subtitle="My account"><SignOutButton email={user.email} role={user.role} /></TopBar>;
+  if (!accountId) {
+    return <>{bar}<main><QueryState kind="empty" height={300}><div data-testid="no-account">No margin account is bound to {user.email} yet: ask the risk desk.</div></QueryState></main></>;
+  }
+  const detail = await getAccountDetail(accountId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  });
+  if (!detail) {
+    return <>{bar}<main><QueryState kind="empty" height={300}><div data-testid="account-not-found">Account “{accountId}” has no data on the venue yet.</div></QueryState></main></>;
+  }
+  return (
+    <>
+      {bar}
+      <TraderAccountView accountId={accountId} accountIds={user.accountIds} initial={detail} initialMarkets={getMarketsSnapshot()}
+        staleAfterMs={getDisplaySettings().staleAfterMs} />
+    </>
+  );
+}

@@ -1,0 +1,8 @@
+import { readJson } from "@/lib/server/http/with-errors";
+import { guarded } from "@/lib/server/auth/guard";
+import { access } from "@/lib/server/auth/policy";
+import { previewTopUp } from "@/lib/server/topup/top-ups";
+
+/** `POST /api/v1/accounts/:id/topups/preview` `{ amount? }` (desk, owner): before → after at current marks, and the presets. Writes nothing. */
+export const POST = guarded<{ id: string }>(access.deskOrOwner, async ({ request, params, runtime }) =>
+  Response.json(await previewTopUp(runtime, params.id, await readJson(request))), (_request, params) => params.id);

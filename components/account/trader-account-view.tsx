@@ -1,0 +1,115 @@
+"use client";
+import Link from "next/link";
+import { useMemo } from "react";
+import type { AccountDetail } from "@/lib/contracts/desk";
+import type { MarketsResponse } from "@/lib/contracts/markets";
+import { useAccount } from "@/lib/client/use-account";
+import { useAccountStream } from "@/lib/client/use-account-stream";
+import { useTopUpPreview } from "@/lib/client/use-top-up-preview";
+import { useMarkets } from "@/lib/client/use-markets";
+import { useMarketIndex } from "@/lib/client/use-market-index";
+import { useNow } from "@/lib/client/use-now";
+import { formatUsd } from "@/lib/format/usd";
+import { formatCount } from "@/lib/format/quantity";
+import { Panel } from "@/components/ui/panel";
+import { Figure } from "@/components/ui/figure";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { QueryState, errorMessage } from "@/components/ui/query-state";
+import { MarginHistoryChart, type MarginPoint } from "@/components/charts/margin-history-chart";
+import { MarginGauge } from "./margin-gauge";
+import { PositionsTable } from "./positions-table";
+import { NextSteps } from "./next-steps";
+import { LiquidationTriggerText } from "./liquidation-trigger-text";
+import { LedgerTable } from "./ledger-table";
+import { LiquidationEventsTable } from "./liquidation-events-table";
+import { TopUpForm } from "./top-up-form";
+
+/**
+ * A trader's own account, the way the desk sees it: the margin-ratio gauge, equity, margins and
+ * free collateral, positions with their liquidation prices, what happens next in words (and what
+ * would happen if liquidation started now), history, ledger and liquidations, and the top-up form.
+ * Live: the account's socket room pushes its view every second; history is polled.
+ */
+export function TraderAccountView({ accountId, accountIds, initial, initialMarkets, staleAfterMs }: {
+  accountId: string;
+  accountIds: readonly string[];
+  initial: AccountDetail;
+  initialMarkets: MarketsResponse;
+  staleAfterMs: number;
+}) {
+  useAccountStream(accountId);
+  const { data: detail, error } = useAccount(accountId, initial);
+  const { data: marketsData } = useMarkets(initialMarkets);
+  const markets = useMarketIndex(marketsData.markets);
+  const outlook = useTopUpPreview(accountId, null);
+  const now = useNow(1000);
+  const view = detail.view;
+  const stale = Boolean(error);
+  const common = { ts: detail.serverTime, stale, staleAfterMs };
+  const free = Math.max(0, view.equity - view.initialMargin);
+  const points: MarginPoint[] = useMemo(() => {
+    const out = detail.history.map((h) => ({ ts: h.ts, ratio: h.marginRatio === null ? null : h.marginRatio * 100, equity: h.equity, maintenanceMargin: h.maintenanceMargin }));
+    const last = out[out.length - 1];
+    if (!last || detail.serverTime > last.ts) {
+      out.push({ ts: detail.serverTime, ratio: view.marginRatio === null ? null : view.marginRatio * 100, equity: view.equity, maintenanceMargin: view.maintenanceMargin });
+    }
+    return out;
+  }, [detail, view]);
+
+  return (
+    <main className="account-page">
+      <div className="account-head">
+        <h1 data-testid="account-id">{accountId}</h1>
+        <StatusBadge status={view.status} />
+        {view.queue ? (
+          <span className={view.queue.paused ? "paused" : "tone-bad"} data-testid="account-queue">
+            in the liquidation queue, #{formatCount(view.queue.rank + 1)}{view.queue.paused ? " · paused" : ""}
+          </span>
+        ) : <span className="muted" data-testid="account-not-queued">not in the liquidation queue</span>}
+        {accountIds.length > 1 ? (
+          <nav className="switcher" aria-label="Your accounts">
+            {accountIds.map((id) => <Link key={id} href={`/account?account=${encodeURIComponent(id)}`} aria-current={id === accountId ? "page" : undefined}>{id}</Link>)}
+          </nav>
+        ) : null}
+      </div>
+      {error ? <div className="banner banner-warn" role="alert">Could not refresh: {errorMessage(error)} — the figures below are the last known.</div> : null}
+      <div className="account-top">
+        <div className="figure" style={{ height: "auto" }}><MarginGauge ratio={view.marginRatio} /></div>
+        <div className="figures-4">
+          <Figure label="Equity" value={formatUsd(view.equity)} unit="USD" hint="collateral + unrealized PnL" testId="account-equity"
+            rawValue={view.equity} tone={view.equity <= 0 ? "bad" : undefined} {...common} />
+          <Figure label="Maintenance margin" value={formatUsd(view.maintenanceMargin)} unit="USD" hint="liquidation starts when equity ≤ this" testId="account-mm"
+            rawValue={view.maintenanceMargin} {...common} />
+          <Figure label="Initial margin" value={formatUsd(view.initialMargin)} unit="USD" hint="needed to open positions" testId="account-im"
+            rawValue={view.initialMargin} {...common} />
+          <Figure label="Free collateral" value={formatUsd(free)} unit="USD" hint={`equity − initial margin · collateral ${formatUsd(view.collateral)} USD`}
+            testId="account-free" rawValue={free} {...common} />
+        </div>
+      </div>
+      <div className="desk-grid">
+        <Panel title="Positions" subtitle="at the mark; liquidation price with every other mark unchanged; — where no move of that market alone liquidates"
+          className="span-12" testId="positions-panel">
+          <PositionsTable positions={view.positions} markets={markets} belowMaintenance={view.queue !== null || view.liquidation.mode !== "none"} />
+        </Panel>
+        <Panel title="What happens next" subtitle="at current marks; liquidation is triggered by the mark price" className="span-5" testId="next-steps-panel">
+          <NextSteps view={view} markets={markets} serverTime={detail.serverTime} now={now} />
+          {outlook.data?.trigger ? <LiquidationTriggerText trigger={outlook.data.trigger} positions={view.positions} markets={markets} /> : null}
+        </Panel>
+        <Panel title="Add collateral" subtitle="previewed by the server before you send it" className="span-7" testId="topup-panel">
+          <TopUpForm accountId={accountId} role="trader" markets={markets} />
+        </Panel>
+        <Panel title="Margin ratio over time" subtitle="MM / equity; 100% = liquidation, higher is worse" className="span-12" testId="margin-history-panel">
+          {points.length < 2 ? <QueryState kind="empty" height={250}>Not enough history yet: margin snapshots are taken every few seconds.</QueryState>
+            : <MarginHistoryChart points={points} height={250} />}
+        </Panel>
+        <Panel title="Collateral ledger" subtitle={`newest first · ${detail.ledger.length}`} className="span-5" testId="ledger-panel">
+          <LedgerTable ledger={detail.ledger} height={260} />
+        </Panel>
+        <Panel title="Liquidation steps" subtitle={`executed, newest first · ${detail.events.length}`} className="span-7" testId="account-events-panel">
+          <LiquidationEventsTable events={detail.events} markets={markets} showAccount={false} height={260} testId="account-events"
+            empty="No liquidation step has executed on this account." />
+        </Panel>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,82 @@
+import Decimal from "decimal.js";
+import { z } from "zod";
+import type { AccountStatus, LiquidationTrigger } from "@/lib/risk";
+import type { AccountView } from "@/lib/contracts/desk";
+import { decimalSchema } from "@/lib/contracts/ingest-collateral";
+import { expected } from "@/lib/contracts/zod-issues";
+
+/**
+ * The collateral is USD kept to the micro-dollar: a top-up has at most this many decimals (the
+ * ledger's `Decimal(38,18)` would hold more; the venue's USD balances do not).
+ */
+export const COLLATERAL_DECIMALS = 6;
+
+/** A top-up amount: an exact decimal > 0 with at most COLLATERAL_DECIMALS decimals (the maximum is the server's setting). */
+export const topUpAmountSchema = decimalSchema({ sign: "positive" }).superRefine((amount, ctx) => {
+  if (new Decimal(amount).decimalPlaces() > COLLATERAL_DECIMALS) {
+    ctx.addIssue({ code: "custom", message: `${amount} has more than ${COLLATERAL_DECIMALS} decimals (USD collateral is kept to ${COLLATERAL_DECIMALS})` });
+  }
+});
+
+/** `POST /api/v1/accounts/:id/topups/preview`: the effect of an amount (none: the account as it is, with the presets). */
+export const topUpPreviewRequestSchema = z.object({ amount: topUpAmountSchema.optional() });
+
+/** `POST /api/v1/accounts/:id/topups`. The desk must write a note; a trader may. */
+export const topUpRequestSchema = z.object({
+  amount: topUpAmountSchema,
+  /** Chosen by the client once per intended top-up: a resubmission with the same key applies nothing more. */
+  idempotencyKey: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(200),
+  note: z.string({ error: expected("a string") }).trim().max(500).optional(),
+});
+export type TopUpRequest = z.infer<typeof topUpRequestSchema>;
+
+/** An account's margin as the preview shows it before or after the amount. */
+export interface TopUpSide {
+  collateral: number;
+  equity: number;
+  maintenanceMargin: number;
+  /** MM / equity, 1 = liquidation; null when equity <= 0. */
+  marginRatio: number | null;
+  status: AccountStatus;
+  /** At or below maintenance margin: in the liquidation queue. */
+  inQueue: boolean;
+  positions: { marketId: string; markPrice: number; liquidationPrice: number | null }[];
+}
+
+export interface TopUpPreview {
+  accountId: string;
+  /** The amount previewed (canonical decimal string), null without one. */
+  amount: string | null;
+  before: TopUpSide;
+  after: TopUpSide;
+  /** Least amounts, rounded up to the cent, that take the account out of the queue / make it healthy; null when it already is. */
+  presets: { leaveQueue: string | null; healthy: string | null };
+  /** Above maintenance: the mark that would start liquidation and the plan at it (null in the queue or when no move can). */
+  trigger: LiquidationTrigger | null;
+  /** The largest top-up the server takes (decimal string, USD). */
+  maxAmount: string;
+  decimals: number;
+  serverTime: number;
+}
+
+/** The answer to a top-up: the ledger entry (the first one when `replayed`) and the account after it. */
+export interface TopUpResult {
+  /** The same idempotency key was already applied with the same body: nothing new was written. */
+  replayed: boolean;
+  entry: { id: string; accountId: string; amount: string; balanceAfter: string; note: string | null; createdAt: number };
+  view: AccountView;
+  serverTime: number;
+}
+
+/** One row of the desk's audit log (`GET /api/v1/audit`). */
+export interface AuditEntryView {
+  id: string;
+  createdAt: number;
+  /** Who: the user's email and role, or the actor label ("cli", "ingest:<name>", "system"). */
+  actor: string;
+  role: "desk" | "trader" | null;
+  action: string;
+  accountId: string | null;
+  note: string | null;
+  details: unknown;
+}

@@ -1,0 +1,33 @@
+import type { RatioHistogram } from "./engine-types";
+
+/** Lower edges of the margin-ratio histogram: 0–150% in steps of 10%, then open-ended. */
+export const RATIO_EDGES: readonly number[] = Array.from({ length: 16 }, (_, i) => Number((i * 0.1).toFixed(1)));
+
+/**
+ * Counts accounts into the margin-ratio histogram (spec §3 ratio `MM / equity`): accounts without
+ * a position are `flat`, accounts with equity <= 0 (no ratio) `bankrupt`, the rest by ratio.
+ */
+export class RatioHistogramCounter {
+  private readonly counts = RATIO_EDGES.map(() => 0);
+  private bankrupt = 0;
+  private flat = 0;
+
+  add(equity: number, maintenanceMargin: number, hasPositions: boolean): void {
+    if (!hasPositions) {
+      this.flat++;
+      return;
+    }
+    if (!(equity > 0)) {
+      this.bankrupt++;
+      return;
+    }
+    const ratio = maintenanceMargin / equity;
+    let i = RATIO_EDGES.length - 1;
+    while (i > 0 && ratio < RATIO_EDGES[i]!) i--;
+    this.counts[i]!++;
+  }
+
+  result(): RatioHistogram {
+    return { edges: [...RATIO_EDGES], counts: [...this.counts], bankrupt: this.bankrupt, flat: this.flat };
+  }
+}

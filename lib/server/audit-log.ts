@@ -1,0 +1,34 @@
+import "server-only";
+import { z } from "zod";
+import { parseInput } from "@/lib/contracts/api-error";
+import type { AuditEntryView } from "@/lib/contracts/topup";
+import type { PrismaClient } from "./db/prisma-client";
+
+export const auditQuerySchema = z.object({
+  accountId: z.string().min(1).max(128).optional(),
+  action: z.string().min(1).max(64).optional(),
+  /** Entries with an id below this one (the next page, newest first). */
+  before: z.string().regex(/^\d{1,19}$/, "a ledger id").optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** The audit log, newest first: who (the user's email and role), what, when, which account, the note. */
+export async function listAudit(prisma: PrismaClient, query: Record<string, string | string[] | undefined>): Promise<AuditEntryView[]> {
+  const q = parseInput(auditQuerySchema, query);
+  const rows = await prisma.auditLog.findMany({
+    where: { accountId: q.accountId, action: q.action, ...(q.before ? { id: { lt: BigInt(q.before) } } : {}) },
+    orderBy: { id: "desc" },
+    take: q.limit,
+    include: { user: { select: { email: true, role: true } } },
+  });
+  return rows.map((r) => ({
+    id: r.id.toString(),
+    createdAt: r.createdAt.getTime(),
+    actor: r.user?.email ?? r.actor,
+    role: r.user?.role ?? null,
+    action: r.action,
+    accountId: r.accountId,
+    note: r.note,
+    details: r.details,
+  }));
+}

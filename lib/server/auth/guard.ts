@@ -1,0 +1,53 @@
+import "server-only";
+import type { ApiErrorBody } from "@/lib/contracts/api-error";
+import { withErrors } from "../http/with-errors";
+import { NotReadyError } from "../read-model";
+import type { Runtime } from "../runtime";
+import { findRuntime } from "../runtime-registry";
+import { allowedHosts } from "./auth";
+import { findAuth } from "./auth-registry";
+import { decide, type AccessRule, type Principal } from "./policy";
+import { resolvePrincipal } from "./principal";
+import { crossSiteReason, isStateChanging } from "./same-origin";
+
+export interface GuardedRequest<P> {
+  request: Request;
+  params: P;
+  principal: Principal;
+  runtime: Runtime;
+}
+
+function refuse(status: number, code: string, message: string, headers?: HeadersInit): Response {
+  const body: ApiErrorBody = { error: { code, message } };
+  return Response.json(body, { status, headers });
+}
+
+/**
+ * A route handler behind the policy: resolves who is asking from the credential the rule takes,
+ * answers 401/403 as `decide` says, refuses a state-changing session request from another site
+ * (403 `cross_site`, before anything is read or written), then runs `handler`. Errors answer as
+ * `withErrors` does. `accountOf` names the margin account a `deskOrOwner` request is about.
+ */
+export function guarded<P = Record<string, never>>(
+  rule: AccessRule,
+  handler: (req: GuardedRequest<P>) => Promise<Response>,
+  accountOf?: (request: Request, params: P) => string | undefined,
+) {
+  return withErrors(async (request: Request, context?: { params: Promise<P> }): Promise<Response> => {
+    const runtime = findRuntime();
+    if (!runtime) throw new NotReadyError();
+    const params = context ? await context.params : ({} as P);
+    const principal = await resolvePrincipal({ auth: findAuth(), prisma: runtime.prisma, env: runtime.env }, request.headers, rule.credential);
+    const decision = decide(principal, rule, accountOf?.(request, params));
+    if (!decision.ok) {
+      const challenge = decision.status === 401 && (rule.credential === "ingest" || rule.credential === "scrape")
+        ? { "www-authenticate": `Bearer realm="liqdesk-${rule.credential}"` } : undefined;
+      return refuse(decision.status, decision.code, decision.message, challenge);
+    }
+    if (rule.credential === "session" && isStateChanging(request.method)) {
+      const reason = crossSiteReason(request.headers, allowedHosts(runtime.env));
+      if (reason) return refuse(403, "cross_site", `refused: a state-changing request with a session must come from this site (${reason})`);
+    }
+    return handler({ request, params, principal, runtime });
+  });
+}

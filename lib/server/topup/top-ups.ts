@@ -1,0 +1,83 @@
+import "server-only";
+import Decimal from "decimal.js";
+import { InputError, parseInput } from "@/lib/contracts/api-error";
+import {
+  topUpPreviewRequestSchema, topUpRequestSchema, COLLATERAL_DECIMALS, type TopUpPreview, type TopUpResult, type TopUpSide,
+} from "@/lib/contracts/topup";
+import { buildMarketBook, DEFAULT_RISK_PARAMS, liquidationTrigger, topUpEffect, type TopUpFigures } from "@/lib/risk";
+import { NotFoundError } from "../read-model";
+import type { Runtime } from "../runtime";
+import { marketParamsOf } from "../market-params-of";
+import { consumeRateWindow } from "../rate-window";
+import type { UserPrincipal } from "../auth/policy";
+import { persistTopUp } from "./persist-top-up";
+
+const RATE_WINDOW_MS = 60_000;
+
+function checkMax(runtime: Runtime, amount: string | undefined): void {
+  const max = runtime.env.LIQDESK_TOPUP_MAX;
+  if (amount !== undefined && new Decimal(amount).gt(max)) {
+    throw new InputError([{ path: "amount", message: `${amount} is above the largest top-up, ${max} USD` }]);
+  }
+}
+
+function sideOf(f: TopUpFigures): TopUpSide {
+  return { ...f, positions: f.positions.map((p) => ({ ...p })) };
+}
+
+const preset = (amount: number | null) => (amount === null ? null : new Decimal(String(amount)).toFixed());
+
+/**
+ * `POST /api/v1/accounts/:id/topups/preview`: the account at current marks before and after the
+ * amount (ratio, status, queue, liquidation prices; spec §3, §4 through lib/risk), the presets
+ * of the top-up-to-safe calculation, and what would happen if liquidation started. Reads only.
+ */
+export async function previewTopUp(runtime: Runtime, accountId: string, body: unknown): Promise<TopUpPreview> {
+  const { amount } = parseInput(topUpPreviewRequestSchema, body);
+  checkMax(runtime, amount);
+  const now = Date.now();
+  const [view, markets] = await Promise.all([runtime.engine.client.accountView(accountId, now), runtime.prisma.market.findMany()]);
+  if (!view) throw new NotFoundError(`account "${accountId}"`);
+  const account = {
+    id: accountId, collateral: view.collateral, positions: view.positions.map((p) => ({ marketId: p.marketId, qty: p.qty, entryPrice: p.entryPrice })),
+  };
+  const book = buildMarketBook(markets.map(marketParamsOf));
+  const marks = new Map(view.positions.map((p) => [p.marketId, p.markPrice]));
+  const effect = topUpEffect(account, amount === undefined ? 0 : Number(amount), book, marks, DEFAULT_RISK_PARAMS);
+  return {
+    accountId,
+    amount: amount ?? null,
+    before: sideOf(effect.before),
+    after: sideOf(effect.after),
+    presets: { leaveQueue: preset(effect.presets.leaveQueue), healthy: preset(effect.presets.healthy) },
+    trigger: liquidationTrigger(account, book, marks, DEFAULT_RISK_PARAMS),
+    maxAmount: runtime.env.LIQDESK_TOPUP_MAX,
+    decimals: COLLATERAL_DECIMALS,
+    serverTime: now,
+  };
+}
+
+/**
+ * `POST /api/v1/accounts/:id/topups`: validated whole first (amount > 0, at most the maximum and
+ * COLLATERAL_DECIMALS decimals; a note from the desk), then counted against the user's rate
+ * limit, then written in one transaction (balance, ledger, audit) in turn with the other account
+ * writes, and the engine updated before the answer: the desk's queue and every page watching the
+ * account see it with their next push.
+ */
+export async function submitTopUp(runtime: Runtime, user: UserPrincipal, accountId: string, body: unknown): Promise<TopUpResult> {
+  const request = parseInput(topUpRequestSchema, body);
+  const note = request.note ? request.note : null;
+  if (user.role === "desk" && note === null) {
+    throw new InputError([{ path: "note", message: "is required: the desk says why it tops up an account" }]);
+  }
+  checkMax(runtime, request.amount);
+  await consumeRateWindow(runtime.prisma, `topup:${user.userId}`, runtime.env.LIQDESK_TOPUP_RATE_LIMIT, RATE_WINDOW_MS, "top-ups");
+  const persisted = await runtime.writeCollateral(async () => {
+    const result = await persistTopUp(runtime.prisma, { accountId, amount: request.amount, note, idempotencyKey: request.idempotencyKey, user });
+    return { result, balances: result.balances };
+  });
+  const now = Date.now();
+  const view = await runtime.engine.client.accountView(accountId, now);
+  if (!view) throw new NotFoundError(`account "${accountId}"`);
+  return { replayed: persisted.replayed, entry: persisted.entry, view, serverTime: now };
+}
