@@ -105,7 +105,8 @@ function routesInApp(): string[] {
     for (const name of readdirSync(dir)) {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      const route = "/" + path.relative(root, dir).split(path.sep).join("/");
+      // Route groups, "(name)", are folders that do not appear in the URL.
+      const route = "/" + path.relative(root, dir).split(path.sep).filter((s) => !/^\(.*\)$/.test(s)).join("/");
       if (name === "route.ts") {
         const text = readFileSync(full, "utf8");
         for (const m of text.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)) out.push(`${m[1]} ${route}`);

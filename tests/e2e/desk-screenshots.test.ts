@@ -70,6 +70,8 @@ describe("screenshots of every page with a live simulated book", () => {
       { timeout: 20_000 }).toBe(true);
     await page.locator("[data-testid^=account-row-]").nth(0).getByRole("checkbox").check();
     await page.locator("[data-testid^=account-row-]").nth(1).getByRole("checkbox").check();
+    // The panel polls its accounts only while on screen, as a user scrolling to it would see it.
+    await page.getByTestId("ratio-series-panel").scrollIntoViewIfNeeded();
     await expect.poll(() => page.getByTestId("ratio-series-panel").locator(".recharts-line-curve").count(), { timeout: 20_000 })
       .toBeGreaterThanOrEqual(2);
     await page.getByRole("button", { name: "all −10%" }).click();

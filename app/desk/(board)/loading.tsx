@@ -1,14 +1,10 @@
-import { TopBar } from "@/components/ui/top-bar";
 import { QueryState } from "@/components/ui/query-state";
 
-/** While the server renders a desk page (the live book's snapshot): the bar, and what is happening. */
+/** While the server renders the desk (the live book's snapshot), under the layout's bar: what is happening. */
 export default function DeskLoading() {
   return (
-    <>
-      <TopBar subtitle="Risk desk" />
-      <main className="desk" aria-busy>
-        <QueryState kind="loading" height={400}>Loading the live book…</QueryState>
-      </main>
-    </>
+    <main className="desk" aria-busy>
+      <QueryState kind="loading" height={400}>Loading the live book…</QueryState>
+    </main>
   );
 }
