@@ -28,7 +28,7 @@ export default defineConfig({
           include: ["tests/e2e/**/*.test.ts"],
           environment: "node",
           testTimeout: 180_000,
-          hookTimeout: 400_000,
+          hookTimeout: 700_000, // the first server start builds the app: minutes on a busy 2-core machine
           fileParallelism: false,
         },
       },

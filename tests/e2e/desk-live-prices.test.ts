@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { seedMarkets } from "@/lib/sim/seed-markets";
 import { newDeskPage } from "../support/sign-in";
-import { launchBrowser, screenshotPath } from "../support/browser";
+import { launchBrowser, screenshotPath, waitForDrawnLine } from "../support/browser";
 import { removeDataDir, startAppServer, type AppServer } from "../support/app-server";
 
 describe("the desk in a real browser", () => {
@@ -38,7 +38,7 @@ describe("the desk in a real browser", () => {
     // Each card has a drawn line and an age that is not stale.
     for (const m of seedMarkets) {
       const card = page.getByTestId(`market-${m.id}`);
-      await card.getByTestId("mark-line").waitFor();
+      await waitForDrawnLine(card.getByTestId("mark-line"));
       expect(await card.locator(".age").textContent()).toMatch(/^\d+(\.\d)? s ago$/);
     }
     await page.screenshot({ path: screenshotPath("desk-mark-prices"), fullPage: true });

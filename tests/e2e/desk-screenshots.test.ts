@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { newDeskPage, signInDesk } from "../support/sign-in";
-import { launchBrowser, screenshotPath } from "../support/browser";
+import { launchBrowser, screenshotPath, waitForDrawnLine } from "../support/browser";
 import { removeDataDir, startAppServer, type AppServer } from "../support/app-server";
 
 /** A realistic book: thousands of demo accounts under the price simulator, the simulated venue executing steps. */
@@ -59,7 +59,7 @@ describe("screenshots of every page with a live simulated book", () => {
     await page.getByTestId("liquidation-map-panel").getByTestId("liquidation-map-chart").waitFor();
     await page.getByTestId("ratio-histogram").locator(".recharts-bar-rectangle").first().waitFor();
     await page.getByTestId("insurance-fund-panel").locator(".recharts-line-curve, .recharts-area-curve").first().waitFor();
-    for (const card of await page.locator("[data-testid^=market-]").all()) await card.getByTestId("mark-line").waitFor();
+    for (const card of await page.locator("[data-testid^=market-]").all()) await waitForDrawnLine(card.getByTestId("mark-line"));
 
     // What a desk user does next: chart two accounts close to the line, run a stress test.
     // The table lists warning and worse; leave out those already past saving.

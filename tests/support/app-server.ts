@@ -49,7 +49,7 @@ export async function startAppServer(opts: {
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  await waitReady(url, child, () => out, opts.readyTimeoutMs ?? 300_000);
+  await waitReady(url, child, () => out, opts.readyTimeoutMs ?? 600_000);
   return {
     url, port, dataDir, pgPort, pid: child.pid!,
     databaseUrl: `postgresql://postgres:liqdesk@127.0.0.1:${pgPort}/liqdesk`,
