@@ -23,6 +23,7 @@
 import { seedMarkets } from "@/lib/sim/seed-markets";
 import { createPrismaClient, type PrismaClient } from "@/lib/server/db/prisma-client";
 import { runScript, type AppServer } from "../tests/support/app-server";
+import { signInDesk } from "../tests/support/sign-in";
 import { createPosition, runNaive, updatePosition, upsertLatestPrice, type BaselineRun } from "./lib/naive-baseline";
 import { postBatch, runLanes, waitForEngineMarks, type Batch, type LaneRun } from "./lib/ingest-http";
 import { CpuWindow, cpuLine, commitLine, int, machineLine, ms, summarize, withServer, type CpuUse } from "./lib/live-server";
@@ -115,13 +116,14 @@ async function run(server: AppServer, token: string, prisma: PrismaClient): Prom
     printBaseline(`prices baseline: \`prisma.latestPrice.upsert\` per tick, ${concurrency} in flight`, priceBaseline.at(-1)!);
   }
   await clear(prisma, "latest_prices");
+  const desk = await signInDesk(server); // the account view needs a signed-in desk user
   const clock = new TickClock();
   const priceRuns: { ticksPerBatch: number; http: LaneRun; applied: number; cpu: CpuUse }[] = [];
   for (const [i, cfg] of PRICE_RUNS.entries()) {
     const feed = priceFeed({ sources: SOURCES, ...cfg, seed: SEED + 1 + i, clock });
     const cpu = new CpuWindow(server.pid);
     const http = await runLanes(server.url, token, "prices", feed.lanes);
-    const appliedAt = await waitForEngineMarks(server.url, PROBE, feed.finalMarks, 60_000);
+    const appliedAt = await waitForEngineMarks(desk, PROBE, feed.finalMarks, 60_000);
     if (http.accepted + http.alreadyApplied !== feed.ticks) throw new Error(`prices: ${feed.ticks} ticks sent, ${http.accepted} accepted`);
     printLanes(`prices, batches of ${int(cfg.ticksPerBatch)}, ${SOURCES.length} sources, committed (answered 200)`, http);
     const applied = (http.items / (appliedAt - http.startedAt)) * 1000;

@@ -118,20 +118,19 @@ export function mergeResults(previous: BenchResults, fresh: Record<string, Bench
   return { version: 1, benchmarks };
 }
 
-/** 3 significant figures below 100, whole numbers with thousands separators above; "—" when not finite. */
+/** Whole numbers (and figures from 100 up) with thousands separators, else 3 significant figures (2 below 1); "—" when not finite. */
 export function formatValue(x: number): string {
   if (!Number.isFinite(x)) return "—";
   const a = Math.abs(x);
-  if (a >= 100) return Math.round(x).toLocaleString("en-US");
+  if (a >= 100 || Number.isInteger(x)) return Math.round(x).toLocaleString("en-US");
   if (a >= 10) return x.toFixed(1);
   if (a >= 1) return x.toFixed(2);
-  if (a === 0) return "0";
   return Number(x.toPrecision(2)).toString();
 }
 
 export function formatRatio(r: number): string {
   if (!Number.isFinite(r)) return "—";
-  return `${r >= 100 ? Math.round(r).toLocaleString("en-US") : r >= 10 ? r.toFixed(1) : r >= 0.01 ? r.toFixed(2) : r.toPrecision(2)}x`;
+  return `${r >= 100 ? Math.round(r).toLocaleString("en-US") : r >= 10 ? r.toFixed(1) : r >= 1 ? r.toFixed(2) : Number(r.toPrecision(2)).toString()}x`;
 }
 
 const loads = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(" ");

@@ -85,11 +85,16 @@ describe("rendering", () => {
     expect(formatValue(1.2345)).toBe("1.23");
     expect(formatValue(0.001234)).toBe("0.0012");
     expect(formatValue(0)).toBe("0");
+    expect(formatValue(1)).toBe("1"); // a count
+    expect(formatValue(10)).toBe("10");
+    expect(formatValue(0.6)).toBe("0.6");
     expect(formatValue(NaN)).toBe("—");
     expect(formatRatio(1.566)).toBe("1.57x");
     expect(formatRatio(53.2)).toBe("53.2x");
     expect(formatRatio(1234)).toBe("1,234x");
     expect(formatRatio(0.0021)).toBe("0.0021x");
+    expect(formatRatio(0.0251)).toBe("0.025x");
+    expect(formatRatio(0.74)).toBe("0.74x");
     expect(formatRatio(Infinity)).toBe("—");
   });
 
@@ -107,7 +112,7 @@ describe("rendering", () => {
     expect(block).toContain("| sql-baseline | 2026-12-04 15:00 | def5678 + uncommitted changes | `npm run bench -- sql-baseline` |");
     expect(block).toContain("| risk | figures, 1,000,000 positions (median) | 34.9 | ms | 22.3 (hand-written Float64Array loop) | 1.57x | ≤ 3x the baseline | met |");
     expect(block).toContain("| risk | plans for 10,000 liquidatable accounts (median) | 25.4 | ms |  |  | < 100 ms | met |");
-    expect(block).toContain("| sql-baseline | full recompute, engine (accountFiguresColumnar) | 40.0 | ms wall | 2,000 (PostgreSQL, one query, float8) | 0.02x |  |  |");
+    expect(block).toContain("| sql-baseline | full recompute, engine (accountFiguresColumnar) | 40 | ms wall | 2,000 (PostgreSQL, one query, float8) | 0.02x |  |  |");
     // every table row has as many cells as its header
     const figures = lines.filter((l) => l.startsWith("| risk | ") || l.startsWith("| sql-baseline | "));
     for (const l of figures) expect(l.split(" | ").length).toBeGreaterThanOrEqual(6);
