@@ -75,7 +75,7 @@ for (const name of requested.length > 0 ? requested : available) {
   const t0 = performance.now();
   try {
     const rows = checkRows(name, await mod.default());
-    fresh[name] = { run: { date, commit: commitOf(), command, machine, loadBefore, loadAfter: loadAverage(), seconds: (performance.now() - t0) / 1000 }, rows };
+    fresh[name] = { run: { date, commit: commitOf(), command, machine, loadBefore, loadAfter: loadAverage(), seconds: Math.round(performance.now() - t0) / 1000 }, rows };
     record();
   } catch (err) {
     // One benchmark failing keeps the others' results; its previous record stays.
