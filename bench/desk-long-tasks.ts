@@ -124,11 +124,16 @@ export default async function main(): Promise<SummaryRow[]> {
       const over = w.tasks.length;
       console.log(`goal: no long task (> 50 ms) during ${WINDOW_MS / 1000} s of live updates, tick ${r.tickMs} ms, ${VIEW_LABEL[w.view]}: ${over} — ${over === 0 ? "met" : "NOT met"}`);
       rows.push({
-        benchmark: "desk-long-tasks", measure: `/desk long tasks (> 50 ms) in ${WINDOW_MS / 1000} s of live updates, tick ${r.tickMs} ms, ${w.view} (total blocking ${ms(w.blockingMs, 0)} ms)`,
+        benchmark: "desk-long-tasks", measure: `/desk long tasks (> 50 ms) in ${WINDOW_MS / 1000} s of live updates, tick ${r.tickMs} ms, ${w.view}`,
         value: over, unit: "tasks", goal: "0", met: over === 0,
       });
     }
   }
+  const live = results.flatMap((r) => r.live);
+  rows.push({
+    benchmark: "desk-long-tasks", measure: `/desk total blocking time (Σ long task − 50 ms), ${live.length} live windows of ${WINDOW_MS / 1000} s together`,
+    value: live.reduce((a, w) => a + w.blockingMs, 0), unit: "ms",
+  });
   return rows;
 }
 
