@@ -2,7 +2,8 @@
  * Benchmark dispatcher: `npm run bench -- [NAME...] [--no-write]` runs `bench/<NAME>.ts` for each
  * name given, or every benchmark in bench/ when none is given. A benchmark module default-exports
  * an async function that runs it, prints its report and returns its headline figures as summary
- * rows (bench/lib/bench-summary.ts). Benchmarks are never part of the test run.
+ * rows (bench/lib/bench-summary.ts; one that returns nothing is run and left out of the summary,
+ * with a warning). Benchmarks are never part of the test run.
  *
  * After each benchmark its record (rows, machine, load average before and after, commit, date,
  * command) replaces its previous one in docs/bench-results.json, and the summary block of
@@ -74,7 +75,13 @@ for (const name of requested.length > 0 ? requested : available) {
   const loadBefore = loadAverage();
   const t0 = performance.now();
   try {
-    const rows = checkRows(name, await mod.default());
+    const result = await mod.default();
+    if (result === undefined) {
+      // A benchmark not yet returning its rows still runs; it is left out of the summary.
+      console.warn(`\nbench/${name}.ts returned no summary rows: its figures are not in the summary (return SummaryRow[] from its default export)`);
+      continue;
+    }
+    const rows = checkRows(name, result);
     fresh[name] = { run: { date, commit: commitOf(), command, machine, loadBefore, loadAfter: loadAverage(), seconds: Math.round(performance.now() - t0) / 1000 }, rows };
     record();
   } catch (err) {
