@@ -74,7 +74,7 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
       </div>
       {error ? <div className="banner banner-warn" role="alert">Could not refresh: {errorMessage(error)} — the figures below are the last known.</div> : null}
       <div className="account-top">
-        <div className="figure" style={{ height: "auto" }}><MarginGauge ratio={view.marginRatio} /></div>
+        <div className="figure gauge-card"><MarginGauge ratio={view.marginRatio} /></div>
         <div className="figures-4">
           <Figure label="Equity" value={formatUsd(view.equity)} unit="USD" hint="collateral + unrealized PnL" testId="account-equity"
             rawValue={view.equity} tone={view.equity <= 0 ? "bad" : undefined} {...common} />
