@@ -6,7 +6,7 @@ import type { MarketsResponse } from "@/lib/contracts/markets";
 import type { PriceUpdate } from "@/lib/engine";
 import { LiveMarkets, type MarketInfo } from "./live-markets";
 import { parsePriceBatch, persistPriceTicks, type IngestPricesResult } from "./ingest/ingest-prices";
-import { ingestCollateral, ingestFunding, ingestPositions, type IngestDeps } from "./ingest/ingest-service";
+import { ingestCollateral, ingestFunding, parsePositionBatch, persistPositionBatch, type IngestDeps } from "./ingest/ingest-service";
 import { createIngestRecorder, type IngestRecorder } from "./ingest/ingest-recorder";
 import { LiveEngine } from "./live-engine";
 import { MarginSnapshotter } from "./margin-snapshotter";
@@ -147,18 +147,27 @@ export class Runtime {
   }
 
   /** Positions: persisted (committed), then the engine gets each position's new state. */
-  ingestPositions(body: unknown) {
+  /**
+   * Only the commit and the hand-over to the engine hold the account-write queue: a batch's parsing
+   * runs before it (overlapping another batch's commit), and the engine's answer is awaited after it
+   * (the worker takes its messages in the order they were posted, which is commit order).
+   */
+  async ingestPositions(body: unknown) {
     const receivedAt = Date.now();
-    return this.accountWrites.run(async () => {
-      const result = await ingestPositions(this.deps, body);
-      committed("positions", result.applied.length + result.ignored, receivedAt);
-      if (result.applied.length) {
-        await this.engine.client.applyPositions(result.applied.map((p) => ({
+    const batch = parsePositionBatch(body);
+    let engineApplied: Promise<unknown> = Promise.resolve();
+    const result = await this.accountWrites.run(async () => {
+      const persisted = await persistPositionBatch(this.deps, batch);
+      committed("positions", persisted.applied.length + persisted.ignored, receivedAt);
+      if (persisted.applied.length) {
+        engineApplied = this.engine.client.applyPositions(persisted.applied.map((p) => ({
           accountId: p.accountId, marketId: p.marketId, qty: Number(p.qty), entryPrice: Number(p.entryPrice),
         })));
       }
-      return result;
+      return persisted;
     });
+    await engineApplied;
+    return result;
   }
 
   /** Collateral: persisted (committed), then the engine gets each moved account's balance. */

@@ -2,7 +2,7 @@ import "server-only";
 import { InputError, parseInput } from "@/lib/contracts/api-error";
 import { ingestCollateralSchema } from "@/lib/contracts/ingest-collateral";
 import { ingestFundingSchema } from "@/lib/contracts/ingest-funding";
-import { ingestPositionsSchema } from "@/lib/contracts/ingest-positions";
+import { ingestPositionsSchema, type IngestPositions as PositionBatch } from "@/lib/contracts/ingest-positions";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
 import type { IngestRecorder } from "./ingest-recorder";
 import { loadMarketLookup, type MarketLookup } from "./market-lookup";
@@ -27,7 +27,16 @@ const marketsOf = async (deps: IngestDeps) => deps.markets ?? (await loadMarketL
  * transaction; resolves with what was applied, once committed. Tell the engine `applied`.
  */
 export async function ingestPositions(deps: IngestDeps, body: unknown): Promise<PersistPositionsResult & { source: string }> {
-  const batch = parseInput(ingestPositionsSchema, body);
+  return persistPositionBatch(deps, parsePositionBatch(body));
+}
+
+/** The schema half of `ingestPositions` (no I/O): a request body as a position batch, or an InputError naming the field. */
+export function parsePositionBatch(body: unknown): PositionBatch {
+  return parseInput(ingestPositionsSchema, body);
+}
+
+/** The rest of `ingestPositions`: validate against the markets, persist in one transaction, record. */
+export async function persistPositionBatch(deps: IngestDeps, batch: PositionBatch): Promise<PersistPositionsResult & { source: string }> {
   const result = await persistPositionUpdates(deps.prisma, batch.source, batch.updates, await marketsOf(deps));
   deps.recorder?.record("positions", batch);
   return { source: batch.source, ...result };
