@@ -67,6 +67,8 @@ const envSchema = z.object({
     // Instances share the database, and sessions signed by one must verify on every other.
     if (v.DATABASE_URL === undefined) ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required when REDIS_URL is set (every instance uses the same PostgreSQL)" });
     if (v.LIQDESK_AUTH_SECRET === undefined) ctx.addIssue({ code: "custom", path: ["LIQDESK_AUTH_SECRET"], message: "required when REDIS_URL is set (the same on every instance)" });
+    // Requests reach the leader from any instance: the address users reach (the load balancer's) is the one allowed.
+    if (v.LIQDESK_PUBLIC_URL === undefined) ctx.addIssue({ code: "custom", path: ["LIQDESK_PUBLIC_URL"], message: "required when REDIS_URL is set (the load balancer's address, the same on every instance)" });
   }
   const oidc = ["LIQDESK_OIDC_DISCOVERY_URL", "LIQDESK_OIDC_CLIENT_ID", "LIQDESK_OIDC_CLIENT_SECRET"] as const;
   const set = oidc.filter((k) => v[k] !== undefined);
