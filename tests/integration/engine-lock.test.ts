@@ -1,10 +1,40 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineLock } from "@/lib/server/cluster/engine-lock";
+import { EngineLock, FENCE_AFTER_MS } from "@/lib/server/cluster/engine-lock";
 import { currentLeader, recordLeader } from "@/lib/server/cluster/engine-leader";
 import { createLogger } from "@/lib/server/logger";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 const log = createLogger("silent");
+
+/** A TCP relay to PostgreSQL that can stop relaying (a network split that closes nothing). */
+async function splittableRelay(target: URL): Promise<{ url: string; split(): void; close(): Promise<void> }> {
+  const sockets: net.Socket[] = [];
+  let splitNow = false;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    sockets.push(client, upstream);
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      from.on("data", (chunk) => {
+        if (!splitNow) to.write(chunk);
+      });
+      from.on("error", () => to.destroy());
+      from.on("close", () => to.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const url = new URL(target);
+  url.hostname = "127.0.0.1";
+  url.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: url.toString(),
+    split: () => (splitNow = true),
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
 
 describe("the engine lock", () => {
   let db: TestDatabase;
@@ -63,5 +93,26 @@ describe("the engine lock", () => {
     const next = lock();
     await expect(next.acquire()).resolves.toEqual(expect.any(Number));
     expect(reasons).toHaveLength(1);
+    await next.release();
+  });
+
+  it("fencing: a lock session that stops answering (network split) is given up within FENCE_AFTER_MS + 1 s", async () => {
+    const relay = await splittableRelay(new URL(db.url));
+    try {
+      const reasons: string[] = [];
+      const holder = new EngineLock(relay.url, log, (reason) => reasons.push(reason));
+      locks.push(holder);
+      await holder.acquire();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(reasons).toEqual([]); // answered checks keep it
+      const splitAt = performance.now();
+      relay.split();
+      await expect.poll(() => reasons.length, { timeout: FENCE_AFTER_MS + 3000, interval: 20 }).toBe(1);
+      expect(performance.now() - splitAt).toBeLessThan(FENCE_AFTER_MS + 1000 + 200);
+      expect(reasons[0]).toMatch(/did not answer/);
+      expect(holder.holds()).toBe(false);
+    } finally {
+      await relay.close();
+    }
   });
 });
