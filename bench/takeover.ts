@@ -16,7 +16,7 @@
 import pg from "pg";
 import { removeDataDir, startAppServer, type AppServer } from "../tests/support/app-server";
 import { createDeployment, missingClusterServices, waitForRole, type Deployment } from "../tests/support/cluster";
-import { commitLine, int, machineLine, ms, summarize, waitForSimulator } from "./lib/live-server";
+import { commitLine, int, machineLine, ms, summarize, waitFor, waitForSimulator } from "./lib/live-server";
 
 const ROUNDS = 3;
 const SIZES = (process.env.LIQDESK_BENCH_TAKEOVER_SIZES ?? "0,20000,100000").split(",").map(Number);
@@ -33,13 +33,13 @@ function start(deployment: Deployment, size: number): Promise<AppServer> {
   return startAppServer({ env: { ...deployment.env, LIQDESK_SIMULATOR: "on", LIQDESK_SIM_ACCOUNTS: String(size), LOG_LEVEL: "info" } });
 }
 
-/** The rebuild time the instance logged when it took over ("took over the engine", ms). */
-function loggedRebuildMs(server: AppServer): number {
-  for (const line of server.output().split("\n").reverse()) {
-    if (!line.includes("took over the engine")) continue;
-    return (JSON.parse(line) as { ms: number }).ms;
-  }
-  return Number.NaN;
+/**
+ * The rebuild time the instance logged when it took over ("took over the engine", ms). The line is
+ * written just after /api/health starts saying `leader`: wait for it.
+ */
+async function loggedRebuildMs(server: AppServer): Promise<number> {
+  const found = await waitFor("the takeover log line", async () => /"ms":(\d+),"msg":"took over the engine/.exec(server.output()), 10_000, 50);
+  return Number(found[1]);
 }
 
 async function measure(size: number): Promise<SizeResult> {
@@ -64,7 +64,7 @@ async function measure(size: number): Promise<SizeResult> {
       await leader.kill();
       await waitForRole(standby, "leader", 300_000);
       result.takeoverMs.push(performance.now() - killedAt);
-      result.rebuildMs.push(loggedRebuildMs(standby));
+      result.rebuildMs.push(await loggedRebuildMs(standby));
       console.log(`  ${int(size)} accounts, round ${round + 1}: SIGKILL → standby leads in ${ms(result.takeoverMs.at(-1)!, 0)} ms (rebuild ${ms(result.rebuildMs.at(-1)!, 0)} ms)`);
       leader = standby;
       standby = await start(deployment, size);
