@@ -10,7 +10,7 @@
  *                 included, from /proc/<pid>/stat) and of its PostgreSQL, RSS at start and end;
  *   200 clients   200 socket.io clients over the websocket transport (as the desk page connects),
  *                 each counting `markets:delta` and `desk:delta` and the gaps in their seq. They
- *                 speak the protocol themselves (LightDeskClient below: handshake, CONNECT, pongs)
+ *                 speak the protocol themselves (bench/lib/light-socket-client.ts: handshake, CONNECT, pongs)
  *                 and read the event name and seq without decoding the payload, so that the
  *                 clients do not take the cores the server is measured on. Plus eleven
  *                 clients that stop reading: a socket.io client (socket.io-client) whose TCP socket
@@ -23,12 +23,12 @@
  * closed them (socket.io's heartbeat: a ping every 25 s, 20 s to answer, then `ws` waits up to
  * 30 s for the closing handshake).
  */
-import { connect, type Socket as NetSocket } from "node:net";
-import { randomBytes } from "node:crypto";
+import type { Socket as NetSocket } from "node:net";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contracts/socket-events";
 import type { AppServer } from "../tests/support/app-server";
 import { signInDesk } from "../tests/support/sign-in";
+import { LightSocketClient, maskedTextFrame, openSocketIoWebsocket } from "./lib/light-socket-client";
 import {
   CpuWindow, cpuLine, deskSnapshot, int, machineLine, commitLine, MB, procSample, sleep, summarize, waitFor, waitForSimulator,
   withServer, type CpuUse,
@@ -65,9 +65,9 @@ export default async function main(): Promise<void> {
     console.log(`   server RSS ${MB(idle.rssStart)} at start, ${MB(idle.rssEnd)} at end, max ${MB(idle.rssMax)}`);
 
     // 200 reading clients.
-    const clients: LightDeskClient[] = [];
+    const clients: LightSocketClient[] = [];
     const { cookie } = await signInDesk(server);
-    for (let i = 0; i < CLIENTS; i++) clients.push(new LightDeskClient(server.port, cookie));
+    for (let i = 0; i < CLIENTS; i++) clients.push(new LightSocketClient(server.port, null, { cookie }));
     await waitFor(`${CLIENTS} clients with both snapshots`, async () => clients.every((c) => c.lastMarkets >= 0 && c.lastDesk >= 0), 120_000, 200);
 
     // Clients that stop reading.
@@ -177,14 +177,10 @@ interface StalledSocket {
  * buffers, then its transport stays unwritable and volatile frames are dropped.
  */
 async function rawWebsocketThatNeverReads(server: AppServer, cookie: string): Promise<StalledSocket> {
-  const sock = connect(server.port, "127.0.0.1");
+  const sock = openSocketIoWebsocket(server.port, { cookie });
   sock.on("error", () => {}); // a reset by the server is an outcome, reported by stalledFates()
   await new Promise<void>((resolve, reject) => { sock.once("connect", () => resolve()); sock.once("error", reject); });
   const openedAt = performance.now();
-  sock.write(
-    `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nCookie: ${cookie}\r\n` +
-    `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  );
   // Read only the 101 answer (and whatever came with it), then stop.
   let head = "";
   await new Promise<void>((resolve) => {
@@ -195,14 +191,7 @@ async function rawWebsocketThatNeverReads(server: AppServer, cookie: string): Pr
     sock.on("data", onData);
   });
   if (!head.startsWith("HTTP/1.1 101")) throw new Error(`raw websocket refused: ${head.split("\r\n")[0]}`);
-  const payload = Buffer.from("40");
-  const mask = randomBytes(4);
-  const frame = Buffer.alloc(6 + payload.length);
-  frame[0] = 0x81;
-  frame[1] = 0x80 | payload.length;
-  mask.copy(frame, 2);
-  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i]! ^ mask[i % 4]!;
-  sock.write(frame);
+  sock.write(maskedTextFrame("40"));
   return { sock, openedAt };
 }
 
@@ -233,143 +222,4 @@ async function stalledFates(stalled: StalledSocket[], waitMs: number): Promise<s
     (closed.length === stalled.length
       ? `all closed by the server ${Math.min(...closed).toFixed(0)}–${Math.max(...closed).toFixed(0)} s after they connected`
       : `${closed.length} of ${stalled.length} closed by the server within ${((performance.now() - Math.min(...stalled.map((s) => s.openedAt))) / 1000).toFixed(0)} s of connecting`);
-}
-
-/**
- * A socket.io desk client at the protocol level (engine.io 4 over a websocket, default namespace):
- * answers the server's pings, reads every frame, and takes the event name and `seq` from the first
- * bytes of each `42[...]` message without decoding the rest, so that 200 of them fit on the same
- * cores as the server. The server does exactly what it does for a browser.
- */
-class LightDeskClient {
-  markets = 0;
-  desk = 0;
-  marketsGaps = 0;
-  deskGaps = 0;
-  lastMarkets = -1;
-  lastDesk = -1;
-  bytes = 0;
-  closed: string | null = null;
-  private readonly sock: NetSocket;
-  private handshake = "";
-  private upgraded = false;
-  private header = Buffer.alloc(0);
-  private remaining = -1;
-  private opcode = 0;
-  private head: Buffer[] = [];
-  private headLength = 0;
-
-  constructor(port: number, cookie: string) {
-    this.sock = connect(port, "127.0.0.1");
-    this.sock.on("error", (e) => { this.closed ??= `socket error ${(e as NodeJS.ErrnoException).code ?? e.message}`; });
-    this.sock.on("close", () => { this.closed ??= "closed by the server"; });
-    this.sock.write(
-      `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nCookie: ${cookie}\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    );
-    this.sock.on("data", (d: Buffer) => this.onData(d));
-  }
-
-  resetCounts(): void {
-    this.markets = this.desk = this.marketsGaps = this.deskGaps = this.bytes = 0;
-  }
-
-  close(): void {
-    this.sock.destroy();
-  }
-
-  private send(text: string): void {
-    const payload = Buffer.from(text);
-    const mask = randomBytes(4);
-    const frame = Buffer.alloc(6 + payload.length);
-    frame[0] = 0x81;
-    frame[1] = 0x80 | payload.length; // short control messages only ("3", "40")
-    mask.copy(frame, 2);
-    for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i]! ^ mask[i % 4]!;
-    this.sock.write(frame);
-  }
-
-  private onData(d: Buffer): void {
-    this.bytes += d.length;
-    if (!this.upgraded) {
-      this.handshake += d.toString("latin1");
-      const end = this.handshake.indexOf("\r\n\r\n");
-      if (end < 0) return;
-      if (!this.handshake.startsWith("HTTP/1.1 101")) {
-        this.closed = `refused: ${this.handshake.split("\r\n")[0]}`;
-        this.sock.destroy();
-        return;
-      }
-      this.upgraded = true;
-      const rest = Buffer.from(this.handshake.slice(end + 4), "latin1");
-      this.send("40");
-      if (rest.length) this.frames(rest);
-      return;
-    }
-    this.frames(d);
-  }
-
-  /** Server frames are unmasked and unfragmented (ws, no compression). */
-  private frames(d: Buffer): void {
-    let at = 0;
-    while (at < d.length) {
-      if (this.remaining < 0) {
-        // Collect a complete header (2, 4 or 10 bytes).
-        const need = (buf: Buffer) => (buf.length < 2 ? 2 : (buf[1]! & 0x7f) === 126 ? 4 : (buf[1]! & 0x7f) === 127 ? 10 : 2);
-        while (at < d.length && this.header.length < need(this.header)) {
-          const take = Math.min(need(this.header) - this.header.length, d.length - at);
-          this.header = Buffer.concat([this.header, d.subarray(at, at + take)]);
-          at += take;
-        }
-        if (this.header.length < need(this.header)) return;
-        const len7 = this.header[1]! & 0x7f;
-        this.remaining = len7 === 126 ? this.header.readUInt16BE(2) : len7 === 127 ? Number(this.header.readBigUInt64BE(2)) : len7;
-        this.opcode = this.header[0]! & 0x0f;
-        this.header = Buffer.alloc(0);
-        this.head = [];
-        this.headLength = 0;
-      }
-      const take = Math.min(this.remaining, d.length - at);
-      if (this.headLength < 48 && take > 0) {
-        const part = d.subarray(at, at + Math.min(take, 48 - this.headLength));
-        this.head.push(part);
-        this.headLength += part.length;
-      }
-      at += take;
-      this.remaining -= take;
-      if (this.remaining === 0) {
-        this.remaining = -1;
-        this.message(this.opcode, Buffer.concat(this.head).toString("latin1"));
-      }
-    }
-  }
-
-  private message(opcode: number, head: string): void {
-    if (opcode === 8) {
-      this.closed ??= "close frame from the server";
-      return;
-    }
-    if (opcode !== 1) return;
-    if (head === "2") {
-      this.send("3"); // engine.io pong
-      return;
-    }
-    const m = /^42\["([a-z:]+)",\{"seq":(\d+)/.exec(head);
-    if (!m) return;
-    const seq = Number(m[2]);
-    switch (m[1]) {
-      case "markets:snapshot": this.lastMarkets = seq; break;
-      case "desk:snapshot": this.lastDesk = seq; break;
-      case "markets:delta":
-        this.markets += 1;
-        if (this.lastMarkets >= 0 && seq !== this.lastMarkets + 1) this.marketsGaps += 1;
-        this.lastMarkets = seq;
-        break;
-      case "desk:delta":
-        this.desk += 1;
-        if (this.lastDesk >= 0 && seq !== this.lastDesk + 1) this.deskGaps += 1;
-        this.lastDesk = seq;
-        break;
-    }
-  }
 }

@@ -35,150 +35,20 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { EngineClient, LiveBook, type PriceUpdate } from "@/lib/engine";
-import {
-  accountFiguresColumnar,
-  compileMarket,
-  DEFAULT_RISK_PARAMS,
-  qtyOfLots,
-  type CompiledMarket,
-  type MarketParams,
-} from "@/lib/risk";
-import { logUniform, mulberry32, normal, uniform } from "./lib/prng";
+import { accountFiguresColumnar, DEFAULT_RISK_PARAMS } from "@/lib/risk";
+import { BOOK_SEED, bookAccountId, generateBook, VENUE_BOOK, type GeneratedBook } from "./lib/book-generator";
+import { mulberry32 } from "./lib/prng";
 import { fmt, perSecond } from "./lib/timing";
 
-const MARKETS = 50;
-const ACCOUNTS = 250_000;
-const POSITIONS = 1_000_000;
-const HOT_HOLDERS = 50_000;
-const SEED = 20240612;
 const BATCH = 10_000;
 const NOW = 1_700_000_000_000;
 
-interface Input {
-  /** 1 for the 50,000 accounts holding M00. */
-  hot: Uint8Array;
-  params: MarketParams[];
-  markets: CompiledMarket[];
-  marks: Float64Array;
-  accountStart: Int32Array;
-  collateral: Float64Array;
-  market: Int32Array;
-  qty: Float64Array;
-  entryPrice: Float64Array;
-}
-
-function generateMarkets(rand: () => number): { params: MarketParams[]; marks: Float64Array } {
-  const params: MarketParams[] = [];
-  const marks = new Float64Array(MARKETS);
-  for (let m = 0; m < MARKETS; m++) {
-    const price = Number(logUniform(rand, 0.05, 70000).toPrecision(6));
-    const lotSize = Number((10 ** Math.round(Math.log10(10 / price))).toPrecision(1));
-    const tierCount = 3 + Math.floor(rand() * 4);
-    let cap = Math.round(logUniform(rand, 10000, 100000));
-    let mmr = Number(uniform(rand, 0.004, 0.02).toFixed(4));
-    const tiers = [];
-    for (let k = 0; k < tierCount; k++) {
-      tiers.push({ maxNotional: k === tierCount - 1 ? null : cap, mmr, maxLeverage: Math.max(1, Math.floor(0.5 / mmr)) });
-      cap = Math.round(cap * uniform(rand, 3, 6));
-      mmr = Number((mmr * uniform(rand, 1.2, 2.5)).toFixed(4));
-    }
-    params.push({
-      id: `M${String(m).padStart(2, "0")}-PERP`,
-      lotSize,
-      tickSize: Number((10 ** Math.round(Math.log10(price / 10000))).toPrecision(1)),
-      liquidationFeeRate: tiers[0]!.mmr / 4,
-      tiers,
-      liquidity: { halfSpreadBps: Number(uniform(rand, 0.5, 10).toFixed(1)), depthPer1Pct: Math.round(logUniform(rand, 2e5, 2e7)) },
-    });
-    marks[m] = price;
-  }
-  return { params, marks };
-}
-
-/**
- * 1,000,000 positions, 1–7 per account (distinct markets); 50,000 accounts drawn at random hold
- * M00, no other does. `atRisk` is the share of accounts drawn at or below maintenance (health <= 1).
- */
-function generateInput(atRisk: number): Input {
-  const rand = mulberry32(SEED);
-  const { params, marks } = generateMarkets(rand);
-  const markets = params.map(compileMarket);
-  const pick = Int32Array.from({ length: ACCOUNTS }, (_, i) => i);
-  const hot = new Uint8Array(ACCOUNTS);
-  for (let i = 0; i < HOT_HOLDERS; i++) {
-    const j = i + Math.floor(rand() * (ACCOUNTS - i));
-    [pick[i], pick[j]] = [pick[j]!, pick[i]!];
-    hot[pick[i]!] = 1;
-  }
-  const counts = new Int32Array(ACCOUNTS);
-  let total = 0;
-  for (let a = 0; a < ACCOUNTS; a++) total += counts[a] = 1 + Math.floor(rand() * 7);
-  while (total !== POSITIONS) {
-    const a = Math.floor(rand() * ACCOUNTS);
-    if (total < POSITIONS && counts[a]! < 7) {
-      counts[a] = counts[a]! + 1;
-      total++;
-    } else if (total > POSITIONS && counts[a]! > 1) {
-      counts[a] = counts[a]! - 1;
-      total--;
-    }
-  }
-  const accountStart = new Int32Array(ACCOUNTS + 1);
-  const collateral = new Float64Array(ACCOUNTS);
-  const market = new Int32Array(POSITIONS);
-  const qty = new Float64Array(POSITIONS);
-  const entryPrice = new Float64Array(POSITIONS);
-  const taken = new Uint8Array(MARKETS);
-  let row = 0;
-  for (let a = 0; a < ACCOUNTS; a++) {
-    accountStart[a] = row;
-    taken.fill(0);
-    taken[0] = 1; // M00 only where placed below
-    let upnl = 0;
-    let mm = 0;
-    for (let j = 0; j < counts[a]!; j++) {
-      let mi: number;
-      if (j === 0 && hot[a]) mi = 0;
-      else {
-        do mi = 1 + Math.floor(rand() * (MARKETS - 1));
-        while (taken[mi]);
-      }
-      taken[mi] = 1;
-      const m = markets[mi]!;
-      const price = marks[mi]!;
-      const lots = Math.max(1, Math.round(logUniform(rand, 100, 2e6) / price / m.lotSize));
-      const q = qtyOfLots(m, lots) * (rand() < 0.5 ? -1 : 1);
-      const entry = price * (1 + 0.03 * normal(rand));
-      market[row] = mi;
-      qty[row] = q;
-      entryPrice[row] = entry;
-      const notional = Math.abs(q) * price;
-      let k = 0;
-      while (notional > m.caps[k]!) k++;
-      upnl += q * (price - entry);
-      mm += notional * m.mmr[k]! - m.cum[k]!;
-      row++;
-    }
-    // Health (equity / MM): `atRisk` of the accounts at or below 1 (a tenth bankrupt, three
-    // tenths under the backstop), a sliver just above the line, the rest well above.
-    const r = rand();
-    const health =
-      r < atRisk * 0.1
-        ? uniform(rand, -0.5, -0.01)
-        : r < atRisk * 0.4
-          ? uniform(rand, 0.2, 0.66)
-          : r < atRisk
-            ? uniform(rand, 0.67, 1)
-            : r < atRisk + 0.03
-              ? uniform(rand, 1, 1.25)
-              : uniform(rand, 1.25, 6);
-    collateral[a] = Math.max(0, health * mm - upnl);
-  }
-  accountStart[ACCOUNTS] = row;
-  return { hot, params, markets, marks, accountStart, collateral, market, qty, entryPrice };
-}
-
-const accountId = (a: number) => `acct-${a}`;
+type Input = GeneratedBook;
+const { markets: MARKETS, accounts: ACCOUNTS, positions: POSITIONS, hotHolders: HOT_HOLDERS } = VENUE_BOOK;
+const SEED = BOOK_SEED;
+/** 1,000,000 positions, 1–7 per account; M00 held by 50,000 accounts; `atRisk` at or below maintenance. */
+const generateInput = (atRisk: number): Input => generateBook(atRisk);
+const accountId = bookAccountId;
 
 /** Loads the input through the batch API, as the start-up rebuild from Postgres would. */
 function load(input: Input): LiveBook {

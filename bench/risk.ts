@@ -27,6 +27,7 @@ import {
   type PlanPosition,
 } from "@/lib/risk";
 import { logUniform, mulberry32, normal, uniform } from "./lib/prng";
+import { generateMarkets } from "./lib/book-generator";
 import { fmt, perSecond, time } from "./lib/timing";
 
 const MARKETS = 50;
@@ -46,37 +47,9 @@ interface Book {
   entryPrice: Float64Array;
 }
 
-function generateMarkets(rand: () => number): { params: MarketParams[]; marks: Float64Array } {
-  const params: MarketParams[] = [];
-  const marks = new Float64Array(MARKETS);
-  for (let m = 0; m < MARKETS; m++) {
-    const price = Number(logUniform(rand, 0.05, 70000).toPrecision(6));
-    const lotSize = 10 ** Math.round(Math.log10(10 / price)); // about $10 a lot
-    const tierCount = 3 + Math.floor(rand() * 4);
-    let cap = Math.round(logUniform(rand, 10000, 100000));
-    let mmr = Number(uniform(rand, 0.004, 0.02).toFixed(4));
-    const tiers = [];
-    for (let k = 0; k < tierCount; k++) {
-      tiers.push({ maxNotional: k === tierCount - 1 ? null : cap, mmr, maxLeverage: Math.max(1, Math.floor(0.5 / mmr)) });
-      cap = Math.round(cap * uniform(rand, 3, 6));
-      mmr = Number((mmr * uniform(rand, 1.2, 2.5)).toFixed(4));
-    }
-    params.push({
-      id: `M${String(m).padStart(2, "0")}-PERP`,
-      lotSize: Number(lotSize.toPrecision(1)),
-      tickSize: Number((10 ** Math.round(Math.log10(price / 10000))).toPrecision(1)),
-      liquidationFeeRate: tiers[0]!.mmr / 4,
-      tiers,
-      liquidity: { halfSpreadBps: Number(uniform(rand, 0.5, 10).toFixed(1)), depthPer1Pct: Math.round(logUniform(rand, 2e5, 2e7)) },
-    });
-    marks[m] = price;
-  }
-  return { params, marks };
-}
-
 function generateBook(): Book {
   const rand = mulberry32(SEED);
-  const { params, marks } = generateMarkets(rand);
+  const { params, marks } = generateMarkets(rand, MARKETS);
   const markets = params.map(compileMarket);
 
   // Positions per account: 1–7 (mean 4), adjusted so that the total is exactly 1,000,000.

@@ -2,9 +2,8 @@
  * The venue-sized book of the engine benchmark (docs/PERFORMANCE.md, "Engine"): 1,000,000 positions
  * in 250,000 accounts (1–7 each, distinct markets) over 50 markets with 3–6 tiers, seed 20240612;
  * market M00 held by exactly 50,000 accounts drawn at random. With the default sizes it yields the
- * very data `bench/engine.ts` generates (same draws in the same order): that file keeps its own
- * copy, which it cannot import from here without being edited, and the SQL baseline must compare
- * against the same book. Smaller sizes scale accounts, positions and M00's holders together.
+ * book `bench/engine.ts`, `bench/health.ts` and the SQL baseline use, so that their figures are
+ * about the same data. Smaller sizes scale accounts, positions and M00's holders together.
  */
 import { compileMarket, qtyOfLots, type CompiledMarket, type MarketParams } from "@/lib/risk";
 import { logUniform, mulberry32, normal, uniform } from "./prng";
@@ -45,7 +44,8 @@ export interface GeneratedBook {
 
 export const bookAccountId = (a: number) => `acct-${a}`;
 
-function generateMarkets(rand: () => number, count: number): { params: MarketParams[]; marks: Float64Array } {
+/** `count` markets with 3–6 tiers, prices log-uniform from 0.05 to 70,000, about $10 a lot. */
+export function generateMarkets(rand: () => number, count: number): { params: MarketParams[]; marks: Float64Array } {
   const params: MarketParams[] = [];
   const marks = new Float64Array(count);
   for (let m = 0; m < count; m++) {

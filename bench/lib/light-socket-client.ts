@@ -3,8 +3,7 @@
  * cheap enough that a thousand fit in one process beside the server: it answers the server's
  * pings, reads every frame, and takes the event name, `seq` and `serverTime` from the first bytes of
  * each `42[...]` message without decoding the rest. The server does exactly what it does for a
- * browser. (bench/desk-clients.ts has the same client privately; this one also times each
- * `markets:delta` from its `serverTime` to its receipt.)
+ * browser. It can also time each `markets:delta` from its `serverTime` to its receipt.
  */
 import { connect, type Socket as NetSocket } from "node:net";
 import { randomBytes } from "node:crypto";
@@ -22,6 +21,19 @@ export function openSocketIoWebsocket(port: number, headers: Record<string, stri
     `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`,
   );
   return sock;
+}
+
+/** A client's websocket text frame (masked, as a client must), for short messages only ("3", "40"). */
+export function maskedTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  if (payload.length > 125) throw new RangeError("short messages only");
+  const mask = randomBytes(4);
+  const frame = Buffer.alloc(6 + payload.length);
+  frame[0] = 0x81;
+  frame[1] = 0x80 | payload.length;
+  mask.copy(frame, 2);
+  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i]! ^ mask[i % 4]!;
+  return frame;
 }
 
 /** Receipt of one `markets:delta`: its seq, the server's push time and the local receipt time (ms since the epoch). */
@@ -69,14 +81,7 @@ export class LightSocketClient {
   }
 
   private send(text: string): void {
-    const payload = Buffer.from(text);
-    const mask = randomBytes(4);
-    const frame = Buffer.alloc(6 + payload.length);
-    frame[0] = 0x81;
-    frame[1] = 0x80 | payload.length; // short control messages only ("3", "40")
-    mask.copy(frame, 2);
-    for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i]! ^ mask[i % 4]!;
-    this.sock.write(frame);
+    this.sock.write(maskedTextFrame(text));
   }
 
   private onData(d: Buffer): void {

@@ -15,7 +15,8 @@ import { Age } from "@/components/ui/age";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { MarginRatio } from "@/components/ui/margin-ratio";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
-import { MarginHistoryChart, type MarginPoint } from "@/components/charts/margin-history-chart";
+import { MarginHistoryChart } from "@/components/charts/margin-history-chart";
+import { marginPointsOf } from "./margin-points";
 import { AccountFigures } from "./account-figures";
 import { PositionsTable } from "./positions-table";
 import { NextSteps } from "./next-steps";
@@ -39,14 +40,7 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
   const stale = Boolean(error);
   const detail = data;
   const view = detail.view;
-  const points: MarginPoint[] = useMemo(() => {
-    const out = detail.history.map((h) => ({ ts: h.ts, ratio: h.marginRatio === null ? null : h.marginRatio * 100, equity: h.equity, maintenanceMargin: h.maintenanceMargin }));
-    const last = out[out.length - 1];
-    if (!last || detail.serverTime > last.ts) {
-      out.push({ ts: detail.serverTime, ratio: view.marginRatio === null ? null : view.marginRatio * 100, equity: view.equity, maintenanceMargin: view.maintenanceMargin });
-    }
-    return out;
-  }, [detail, view]);
+  const points = useMemo(() => marginPointsOf(detail), [detail]);
 
   return (
     <main className="account-page">

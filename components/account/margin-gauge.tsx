@@ -36,7 +36,7 @@ export function MarginGauge({ ratio }: { ratio: number | null }) {
   return (
     <figure className="gauge" data-testid="margin-gauge" data-value={ratio === null ? "null" : String(ratio)}
       aria-label={`margin ratio ${formatMarginRatio(ratio, 2)}; 100% is liquidation, higher is worse`}>
-      <svg viewBox="0 0 200 122" role="img">
+      <svg viewBox="-12 0 224 122" role="img">
         {BANDS.map((b) => <path key={b.label} d={arc(b.from, b.to)} stroke={b.color} strokeWidth={14} fill="none" opacity={0.85}><title>{b.label}</title></path>)}
         {[0, WARN_RATIO, LIQUIDATION_RATIO, BACKSTOP_RATIO, GAUGE_MAX].map((t) => {
           const [x, y] = point(t, R + 12);

@@ -15,7 +15,8 @@ import { Panel } from "@/components/ui/panel";
 import { Figure } from "@/components/ui/figure";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
-import { MarginHistoryChart, type MarginPoint } from "@/components/charts/margin-history-chart";
+import { MarginHistoryChart } from "@/components/charts/margin-history-chart";
+import { marginPointsOf } from "./margin-points";
 import { MarginGauge } from "./margin-gauge";
 import { PositionsTable } from "./positions-table";
 import { NextSteps } from "./next-steps";
@@ -47,14 +48,7 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
   const stale = Boolean(error);
   const common = { ts: detail.serverTime, stale, staleAfterMs };
   const free = Math.max(0, view.equity - view.initialMargin);
-  const points: MarginPoint[] = useMemo(() => {
-    const out = detail.history.map((h) => ({ ts: h.ts, ratio: h.marginRatio === null ? null : h.marginRatio * 100, equity: h.equity, maintenanceMargin: h.maintenanceMargin }));
-    const last = out[out.length - 1];
-    if (!last || detail.serverTime > last.ts) {
-      out.push({ ts: detail.serverTime, ratio: view.marginRatio === null ? null : view.marginRatio * 100, equity: view.equity, maintenanceMargin: view.maintenanceMargin });
-    }
-    return out;
-  }, [detail, view]);
+  const points = useMemo(() => marginPointsOf(detail), [detail]);
 
   return (
     <main className="account-page">
@@ -74,7 +68,7 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
       </div>
       {error ? <div className="banner banner-warn" role="alert">Could not refresh: {errorMessage(error)} — the figures below are the last known.</div> : null}
       <div className="account-top">
-        <div className="figure" style={{ height: "auto" }}><MarginGauge ratio={view.marginRatio} /></div>
+        <div className="figure gauge-card"><MarginGauge ratio={view.marginRatio} /></div>
         <div className="figures-4">
           <Figure label="Equity" value={formatUsd(view.equity)} unit="USD" hint="collateral + unrealized PnL" testId="account-equity"
             rawValue={view.equity} tone={view.equity <= 0 ? "bad" : undefined} {...common} />

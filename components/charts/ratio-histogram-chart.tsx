@@ -3,7 +3,7 @@ import { memo } from "react";
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from "recharts";
 import type { RatioHistogram } from "@/lib/contracts/desk";
 import { ratioBand, STATUS_COLORS } from "@/lib/client/ratio-bands";
-import { formatCount } from "@/lib/format/quantity";
+import { formatCount, formatCountOf } from "@/lib/format/quantity";
 import { AXIS, GRID, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-theme";
 import { plainCategoryTick, plainTick } from "./plain-tick";
 
@@ -62,7 +62,7 @@ export const RatioHistogramChart = memo(function RatioHistogramChart({ histogram
       <YAxis stroke={AXIS} width={44} allowDecimals={false} tickCount={5} interval={0} tick={plainTick(formatCount)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} cursor={{ fill: "rgba(255,255,255,0.04)" }}
         labelFormatter={(_, payload) => (payload?.[0]?.payload as Bucket | undefined)?.range ?? ""}
-        formatter={(n) => [`${formatCount(Number(n))} accounts`, "count"]} />
+        formatter={(n) => [formatCountOf(Number(n), "account"), "count"]} />
       <Bar dataKey="count" isAnimationActive={false}>
         {data.map((b) => <Cell key={b.label} fill={b.color} />)}
         <LabelList dataKey="count" content={countLabel} />

@@ -7,7 +7,7 @@ import { useAccountsWindow } from "@/lib/client/use-accounts-window";
 import { useVirtualWindow } from "@/lib/client/use-virtual-window";
 import { useElementView } from "@/lib/client/use-element-view";
 import { formatUsd } from "@/lib/format/usd";
-import { formatCount } from "@/lib/format/quantity";
+import { formatCount, formatCountOf } from "@/lib/format/quantity";
 import { Panel } from "@/components/ui/panel";
 import { MarginRatio } from "@/components/ui/margin-ratio";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -104,7 +104,7 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
 
   return (
     <Panel title="Accounts at risk" className="span-7 h-accounts" testId="accounts-panel"
-      subtitle={data.total === null ? "loading…" : `${formatCount(data.total)} accounts match · sorted by margin ratio · ✓ to chart (max ${MAX_SELECTED}) · ↑↓ Enter Space`}
+      subtitle={data.total === null ? "loading…" : `${formatCountOf(data.total, "account")} ${data.total === 1 ? "matches" : "match"} · sorted by margin ratio · ✓ to chart (max ${MAX_SELECTED}) · ↑↓ Enter Space`}
       freshness={{ ts: data.updatedAt, stale: stale || data.error !== null, staleAfterMs }}>
       <AccountsFilterBar filter={filter} marketIds={marketIds} onChange={changeFilter} />
       <div className="vtable" ref={viewRef} role="table" aria-label="Accounts at risk" aria-rowcount={count} data-testid="accounts-table">

@@ -4,7 +4,7 @@ import type { DeskSummary as Summary } from "@/lib/contracts/desk";
 import { ACCOUNT_STATUSES } from "@/lib/risk";
 import { Figure } from "@/components/ui/figure";
 import { formatUsdCompact, formatUsd } from "@/lib/format/usd";
-import { formatCount } from "@/lib/format/quantity";
+import { formatCount, formatCountOf } from "@/lib/format/quantity";
 import { formatPct } from "@/lib/format/percent";
 import { useElementView } from "@/lib/client/use-element-view";
 import { useHeldWhile } from "@/lib/client/use-held-while";
@@ -25,11 +25,11 @@ export const DeskSummary = memo(function DeskSummary({ summary: live, ts: liveTs
   return (
     <section className="summary" aria-label="Desk figures" data-testid="desk-summary" ref={ref}>
       <Figure label="Accounts by status" value={formatCount(book.accountsWithPositions)} unit="with positions"
-        hint={`of ${formatCount(book.accounts)} accounts`} testId="summary-accounts" rawValue={book.accountsWithPositions} {...common}>
+        hint={`of ${formatCountOf(book.accounts, "account")}`} testId="summary-accounts" rawValue={book.accountsWithPositions} {...common}>
         <div className="status-counts">
           {ACCOUNT_STATUSES.map((s) => (
             <span key={s} className={`status-count status-${s}`} data-testid={`summary-status-${s}`} data-value={book.byStatus[s]}
-              title={`${s}: ${formatCount(book.byStatus[s])} accounts`}>
+              title={`${s}: ${formatCountOf(book.byStatus[s], "account")}`}>
               <span className="status-dot" aria-hidden />{s} <b className="num">{formatCount(book.byStatus[s])}</b>
             </span>
           ))}

@@ -8,7 +8,7 @@ import { useVirtualWindow } from "@/lib/client/use-virtual-window";
 import { useElementView } from "@/lib/client/use-element-view";
 import { useHeldWhile } from "@/lib/client/use-held-while";
 import { formatPrice } from "@/lib/format/price";
-import { formatCount, formatQty } from "@/lib/format/quantity";
+import { formatCount, formatQty, formatCountOf } from "@/lib/format/quantity";
 import { formatUsd } from "@/lib/format/usd";
 import { formatCountdown } from "@/lib/format/time";
 import { formatMarginRatio } from "@/lib/format/percent";
@@ -72,7 +72,7 @@ export const LiquidationQueueTable = memo(function LiquidationQueueTable({ queue
 
   return (
     <Panel title="Pending liquidations" className="span-12 h-queue" testId="queue-panel" freshness={{ ts, stale, staleAfterMs }}
-      subtitle={`${formatCount(queue.total)} accounts at or below maintenance margin${queue.total > queue.items.length ? ` · first ${formatCount(queue.items.length)} shown` : ""} · ↑↓ to move, Enter opens`}
+      subtitle={`${formatCountOf(queue.total, "account")} at or below maintenance margin${queue.total > queue.items.length ? ` · first ${formatCount(queue.items.length)} shown` : ""} · ↑↓ to move, Enter opens`}
 >
       <div className="gtable queue-grid" ref={viewRef} role="table" aria-label="Pending liquidations" aria-rowcount={rows.length + 1} data-testid="queue-table"
         onKeyDown={onKeyDown}>

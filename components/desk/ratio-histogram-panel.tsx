@@ -5,7 +5,7 @@ import { useElementView } from "@/lib/client/use-element-view";
 import { useLiveValue } from "@/lib/client/use-live-value";
 import { HISTOGRAM_BEAT } from "@/lib/client/redraw-beats";
 import { useHeldWhile } from "@/lib/client/use-held-while";
-import { formatCount } from "@/lib/format/quantity";
+import { formatCount, formatCountOf } from "@/lib/format/quantity";
 import { Panel } from "@/components/ui/panel";
 import { RatioHistogramChart } from "@/components/charts/ratio-histogram-chart";
 
@@ -47,7 +47,7 @@ export const RatioHistogramPanel = memo(function RatioHistogramPanel({ histogram
         ))}
       </div>
       <div className="panel-note">
-        {formatCount(total)} accounts with positions; {formatCount(shown.flat)} without positions not shown.
+        {formatCountOf(total, "account")} with positions; {formatCount(shown.flat)} without positions not shown.
       </div>
     </Panel>
   );

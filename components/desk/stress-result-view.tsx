@@ -3,7 +3,7 @@ import { memo } from "react";
 import type { DeskStressResponse } from "@/lib/contracts/desk";
 import { ACCOUNT_STATUSES } from "@/lib/risk";
 import { formatUsd, formatUsdCompact } from "@/lib/format/usd";
-import { formatCount } from "@/lib/format/quantity";
+import { formatCount, formatCountOf } from "@/lib/format/quantity";
 import { formatPct } from "@/lib/format/percent";
 import { formatClock } from "@/lib/format/time";
 import { CascadeRoundsChart, type CascadeRoundPoint } from "@/components/charts/cascade-rounds-chart";
@@ -66,7 +66,7 @@ export const StressResultView = memo(function StressResultView({ response, shock
             <Stat label="plans would close" value={formatUsdCompact(shock.plannedCloseNotional)} unit="USD" raw={shock.plannedCloseNotional}
               testId="stress-planned-notional" title={`${formatUsd(shock.plannedCloseNotional)} USD`} />
             <Stat label="expected deficits" value={formatUsdCompact(shock.deficits.total)} unit="USD" raw={shock.deficits.total}
-              testId="stress-shock-deficit" tone={shock.deficits.total > 0 ? "warn" : undefined} title={`${formatUsd(shock.deficits.total)} USD in ${shock.deficits.accounts.length} accounts`} />
+              testId="stress-shock-deficit" tone={shock.deficits.total > 0 ? "warn" : undefined} title={`${formatUsd(shock.deficits.total)} USD in ${formatCountOf(shock.deficits.accounts.length, "account")}`} />
             <Stat label="fund after" value={formatUsdCompact(shock.insuranceFund.balanceAfter)} unit="USD" raw={shock.insuranceFund.balanceAfter}
               testId="stress-shock-fund-after" title={`${formatUsd(shock.insuranceFund.balanceAfter)} USD`} />
             <Stat label="uncovered" value={formatUsdCompact(shock.insuranceFund.uncovered)} unit="USD" raw={shock.insuranceFund.uncovered}

@@ -61,7 +61,9 @@ export function useNow(intervalMs = 1000): number {
  */
 export function useSecondsUntil(dueAt: number): number {
   const sub = useCallback((onTick: () => void) => subscribe(1000, onTick), []);
-  const read = useCallback(() => Math.max(0, Math.ceil((dueAt - readClock(1000)) / 1000)), [dueAt]);
+  // The time now, not the clock's last tick (up to a second old): a row that arrives due must read
+  // "due now" at once, not "1 s" until the next tick. A whole number, so re-reads agree.
+  const read = useCallback(() => Math.max(0, Math.ceil((dueAt - Date.now()) / 1000)), [dueAt]);
   return useSyncExternalStore(sub, read, read);
 }
 

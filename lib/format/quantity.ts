@@ -13,3 +13,8 @@ export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return "—";
   return fixedFormat(0).format(Math.round(n));
 }
+
+/** A count with its noun, singular for exactly one: `1 account`, `2,657 accounts`, `— accounts`. */
+export function formatCountOf(n: number | null | undefined, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
+}

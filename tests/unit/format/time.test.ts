@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatClock, formatCountdown, formatDuration } from "@/lib/format/time";
-import { formatCount, formatQty } from "@/lib/format/quantity";
+import { formatCount, formatCountOf, formatQty } from "@/lib/format/quantity";
 
 describe("time and quantity formatting", () => {
   it("clock times in UTC", () => {
@@ -16,5 +16,11 @@ describe("time and quantity formatting", () => {
     expect(formatQty(0.25, 0.001)).toBe("0.250");
     expect(formatQty(20592, 1)).toBe("20,592");
     expect(formatCount(3743)).toBe("3,743");
+  });
+  it("counts with their noun: singular for one only", () => {
+    expect(formatCountOf(1, "account")).toBe("1 account");
+    expect(formatCountOf(0, "account")).toBe("0 accounts");
+    expect(formatCountOf(2657, "account")).toBe("2,657 accounts");
+    expect(formatCountOf(null, "account")).toBe("— accounts");
   });
 });
