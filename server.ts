@@ -209,7 +209,7 @@ async function main(): Promise<void> {
   }
   setClusterState({
     role: () => (runtime ? "leader" : "standby"),
-    leaderUrl: () => (runtime ? internalUrl : locator.lastKnown()),
+    leaderUrl: async () => (runtime ? internalUrl : locator.current()),
     checkDatabase: () => checkDatabase(db.prisma),
     startedAt: Date.now(),
   });

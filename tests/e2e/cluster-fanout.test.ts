@@ -3,7 +3,7 @@ import { io, type Socket } from "socket.io-client";
 import type { MarketsDelta } from "@/lib/contracts/socket-events";
 import type { DeskDelta } from "@/lib/contracts/desk";
 import { removeDataDir, type AppServer } from "../support/app-server";
-import { createDeployment, createIngestToken, missingClusterServices, startInstance, waitForRole, type Deployment } from "../support/cluster";
+import { createDeployment, createIngestToken, health, missingClusterServices, startInstance, waitForRole, type Deployment } from "../support/cluster";
 import { IngestClient } from "../support/ingest-client";
 import { DEMO_DESK, signIn } from "../support/sign-in";
 
@@ -31,6 +31,8 @@ describe.skipIf(missing !== null)(`two instances and Redis${missing ? ` (skipped
 
   it("a desk socket on B receives the markets and desk deltas of prices posted to A, and to B (forwarded)", async () => {
     expect(await waitForRole(b, "standby")).toBeLessThan(1000);
+    expect(await health(b)).toMatchObject({ db: "ok", role: "standby", leader: a.url }); // LIQDESK_INTERNAL_URL's default: 127.0.0.1:PORT
+    expect(await health(a)).toMatchObject({ db: "ok", role: "leader", leader: a.url });
     const token = createIngestToken(deployment, "fanout");
     const viaA = new IngestClient(a.url, token);
     const viaB = new IngestClient(b.url, token);

@@ -15,11 +15,11 @@ export async function GET(): Promise<Response> {
   if (cluster) {
     const uptimeS = Math.round((Date.now() - cluster.startedAt) / 1000);
     const role = cluster.role();
-    const dbProblem = await cluster.checkDatabase();
+    const [dbProblem, leader] = await Promise.all([cluster.checkDatabase(), cluster.leaderUrl()]);
     if (dbProblem !== null) {
-      return Response.json({ db: "down", uptimeS, role, leader: cluster.leaderUrl(), notReady: ["db"], message: `database: ${dbProblem}` }, { status: 503 });
+      return Response.json({ db: "down", uptimeS, role, leader, notReady: ["db"], message: `database: ${dbProblem}` }, { status: 503 });
     }
-    return Response.json({ db: "ok", uptimeS, role, leader: cluster.leaderUrl() }, { headers: NO_STORE });
+    return Response.json({ db: "ok", uptimeS, role, leader }, { headers: NO_STORE });
   }
   const runtime = findRuntime();
   if (!runtime) {

@@ -3,8 +3,8 @@ import "server-only";
 /** What /api/health says about this instance's part in a deployment of several (docs/SCALING.md). */
 export interface ClusterState {
   role(): "leader" | "standby";
-  /** The leader's internal address as last read (this instance's own while it leads). */
-  leaderUrl(): string | null;
+  /** The leader's internal address (this instance's own while it leads); null while none holds the lock. */
+  leaderUrl(): Promise<string | null>;
   /** null when PostgreSQL answers, else what is wrong (the runtime's check is not there on a standby). */
   checkDatabase(): Promise<string | null>;
   startedAt: number;

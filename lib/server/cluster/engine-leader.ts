@@ -48,11 +48,6 @@ export class LeaderLocator {
     return this.pending;
   }
 
-  /** The last address read (for /api/health), without asking PostgreSQL. */
-  lastKnown(): string | null {
-    return this.cached?.url ?? null;
-  }
-
   forget(): void {
     this.cached = null;
   }
