@@ -8,6 +8,7 @@ import { IngestClient } from "../support/ingest-client";
 import { DEMO_DESK, signIn } from "../support/sign-in";
 
 const missing = await missingClusterServices();
+if (missing) console.warn(`cluster-fanout.test.ts: skipped, ${missing}`);
 
 describe.skipIf(missing !== null)(`two instances and Redis${missing ? ` (skipped: ${missing})` : ""}`, () => {
   let deployment: Deployment;
