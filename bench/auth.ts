@@ -18,9 +18,12 @@ import { IngestClient } from "../tests/support/ingest-client";
 import { runScript, type AppServer } from "../tests/support/app-server";
 import { createUser, signIn, type Session } from "../tests/support/sign-in";
 import { commitLine, machineLine, ms, summarize, withServer } from "./lib/live-server";
+import type { SummaryRow } from "./lib/bench-summary";
+import { quickOr } from "./lib/quick-mode";
 
-const N = 400;
-const SIGN_INS = 40;
+/** Quick mode (LIQDESK_BENCH_QUICK=1): 40 requests each, 4 sign-ins. */
+const N = quickOr(400, 40);
+const SIGN_INS = quickOr(40, 4);
 
 async function timed(n: number, request: (i: number) => Promise<Response>): Promise<ReturnType<typeof summarize>> {
   const samples: number[] = [];
@@ -34,7 +37,7 @@ async function timed(n: number, request: (i: number) => Promise<Response>): Prom
   return summarize(samples);
 }
 
-async function run(server: AppServer): Promise<void> {
+async function run(server: AppServer): Promise<SummaryRow[]> {
   const ingest = new IngestClient(server.url, runScript(server, "token", ["create", "bench-auth"]).trim());
   await ingest.mark("BTC-PERP", 60000);
   await ingest.post("collateral", { entries: [{ accountId: "bench-a", amount: "20000", kind: "deposit", idempotencyKey: "bench-a-dep" }] });
@@ -57,13 +60,15 @@ async function run(server: AppServer): Promise<void> {
   console.log("| request, sequential | n | p50 ms | p99 ms | p50 ÷ health p50 |");
   console.log("|---|---:|---:|---:|---:|");
   for (const [name, s] of rows) console.log(`| ${name} | ${s.n} | ${ms(s.p50, 2)} | ${ms(s.p99, 2)} | ${(s.p50 / base).toFixed(2)}x |`);
+  const baseline = { measure: "GET /api/health (open), p50", value: base };
+  return rows.slice(1).map(([name, s]) => ({ benchmark: "auth", measure: `${name}, sequential, p50`, value: s.p50, unit: "ms", baseline, ratio: s.p50 / base }));
 }
 
-export default async function main(): Promise<void> {
+export default async function main(): Promise<SummaryRow[]> {
   console.log(machineLine());
   console.log(`measured at ${commitLine()}`);
   console.log(`load average at the start: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  await withServer({ env: {
+  return await withServer({ env: {
     LIQDESK_SIMULATOR: "off", LIQDESK_EXECUTION: "off", LIQDESK_STALE_AFTER_MS: "600000",
     LIQDESK_TOPUP_RATE_LIMIT: "100000", LIQDESK_SIGNIN_RATE_LIMIT: "100000",
   } }, run);

@@ -33,10 +33,13 @@ import {
   CpuWindow, cpuLine, deskSnapshot, int, machineLine, commitLine, MB, procSample, sleep, summarize, waitFor, waitForSimulator,
   withServer, type CpuUse,
 } from "./lib/live-server";
+import type { SummaryRow } from "./lib/bench-summary";
+import { quickOr } from "./lib/quick-mode";
 
-const CLIENTS = 200;
-const WINDOW_MS = 60_000;
-const WARMUP_MS = 10_000;
+/** Quick mode (LIQDESK_BENCH_QUICK=1): 20 clients, windows of 10 s, warm-up 5 s. */
+const CLIENTS = quickOr(200, 20);
+const WINDOW_MS = quickOr(60_000, 10_000);
+const WARMUP_MS = quickOr(10_000, 5_000);
 const TICK_MS = 50;
 /** Raw websockets that never read, besides the paused socket.io client. */
 const STALLED_RAW = 10;
@@ -50,10 +53,10 @@ interface Phase {
   rssMax: number;
 }
 
-export default async function main(): Promise<void> {
+export default async function main(): Promise<SummaryRow[]> {
   console.log(machineLine());
   console.log(commitLine());
-  await withServer({ env: { LIQDESK_SIMULATOR: "on", LIQDESK_SIM_TICK_MS: String(TICK_MS) } }, async (server) => {
+  return await withServer({ env: { LIQDESK_SIMULATOR: "on", LIQDESK_SIM_TICK_MS: String(TICK_MS) } }, async (server) => {
     await waitForSimulator(server, 300_000);
     const book = (await deskSnapshot(server)).summary.book;
     console.log(`server: simulator on, LIQDESK_SIM_TICK_MS=${TICK_MS}, ${int(book.accounts)} demo accounts, ${int(book.positions)} positions; warm-up ${WARMUP_MS / 1000} s, windows of ${WINDOW_MS / 1000} s`);
@@ -117,6 +120,21 @@ export default async function main(): Promise<void> {
     console.log(`slow clients: server RSS ${growth >= 0 ? "+" : ""}${MB(growth)} over the window (max ${MB(loaded.rssMax - loaded.rssStart)} above the start); ` +
       `queuing every frame for the ${1 + STALLED_RAW} stalled clients would hold ≈ ${MB(ifQueued)} — ` +
       `${loaded.rssMax - loaded.rssStart < ifQueued / 4 ? "frames skipped, not buffered" : "CHECK: the server may be buffering for them"}`);
+
+    const rows: SummaryRow[] = [
+      {
+        benchmark: "desk-clients", measure: `server process CPU with ${readers}`, value: loaded.cpu.serverPct, unit: "% of one core",
+        baseline: { measure: "the same server with 0 clients", value: idle.cpu.serverPct }, ratio: loaded.cpu.serverPct / idle.cpu.serverPct,
+        goal: "< 100% (one core)", met: loaded.cpu.serverPct < 100,
+      },
+      {
+        benchmark: "desk-clients", measure: `server RSS peak above the window's start, ${1 + STALLED_RAW} clients not reading`, value: (loaded.rssMax - loaded.rssStart) / 2 ** 20, unit: "MB",
+        baseline: { measure: "what queuing every frame for them would hold", value: ifQueued / 2 ** 20 }, ratio: (loaded.rssMax - loaded.rssStart) / ifQueued,
+        goal: "< ¼ of the baseline (frames skipped, not buffered)", met: loaded.rssMax - loaded.rssStart < ifQueued / 4,
+      },
+      { benchmark: "desk-clients", measure: "received per reading client", value: bytes.p50 / seconds / 1024, unit: "KiB/s" },
+    ];
+    return rows;
   });
 }
 

@@ -36,18 +36,23 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { EngineClient, LiveBook, type PriceUpdate } from "@/lib/engine";
 import { accountFiguresColumnar, DEFAULT_RISK_PARAMS } from "@/lib/risk";
-import { BOOK_SEED, bookAccountId, generateBook, VENUE_BOOK, type GeneratedBook } from "./lib/book-generator";
+import { BOOK_SEED, bookAccountId, generateBook, scaledBook, VENUE_BOOK, type GeneratedBook } from "./lib/book-generator";
 import { mulberry32 } from "./lib/prng";
 import { fmt, perSecond } from "./lib/timing";
+import type { SummaryRow } from "./lib/bench-summary";
+import { quickOr } from "./lib/quick-mode";
 
 const BATCH = 10_000;
 const NOW = 1_700_000_000_000;
 
 type Input = GeneratedBook;
-const { markets: MARKETS, accounts: ACCOUNTS, positions: POSITIONS, hotHolders: HOT_HOLDERS } = VENUE_BOOK;
+/** Quick mode (LIQDESK_BENCH_QUICK=1): a tenth of the book, feeds of 1 s. */
+const SIZE = quickOr(VENUE_BOOK, scaledBook(0.1));
+const { markets: MARKETS, accounts: ACCOUNTS, positions: POSITIONS, hotHolders: HOT_HOLDERS } = SIZE;
+const FEED_SECONDS = quickOr(5, 1);
 const SEED = BOOK_SEED;
 /** 1,000,000 positions, 1–7 per account; M00 held by 50,000 accounts; `atRisk` at or below maintenance. */
-const generateInput = (atRisk: number): Input => generateBook(atRisk);
+const generateInput = (atRisk: number): Input => generateBook(atRisk, SIZE);
 const accountId = bookAccountId;
 
 /** Loads the input through the batch API, as the start-up rebuild from Postgres would. */
@@ -359,7 +364,7 @@ function printTick(name: string, mode: TickMode, r: TickReport): void {
   );
 }
 
-export default async function main(): Promise<void> {
+export default async function main(): Promise<SummaryRow[]> {
   console.log(`machine: ${os.cpus().length} CPUs (nproc ${os.availableParallelism()}), ${cpuModel()}, node ${process.version}`);
   console.log(`data: ${POSITIONS.toLocaleString("en-US")} positions, ${ACCOUNTS.toLocaleString("en-US")} accounts, ${MARKETS} markets, seed ${SEED}; M00 held by ${HOT_HOLDERS.toLocaleString("en-US")} accounts`);
 
@@ -390,7 +395,7 @@ export default async function main(): Promise<void> {
   printTick("calm", "eager", tickBench(book, input, "eager"));
   printTick("calm", "summary", tickBench(book, input, "summary"));
 
-  const single = oneByOne(book, input, 3);
+  const single = oneByOne(book, input, quickOr(3, 1));
   console.log(
     `one tick at a time (random market, ~20,000 holders each): ${fmt(single.ticksPerSecond, 0)} ticks/s, ` +
       `${fmt(single.positionsPerSecond / 1e6, 1)} M positions revalued/s`,
@@ -398,8 +403,10 @@ export default async function main(): Promise<void> {
   console.log("");
   console.log("| steady feed, ticks/s offered | ticks/s applied | turns/s | mean batch | lag p50 ms | lag p99 ms | positions revalued/s |");
   console.log("|---:|---:|---:|---:|---:|---:|---:|");
+  const feeds: { rate: number; applied: number; lagP99: number }[] = [];
   for (const rate of [50_000, 200_000, 1_000_000]) {
-    const r = steadyFeed(book, input, rate, 5);
+    const r = steadyFeed(book, input, rate, FEED_SECONDS);
+    feeds.push({ rate, applied: r.applied, lagP99: r.lagP99 });
     console.log(
       `| ${rate.toLocaleString("en-US")} | ${fmt(r.applied, 0)} | ${fmt(r.turns, 1)} | ${fmt(r.meanBatch, 0)} | ${fmt(r.lagP50, 0)} | ${fmt(r.lagP99, 0)} | ${fmt(r.positionsPerSecond / 1e6, 1)} M |`,
     );
@@ -407,7 +414,7 @@ export default async function main(): Promise<void> {
 
   book = null;
   gc();
-  const w = await workerBench(input);
+  const w = await workerBench(input, 50_000, quickOr(8, 2));
   console.log("");
   console.log(
     `worker: load through the protocol ${fmt(w.loadMs, 0)} ms; feed ${fmt(w.ticksPerSecond, 0)} ticks/s (a batch every 10 ms), ` +
@@ -430,4 +437,16 @@ export default async function main(): Promise<void> {
   console.log("");
   console.log(`tick p99 (calm) = ${fmt(calm.p99, 2)} ms (goal < 20 ms): ${calm.p99 < 20 ? "met" : "NOT met"}`);
   console.log(`RSS delta = ${MB(after.rss - before.rss)} (goal < 1.5 GB): ${after.rss - before.rss < 1.5 * 2 ** 30 ? "met" : "NOT met"}`);
+
+  const fromScratch = { measure: `accountFiguresColumnar from scratch over M00's ${HOT_HOLDERS.toLocaleString("en-US")} holders, p50`, value: calm.baselineP50 };
+  const top = feeds[feeds.length - 1]!;
+  return [
+    { benchmark: "engine", measure: `tick on M00 to the first queue page (calm book), p50`, value: calm.p50, unit: "ms", baseline: fromScratch, ratio: calm.p50 / calm.baselineP50 },
+    { benchmark: "engine", measure: "tick on M00 to the first queue page (calm book), p99", value: calm.p99, unit: "ms", goal: "< 20 ms", met: calm.p99 < 20 },
+    { benchmark: "engine", measure: `RSS added by a book of ${POSITIONS.toLocaleString("en-US")} positions`, value: (after.rss - before.rss) / 2 ** 20, unit: "MB", goal: "< 1.5 GB", met: after.rss - before.rss < 1.5 * 2 ** 30 },
+    { benchmark: "engine", measure: "ticks applied one at a time", value: single.ticksPerSecond, unit: "ticks/s" },
+    { benchmark: "engine", measure: `steady feed of ${top.rate.toLocaleString("en-US")} ticks/s offered: applied`, value: top.applied, unit: "ticks/s", goal: "well over 50,000 ticks/s", met: top.applied > 50_000 },
+    { benchmark: "engine", measure: `steady feed of ${top.rate.toLocaleString("en-US")} ticks/s offered: lag p99`, value: top.lagP99, unit: "ms" },
+    { benchmark: "engine", measure: "main thread event-loop delay with the book in the worker, p99", value: w.loopP99, unit: "ms" },
+  ];
 }

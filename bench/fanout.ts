@@ -27,9 +27,11 @@ import {
 import { LightSocketClient } from "./lib/light-socket-client";
 import type { AppServer } from "../tests/support/app-server";
 import { signInDesk } from "../tests/support/sign-in";
+import type { SummaryRow } from "./lib/bench-summary";
+import { benchScale } from "./lib/quick-mode";
 
-/** LIQDESK_BENCH_SCALE=0.1 tries it out with 100 clients and windows of 10 s; the report names the size. */
-const SCALE = Number(process.env.LIQDESK_BENCH_SCALE ?? "1");
+/** LIQDESK_BENCH_SCALE=0.1 (or quick mode, LIQDESK_BENCH_QUICK=1) tries it out with 100 clients and windows of 10 s; the report names the size. */
+const SCALE = benchScale();
 const CLIENTS = Math.max(2, Math.round(1_000 * SCALE));
 const WAVE = 50;
 const WINDOW_MS = Math.max(10_000, Math.round(60_000 * SCALE));
@@ -81,10 +83,10 @@ class Receipts {
   }
 }
 
-export default async function main(): Promise<void> {
+export default async function main(): Promise<SummaryRow[]> {
   console.log(machineLine());
   console.log(commitLine());
-  await withServer({ env: { LIQDESK_SIMULATOR: "on" } }, async (server) => {
+  return await withServer({ env: { LIQDESK_SIMULATOR: "on" } }, async (server) => {
     await waitForSimulator(server, 300_000);
     const book = (await deskSnapshot(server)).summary.book;
     console.log(`server: simulator on at the demo rate (LIQDESK_SIM_TICK_MS default), ${int(book.accounts)} demo accounts, ${int(book.positions)} positions; ` +
@@ -118,6 +120,28 @@ export default async function main(): Promise<void> {
     console.log(`| clients disconnected | ${one.disconnected.length} | ${many.disconnected.length} | |`);
     console.log(`| received per client | ${(one.bytesPerClientPerS / 1024).toFixed(0)} KiB/s | ${(many.bytesPerClientPerS / 1024).toFixed(0)} KiB/s (all: ${MB(many.bytesPerClientPerS * CLIENTS)}/s) | |`);
     console.log(`| server RSS start → end (max) | ${MB(one.rssStart)} → ${MB(one.rssEnd)} (${MB(one.rssMax)}) | ${MB(many.rssStart)} → ${MB(many.rssEnd)} (${MB(many.rssMax)}) | |`);
+
+    const clients = `${int(CLIENTS)} clients`;
+    const rows: SummaryRow[] = [
+      {
+        benchmark: "fanout", measure: `server process CPU with ${clients}`, value: many.cpu.serverPct, unit: "% of one core",
+        baseline: { measure: "the same server with 1 client", value: one.cpu.serverPct }, ratio: many.cpu.serverPct / one.cpu.serverPct,
+      },
+      {
+        benchmark: "fanout", measure: `\`markets:delta\` push → received with ${clients}, p50`, value: many.latency.p50, unit: "ms",
+        baseline: { measure: "1 client, p50", value: one.latency.p50 }, ratio: many.latency.p50 / one.latency.p50,
+      },
+      {
+        benchmark: "fanout", measure: `\`markets:delta\` push → received with ${clients}, p99`, value: many.latency.p99, unit: "ms",
+        baseline: { measure: "1 client, p99", value: one.latency.p99 }, ratio: many.latency.p99 / one.latency.p99,
+      },
+      { benchmark: "fanout", measure: `first → last of ${clients} receiving one push, p99`, value: many.spread.p99, unit: "ms" },
+      {
+        benchmark: "fanout", measure: `frames dropped (seq gaps) and clients disconnected, ${clients}`, value: many.marketsGaps + many.deskGaps + many.disconnected.length, unit: "count",
+        goal: "0", met: many.marketsGaps + many.deskGaps + many.disconnected.length === 0,
+      },
+    ];
+    return rows;
   });
 }
 

@@ -23,7 +23,7 @@
  * Runs of the engine and of SQL are interleaved round by round, so that both see the same host
  * load; medians of wall time and of CPU time (this process, plus the PostgreSQL backend for SQL:
  * host contention inflates CPU time far less than wall time) are reported with the ratio
- * engine / SQL. LIQDESK_BENCH_SCALE=0.1 runs a tenth of
+ * engine / SQL. LIQDESK_BENCH_SCALE=0.1 (or quick mode, LIQDESK_BENCH_QUICK=1) runs a tenth of
  * the book (for trying it out); the report names the size.
  */
 import { DEFAULT_RISK_PARAMS, accountFiguresColumnar, ACCOUNT_STATUSES } from "@/lib/risk";
@@ -34,6 +34,8 @@ import { readBookFromSql, type SqlBook } from "./lib/book-from-sql";
 import { writeBookToSql, BENCH_PRICE_SOURCE } from "./lib/book-to-sql";
 import { commitLine, int, machineLine, ms, procSample } from "./lib/live-server";
 import { mulberry32 } from "./lib/prng";
+import type { SummaryRow } from "./lib/bench-summary";
+import { benchScale } from "./lib/quick-mode";
 import { startScratchPostgres, withClient } from "./lib/scratch-postgres";
 import {
   everyAccountSql, statusSummarySql, type SqlAccountRow, type SqlArithmetic,
@@ -49,8 +51,8 @@ const SQL_PARAMS = [String(DEFAULT_RISK_PARAMS.backstopFraction), String(DEFAULT
 const elapsed = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-export default async function main(): Promise<void> {
-  const scale = Number(process.env.LIQDESK_BENCH_SCALE ?? "1");
+export default async function main(): Promise<SummaryRow[]> {
+  const scale = benchScale();
   const size = scaledBook(scale);
   console.log(machineLine());
   console.log(commitLine());
@@ -59,6 +61,7 @@ export default async function main(): Promise<void> {
 
   const pgStart = process.hrtime.bigint();
   const db = await startScratchPostgres(PG_SETTINGS);
+  const rows: SummaryRow[] = [];
   try {
     console.log(`PostgreSQL: embedded, temporary directory, every migration applied (${ms(elapsed(pgStart), 0)} ms); ${db.settings.join(", ")}`);
     await withClient(db.url, async (client) => {
@@ -112,10 +115,28 @@ export default async function main(): Promise<void> {
       const ratio = (x: Cost, sql: Cost) => `${(x.wall / sql.wall).toPrecision(2)} (CPU ${(x.cpu / sql.cpu).toPrecision(2)})`;
       console.log(`ratio engine / SQL float8, wall (CPU): full recompute ${ratio(full.columnar, full.sqlFloat)} with accountFiguresColumnar, ` +
         `${ratio(full.liveAll, full.sqlFloat)} with a LiveBook revaluation of every market; one market moves ${ratio(tick.setMark, tick.sqlFloat)}`);
+
+      const positions = `${int(size.positions)} positions`;
+      const sqlFloat = { measure: "PostgreSQL, one query (float8), wall", value: full.sqlFloat.wall };
+      const sqlNumeric = { measure: "PostgreSQL, one query (numeric as stored), wall", value: full.sqlNumeric.wall };
+      const sqlTick = { measure: "PostgreSQL, UPDATE latest_prices + the query (float8), wall", value: tick.sqlFloat.wall };
+      const row = (measure: string, x: Cost, baseline: { measure: string; value: number }): SummaryRow =>
+        ({ benchmark: "sql-baseline", measure, value: x.wall, unit: "ms", baseline, ratio: x.wall / baseline.value });
+      rows.push(
+        row(`full recompute of ${positions}: engine (accountFiguresColumnar), wall`, full.columnar, sqlFloat),
+        row(`full recompute of ${positions}: engine (accountFiguresColumnar), wall, vs numeric`, full.columnar, sqlNumeric),
+        row(`full recompute of ${positions}: engine (LiveBook, all 50 markets revalued), wall`, full.liveAll, sqlFloat),
+        row(`one market moves (M00, ${int(size.hotHolders)} holders): engine (LiveBook.setMark), wall`, tick.setMark, sqlTick),
+        {
+          benchmark: "sql-baseline", measure: `full recompute of ${positions}: engine (accountFiguresColumnar), CPU`, value: full.columnar.cpu, unit: "ms",
+          baseline: { measure: "PostgreSQL, one query (float8), CPU of its backend and this process", value: full.sqlFloat.cpu }, ratio: full.columnar.cpu / full.sqlFloat.cpu,
+        },
+      );
     });
   } finally {
     await db.stop();
   }
+  return rows;
 }
 
 /** Loads the book through the batch API, as the start-up rebuild does (10,000 accounts per batch). */

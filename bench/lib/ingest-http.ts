@@ -5,6 +5,7 @@
  */
 import type { AccountDetail } from "@/lib/contracts/desk";
 import { sleep } from "./live-server";
+import type { Session } from "../../tests/support/sign-in";
 
 export type IngestKind = "prices" | "positions" | "collateral";
 
@@ -93,9 +94,9 @@ export async function runLanes(url: string, token: string, kind: IngestKind, lan
   return { startedAt, endedAt: performance.now(), requests: latenciesMs.length, items, accepted, alreadyApplied, retries, latenciesMs };
 }
 
-/** The engine's view of an account (GET /api/v1/accounts/:id), or null while it is unknown. */
-export async function accountView(url: string, accountId: string): Promise<AccountDetail["view"] | null> {
-  const res = await fetch(`${url}/api/v1/accounts/${encodeURIComponent(accountId)}`);
+/** The engine's view of an account (GET /api/v1/accounts/:id, as a signed-in desk user), or null while it is unknown. */
+export async function accountView(desk: Session, accountId: string): Promise<AccountDetail["view"] | null> {
+  const res = await desk.fetch(`/api/v1/accounts/${encodeURIComponent(accountId)}`);
   if (res.status === 404) {
     await res.arrayBuffer();
     return null;
@@ -108,10 +109,10 @@ export async function accountView(url: string, accountId: string): Promise<Accou
  * Polls the engine's view of `accountId` until every market in `marks` is valued at that mark;
  * resolves with performance.now() of the answer that showed it.
  */
-export async function waitForEngineMarks(url: string, accountId: string, marks: Map<string, number>, timeoutMs: number): Promise<number> {
+export async function waitForEngineMarks(desk: Session, accountId: string, marks: Map<string, number>, timeoutMs: number): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const view = await accountView(url, accountId);
+    const view = await accountView(desk, accountId);
     const at = performance.now();
     const applied = view !== null && [...marks].every(([marketId, mark]) =>
       view.positions.some((p) => p.marketId === marketId && p.markPrice === mark));

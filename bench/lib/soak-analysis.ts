@@ -1,16 +1,31 @@
 /**
- * The soak test's verdicts (scripts/soak.ts), pure: least-squares slopes, over fixed windows, of
- * resident memory and of event-loop lag p99, each with a 95% confidence interval; a figure
- * "grows" when its slope is above its threshold and the interval excludes zero.
+ * The soak test's verdicts (scripts/soak.ts), pure. Samples are cut into fixed windows; over the
+ * windows of the run's second half (after the warm-up, when caches, JIT and pools have settled) a
+ * least-squares line is fitted, one point per window, to
+ *
+ *   - resident memory (mean RSS of the window, MB),
+ *   - event-loop lag as the server measures it (its `monitorEventLoopDelay` p99 between two scrapes
+ *     of /api/metrics, mean over the window's scrapes, ms),
+ *   - /api/health latency p99 (the lag as a client sees it, ms),
+ *
+ * each with a 95% confidence interval; a figure "grows" when its slope is above its threshold and
+ * the interval excludes zero.
  */
 import { percentile } from "./live-server";
 
 export interface SoakSample {
-  /** Seconds since the simulator started. */
+  /** Seconds since the soak started. */
   t: number;
   rssBytes: number;
-  /** Latency of the lag probe (ms); null when it failed or was still in flight. */
-  lagMs: number | null;
+  /** Latency of the /api/health probe (ms); null when it failed or the previous one was still in flight. */
+  healthMs: number | null;
+}
+
+/** One scrape of the server's event-loop delay histogram (reset at each scrape: the figures cover the time since the previous one). */
+export interface LagScrape {
+  t: number;
+  p99Ms: number;
+  maxMs: number;
 }
 
 export interface LinearFit {
@@ -53,7 +68,7 @@ export function t95(df: number): number {
 export interface Trend {
   /** Per minute. */
   slope: number;
-  /** 95% confidence interval of the slope, per minute. */
+  /** 95% confidence interval of the slope, per minute (NaN with fewer than 3 points: no verdict). */
   low: number;
   high: number;
   points: number;
@@ -70,32 +85,39 @@ export function trendOf(fit: LinearFit, threshold: number): Trend {
 }
 
 export interface SoakWindow {
-  /** Start and end, seconds since the simulator started. */
+  /** Start and end, seconds since the soak started. */
   from: number;
   to: number;
   rssMeanBytes: number;
-  lagP50: number;
-  lagP99: number;
-  lagMax: number;
+  /** The server's event-loop delay: mean of the scrapes' p99, and the largest max (NaN without a scrape). */
+  loopP99: number;
+  loopMax: number;
+  healthP50: number;
+  healthP99: number;
+  healthMax: number;
   probes: number;
   failedProbes: number;
 }
 
 /** Samples from `from` on, cut into windows of `seconds` (a last partial window under half a window is dropped). */
-export function windowsOf(samples: readonly SoakSample[], from: number, seconds: number): SoakWindow[] {
+export function windowsOf(samples: readonly SoakSample[], scrapes: readonly LagScrape[], from: number, seconds: number): SoakWindow[] {
+  if (!(seconds > 0)) throw new RangeError(`window length must be positive, got ${seconds}`);
   const out: SoakWindow[] = [];
   const last = samples.length ? samples[samples.length - 1]!.t : from;
   for (let start = from; start + seconds / 2 <= last; start += seconds) {
     const inside = samples.filter((s) => s.t >= start && s.t < start + seconds);
     if (inside.length === 0) continue;
-    const lags = inside.flatMap((s) => (s.lagMs === null ? [] : [s.lagMs])).sort((a, b) => a - b);
+    const lags = inside.flatMap((s) => (s.healthMs === null ? [] : [s.healthMs])).sort((a, b) => a - b);
+    const loop = scrapes.filter((s) => s.t >= start && s.t < start + seconds);
     out.push({
       from: start,
       to: Math.min(start + seconds, last),
       rssMeanBytes: inside.reduce((a, s) => a + s.rssBytes, 0) / inside.length,
-      lagP50: percentile(lags, 50),
-      lagP99: percentile(lags, 99),
-      lagMax: lags.length ? lags[lags.length - 1]! : NaN,
+      loopP99: loop.length ? loop.reduce((a, s) => a + s.p99Ms, 0) / loop.length : NaN,
+      loopMax: loop.length ? Math.max(...loop.map((s) => s.maxMs)) : NaN,
+      healthP50: percentile(lags, 50),
+      healthP99: percentile(lags, 99),
+      healthMax: lags.length ? lags[lags.length - 1]! : NaN,
       probes: inside.length,
       failedProbes: inside.length - lags.length,
     });
@@ -103,26 +125,67 @@ export function windowsOf(samples: readonly SoakSample[], from: number, seconds:
   return out;
 }
 
+export interface SoakOptions {
+  warmupS: number;
+  windowS: number;
+  rssThresholdMbPerMin: number;
+  /** For both lag figures (server event-loop p99 and /api/health p99), ms per minute. */
+  lagThresholdMsPerMin: number;
+}
+
 export interface SoakVerdict {
   rss: Trend;
-  lagP99: Trend;
+  loopLagP99: Trend;
+  healthP99: Trend;
+  /** Every window after the warm-up; the trends use those that start at or after `trendFrom`. */
   windows: SoakWindow[];
+  trendFrom: number;
 }
 
 /**
- * Both trends from the windows after the warm-up, one point per window (the window's middle, in
- * minutes): mean RSS in MB and lag p99 in ms. One point per window rather than per sample, because
- * samples a second apart are not independent (a GC cycle spans many), which would make the
- * confidence interval too narrow.
+ * Warm-up excluded from everything: a tenth of the run, 30 s to 3 min. Windows: long enough to
+ * hold many probes, short enough that the second half has at least 6 (1 min for 30 min runs).
  */
-export function soakVerdict(
-  samples: readonly SoakSample[],
-  opts: { warmupS: number; windowS: number; rssThresholdMbPerMin: number; lagThresholdMsPerMin: number },
-): SoakVerdict {
-  const windows = windowsOf(samples, opts.warmupS, opts.windowS);
+export function soakPhases(minutes: number): { warmupS: number; windowS: number } {
+  const windowS = Math.min(60, Math.max(10, Math.floor((minutes * 60) / 2 / 6 / 5) * 5));
+  return { warmupS: Math.min(180, Math.max(30, minutes * 6)), windowS };
+}
+
+/**
+ * The trends over the second half of the run (windows starting at or after the later of the
+ * warm-up and half the sampled time), one point per window at the window's middle, in minutes:
+ * one point per window rather than per sample, because samples a second apart are not independent
+ * (a GC cycle spans many), which would make the confidence interval too narrow; the second half
+ * only, because growth that stops (pools filling, code warming) is not a leak, and growth that
+ * goes on shows there as well.
+ */
+export function soakVerdict(samples: readonly SoakSample[], scrapes: readonly LagScrape[], opts: SoakOptions): SoakVerdict {
+  const windows = windowsOf(samples, scrapes, opts.warmupS, opts.windowS);
+  const end = samples.length ? samples[samples.length - 1]!.t : 0;
+  const trendFrom = Math.max(opts.warmupS, end / 2);
+  const late = windows.filter((w) => w.from >= trendFrom);
   const middle = (w: SoakWindow) => (w.from + w.to) / 120;
-  const rssFit = linearFit(windows.map(middle), windows.map((w) => w.rssMeanBytes / 2 ** 20));
-  const lagWindows = windows.filter((w) => Number.isFinite(w.lagP99));
-  const lagFit = linearFit(lagWindows.map(middle), lagWindows.map((w) => w.lagP99));
-  return { rss: trendOf(rssFit, opts.rssThresholdMbPerMin), lagP99: trendOf(lagFit, opts.lagThresholdMsPerMin), windows };
+  const fit = (pick: (w: SoakWindow) => number, threshold: number) => {
+    const ws = late.filter((w) => Number.isFinite(pick(w)));
+    return trendOf(linearFit(ws.map(middle), ws.map(pick)), threshold);
+  };
+  return {
+    rss: fit((w) => w.rssMeanBytes / 2 ** 20, opts.rssThresholdMbPerMin),
+    loopLagP99: fit((w) => w.loopP99, opts.lagThresholdMsPerMin),
+    healthP99: fit((w) => w.healthP99, opts.lagThresholdMsPerMin),
+    windows,
+    trendFrom,
+  };
+}
+
+/** Reads the server's event-loop delay p99 and max (seconds, Prometheus text) as a scrape in ms; null when absent. */
+export function lagScrapeOf(t: number, metricsText: string, prefix = "liqdesk_"): LagScrape | null {
+  const read = (name: string) => {
+    const line = metricsText.split("\n").find((l) => l.startsWith(`${prefix}${name} `) || l.startsWith(`${prefix}${name}{`));
+    const v = line === undefined ? NaN : Number(line.slice(line.lastIndexOf(" ") + 1));
+    return Number.isFinite(v) ? v * 1000 : null;
+  };
+  const p99Ms = read("nodejs_eventloop_lag_p99_seconds");
+  const maxMs = read("nodejs_eventloop_lag_max_seconds");
+  return p99Ms === null || maxMs === null ? null : { t, p99Ms, maxMs };
 }
