@@ -1,6 +1,8 @@
 /**
  * Liqdesk in one process on one port: Next.js pages and API, the socket.io hub, the live
- * runtime and (by default) the demo price simulator.
+ * runtime and (by default) the demo price simulator. With REDIS_URL, one of several instances:
+ * the live runtime runs on the one holding the engine lock, the others forward to it
+ * (docs/SCALING.md).
  */
 import { createServer } from "node:http";
 import next from "next";
@@ -20,8 +22,19 @@ import { authorizeSockets, roomsOf } from "@/lib/server/auth/socket-auth";
 import { bindDemoTraders, createDemoUsers } from "@/lib/server/auth/seed-demo-users";
 import { AccountFeed } from "@/lib/server/account-feed";
 import { seedMarkets } from "@/lib/sim/seed-markets";
+import { checkDatabase } from "@/lib/server/check-database";
+import { EngineLock } from "@/lib/server/cluster/engine-lock";
+import { LeaderLocator, recordLeader } from "@/lib/server/cluster/engine-leader";
+import { CLUSTER_HEADER, clusterSecret, fromInstance } from "@/lib/server/cluster/cluster-secret";
+import { answerInternal, INTERNAL_PREFIX } from "@/lib/server/cluster/internal-api";
+import { forwardToLeader, NO_LEADER } from "@/lib/server/cluster/leader-proxy";
+import { LeaderClient } from "@/lib/server/cluster/leader-client";
+import { LiveSource } from "@/lib/server/cluster/live-source";
+import { connectRedisFanout } from "@/lib/server/cluster/redis-fanout";
+import { setClusterState } from "@/lib/server/cluster/cluster-registry";
 
 const SOCKET_PATH = "/socket.io";
+const HEALTH_PATH = "/api/health";
 /** How long an orderly shutdown may take before the process exits anyway (status 1). */
 const SHUTDOWN_DEADLINE_MS = 30_000;
 
@@ -72,8 +85,24 @@ async function main(): Promise<void> {
   const seeded = await seedDatabase(db.prisma, config.LIQDESK_INSURANCE_FUND_SEED);
   if (seeded.marketsCreated || seeded.fundSeeded) log.info(seeded, "first start: seeded markets and insurance fund");
 
-  const runtime = await Runtime.create(config, log, db.prisma);
-  shutdownSteps.push({ name: "engine", run: () => runtime.stop() });
+  // Several instances (REDIS_URL, docs/SCALING.md): the engine runs where the engine lock is held;
+  // the others forward to it. One instance: the engine runs here, from the start.
+  const several = config.REDIS_URL !== undefined;
+  let runtime: Runtime | null = null;
+  let takeover: Promise<void> | null = null;
+  const lock = several ? new EngineLock(db.url, log, (reason) => {
+    // Fencing: another instance may take the lock any moment now. Nothing acknowledged is lost by
+    // exiting (every answer follows its commit); a supervisor starts this instance again as a standby.
+    log.fatal({ reason }, "lost the engine lock: exiting at once so that two engines never run together");
+    process.exit(1);
+  }) : null;
+  if (lock) shutdownSteps.push({ name: "engine lock", run: () => lock.release() });
+  shutdownSteps.push({ name: "engine", run: async () => {
+    await takeover?.catch(() => undefined);
+    await runtime?.stop();
+  } });
+  if (!several) runtime = await Runtime.create(config, log, db.prisma);
+
   const secret = resolveAuthSecret(config);
   if (secret.source === "generated") log.info({ file: secret.file }, "first start: generated the auth secret (LIQDESK_AUTH_SECRET overrides it)");
   const auth = createAuth({ prisma: db.prisma, env: config, secret: secret.secret, log });
@@ -81,26 +110,50 @@ async function main(): Promise<void> {
   if (config.LIQDESK_DEMO_USERS === "on" && await createDemoUsers(db.prisma, config.LIQDESK_DEMO_PASSWORD)) {
     log.info("first start: demo users created (LIQDESK_DEMO_USERS=off for none)");
   }
+  const peerSecret = several ? clusterSecret(secret.secret) : null;
+  const internalUrl = config.LIQDESK_INTERNAL_URL ?? `http://127.0.0.1:${config.PORT}`;
+  const locator = new LeaderLocator(db.prisma);
+  const live = peerSecret ? new LiveSource(new LeaderClient(locator, peerSecret)) : null;
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   const nextUpgrade = app.getUpgradeHandler();
   const server = createServer((req, res) => {
-    // The sign-in rate limiter keys on the address of the connection, never on a header a client chose.
-    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+    const peer = peerSecret !== null && fromInstance(req.headers, peerSecret);
+    delete req.headers[CLUSTER_HEADER];
+    if (peerSecret !== null) {
+      if (req.url?.startsWith(INTERNAL_PREFIX)) {
+        if (!peer) res.writeHead(403).end();
+        else void answerInternal(req, res, runtime);
+        return;
+      }
+      // A standby answers its own health; everything else is the leader's to answer. A request
+      // another instance forwarded is never forwarded again.
+      if (!runtime && !req.url?.startsWith(HEALTH_PATH)) {
+        void forwardToLeader(req, res, { locator: peer ? NO_LEADER : locator, secret: peerSecret, log });
+        return;
+      }
+    }
+    // The sign-in rate limiter keys on the address of the connection, never on a header a client
+    // chose; a request forwarded by another instance carries its client's address.
+    const forwarded = peer ? req.headers[CLIENT_IP_HEADER] : undefined;
+    req.headers[CLIENT_IP_HEADER] = typeof forwarded === "string" ? forwarded : req.socket.remoteAddress ?? "";
     void handle(req, res);
   });
-  const hub = new SocketHub(server, runtime, roomsOf);
+  const hub = new SocketHub(server, live ?? runtime!, roomsOf);
   authorizeSockets(hub.io, { auth, prisma: db.prisma });
-  const accountFeed = new AccountFeed(hub.io, runtime.engine.client);
+  const closeRedis = config.REDIS_URL ? await connectRedisFanout(hub.io, config.REDIS_URL, config.LIQDESK_REDIS_CHANNEL, log) : null;
+  const accountFeed = new AccountFeed(hub.io, live ?? runtime!.engine.client);
   accountFeed.start();
   // socket.io answers upgrades on its own path; every other upgrade (Next's dev HMR) goes to Next.
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith(SOCKET_PATH)) void nextUpgrade(req, socket, head);
   });
-  await runtime.attachHub(hub);
-  setRuntime(runtime);
+  if (runtime) {
+    await runtime.attachHub(hub);
+    setRuntime(runtime);
+  }
   shutdownSteps.push({ name: "http and sockets", run: async () => {
     // Closing the HTTP server waits for every open connection; a page's keep-alive connection
     // that keeps carrying requests would hold it open for minutes. Idle ones go now, the rest
@@ -110,6 +163,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 2_000);
     await hub.close();
     clearTimeout(force);
+    await closeRedis?.();
   } });
 
   await new Promise<void>((resolve, reject) => {
@@ -119,32 +173,64 @@ async function main(): Promise<void> {
   log.info({ port: config.PORT, dev, database: db.embedded ? "embedded" : "DATABASE_URL" },
     `Liqdesk is ready at http://localhost:${config.PORT}/desk`);
 
-  if (config.LIQDESK_SIMULATOR === "on") {
-    const latest = runtime.markets.views(Date.now());
-    const sim = new PriceSimulator({
-      markets: seedMarkets.filter((m) => runtime.markets.has(m.id)),
-      sources: ["sim-a", "sim-b", "sim-c"],
-      tickMs: config.LIQDESK_SIM_TICK_MS,
-      seed: config.LIQDESK_SIM_SEED,
-      startPrices: new Map(latest.flatMap((m) => (m.mark === null ? [] : [[m.id, m.mark] as const]))),
-      ingest: (batch) => runtime.ingestPrices(batch),
-      onError: (error) => log.error({ err: error }, "simulator ingest failed"),
-    });
-    const accounts = await seedDemoAccounts(runtime, config.LIQDESK_SIM_ACCOUNTS, config.LIQDESK_SIM_SEED);
-    if (accounts) log.info({ accounts }, "first start: demo accounts ingested");
-    sim.start();
-    shutdownSteps.push({ name: "simulator", run: () => sim.stop() });
-    log.info({ tickMs: config.LIQDESK_SIM_TICK_MS }, "price simulator on (LIQDESK_SIMULATOR=off turns it off)");
-  }
-  if (config.LIQDESK_DEMO_USERS === "on") {
-    const demo = await bindDemoTraders(runtime);
-    if (demo) {
-      const traders = demo.traders.map((t) => `${t.email} (accounts ${t.accounts.join(", ") || "none"})`).join(", ");
-      log.info({ signIn: `http://localhost:${config.PORT}/sign-in`, ...demo },
-        `Sign in at http://localhost:${config.PORT}/sign-in as ${demo.desk} (desk) `
-        + `or ${traders} (traders), password "${config.LIQDESK_DEMO_PASSWORD}" (LIQDESK_DEMO_USERS=off for none; npm run user -- create for real users)`);
+  /** What only the instance running the engine does: the simulator, the demo data. */
+  const leaderDuties = async (rt: Runtime) => {
+    if (config.LIQDESK_SIMULATOR === "on") {
+      const latest = rt.markets.views(Date.now());
+      const sim = new PriceSimulator({
+        markets: seedMarkets.filter((m) => rt.markets.has(m.id)),
+        sources: ["sim-a", "sim-b", "sim-c"],
+        tickMs: config.LIQDESK_SIM_TICK_MS,
+        seed: config.LIQDESK_SIM_SEED,
+        startPrices: new Map(latest.flatMap((m) => (m.mark === null ? [] : [[m.id, m.mark] as const]))),
+        ingest: (batch) => rt.ingestPrices(batch),
+        onError: (error) => log.error({ err: error }, "simulator ingest failed"),
+      });
+      const accounts = await seedDemoAccounts(rt, config.LIQDESK_SIM_ACCOUNTS, config.LIQDESK_SIM_SEED);
+      if (accounts) log.info({ accounts }, "first start: demo accounts ingested");
+      sim.start();
+      shutdownSteps.push({ name: "simulator", run: () => sim.stop() });
+      log.info({ tickMs: config.LIQDESK_SIM_TICK_MS }, "price simulator on (LIQDESK_SIMULATOR=off turns it off)");
     }
+    if (config.LIQDESK_DEMO_USERS === "on") {
+      const demo = await bindDemoTraders(rt);
+      if (demo) {
+        const traders = demo.traders.map((t) => `${t.email} (accounts ${t.accounts.join(", ") || "none"})`).join(", ");
+        log.info({ signIn: `http://localhost:${config.PORT}/sign-in`, ...demo },
+          `Sign in at http://localhost:${config.PORT}/sign-in as ${demo.desk} (desk) `
+          + `or ${traders} (traders), password "${config.LIQDESK_DEMO_PASSWORD}" (LIQDESK_DEMO_USERS=off for none; npm run user -- create for real users)`);
+      }
+    }
+  };
+
+  if (!lock || !live) {
+    await leaderDuties(runtime!);
+    return;
   }
+  setClusterState({
+    role: () => (runtime ? "leader" : "standby"),
+    leaderUrl: async () => (runtime ? internalUrl : locator.current()),
+    checkDatabase: () => checkDatabase(db.prisma),
+    startedAt: Date.now(),
+  });
+  void locator.current().then((leader) => log.info({ leader, internalUrl }, "standby: waiting for the engine lock"));
+  const backendPid = await lock.acquire();
+  if (backendPid === null || stopping) return;
+  takeover = (async () => {
+    const started = performance.now();
+    // Deltas are numbered by the clock from here on: above every number the previous leader sent.
+    const seqBase = Date.now();
+    const rt = await Runtime.create(config, log, db.prisma, { seqBase });
+    runtime = rt;
+    live.lead(rt);
+    hub.continueAfter(seqBase);
+    await rt.attachHub(hub);
+    setRuntime(rt);
+    await recordLeader(db.prisma, internalUrl, backendPid);
+    log.info({ internalUrl, ms: Math.round(performance.now() - started) }, "took over the engine: this instance is the leader");
+  })();
+  await takeover;
+  if (!stopping) await leaderDuties(runtime!);
 }
 
 main().catch((error: unknown) => {

@@ -64,7 +64,8 @@ export class AccountFeed {
     const room = accountRoom(accountId);
     if (!this.io.sockets.adapter.rooms.has(room)) return;
     const view = await this.engine.accountView(accountId, Date.now());
-    if (view) this.io.to(room).volatile.emit("account:view", { accountId, view, serverTime: Date.now() });
+    // Only this instance's sockets: every instance pushes to the rooms its own sockets are in.
+    if (view) this.io.local.to(room).volatile.emit("account:view", { accountId, view, serverTime: Date.now() });
   }
 
   private async pushAll(): Promise<void> {

@@ -2,7 +2,6 @@ import "server-only";
 import path from "node:path";
 import type { Env } from "./env";
 import type { Logger } from "./logger";
-import { startEmbeddedPostgres } from "./db/embedded-postgres";
 import { migrateDatabase } from "./db/migrate";
 import { createPrismaClient, type PrismaClient } from "./db/prisma-client";
 
@@ -22,6 +21,9 @@ export async function openDatabase(env: Env, log: Logger): Promise<Database> {
   let url = env.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | null = null;
   if (!url) {
+    // Loaded only when used: the library installs a SIGTERM hook that exits the process (status
+    // 143) as soon as its own servers are stopped, cutting short this server's orderly shutdown.
+    const { startEmbeddedPostgres } = await import("./db/embedded-postgres");
     const dataDir = path.resolve(env.LIQDESK_DATA_DIR, "postgres");
     log.info({ dataDir, port: env.LIQDESK_PG_PORT }, "starting embedded PostgreSQL");
     const pg = await startEmbeddedPostgres({

@@ -65,6 +65,8 @@ export class DeskFeed {
     private readonly prisma: PrismaClient,
     private readonly log: Logger,
     private readonly riskParams: DeskRiskParams,
+    /** The first delta's seq is one more (an engine taking over continues above its predecessor's numbers). */
+    private readonly seqBase = 0,
   ) {}
 
   async start(emit: (delta: DeskDelta) => void): Promise<void> {
@@ -79,7 +81,7 @@ export class DeskFeed {
     this.histogramTs = now;
     this.queueSentAt = now;
     this.published = {
-      seq: 0, serverTime: now, summary: { book, fund: this.fund }, histogram,
+      seq: this.seqBase, serverTime: now, summary: { book, fund: this.fund }, histogram,
       queue: (queue && applyQueueChanges(EMPTY_QUEUE, queue, 0)) ?? EMPTY_QUEUE, queueTs: now, events,
     };
     this.emit = emit;

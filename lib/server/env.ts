@@ -53,7 +53,23 @@ const envSchema = z.object({
   LIQDESK_TOPUP_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Sign-in attempts per client address per minute. */
   LIQDESK_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  /**
+   * Several instances (docs/SCALING.md): socket fan-out through this Redis, and the engine on
+   * whichever instance holds the engine lock in PostgreSQL. Unset: one instance, the engine always here.
+   */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of the Redis channels of one deployment (instances of one deployment share it, other deployments must not). */
+  LIQDESK_REDIS_CHANNEL: z.string().regex(/^[A-Za-z0-9:_.-]{1,100}$/, "letters, digits and : _ . - (at most 100)").default("liqdesk"),
+  /** Where the other instances reach this one (forwarded requests, snapshots). Unset: http://127.0.0.1:PORT (one host only). */
+  LIQDESK_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
 }).superRefine((v, ctx) => {
+  if (v.REDIS_URL !== undefined) {
+    // Instances share the database, and sessions signed by one must verify on every other.
+    if (v.DATABASE_URL === undefined) ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required when REDIS_URL is set (every instance uses the same PostgreSQL)" });
+    if (v.LIQDESK_AUTH_SECRET === undefined) ctx.addIssue({ code: "custom", path: ["LIQDESK_AUTH_SECRET"], message: "required when REDIS_URL is set (the same on every instance)" });
+    // Requests reach the leader from any instance: the address users reach (the load balancer's) is the one allowed.
+    if (v.LIQDESK_PUBLIC_URL === undefined) ctx.addIssue({ code: "custom", path: ["LIQDESK_PUBLIC_URL"], message: "required when REDIS_URL is set (the load balancer's address, the same on every instance)" });
+  }
   const oidc = ["LIQDESK_OIDC_DISCOVERY_URL", "LIQDESK_OIDC_CLIENT_ID", "LIQDESK_OIDC_CLIENT_SECRET"] as const;
   const set = oidc.filter((k) => v[k] !== undefined);
   if (set.length > 0 && set.length < oidc.length) {

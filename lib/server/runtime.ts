@@ -18,6 +18,7 @@ import type { LiquidationMap } from "@/lib/risk";
 import { insuranceFundBalance } from "./execution/insurance-fund";
 import { marketParamsOf } from "./market-params-of";
 import { serverMetrics, type IngestKind, type RoomKind } from "./metrics";
+import { checkDatabase } from "./check-database";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
@@ -53,13 +54,18 @@ export class Runtime {
     private readonly lotSizes: Map<string, number>,
     private readonly recorder: IngestRecorder | null,
     readonly snapshotter: MarginSnapshotter,
+    seqBase: number,
   ) {
     this.deps = { prisma, markets: (id) => (lotSizes.has(id) ? { lotSize: lotSizes.get(id)! } : undefined), recorder };
-    this.desk = new DeskFeed(engine, prisma, log, this.riskParams());
+    this.desk = new DeskFeed(engine, prisma, log, this.riskParams(), seqBase);
   }
 
-  /** Loads markets, prices, a few minutes of marks and every account from PostgreSQL. */
-  static async create(env: Env, log: Logger, prisma: PrismaClient): Promise<Runtime> {
+  /**
+   * Loads markets, prices, a few minutes of marks and every account from PostgreSQL.
+   * `seqBase`: the desk stream's deltas are numbered after it (an instance taking over the engine
+   * passes a number above its predecessor's: docs/SCALING.md).
+   */
+  static async create(env: Env, log: Logger, prisma: PrismaClient, options: { seqBase?: number } = {}): Promise<Runtime> {
     const rows = await prisma.market.findMany({ orderBy: { id: "asc" } });
     const infos: MarketInfo[] = rows.map((m) => ({
       id: m.id, baseAsset: m.baseAsset, tickSize: m.tickSize.toNumber(), lotSize: m.lotSize.toNumber(),
@@ -91,7 +97,7 @@ export class Runtime {
       ? createIngestRecorder(env.LIQDESK_RECORD_FILE, (error) => log.error({ err: error }, "ingest recording failed"))
       : null;
     const snapshotter = new MarginSnapshotter(engine, prisma, log);
-    const runtime = new Runtime(env, log, prisma, markets, engine, new Map(infos.map((m) => [m.id, m.lotSize])), recorder, snapshotter);
+    const runtime = new Runtime(env, log, prisma, markets, engine, new Map(infos.map((m) => [m.id, m.lotSize])), recorder, snapshotter, options.seqBase ?? 0);
     snapshotter.start(env.LIQDESK_SNAPSHOT_MS);
     runtime.stalenessTimer = setInterval(() => runtime.refreshMarks(runtime.markets.marketIds()), STALENESS_CHECK_MS);
     if (env.LIQDESK_EXECUTION === "on") runtime.startExecutor();
@@ -237,16 +243,8 @@ export class Runtime {
   }
 
   /** null when the database answers within the timeout, else what is wrong. */
-  async checkDatabase(timeoutMs = 2000): Promise<string | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<string>((resolve) => { timer = setTimeout(() => resolve("timeout"), timeoutMs); });
-    try {
-      return await Promise.race([this.prisma.$queryRaw`SELECT 1`.then(() => null), timeout]);
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
-    } finally {
-      clearTimeout(timer);
-    }
+  checkDatabase(timeoutMs = 2000): Promise<string | null> {
+    return checkDatabase(this.prisma, timeoutMs);
   }
 
   /** Stops timers and the engine; every queued account write finishes first. */

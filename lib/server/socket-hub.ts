@@ -10,10 +10,22 @@ import type { DeskDelta, DeskSnapshot } from "@/lib/contracts/desk";
 /** At most this many pushes per second to one room (DESIGN: updates coalesced to ≤ 10/s). */
 const FLUSH_INTERVAL_MS = 100;
 
+/** Where snapshots come from: this process's runtime (answers in the same turn) or, on a follower, the leader. */
 export interface SocketHubSource {
-  marketsSnapshot(): MarketsResponse;
+  marketsSnapshot(): MarketsResponse | Promise<MarketsResponse>;
   /** The desk stream's state at its last delta (throws while it has not started). */
-  deskSnapshot(): DeskSnapshot;
+  deskSnapshot(): DeskSnapshot | Promise<DeskSnapshot>;
+}
+
+/** Calls `send` with the value, in this turn when it is not a promise; `fail` on any error. */
+function deliver<T>(get: () => T | Promise<T>, send: (value: T) => void, fail: () => void): void {
+  try {
+    const value = get();
+    if (value instanceof Promise) value.then(send, fail);
+    else send(value);
+  } catch {
+    fail();
+  }
 }
 
 /**
@@ -31,23 +43,22 @@ export class SocketHub {
   private lastFlush = 0;
 
   /** `roomsOf`: the rooms the policy gives a connection (lib/server/auth/socket-auth.ts); the server's choice, never the client's. */
-  constructor(httpServer: HttpServer, private readonly source: SocketHubSource, roomsOf: (socket: Socket) => string[]) {
+  constructor(httpServer: HttpServer, source: SocketHubSource, roomsOf: (socket: Socket) => string[]) {
     this.io = new Server(httpServer, { serveClient: false, transports: ["websocket", "polling"] });
     this.io.on("connection", (socket) => {
       const rooms = roomsOf(socket);
       void socket.join(rooms);
       if (!rooms.includes(MARKETS_ROOM)) return;
-      socket.emit("markets:snapshot", this.snapshot());
-      socket.on("markets:resync", () => socket.emit("markets:snapshot", this.snapshot()));
+      // A snapshot that cannot be had (no leader answers) ends the connection: the client reconnects and asks again.
+      const drop = () => socket.disconnect(true);
+      const sendMarkets = () => deliver(() => source.marketsSnapshot(), (snapshot) => socket.emit("markets:snapshot", snapshot), drop);
+      sendMarkets();
+      socket.on("markets:resync", sendMarkets);
       if (!rooms.includes(DESK_ROOM)) return;
-      // Sent in the turn it is asked for: every delta emitted before it is older, every one after newer.
-      const sendDesk = () => {
-        try {
-          socket.emit("desk:snapshot", source.deskSnapshot());
-        } catch {
-          socket.disconnect(true);
-        }
-      };
+      // From this process's runtime it is sent in the turn it is asked for: every delta emitted
+      // before it is older, every one after newer. From the leader, a delta may overtake it: the
+      // client drops deltas not newer than its snapshot, and resyncs on a gap.
+      const sendDesk = () => deliver(() => source.deskSnapshot(), (snapshot) => socket.emit("desk:snapshot", snapshot), drop);
       sendDesk();
       socket.on("desk:resync", sendDesk);
     });
@@ -58,8 +69,12 @@ export class SocketHub {
     return this.seq;
   }
 
-  private snapshot(): MarketsResponse {
-    return this.source.marketsSnapshot();
+  /**
+   * Numbers the next deltas after `seq` (when higher): an instance that takes over the engine
+   * continues above every number the previous leader's clients hold, which drop older ones.
+   */
+  continueAfter(seq: number): void {
+    this.seq = Math.max(this.seq, seq);
   }
 
   /** Queues a market's new state; it is pushed with the next coalesced delta. `receivedAt`: when the tick behind it arrived. */

@@ -14,10 +14,13 @@ export interface Session {
   post(path: string, body: unknown): Promise<Response>;
 }
 
-/** Signs in through better-auth's endpoint (`POST /api/auth/sign-in/email`), as the sign-in page does. */
-export async function signIn(baseUrl: string, email: string, password: string): Promise<Session> {
+/**
+ * Signs in through better-auth's endpoint (`POST /api/auth/sign-in/email`), as the sign-in page does.
+ * `origin`: the site's address as a browser would send it (the public URL when the server has one).
+ */
+export async function signIn(baseUrl: string, email: string, password: string, origin = baseUrl): Promise<Session> {
   const request = () => fetch(`${baseUrl}/api/auth/sign-in/email`, {
-    method: "POST", headers: { "content-type": "application/json", origin: baseUrl }, body: JSON.stringify({ email, password }),
+    method: "POST", headers: { "content-type": "application/json", origin }, body: JSON.stringify({ email, password }),
   });
   // A keep-alive connection left idle past the server's keep-alive timeout (e.g. while a CLI ran)
   // may be closed just as it is reused: that request never reached the server; send it again.
@@ -38,7 +41,7 @@ export async function signIn(baseUrl: string, email: string, password: string): 
     fetch: (path, init = {}) => {
       const headers = new Headers(init.headers);
       headers.set("cookie", cookie);
-      if (init.method && init.method !== "GET" && !headers.has("origin")) headers.set("origin", baseUrl);
+      if (init.method && init.method !== "GET" && !headers.has("origin")) headers.set("origin", origin);
       return fetch(`${baseUrl}${path}`, { ...init, headers });
     },
     post: (path, body) => session.fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),

@@ -50,4 +50,20 @@ describe("environment", () => {
     expect(() => parseEnv({ LIQDESK_AUTH_SECRET: "short" })).toThrow(/LIQDESK_AUTH_SECRET/);
     expect(parseEnv({}).LIQDESK_TOPUP_MAX).toBe("1000000");
   });
+
+  it("REDIS_URL (several instances) needs the shared database, auth secret and public address, each named", () => {
+    try {
+      parseEnv({ REDIS_URL: "redis://127.0.0.1:6379" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as EnvError).variables.sort()).toEqual(["DATABASE_URL", "LIQDESK_AUTH_SECRET", "LIQDESK_PUBLIC_URL"]);
+      expect((error as EnvError).message).toContain("required when REDIS_URL is set");
+    }
+    const env = parseEnv({
+      REDIS_URL: "redis://127.0.0.1:6379", DATABASE_URL: "postgresql://u@h/db", LIQDESK_AUTH_SECRET: "x".repeat(32), LIQDESK_PUBLIC_URL: "https://desk.example",
+    });
+    expect(env.LIQDESK_REDIS_CHANNEL).toBe("liqdesk");
+    expect(env.LIQDESK_INTERNAL_URL).toBeUndefined();
+    expect(() => parseEnv({ REDIS_URL: "http://x" })).toThrow(/REDIS_URL/);
+  });
 });
