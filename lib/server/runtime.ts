@@ -152,8 +152,8 @@ export class Runtime {
     return result;
   }
 
-  /** Positions: persisted (committed), then the engine gets each position's new state. */
   /**
+   * Positions: persisted (committed), then the engine gets each position's new state.
    * Only the commit and the hand-over to the engine hold the account-write queue: a batch's parsing
    * runs before it (overlapping another batch's commit), and the engine's answer is awaited after it
    * (the worker takes its messages in the order they were posted, which is commit order).
