@@ -74,7 +74,7 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
         </Panel>
         <Panel title="Add collateral" subtitle="manual top-up by the desk: previewed by the server, recorded in the audit log with its note"
           className="span-12" testId="topup-panel">
-          <TopUpForm accountId={accountId} role="desk" markets={markets} />
+          <TopUpForm accountId={accountId} role="desk" markets={markets} liveAsOf={detail.serverTime} />
         </Panel>
         <Panel title="Liquidation steps" subtitle={`executed, newest first · ${detail.events.length}`} className="span-7" testId="account-events-panel">
           <LiquidationEventsTable events={detail.events} markets={markets} showAccount={false} height={260} testId="account-events"

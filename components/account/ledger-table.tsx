@@ -14,10 +14,10 @@ export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"
       <table className="table" data-testid="ledger-table" onKeyDown={onKeyDown}>
         <thead>
           <tr>
-            <th style={{ width: 142 }}>Time <span className="unit">UTC</span></th>
-            <th style={{ width: 80 }}>Kind</th>
+            <th style={{ width: 150 }}>Time <span className="unit">UTC</span></th>
+            <th style={{ width: 96 }}>Kind</th>
             <th className="r" style={{ width: 96 }}>Amount <span className="unit">USD</span></th>
-            <th className="r" style={{ width: 104 }} title="balance after the entry">Balance <span className="unit">USD</span></th>
+            <th className="r" style={{ width: 100 }} title="balance after the entry">Balance <span className="unit">USD</span></th>
             <th style={{ minWidth: 80 }}>Note</th>
           </tr>
         </thead>

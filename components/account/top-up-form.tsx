@@ -46,7 +46,11 @@ function Side({ side }: { side: TopUpSide }) {
  * liquidation prices), presets from the top-up-to-safe calculation, a note (required for the
  * desk), sent with an idempotency key so that a double submit applies once.
  */
-export function TopUpForm({ accountId, role, markets }: { accountId: string; role: "desk" | "trader"; markets: Map<string, MarketDisplay> }) {
+export function TopUpForm({ accountId, role, markets, liveAsOf }: {
+  accountId: string; role: "desk" | "trader"; markets: Map<string, MarketDisplay>;
+  /** `serverTime` of the live figures shown beside the form: the preview keeps up with them. */
+  liveAsOf: number;
+}) {
   const queryClient = useQueryClient();
   const [amount, setAmount] = useState("");
   const [debounced, setDebounced] = useState("");
@@ -63,7 +67,7 @@ export function TopUpForm({ accountId, role, markets }: { accountId: string; rol
   }, [amount]);
   const localProblem = amountProblem(amount);
   const previewAmount = debounced !== "" && amountProblem(debounced) === null ? debounced : null;
-  const preview = useTopUpPreview(accountId, previewAmount);
+  const preview = useTopUpPreview(accountId, previewAmount, liveAsOf);
   const p = preview.data;
   const previewError = preview.error instanceof ApiError ? preview.error.fields.find((f) => f.path === "amount")?.message ?? preview.error.message : null;
 

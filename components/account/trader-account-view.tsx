@@ -42,7 +42,7 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
   const { data: detail, error } = useAccount(accountId, initial);
   const { data: marketsData } = useMarkets(initialMarkets);
   const markets = useMarketIndex(marketsData.markets);
-  const outlook = useTopUpPreview(accountId, null);
+  const outlook = useTopUpPreview(accountId, null, detail.serverTime);
   const now = useNow(1000);
   const view = detail.view;
   const stale = Boolean(error);
@@ -90,7 +90,7 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
           {outlook.data?.trigger ? <LiquidationTriggerText trigger={outlook.data.trigger} positions={view.positions} markets={markets} /> : null}
         </Panel>
         <Panel title="Add collateral" subtitle="previewed by the server before you send it" className="span-7" testId="topup-panel">
-          <TopUpForm accountId={accountId} role="trader" markets={markets} />
+          <TopUpForm accountId={accountId} role="trader" markets={markets} liveAsOf={detail.serverTime} />
         </Panel>
         <Panel title="Margin ratio over time" subtitle="MM / equity; 100% = liquidation, higher is worse" className="span-12" testId="margin-history-panel">
           {points.length < 2 ? <QueryState kind="empty" height={250}>Not enough history yet: margin snapshots are taken every few seconds.</QueryState>

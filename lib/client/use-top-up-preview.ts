@@ -1,4 +1,5 @@
 "use client";
+import { useEffect } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { TopUpPreview } from "@/lib/contracts/topup";
 import { postJson } from "./fetch-json";
@@ -6,13 +7,26 @@ import { queryKeys } from "./query-keys";
 
 const PREVIEW_REFRESH_MS = 3000;
 
-/** The server's top-up preview of an account (amount null: the account as it is, presets, liquidation trigger), refreshed every 3 s. */
-export function useTopUpPreview(accountId: string, amount: string | null) {
-  return useQuery({
+/** A preview more than this much older than the live figures beside it is asked for again. */
+const BEHIND_LIVE_MS = 1000;
+
+/**
+ * The server's top-up preview of an account (amount null: the account as it is, presets,
+ * liquidation trigger), refreshed every 3 s, and sooner when `liveAsOf` (the `serverTime` of the
+ * account's live figures on the same page) is more than a second newer than it: the "now" of the
+ * preview must not contradict the figures above it.
+ */
+export function useTopUpPreview(accountId: string, amount: string | null, liveAsOf?: number) {
+  const query = useQuery({
     queryKey: queryKeys.topUpPreview(accountId, amount),
     queryFn: () => postJson<TopUpPreview>(`/api/v1/accounts/${encodeURIComponent(accountId)}/topups/preview`, amount ? { amount } : {}),
     refetchInterval: PREVIEW_REFRESH_MS,
     placeholderData: keepPreviousData,
     retry: false,
   });
+  const { data, isFetching, refetch } = query;
+  useEffect(() => {
+    if (liveAsOf !== undefined && data && !isFetching && liveAsOf - data.serverTime > BEHIND_LIVE_MS) void refetch();
+  }, [liveAsOf, data, isFetching, refetch]);
+  return query;
 }
