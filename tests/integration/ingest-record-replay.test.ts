@@ -11,7 +11,10 @@ import { POST as postPrices } from "@/app/api/v1/ingest/prices/route";
 import { parseEnv } from "@/lib/server/env";
 import { persistPriceTicks } from "@/lib/server/ingest/ingest-prices";
 import { createIngestRecorder } from "@/lib/server/ingest/ingest-recorder";
-import { ingestCollateral, ingestFunding, ingestPositions } from "@/lib/server/ingest/ingest-service";
+import { ingestCollateral, ingestFunding, parsePositionBatch, persistPositionBatch, type IngestDeps } from "@/lib/server/ingest/ingest-service";
+
+/** What POST /api/v1/ingest/positions does with a body (the runtime adds its queue and the engine). */
+const ingestPositions = (deps: IngestDeps, body: unknown) => persistPositionBatch(deps, parsePositionBatch(body));
 import { createIngestToken } from "@/lib/server/ingest/ingest-tokens";
 import { createLogger } from "@/lib/server/logger";
 import { Runtime } from "@/lib/server/runtime";

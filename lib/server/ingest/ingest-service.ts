@@ -23,19 +23,18 @@ export interface IngestDeps {
 const marketsOf = async (deps: IngestDeps) => deps.markets ?? (await loadMarketLookup(deps.prisma));
 
 /**
- * `POST /api/v1/ingest/positions`: parse, validate (unknown market, whole lots), persist in one
- * transaction; resolves with what was applied, once committed. Tell the engine `applied`.
+ * `POST /api/v1/ingest/positions`, in two halves (the runtime parses before its account-write queue
+ * and persists inside it). This one, the schema (no I/O): a request body as a position batch, or an
+ * InputError naming the field.
  */
-export async function ingestPositions(deps: IngestDeps, body: unknown): Promise<PersistPositionsResult & { source: string }> {
-  return persistPositionBatch(deps, parsePositionBatch(body));
-}
-
-/** The schema half of `ingestPositions` (no I/O): a request body as a position batch, or an InputError naming the field. */
 export function parsePositionBatch(body: unknown): PositionBatch {
   return parseInput(ingestPositionsSchema, body);
 }
 
-/** The rest of `ingestPositions`: validate against the markets, persist in one transaction, record. */
+/**
+ * The other half: validate (unknown market, whole lots), persist in one transaction, record;
+ * resolves with what was applied, once committed. Tell the engine `applied`.
+ */
 export async function persistPositionBatch(deps: IngestDeps, batch: PositionBatch): Promise<PersistPositionsResult & { source: string }> {
   const result = await persistPositionUpdates(deps.prisma, batch.source, batch.updates, await marketsOf(deps));
   deps.recorder?.record("positions", batch);
