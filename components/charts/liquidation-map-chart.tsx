@@ -7,6 +7,7 @@ import { formatCount } from "@/lib/format/quantity";
 import { AXIS, GRID, LONG_COLOR, SHORT_COLOR } from "./chart-theme";
 import { ChartLegend } from "./chart-legend";
 import { barsPath, labelAnchor, linearScale, niceTicks, type BarBox } from "./chart-geometry";
+import { PlotAxes } from "./plot-axes";
 
 const M = { top: 6, right: 16, bottom: 34, left: 56 };
 const MARK_LINE = "#d7dde5";
@@ -78,11 +79,7 @@ export const LiquidationMapChart = memo(function LiquidationMapChart({ map, tick
           <path d={barsPath(longs)} fill={LONG_COLOR} data-testid="map-longs" />
           <path d={barsPath(shorts)} fill={SHORT_COLOR} data-testid="map-shorts" />
           <path d={`M${sx(markPrice).toFixed(1)},${plot.top}V${plot.bottom}`} stroke={MARK_LINE} strokeDasharray="4 3" />
-          <g stroke={AXIS} fill="none">
-            <path d={`M${plot.left},${plot.top}V${plot.bottom}H${plot.right}`} />
-            {y.ticks.map((t) => <path key={t} d={`M${plot.left - 6},${sy(t).toFixed(1)}h6`} />)}
-            {xTicks.map((t) => <path key={t} d={`M${sx(t).toFixed(1)},${plot.bottom}v6`} />)}
-          </g>
+          <PlotAxes plot={plot} yTicks={y.ticks} sy={sy} xTicks={xTicks} sx={sx} />
           <g fill={AXIS} fontSize={10} className="tick">
             {y.ticks.map((t) => <text key={t} x={plot.left - 9} y={sy(t)} dy="0.32em" textAnchor="end">{formatUsdCompact(t)}</text>)}
             {xTicks.map((t) => (

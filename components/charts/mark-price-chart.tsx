@@ -5,6 +5,7 @@ import { formatClock } from "@/lib/format/time";
 import { ACCENT, AXIS } from "./chart-theme";
 import { extent, labelAnchor, linePath, linearScale, nearestIndex, niceTicks } from "./chart-geometry";
 import { timeTicks } from "./plain-tick";
+import { PlotAxes } from "./plot-axes";
 
 export const MARK_CHART_HEIGHT = 150;
 /** Half the width of a time label ("12:34:56" at 10 px): closer than this to an edge, it is aligned to that edge. */
@@ -45,11 +46,7 @@ export const MarkPriceChart = memo(function MarkPriceChart({ history, tickSize, 
     <div className="mark-chart">
       <svg width={width} height={MARK_CHART_HEIGHT} role="img" aria-label={`mark price, last ${Math.round((to - from) / 1000)} s`}
         onPointerMove={onPointerMove} onPointerLeave={() => setHover(null)}>
-        <g stroke={AXIS} fill="none">
-          <path d={`M${plot.left},${plot.top}V${plot.bottom}H${plot.right}`} />
-          {y.ticks.map((t) => <path key={t} d={`M${plot.left - 6},${sy(t).toFixed(1)}h6`} />)}
-          {xTicks.map((t) => <path key={t} d={`M${sx(t).toFixed(1)},${plot.bottom}v6`} />)}
-        </g>
+        <PlotAxes plot={plot} yTicks={y.ticks} sy={sy} xTicks={xTicks} sx={sx} />
         <g fill={AXIS} fontSize={10} className="tick">
           {y.ticks.map((t) => <text key={t} x={plot.left - 9} y={sy(t)} dy="0.32em" textAnchor="end">{formatPrice(t, tickSize)}</text>)}
           {xTicks.map((t) => <text key={t} x={sx(t)} y={plot.bottom + 8} dy="0.71em" textAnchor={labelAnchor(sx(t), width, HALF_LABEL)}>{formatClock(t)}</text>)}
