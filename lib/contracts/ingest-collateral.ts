@@ -28,24 +28,61 @@ export function decimalSchema(opts: DecimalOptions = {}) {
         ctx.addIssue({ code: "custom", message });
         return z.NEVER;
       };
-      let d: Decimal;
+      let text: string;
       if (typeof value === "number") {
         if (!Number.isFinite(value)) return fail(`must be a finite number (got ${describeValue(value)})`);
-        d = new Decimal(String(value));
+        text = String(value);
       } else {
-        const text = value.trim();
+        text = value.trim();
         if (text.length > 64 || !DECIMAL_TEXT.test(text)) {
           return fail(`must be a decimal number or a decimal string like "-12.5" (got ${describeValue(value)})`);
         }
-        d = new Decimal(text);
       }
-      if (d.decimalPlaces() > MAX_DECIMALS) return fail(`${describeValue(value)} has more than ${MAX_DECIMALS} decimals`);
-      if (d.abs().gte(LIMIT)) return fail(`${describeValue(value)} is too large (at most 20 integer digits)`);
-      if (opts.sign === "positive" && !d.gt(0)) return fail(`must be > 0 (got ${describeValue(value)})`);
-      if (opts.sign === "nonnegative" && d.lt(0)) return fail(`must be >= 0 (got ${describeValue(value)})`);
-      if (opts.sign === "nonzero" && d.isZero()) return fail("must not be 0");
-      return d.toFixed();
+      const d = readDecimal(text);
+      if (d.decimals > MAX_DECIMALS) return fail(`${describeValue(value)} has more than ${MAX_DECIMALS} decimals`);
+      if (d.tooLarge) return fail(`${describeValue(value)} is too large (at most 20 integer digits)`);
+      if (opts.sign === "positive" && (d.negative || d.zero)) return fail(`must be > 0 (got ${describeValue(value)})`);
+      if (opts.sign === "nonnegative" && d.negative) return fail(`must be >= 0 (got ${describeValue(value)})`);
+      if (opts.sign === "nonzero" && d.zero) return fail("must not be 0");
+      return d.canonical;
     });
+}
+
+interface DecimalText {
+  /** `"-12.345"`, `"0"`: no sign for zero, no leading or trailing zeros, no exponent. */
+  canonical: string;
+  negative: boolean;
+  zero: boolean;
+  /** Decimal places once trailing zeros are dropped. */
+  decimals: number;
+  /** |value| ≥ 10^20. */
+  tooLarge: boolean;
+}
+
+const PLAIN_DECIMAL = /^([+-]?)(\d+)(?:\.(\d*))?$/;
+
+/**
+ * A decimal's canonical form and properties. The common form (`[sign]digits[.digits]`) is read
+ * from its digits directly, every other form (`.5`, `1e-7` from a number) by decimal.js; both give
+ * what decimal.js's `toFixed()` gives (unit-tested against it).
+ */
+export function readDecimal(text: string): DecimalText {
+  const m = PLAIN_DECIMAL.exec(text);
+  if (!m) {
+    const d = new Decimal(text);
+    return { canonical: d.toFixed(), negative: d.lt(0), zero: d.isZero(), decimals: d.decimalPlaces(), tooLarge: d.abs().gte(LIMIT) };
+  }
+  const whole = m[2]!.replace(/^0+/, "");
+  const fraction = (m[3] ?? "").replace(/0+$/, "");
+  const zero = whole === "" && fraction === "";
+  const negative = m[1] === "-" && !zero;
+  return {
+    canonical: `${negative ? "-" : ""}${whole || "0"}${fraction ? `.${fraction}` : ""}`,
+    negative,
+    zero,
+    decimals: fraction.length,
+    tooLarge: whole.length > 20,
+  };
 }
 
 export const COLLATERAL_INGEST_KINDS = ["deposit", "withdrawal", "adjustment"] as const;

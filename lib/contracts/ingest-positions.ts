@@ -41,9 +41,19 @@ export const positionUpdateSchema = z
   });
 export type PositionUpdate = z.infer<typeof positionUpdateSchema>;
 
+/**
+ * The source written on a position row changed by the simulated venue's own fill (its lastSeq is
+ * the liquidation event's id); reserved, so no feed can be taken for it.
+ */
+export const LIQUIDATION_SOURCE = "liquidation";
+
 /** `POST /api/v1/ingest/positions`. */
 export const ingestPositionsSchema = z.object({
-  source: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(64),
+  source: z
+    .string({ error: expected("a string") })
+    .min(1, { error: "must not be empty" })
+    .max(64)
+    .refine((s) => s !== LIQUIDATION_SOURCE, { error: `"${LIQUIDATION_SOURCE}" is reserved for the venue's own liquidation steps` }),
   updates: z
     .array(positionUpdateSchema, { error: expected("an array of updates") })
     .min(1, { error: "must hold at least one update" })

@@ -31,7 +31,7 @@ describe("liquidation step execution", () => {
 
   const positions = async (updates: IngestPositionsInput["updates"]) => {
     const batch = parseInput(ingestPositionsSchema, { source: "venue", updates });
-    await persistPositionUpdates(db.prisma, batch.source, batch.updates, markets);
+    return persistPositionUpdates(db.prisma, batch.source, batch.updates, markets);
   };
   const deposit = (accountId: string, amount: string) =>
     persistCollateralEntries(db.prisma, [{ accountId, amount, kind: "deposit", idempotencyKey: `dep-${accountId}-${amount}` }]);
@@ -100,6 +100,18 @@ describe("liquidation step execution", () => {
     expect(fund.map((f) => [f.kind, f.amount.toFixed(), f.balanceAfter.toFixed()])).toEqual([["fee", "14.75", "64.75"]]);
     const event = await db.prisma.liquidationEvent.findUniqueOrThrow({ where: { id: BigInt(result.event.id) } });
     expect([event.realizedPnl.toFixed(), event.notional.toFixed(), event.slippage.toFixed()]).toEqual(["-252.45", "14750", "2.45"]);
+  });
+
+  it("the step keeps the venue's cursor: its stale update is still ignored, its next one applies", async () => {
+    await positions([{ accountId: "V", marketId: "ETH-PERP", qty: 2, entryPrice: 3000, seq: 7 }]);
+    await deposit("V", "1000");
+    await step({ accountId: "V", marketId: "ETH-PERP", side: "sell", qty: 0.5, fillPrice: 2990 });
+    const cursor = await db.prisma.ingestCursor.findUnique({ where: { source_kind_key: { source: "venue", kind: "position", key: "V/ETH-PERP" } } });
+    expect(cursor?.lastSeq).toBe(7n);
+    expect((await positions([{ accountId: "V", marketId: "ETH-PERP", qty: 2, entryPrice: 3000, seq: 7 }])).applied).toEqual([]);
+    expect(await qtyOf("V", "ETH-PERP")).toBe("1.5");
+    expect((await positions([{ accountId: "V", marketId: "ETH-PERP", qty: 1, entryPrice: 3000, seq: 8 }])).applied).toHaveLength(1);
+    expect(await qtyOf("V", "ETH-PERP")).toBe("1");
   });
 
   it("a profitable close of a short credits the account exactly, to the 18th decimal", async () => {

@@ -16,7 +16,7 @@ describe("position ingest persistence", () => {
   });
   afterAll(() => db?.drop());
 
-  const ingest = (body: IngestPositionsInput) => {
+  const ingest = async (body: IngestPositionsInput) => {
     const batch = parseInput(ingestPositionsSchema, body);
     return persistPositionUpdates(db.prisma, batch.source, batch.updates, markets);
   };
@@ -75,8 +75,30 @@ describe("position ingest persistence", () => {
     expect(staleA.applied).toEqual([]);
     const row = await position("acc-2", "BTC-PERP");
     expect([row?.qty.toString(), row?.source, row?.lastSeq]).toEqual(["3", "venue-b", 1n]);
+    // venue-b's cursor is the row itself; venue-a's, saved when venue-b replaced it, is in ingest_cursors.
     const cursors = await db.prisma.ingestCursor.findMany({ where: { key: "acc-2/BTC-PERP" }, orderBy: { source: "asc" } });
-    expect(cursors.map((c) => [c.source, c.lastSeq])).toEqual([["venue-a", 12n], ["venue-b", 1n]]);
+    expect(cursors.map((c) => [c.source, c.lastSeq])).toEqual([["venue-a", 12n]]);
+  });
+
+  it("keeps every source's cursor as the position changes hands back and forth", async () => {
+    const at = (source: string, seq: number, qty: number) =>
+      ingest({ source, updates: [{ accountId: "acc-5", marketId: "ETH-PERP", qty, entryPrice: 3000, seq }] });
+    expect((await at("venue-a", 5, 1)).applied).toHaveLength(1);
+    expect((await at("venue-b", 2, 2)).applied).toHaveLength(1); // venue-a's 5 saved
+    expect((await at("venue-a", 5, 9)).applied).toEqual([]); // not newer than venue-a's own 5
+    expect((await at("venue-a", 6, 3)).applied).toHaveLength(1); // venue-b's 2 saved
+    expect((await at("venue-b", 2, 9)).applied).toEqual([]); // not newer than venue-b's own 2
+    expect((await at("venue-a", 6, 9)).applied).toEqual([]); // the row's own cursor
+    expect((await at("venue-b", 3, 4)).applied).toHaveLength(1);
+    const row = await position("acc-5", "ETH-PERP");
+    expect([row?.qty.toString(), row?.source, row?.lastSeq]).toEqual(["4", "venue-b", 3n]);
+    const cursors = await db.prisma.ingestCursor.findMany({ where: { key: "acc-5/ETH-PERP" }, orderBy: { source: "asc" } });
+    expect(cursors.map((c) => [c.source, c.lastSeq])).toEqual([["venue-a", 6n], ["venue-b", 2n]]);
+  });
+
+  it("refuses the reserved source name of the venue's own liquidation steps", async () => {
+    const error = await inputErrorOf(ingest({ source: "liquidation", updates: [{ accountId: "acc-6", marketId: "BTC-PERP", qty: 1, entryPrice: 1, seq: 1 }] }));
+    expect(error.fields).toEqual([{ path: "source", message: '"liquidation" is reserved for the venue\'s own liquidation steps' }]);
   });
 
   it("an unknown market is refused naming updates[i].marketId", async () => {

@@ -1,14 +1,13 @@
 import "server-only";
+import { LIQUIDATION_SOURCE } from "@/lib/contracts/ingest-positions";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
 import { TRANSACTION_OPTIONS } from "@/lib/server/ingest/sql-errors";
+import { POSITION_WRITE_LOCK } from "@/lib/server/ingest/persist-positions";
 import { exact, Exact } from "./exact-decimal";
 import { lockInsuranceFund, readInsuranceFundBalance } from "./insurance-fund";
 
 /** Amounts as decimal strings, or numbers read as written (`String(n)`), rounded to 18 decimals. */
 type Amount = string | number;
-
-/** Source written on a position row changed by our own simulated fill (its lastSeq is the event id). */
-export const LIQUIDATION_SOURCE = "liquidation";
 
 /** One executed step of the simulated venue (a close of spec §6 that filled at its expected price). */
 export interface LiquidationStep {
@@ -89,10 +88,11 @@ export class StaleStepError extends Error {
 /**
  * Records one executed liquidation step of the simulated venue in ONE transaction:
  *
- * 1. lock the account and position rows (then the insurance fund);
+ * 1. take the position-write lock, lock the account and position rows (then the insurance fund);
  * 2. realised PnL of the closed quantity `x`: `x × (fillPrice − entryPrice) × sign(qty)`, exact
  *    (slippage is inside the fill price); the position shrinks by `x` (entry unchanged, 0 when
- *    closed) and is marked `source = 'liquidation'`, `lastSeq = <event id>`;
+ *    closed) and is marked `source = 'liquidation'`, `lastSeq = <event id>`, after the cursor of
+ *    the ingest source that wrote it last is saved in `ingest_cursors` (see persistPositionUpdates);
  * 3. collateral ledger: `realized_pnl` (+pnl) and `liquidation_fee` (−fee); fund ledger: `fee`
  *    (+fee);
  * 4. when the account's balance is then negative and it holds no open position any more (this
@@ -119,6 +119,7 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
   const executedAt = new Date(step.executedAt);
 
   return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${POSITION_WRITE_LOCK}))) l`;
     const [row] = await tx.$queryRaw<{ collateral: string; qty: string; entry_price: string; fee_rate: string; others: number }[]>`
       SELECT a.collateral::text AS collateral, p.qty::text AS qty, p.entry_price::text AS entry_price,
              m.liquidation_fee_rate::text AS fee_rate,
@@ -181,6 +182,12 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
         UPDATE positions SET qty = ${newQty.toFixed()}::numeric, source = ${LIQUIDATION_SOURCE},
                              last_seq = (SELECT id FROM event), updated_at = now()
          WHERE account_id = ${step.accountId} AND market_id = ${step.marketId}
+      ), replaced_source AS (
+        INSERT INTO ingest_cursors AS c (source, kind, key, last_seq, updated_at)
+        SELECT source, 'position'::ingest_kind, account_id || '/' || market_id, last_seq, now() FROM positions
+         WHERE account_id = ${step.accountId} AND market_id = ${step.marketId} AND source <> ${LIQUIDATION_SOURCE}
+        ON CONFLICT (source, kind, key) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at
+          WHERE c.last_seq < excluded.last_seq
       ), account AS (
         UPDATE accounts SET collateral = ${collateral.toFixed()}::numeric, updated_at = now() WHERE id = ${step.accountId}
       ), ledger AS (

@@ -1,9 +1,8 @@
 import "server-only";
 import { InputError, type FieldError } from "@/lib/contracts/api-error";
-import type { PositionUpdate } from "@/lib/contracts/ingest-positions";
+import { LIQUIDATION_SOURCE, type PositionUpdate } from "@/lib/contracts/ingest-positions";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
-import { validateLotQuantity } from "@/lib/risk";
-import { Exact } from "@/lib/server/execution/exact-decimal";
+import { parseLotSize, validateLotQuantity, type LotSize } from "@/lib/risk";
 import type { MarketLookup } from "./market-lookup";
 import { TRANSACTION_OPTIONS } from "./sql-errors";
 
@@ -21,7 +20,7 @@ export interface PersistPositionsResult {
   applied: AppliedPosition[];
   /** Updates not applied: older than or as old as what this source already applied, or superseded in the batch. */
   ignored: number;
-  /** Accounts that did not exist before this batch (created with collateral 0). */
+  /** Accounts that did not exist before this batch (created with collateral 0), in id order. */
   newAccountIds: string[];
 }
 
@@ -32,13 +31,16 @@ export interface PersistPositionsResult {
  */
 export function validatePositionUpdates(updates: readonly PositionUpdate[], markets: MarketLookup): void {
   const fields: FieldError[] = [];
+  const lots = new Map<string, LotSize | null>();
   updates.forEach((u, i) => {
     const market = markets(u.marketId);
     if (!market) {
       fields.push({ path: `updates[${i}].marketId`, message: `unknown market "${u.marketId}"` });
       return;
     }
-    const problem = new Exact(u.qty).mod(new Exact(String(market.lotSize))).isZero()
+    let lot = lots.get(u.marketId);
+    if (lot === undefined) lots.set(u.marketId, (lot = parseLotSize(market.lotSize)));
+    const problem = lot && isWholeLots(u.qty, lot)
       ? validateLotQuantity(Number(u.qty), market.lotSize)
       : `${u.qty} is not a whole number of lots (lotSize ${market.lotSize})`;
     if (problem) fields.push({ path: `updates[${i}].qty`, message: problem });
@@ -47,18 +49,38 @@ export function validatePositionUpdates(updates: readonly PositionUpdate[], mark
 }
 
 /**
+ * Whether a canonical decimal string (as the schema leaves it: no exponent, no trailing zeros) is
+ * an exact whole number of lots: at most the lot's decimals, and its digits at that scale a
+ * multiple of the lot's units (exact integer arithmetic).
+ */
+function isWholeLots(qty: string, lot: LotSize): boolean {
+  const [whole = "", fraction = ""] = qty.replace(/^[-+]/, "").split(".");
+  if (fraction.length > lot.lotDecimals) return false;
+  return BigInt(whole + fraction.padEnd(lot.lotDecimals, "0")) % BigInt(lot.lotUnits) === 0n;
+}
+
+/**
+ * Advisory lock (`pg_advisory_xact_lock(hashtext(…))`) taken first by every transaction that writes
+ * positions: ingest batches of every source, and liquidation steps (which save the cursor of the
+ * source they replace, as below).
+ */
+export const POSITION_WRITE_LOCK = "liqdesk.positions";
+
+/**
  * Position ingest (POST /api/v1/ingest/positions): validates the whole batch (unknown market, whole
- * lots), then applies it in one transaction: an advisory lock per source (batches of one source are
- * applied one at a time, in order) and one statement that creates unknown accounts, upserts the
- * positions and advances the source's cursors.
+ * lots), then applies it in one transaction under the position-write advisory lock (batches are
+ * applied one at a time, in order) with one statement that creates unknown accounts, inserts or
+ * updates the positions and keeps the sources' cursors.
  *
- * Ordering (spec §7) is per source and position: `ingest_cursors(source, 'position',
- * '<accountId>/<marketId>')` holds the last seq applied from that source, so an update whose seq is
- * not greater is ignored (a duplicate is a no-op). Sources are independent sequence spaces: an
- * update from another source is compared with that source's own cursor only, and when it is newer
- * there it replaces the position (the row's `source`/`lastSeq` say which update it now reflects).
- * Within a batch, the update with the highest seq of each position wins (ties: the first).
- * Resolves once committed.
+ * Ordering (spec §7) is per source and position: an update whose seq is not greater than the last
+ * one applied from the same source is ignored (a duplicate is a no-op). Sources are independent
+ * sequence spaces, and the last seq applied from a source is kept where it costs nothing in the
+ * common case of one source per position: the position row's own `source`/`last_seq` while that
+ * source is the one that last wrote it, and `ingest_cursors(source, 'position',
+ * '<accountId>/<marketId>')` once another source (or a liquidation step) has replaced it — the
+ * replaced source's cursor is written there at that moment. So a position costs one write, and a
+ * second write only when its source changes. Within a batch, the update with the highest seq of
+ * each position wins (ties: the first). Resolves once committed.
  */
 export async function persistPositionUpdates(
   prisma: PrismaClient,
@@ -68,53 +90,53 @@ export async function persistPositionUpdates(
 ): Promise<PersistPositionsResult> {
   validatePositionUpdates(updates, markets);
   if (updates.length === 0) return { applied: [], ignored: 0, newAccountIds: [] };
-  const input = JSON.stringify(updates.map((u, idx) => ({
-    idx, account_id: u.accountId, market_id: u.marketId, qty: u.qty, entry_price: u.entryPrice, seq: u.seq,
-  })));
-  const lockKey = `liqdesk.ingest.positions:${source}`;
-  // The batch travels as one JSON parameter (parsed by PostgreSQL, not escaped element by element
-  // in JavaScript); each update's prior cursor is one primary-key probe, whatever the size of the
-  // table; new accounts are matched by a hash join.
-  const [, rows] = await prisma.$transaction([
-    prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${lockKey}))) l`,
-    prisma.$queryRaw<{ idx: number; new_account: boolean }[]>`
+  // The batch travels as five array parameters (PostgreSQL parses them much faster than JSON); the
+  // prior state of each position is one primary-key probe, which splits the batch into plain
+  // inserts and updates (no speculative insertion: the lock keeps every other writer out); the
+  // cursor table is probed only for a position another source (or a liquidation) wrote last.
+  const column = <T>(pick: (u: PositionUpdate) => T) => updates.map(pick);
+  const [, [written]] = await prisma.$transaction([
+    prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${POSITION_WRITE_LOCK}))) l`,
+    prisma.$queryRaw<{ applied: number[]; new_accounts: string[] }[]>`
       WITH input AS (
-        SELECT * FROM json_to_recordset(${input}::json)
-          AS t(idx int, account_id text, market_id text, qty numeric, entry_price numeric, seq bigint)
+        SELECT * FROM unnest(${column((u) => u.accountId)}::text[], ${column((u) => u.marketId)}::text[],
+                             ${column((u) => u.qty)}::numeric[], ${column((u) => u.entryPrice)}::numeric[],
+                             ${column((u) => u.seq)}::bigint[])
+          WITH ORDINALITY AS t(account_id, market_id, qty, entry_price, seq, n)
       ), newest AS (
-        SELECT DISTINCT ON (account_id, market_id) * FROM input ORDER BY account_id, market_id, seq DESC, idx
+        SELECT DISTINCT ON (account_id, market_id) * FROM input ORDER BY account_id, market_id, seq DESC, n
+      ), prior AS (
+        SELECT n.*, p.source AS prior_source, p.last_seq AS prior_seq
+          FROM newest n LEFT JOIN positions p USING (account_id, market_id)
       ), fresh AS (
-        SELECT n.* FROM newest n
-         WHERE n.seq > coalesce((SELECT c.last_seq FROM ingest_cursors c
-                                  WHERE c.source = ${source} AND c.kind = 'position' AND c.key = n.account_id || '/' || n.market_id), -1)
+        SELECT * FROM prior
+         WHERE seq > CASE WHEN prior_source = ${source} THEN prior_seq
+                          ELSE coalesce((SELECT c.last_seq FROM ingest_cursors c
+                                          WHERE c.source = ${source} AND c.kind = 'position'
+                                            AND c.key = prior.account_id || '/' || prior.market_id), -1) END
       ), new_accounts AS (
-        INSERT INTO accounts (id, updated_at) SELECT DISTINCT account_id, now() FROM fresh
+        INSERT INTO accounts (id, updated_at) SELECT DISTINCT account_id, now() FROM fresh WHERE prior_source IS NULL
         ON CONFLICT (id) DO NOTHING RETURNING id
-      ), upserted AS (
-        INSERT INTO positions AS p (account_id, market_id, qty, entry_price, source, last_seq, updated_at)
-        SELECT account_id, market_id, qty, entry_price, ${source}, seq, now() FROM fresh
-        ON CONFLICT (account_id, market_id) DO UPDATE
-          SET qty = excluded.qty, entry_price = excluded.entry_price, source = excluded.source,
-              last_seq = excluded.last_seq, updated_at = excluded.updated_at
-        RETURNING account_id, market_id
-      ), cursors AS (
+      ), inserted AS (
+        INSERT INTO positions (account_id, market_id, qty, entry_price, source, last_seq, updated_at)
+        SELECT account_id, market_id, qty, entry_price, ${source}, seq, now() FROM fresh WHERE prior_source IS NULL
+      ), updated AS (
+        UPDATE positions p SET qty = f.qty, entry_price = f.entry_price, source = ${source}, last_seq = f.seq, updated_at = now()
+          FROM fresh f
+         WHERE f.prior_source IS NOT NULL AND p.account_id = f.account_id AND p.market_id = f.market_id
+      ), replaced_sources AS (
         INSERT INTO ingest_cursors AS c (source, kind, key, last_seq, updated_at)
-        SELECT ${source}, 'position'::ingest_kind, account_id || '/' || market_id, seq, now() FROM fresh
+        SELECT prior_source, 'position'::ingest_kind, account_id || '/' || market_id, prior_seq, now() FROM fresh
+         WHERE prior_source <> ${source} AND prior_source <> ${LIQUIDATION_SOURCE}
         ON CONFLICT (source, kind, key) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at
           WHERE c.last_seq < excluded.last_seq
       )
-      SELECT f.idx, a.id IS NOT NULL AS new_account
-        FROM upserted u JOIN fresh f USING (account_id, market_id)
-        LEFT JOIN new_accounts a ON a.id = f.account_id
-       ORDER BY f.idx`,
+      SELECT coalesce((SELECT array_agg(n::int ORDER BY n) FROM fresh), '{}') AS applied,
+             coalesce((SELECT array_agg(id ORDER BY id) FROM new_accounts), '{}') AS new_accounts`,
   ], TRANSACTION_OPTIONS);
-  const applied: AppliedPosition[] = [];
-  const newAccountIds = new Set<string>();
-  for (const row of rows) {
-    const u = updates[row.idx];
-    if (!u) continue;
-    applied.push({ accountId: u.accountId, marketId: u.marketId, qty: u.qty, entryPrice: u.entryPrice });
-    if (row.new_account) newAccountIds.add(u.accountId);
-  }
-  return { applied, ignored: updates.length - applied.length, newAccountIds: [...newAccountIds] };
+  const applied: AppliedPosition[] = (written?.applied ?? []).map((n) => {
+    const u = updates[n - 1]!;
+    return { accountId: u.accountId, marketId: u.marketId, qty: u.qty, entryPrice: u.entryPrice };
+  });
+  return { applied, ignored: updates.length - applied.length, newAccountIds: written?.new_accounts ?? [] };
 }
