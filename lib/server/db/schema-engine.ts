@@ -192,6 +192,7 @@ function withCharColumns(pool: pg.Pool, inner: PrismaPg): SqlMigrationAwareDrive
     retype(adapter);
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (...args) => retype(await startTransaction(...args));
+    adapter.executeScript = (script) => runScript(pool, adapter, script);
     return adapter;
   };
   return {
@@ -200,4 +201,19 @@ function withCharColumns(pool: pg.Pool, inner: PrismaPg): SqlMigrationAwareDrive
     connect: async () => wrap(await inner.connect()),
     connectToShadowDb: async () => wrap(await inner.connectToShadowDb()),
   };
+}
+
+/**
+ * A migration script as ONE simple-protocol query: PostgreSQL runs its statements in order, in one
+ * implicit transaction (a failing migration leaves nothing half-applied), and reads dollar-quoted
+ * function bodies whole. (@prisma/adapter-pg 7.10 splits the script on every ";" and runs the
+ * pieces one by one, which breaks any function body and commits each piece on its own.) Errors go
+ * through the adapter's own conversion, so the engine reports them as it would.
+ */
+async function runScript(pool: pg.Pool, adapter: SqlDriverAdapter, script: string): Promise<void> {
+  try {
+    await pool.query(script);
+  } catch (error) {
+    (adapter as unknown as { onError(error: unknown): never }).onError(error);
+  }
 }
