@@ -11,9 +11,9 @@
  *               (POSITIONS rows) in batches of 10,000, one feed (the ordering of a source's batches
  *               is kept by posting them in order), then again (positions and cursors emptied) as 4
  *               feeds side by side, the accounts split between them; the best of the two counts;
- *   updates     every position's next state (a fill: one lot more, seq + 1); baseline
- *               `prisma.position.update` per row on the first rows, then the API on all of them,
- *               1 feed, then the state after that (seq + 2) in 4 feeds;
+ *   updates     every position's next state (a fill: one lot more, seq + 1) through the API,
+ *               1 feed, then the state after that (seq + 2) in 4 feeds; then the baseline,
+ *               `prisma.position.update` per row of the next states of the first rows;
  *   prices      baseline: the first ticks of the feed, `prisma.latestPrice.upsert` per tick, one at
  *               a time and 4 at a time, then deleted; API: 8 sources side by side, each posting its
  *               batches in order (one request in flight per source), at two batch sizes. A tick
@@ -99,19 +99,24 @@ async function run(server: AppServer, token: string, prisma: PrismaClient): Prom
   const posRateN = printLanes(`positions (new), batches of ${int(BATCH)}, ${FEEDS} feeds`, positionsN.run);
   const posRate = Math.max(posRate1, posRateN);
 
-  // Position updates: every position's next state; baseline first on the first rows (an update
-  // leaves nothing to delete: the API then writes the same state over it).
+  // Position updates: every position's next state through the API, 1 feed, then the state after
+  // that in FEEDS feeds; then the baseline on the first rows, with their next states again (it
+  // writes each row's source and seq, so it must come after the API's, which would otherwise find
+  // those rows already at their newer seq and rightly ignore them).
   const updates = positionUpdates(book.positions);
-  const updBaseline: BaselineRun[] = [];
-  for (const concurrency of [1, BASELINE_CONCURRENCY]) {
-    updBaseline.push(await runNaive(updates.slice(0, BASELINE_ROWS), concurrency, updatePosition(prisma, POSITION_SOURCE)));
-    printBaseline(`position updates baseline: \`prisma.position.update\` per row, ${concurrency} in flight`, updBaseline.at(-1)!);
-  }
   const updated = await timed(server, () => runLanes(server.url, token, "positions", positionLanes(updates, 1)));
   const updRate1 = printLanes(`position updates, batches of ${int(BATCH)}, 1 feed`, updated.run);
-  const updatedN = await timed(server, () => runLanes(server.url, token, "positions", positionLanes(positionUpdates(updates), FEEDS)));
+  const updatesN = positionUpdates(updates);
+  const updatedN = await timed(server, () => runLanes(server.url, token, "positions", positionLanes(updatesN, FEEDS)));
   const updRateN = printLanes(`position updates, batches of ${int(BATCH)}, ${FEEDS} feeds`, updatedN.run);
   const updRate = Math.max(updRate1, updRateN);
+  let baselineUpdates = updatesN.slice(0, BASELINE_ROWS);
+  const updBaseline: BaselineRun[] = [];
+  for (const concurrency of [1, BASELINE_CONCURRENCY]) {
+    baselineUpdates = positionUpdates(baselineUpdates);
+    updBaseline.push(await runNaive(baselineUpdates, concurrency, updatePosition(prisma, POSITION_SOURCE)));
+    printBaseline(`position updates baseline: \`prisma.position.update\` per row, ${concurrency} in flight`, updBaseline.at(-1)!);
+  }
 
   // The probe: one lot in every market, ample collateral.
   await postBatch(server.url, token, "collateral", JSON.stringify({
