@@ -1,19 +1,15 @@
 import "server-only";
+import { processSlot } from "./process-slot";
 import type { Runtime } from "./runtime";
 
-/**
- * The one live runtime of this process. server.ts creates it; route handlers, which Next loads
- * in module graphs of their own, find it here. A symbol on globalThis is the only channel the
- * two graphs share.
- */
-const KEY = Symbol.for("liqdesk.runtime");
-type Holder = { [KEY]?: Runtime };
+/** The one live runtime of this process (lib/server/process-slot.ts). */
+const slot = processSlot<Runtime>("liqdesk.runtime");
 
 export function setRuntime(runtime: Runtime | undefined): void {
-  (globalThis as Holder)[KEY] = runtime;
+  slot.set(runtime);
 }
 
 /** The runtime, or undefined while the server is still starting (or in `next build`). */
 export function findRuntime(): Runtime | undefined {
-  return (globalThis as Holder)[KEY];
+  return slot.find();
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { processSlot } from "@/lib/server/process-slot";
 
 /** What /api/health says about this instance's part in a deployment of several (docs/SCALING.md). */
 export interface ClusterState {
@@ -10,14 +11,13 @@ export interface ClusterState {
   startedAt: number;
 }
 
-/** Set by server.ts when REDIS_URL is set; shared with route handlers through globalThis, as the runtime is. */
-const KEY = Symbol.for("liqdesk.cluster");
-type Holder = { [KEY]?: ClusterState };
+/** Set by server.ts when REDIS_URL is set; shared with route handlers as the runtime is (lib/server/process-slot.ts). */
+const slot = processSlot<ClusterState>("liqdesk.cluster");
 
 export function setClusterState(state: ClusterState | undefined): void {
-  (globalThis as Holder)[KEY] = state;
+  slot.set(state);
 }
 
 export function findClusterState(): ClusterState | undefined {
-  return (globalThis as Holder)[KEY];
+  return slot.find();
 }

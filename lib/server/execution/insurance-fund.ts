@@ -1,5 +1,6 @@
 import "server-only";
 import type { Prisma, PrismaClient } from "@/lib/server/db/prisma-client";
+import { transactionLock } from "@/lib/server/db/transaction-lock";
 import { TRANSACTION_OPTIONS } from "@/lib/server/ingest/sql-errors";
 import { Exact } from "./exact-decimal";
 
@@ -9,7 +10,7 @@ import { Exact } from "./exact-decimal";
  * rows first, then this lock.
  */
 export async function lockInsuranceFund(tx: Prisma.TransactionClient): Promise<void> {
-  await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext('liqdesk.insurance_fund'))) l`;
+  await transactionLock(tx, "liqdesk.insurance_fund");
 }
 
 /** The fund's balance as seen by `db` (inside a transaction holding the lock: the current one). */

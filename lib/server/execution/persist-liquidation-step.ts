@@ -1,6 +1,7 @@
 import "server-only";
 import { LIQUIDATION_SOURCE } from "@/lib/contracts/ingest-positions";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
+import { transactionLock } from "@/lib/server/db/transaction-lock";
 import { TRANSACTION_OPTIONS } from "@/lib/server/ingest/sql-errors";
 import { POSITION_WRITE_LOCK } from "@/lib/server/ingest/persist-positions";
 import { exact, Exact } from "./exact-decimal";
@@ -119,7 +120,7 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
   const executedAt = new Date(step.executedAt);
 
   return prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${POSITION_WRITE_LOCK}))) l`;
+    await transactionLock(tx, POSITION_WRITE_LOCK);
     const [row] = await tx.$queryRaw<{ collateral: string; qty: string; entry_price: string; fee_rate: string; others: number }[]>`
       SELECT a.collateral::text AS collateral, p.qty::text AS qty, p.entry_price::text AS entry_price,
              m.liquidation_fee_rate::text AS fee_rate,

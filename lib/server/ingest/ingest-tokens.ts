@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { InputError } from "@/lib/contracts/api-error";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
+import { transactionLock } from "@/lib/server/db/transaction-lock";
 
 /** Every ingest token starts with this, so that a leaked one is recognisable (secret scanners). */
 export const TOKEN_PREFIX = "lqd_";
@@ -55,7 +56,7 @@ export async function createIngestToken(
   }
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
   const created = await prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext('liqdesk.ingest_tokens'))) l`;
+    await transactionLock(tx, "liqdesk.ingest_tokens");
     const active = await tx.ingestToken.findFirst({ where: { name, revokedAt: null } });
     if (active) throw new InputError([{ path: "name", message: `an active token named "${name}" exists (revoke it first, or choose another name)` }]);
     const row = await tx.ingestToken.create({ data: { name, tokenHash: hashToken(token) } });

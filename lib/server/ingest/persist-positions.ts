@@ -2,6 +2,7 @@ import "server-only";
 import { InputError, type FieldError } from "@/lib/contracts/api-error";
 import { LIQUIDATION_SOURCE, type PositionUpdate } from "@/lib/contracts/ingest-positions";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
+import { transactionLock } from "@/lib/server/db/transaction-lock";
 import { parseLotSize, validateLotQuantity, type LotSize } from "@/lib/risk";
 import type { MarketLookup } from "./market-lookup";
 import { TRANSACTION_OPTIONS } from "./sql-errors";
@@ -60,7 +61,7 @@ function isWholeLots(qty: string, lot: LotSize): boolean {
 }
 
 /**
- * Advisory lock (`pg_advisory_xact_lock(hashtext(…))`) taken first by every transaction that writes
+ * Advisory lock (transactionLock) taken first by every transaction that writes
  * positions: ingest batches of every source, and liquidation steps (which save the cursor of the
  * source they replace, as below).
  */
@@ -96,7 +97,7 @@ export async function persistPositionUpdates(
   // cursor table is probed only for a position another source (or a liquidation) wrote last.
   const column = <T>(pick: (u: PositionUpdate) => T) => updates.map(pick);
   const [, [written]] = await prisma.$transaction([
-    prisma.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${POSITION_WRITE_LOCK}))) l`,
+    transactionLock(prisma, POSITION_WRITE_LOCK),
     prisma.$queryRaw<{ applied: number[]; new_accounts: string[] }[]>`
       WITH input AS (
         SELECT * FROM unnest(${column((u) => u.accountId)}::text[], ${column((u) => u.marketId)}::text[],
