@@ -107,6 +107,16 @@ function registerRuntimeGauges(registry: Registry): void {
     },
   });
   new Gauge({
+    name: "liqdesk_socket_send_buffer_bytes",
+    help: "Bytes held in this process for socket clients, not yet written to their connections: all clients, and the client holding most",
+    labelNames: ["of"], registers,
+    collect() {
+      const backlog = findRuntime()?.socketSendBacklog() ?? { bytes: 0, largest: 0 };
+      this.set({ of: "all" }, backlog.bytes);
+      this.set({ of: "largest" }, backlog.largest);
+    },
+  });
+  new Gauge({
     name: "liqdesk_margin_snapshot_backlog", help: "Margin snapshot rows of the flush in progress not yet committed", registers,
     collect() {
       this.set(findRuntime()?.snapshotter.lag(Date.now()).backlog ?? 0);

@@ -11,7 +11,7 @@ import { createIngestRecorder, type IngestRecorder } from "./ingest/ingest-recor
 import { LiveEngine } from "./live-engine";
 import { MarginSnapshotter } from "./margin-snapshotter";
 import { SerialQueue } from "./serial-queue";
-import type { SocketHub } from "./socket-hub";
+import type { SendBacklog, SocketHub } from "./socket-hub";
 import { DeskFeed } from "./desk-feed";
 import type { DeskRiskParams, DeskSnapshot, DeskStressResponse } from "@/lib/contracts/desk";
 import type { LiquidationMap } from "@/lib/risk";
@@ -133,6 +133,11 @@ export class Runtime {
   /** Connected socket clients by room kind (all 0 before the hub is attached). */
   socketClients(): Record<RoomKind, number> {
     return this.hub?.clientsByRoomKind() ?? { desk: 0, markets: 0, account: 0 };
+  }
+
+  /** Bytes held in this process for socket clients, not yet written to their connections (0 before the hub is attached). */
+  socketSendBacklog(): SendBacklog {
+    return this.hub?.sendBacklog() ?? { bytes: 0, largest: 0 };
   }
 
   marketsSnapshot(): MarketsResponse {

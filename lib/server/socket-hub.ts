@@ -3,6 +3,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { DESK_ROOM, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/contracts/socket-events";
 import { accountRoom, MARKETS_ROOM } from "./auth/policy";
+import { answerWhenWritable } from "./answer-when-writable";
 import { serverMetrics, type RoomKind } from "./metrics";
 import type { MarketsResponse, MarkUpdate } from "@/lib/contracts/markets";
 import type { DeskDelta, DeskSnapshot } from "@/lib/contracts/desk";
@@ -15,6 +16,26 @@ export interface SocketHubSource {
   marketsSnapshot(): MarketsResponse | Promise<MarketsResponse>;
   /** The desk stream's state at its last delta (throws while it has not started). */
   deskSnapshot(): DeskSnapshot | Promise<DeskSnapshot>;
+}
+
+/** What this process holds for one connection and has not yet handed to the kernel (engine.io keeps it private: read only). */
+interface EngineConnection {
+  /** Packets waiting for the transport to be writable again (engine.io's `writeBuffer`). */
+  writeBuffer?: { data?: unknown }[];
+  /** The websocket transport's `ws` socket: `bufferedAmount` is what it has queued in user space. */
+  transport?: { socket?: { bufferedAmount?: number } };
+}
+
+/** Bytes held for socket clients in this process, all together and for the one holding most. */
+export interface SendBacklog {
+  bytes: number;
+  largest: number;
+}
+
+function packetBytes(data: unknown): number {
+  if (typeof data === "string") return Buffer.byteLength(data);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
 }
 
 /** Calls `send` with the value, in this turn when it is not a promise; `fail` on any error. */
@@ -51,16 +72,18 @@ export class SocketHub {
       if (!rooms.includes(MARKETS_ROOM)) return;
       // A snapshot that cannot be had (no leader answers) ends the connection: the client reconnects and asks again.
       const drop = () => socket.disconnect(true);
+      // A resync is answered when the connection can take it, one copy at most: a client that does not read cannot pile up snapshots.
+      const answer = answerWhenWritable(socket);
       const sendMarkets = () => deliver(() => source.marketsSnapshot(), (snapshot) => socket.emit("markets:snapshot", snapshot), drop);
       sendMarkets();
-      socket.on("markets:resync", sendMarkets);
+      socket.on("markets:resync", () => answer(sendMarkets));
       if (!rooms.includes(DESK_ROOM)) return;
       // From this process's runtime it is sent in the turn it is asked for: every delta emitted
       // before it is older, every one after newer. From the leader, a delta may overtake it: the
       // client drops deltas not newer than its snapshot, and resyncs on a gap.
       const sendDesk = () => deliver(() => source.deskSnapshot(), (snapshot) => socket.emit("desk:snapshot", snapshot), drop);
       sendDesk();
-      socket.on("desk:resync", sendDesk);
+      socket.on("desk:resync", () => answer(sendDesk));
     });
   }
 
@@ -107,6 +130,25 @@ export class SocketHub {
     const prefix = accountRoom("");
     for (const [room, ids] of rooms) if (room.startsWith(prefix)) for (const id of ids) inAccountRooms.add(id);
     return { desk: rooms.get(DESK_ROOM)?.size ?? 0, markets: rooms.get(MARKETS_ROOM)?.size ?? 0, account: inAccountRooms.size };
+  }
+
+  /**
+   * Bytes this process holds for its socket clients and has not yet handed to the kernel: packets
+   * waiting in engine.io's write buffer and what each websocket has queued (`bufferedAmount`).
+   * Bounded for a client that stops reading: while its transport is busy, volatile frames are
+   * skipped, so only the frame in flight and the odd heartbeat or snapshot wait.
+   */
+  sendBacklog(): SendBacklog {
+    const connections = (this.io.engine as unknown as { clients: Record<string, EngineConnection> }).clients;
+    let bytes = 0;
+    let largest = 0;
+    for (const conn of Object.values(connections)) {
+      let held = conn.transport?.socket?.bufferedAmount ?? 0;
+      for (const packet of conn.writeBuffer ?? []) held += packetBytes(packet.data);
+      bytes += held;
+      largest = Math.max(largest, held);
+    }
+    return { bytes, largest };
   }
 
   /** Pushes a desk delta to the desk room; a client not ready for it skips the frame. */

@@ -17,6 +17,7 @@ const NAMED = [
   "liqdesk_liquidation_queue_size",
   "liqdesk_tick_to_push_seconds",
   "liqdesk_socket_clients",
+  "liqdesk_socket_send_buffer_bytes",
   "liqdesk_ingest_commit_seconds",
   "liqdesk_margin_snapshot_backlog",
   "liqdesk_margin_snapshot_age_seconds",
@@ -76,6 +77,7 @@ describe("GET /api/metrics", () => {
     }
     for (const mode of ["partial", "full", "none"]) expect(sample(text, "liqdesk_liquidation_queue_size", { mode }), mode).toBeGreaterThanOrEqual(0);
     for (const room of ["desk", "markets", "account"]) expect(sample(text, "liqdesk_socket_clients", { room }), room).toBe(0);
+    for (const of of ["all", "largest"]) expect(sample(text, "liqdesk_socket_send_buffer_bytes", { of }), of).toBe(0);
   });
 
   it("counts the socket clients of each room kind while they are connected", async () => {
