@@ -15,7 +15,7 @@ export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"
         <thead>
           <tr>
             <th style={{ width: 150 }}>Time <span className="unit">UTC</span></th>
-            <th style={{ width: 96 }}>Kind</th>
+            <th style={{ width: 124 }}>Kind</th>
             <th className="r" style={{ width: 96 }}>Amount <span className="unit">USD</span></th>
             <th className="r" style={{ width: 100 }} title="balance after the entry">Balance <span className="unit">USD</span></th>
             <th style={{ minWidth: 80 }}>Note</th>
@@ -29,7 +29,7 @@ export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"
             return (
               <tr key={l.id} {...rowProps(l.id)}>
                 <td className="num">{formatDateTime(l.createdAt)}</td>
-                <td>{l.kind}</td>
+                <td className="ellipsis" title={l.kind}>{l.kind.replaceAll("_", " ")}</td>
                 <td className={`num r ${amount < 0 ? "tone-bad" : "tone-ok"}`} title={`${l.amount} USD`}>{amount > 0 ? "+" : ""}{formatUsd(amount)}</td>
                 <td className="num r" title={`${l.balanceAfter} USD`}>{formatUsd(l.balanceAfter)}</td>
                 <td className="ellipsis muted">{l.note ?? ""}</td>

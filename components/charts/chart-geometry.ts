@@ -107,3 +107,30 @@ export function barsPath(bars: readonly BarBox[]): string {
 export function labelAnchor(x: number, width: number, half: number): "start" | "middle" | "end" {
   return x < half ? "start" : x > width - half ? "end" : "middle";
 }
+
+/**
+ * Y axis top for margin ratios in percent: at least 120% (the liquidation line in view), else the
+ * highest point rounded up, but no higher than 300%: an account near bankruptcy (ratio in the
+ * thousands) would flatten every other line; above 300% the line leaves the chart (the tooltip
+ * still has the value).
+ */
+export function ratioAxisMax(max: number): number {
+  return Math.min(300, Math.max(120, Math.ceil(max / 20) * 20));
+}
+
+/** Round ticks from 0 to `top` (a value of ratioAxisMax): every 20% up to 160%, every 50% above, the top always shown. */
+export function ratioTicks(top: number): number[] {
+  const step = top <= 160 ? 20 : 50;
+  const ticks: number[] = [];
+  for (let t = 0; t < top; t += step) ticks.push(t);
+  if (top - (ticks[ticks.length - 1] ?? 0) < step / 2) ticks.pop();
+  ticks.push(top);
+  return ticks;
+}
+
+/** The highest ratio of the points (0 when none has one). */
+export function highestRatio(points: readonly { ratio: number | null }[]): number {
+  let max = 0;
+  for (const p of points) if (p.ratio !== null && p.ratio > max) max = p.ratio;
+  return max;
+}

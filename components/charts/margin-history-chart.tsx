@@ -1,12 +1,13 @@
 "use client";
 import { memo } from "react";
-import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis } from "recharts";
 import { formatClock } from "@/lib/format/time";
 import { formatMarginRatio } from "@/lib/format/percent";
 import { formatUsd } from "@/lib/format/usd";
 import { ACCENT, AXIS, GRID, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-theme";
 import { plainTick, timeTicks } from "./plain-tick";
-import { ratioAxisMax } from "./ratio-series-chart";
+import { highestRatio, ratioAxisMax } from "./chart-geometry";
+import { ratioAxis } from "./ratio-axis";
 
 export interface MarginPoint {
   ts: number;
@@ -20,12 +21,12 @@ export interface MarginPoint {
 export const MarginHistoryChart = memo(function MarginHistoryChart({ points, height }: { points: MarginPoint[]; height: number }) {
   const from = points[0]?.ts ?? 0;
   const to = points[points.length - 1]?.ts ?? 0;
+  const top = ratioAxisMax(highestRatio(points));
   return (
     <LineChart responsive data={points} style={{ width: "100%", height }} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} />
       <XAxis dataKey="ts" type="number" scale="time" domain={[from, to]} stroke={AXIS} ticks={timeTicks(from, to, 5)} interval={0}
         tick={plainTick(formatClock)} />
-      <YAxis stroke={AXIS} width={48} domain={[0, ratioAxisMax]} allowDataOverflow tickCount={6} interval={0} tick={plainTick((p) => `${p}%`)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
         labelFormatter={(ts) => `${formatClock(Number(ts))} UTC`}
         formatter={(v, _name, item) => {
@@ -33,8 +34,7 @@ export const MarginHistoryChart = memo(function MarginHistoryChart({ points, hei
           const ratio = v === null || v === undefined ? "∞ (equity ≤ 0)" : formatMarginRatio(Number(v) / 100);
           return [`${ratio} · equity ${formatUsd(p.equity)} · MM ${formatUsd(p.maintenanceMargin)} USD`, "margin ratio"];
         }} />
-      <ReferenceLine y={80} stroke="#d29922" strokeDasharray="3 3" label={{ value: "80% warning", fill: "#d29922", fontSize: 10, position: "insideBottomLeft" }} />
-      <ReferenceLine y={100} stroke="#f85149" strokeDasharray="3 3" label={{ value: "100% liquidation", fill: "#f85149", fontSize: 10, position: "insideTopLeft" }} />
+      {ratioAxis(top)}
       <Line dataKey="ratio" type="linear" stroke={ACCENT} strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
     </LineChart>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { barsPath, extent, labelAnchor, linePath, linearScale, nearestIndex, niceTicks } from "@/components/charts/chart-geometry";
+import { barsPath, extent, highestRatio, labelAnchor, linePath, linearScale, nearestIndex, niceTicks, ratioAxisMax, ratioTicks } from "@/components/charts/chart-geometry";
 
 describe("chart geometry", () => {
   it("a linear scale maps the domain onto the range, inverted ranges included; a flat domain maps to the middle", () => {
@@ -59,5 +59,20 @@ describe("chart geometry", () => {
     expect(labelAnchor(5, 300, 20)).toBe("start");
     expect(labelAnchor(150, 300, 20)).toBe("middle");
     expect(labelAnchor(290, 300, 20)).toBe("end");
+  });
+
+  it("the margin-ratio axis: the liquidation line always in view, round tops, capped at 300%; round ticks ending at the top", () => {
+    expect(ratioAxisMax(0)).toBe(120);
+    expect(ratioAxisMax(95)).toBe(120);
+    expect(ratioAxisMax(131.8)).toBe(140);
+    expect(ratioAxisMax(250)).toBe(260);
+    expect(ratioAxisMax(12_000)).toBe(300);
+    expect(ratioTicks(120)).toEqual([0, 20, 40, 60, 80, 100, 120]);
+    expect(ratioTicks(140)).toEqual([0, 20, 40, 60, 80, 100, 120, 140]);
+    expect(ratioTicks(180)).toEqual([0, 50, 100, 150, 180]);
+    expect(ratioTicks(260)).toEqual([0, 50, 100, 150, 200, 260]);
+    expect(ratioTicks(300)).toEqual([0, 50, 100, 150, 200, 250, 300]);
+    expect(highestRatio([{ ratio: 12 }, { ratio: null }, { ratio: 131.8 }, { ratio: 90 }])).toBe(131.8);
+    expect(highestRatio([{ ratio: null }])).toBe(0);
   });
 });
