@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { IngestClient } from "../support/ingest-client";
-import { removeDataDir, runScript, startAppServer, type AppServer } from "../support/app-server";
+import { runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 import { createUser, DEMO_DESK, signIn, type Session } from "../support/sign-in";
 
 /**
@@ -150,10 +150,7 @@ describe("authorization matrix", () => {
     for (const [role, login] of logins) sessions.set(role, await signIn(server.url, login.email, login.password));
   });
   afterAll(async () => {
-    if (server) {
-      await server.stop();
-      removeDataDir(server.dataDir);
-    }
+    await stopAndRemove(server);
   });
 
   it("the table names every route and page of the app", () => {

@@ -3,7 +3,7 @@ import type { Browser } from "playwright-core";
 import { seedMarkets } from "@/lib/sim/seed-markets";
 import { newDeskPage } from "../support/sign-in";
 import { launchBrowser, screenshotPath, waitForDrawnLine } from "../support/browser";
-import { removeDataDir, startAppServer, type AppServer } from "../support/app-server";
+import { startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 
 describe("the desk in a real browser", () => {
   let server: AppServer;
@@ -15,9 +15,7 @@ describe("the desk in a real browser", () => {
   });
   afterAll(async () => {
     await browser?.close();
-    const code = await server?.stop();
-    if (server) removeDataDir(server.dataDir);
-    expect(code).toBe(0);
+    expect(await stopAndRemove(server)).toBe(0);
   });
 
   it("/ leads to /desk, where every market's chart shows a price that changes within 5 s", async () => {

@@ -4,7 +4,7 @@ import { formatPrice } from "@/lib/format/price";
 import { newDeskPage, signInDesk } from "../support/sign-in";
 import { launchBrowser, screenshotPath } from "../support/browser";
 import { IngestClient } from "../support/ingest-client";
-import { removeDataDir, runScript, startAppServer, type AppServer } from "../support/app-server";
+import { runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 
 const ENV = { LIQDESK_SIMULATOR: "off", LIQDESK_EXECUTION: "off", LIQDESK_STALE_AFTER_MS: "600000" };
 const ROW = '[data-testid="queue-row-e2e-whale"]';
@@ -45,10 +45,7 @@ describe("the desk's liquidation queue, live", () => {
   });
   afterAll(async () => {
     await browser?.close();
-    if (server) {
-      await server.stop();
-      removeDataDir(server.dataDir);
-    }
+    await stopAndRemove(server);
   });
 
   it("a price tick that makes an account liquidatable puts its row in the queue within 2 s; a collateral entry that heals it takes the row out", async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { newDeskPage, signInDesk } from "../support/sign-in";
 import { launchBrowser, screenshotPath, waitForDrawnLine } from "../support/browser";
-import { removeDataDir, startAppServer, type AppServer } from "../support/app-server";
+import { startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 
 /** A realistic book: thousands of demo accounts under the price simulator, the simulated venue executing steps. */
 const ACCOUNTS = 5000;
@@ -40,9 +40,7 @@ describe("screenshots of every page with a live simulated book", () => {
   });
   afterAll(async () => {
     await browser?.close();
-    const code = await server?.stop();
-    if (server) removeDataDir(server.dataDir);
-    expect(code).toBe(0);
+    expect(await stopAndRemove(server)).toBe(0);
   });
 
   it("/desk: every region live, two accounts charted, a stress result, without console errors", async () => {

@@ -10,7 +10,7 @@ import { formatUsd } from "@/lib/format/usd";
 import { newDeskPage } from "../support/sign-in";
 import { ARTIFACTS, launchBrowser, screenshotPath } from "../support/browser";
 import { IngestClient } from "../support/ingest-client";
-import { removeDataDir, runScript, startAppServer, type AppServer } from "../support/app-server";
+import { runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const OUT = path.join(ARTIFACTS, "stress-vs-cli");
@@ -85,9 +85,7 @@ describe("the desk's stress panel and the risk CLI", () => {
   });
   afterAll(async () => {
     await browser?.close();
-    const code = await server?.stop();
-    if (server) removeDataDir(server.dataDir);
-    expect(code).toBe(0);
+    expect(await stopAndRemove(server)).toBe(0);
   });
 
   it("a −10% BTC-PERP shock set in the panel shows exactly what `risk stress` prints for the same book", async () => {

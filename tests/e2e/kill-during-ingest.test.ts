@@ -1,14 +1,11 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { removeDataDir, runScript, startAppServer, type AppServer } from "../support/app-server";
+import { runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 
 describe("durability of acknowledged ingest", () => {
   let server: AppServer | null = null;
   afterAll(async () => {
-    if (server) {
-      await server.stop();
-      removeDataDir(server.dataDir);
-    }
+    await stopAndRemove(server);
   });
 
   it("kill -9 of the server during a stream of ingests: every acknowledged item is there after restart", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io } from "socket.io-client";
 import { IngestClient } from "../support/ingest-client";
-import { removeDataDir, runScript, startAppServer, type AppServer } from "../support/app-server";
+import { runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 import { signInDesk } from "../support/sign-in";
 
 /**
@@ -60,8 +60,7 @@ describe("GET /api/metrics", () => {
   });
 
   afterAll(async () => {
-    await server?.stop();
-    if (server) removeDataDir(server.dataDir);
+    await stopAndRemove(server);
   });
 
   it("refuses a scrape without the token or with a wrong one", async () => {

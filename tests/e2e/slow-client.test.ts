@@ -2,7 +2,7 @@ import type { Socket as NetSocket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contracts/socket-events";
-import { removeDataDir, startAppServer, type AppServer } from "../support/app-server";
+import { startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 import { signInDesk } from "../support/sign-in";
 
 /**
@@ -50,8 +50,7 @@ describe("a desk client that stops reading", () => {
   });
 
   afterAll(async () => {
-    await server?.stop();
-    if (server) removeDataDir(server.dataDir);
+    await stopAndRemove(server);
   });
 
   it("is answered once per kind of snapshot while it does not read, and again when it reads", async () => {

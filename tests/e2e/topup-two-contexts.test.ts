@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { launchBrowser, screenshotPath } from "../support/browser";
 import { IngestClient } from "../support/ingest-client";
-import { removeDataDir, runScript, startAppServer, type AppServer } from "../support/app-server";
+import { runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 import { createUser, signInBrowser, signInDesk } from "../support/sign-in";
 
 const ENV = { LIQDESK_SIMULATOR: "off", LIQDESK_EXECUTION: "off", LIQDESK_STALE_AFTER_MS: "600000" };
@@ -27,10 +27,7 @@ describe("a trader tops up a liquidatable account while the desk watches", () =>
   });
   afterAll(async () => {
     await browser?.close();
-    if (server) {
-      await server.stop();
-      removeDataDir(server.dataDir);
-    }
+    await stopAndRemove(server);
   });
 
   it("trader A signs in, tops up from the form; the desk's queue row disappears within 2 s and the audit log shows the top-up", async () => {

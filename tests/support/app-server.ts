@@ -94,3 +94,13 @@ export function runScript(server: AppServer, name: string, args: string[]): stri
 export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/** A test's teardown: stops the server (SIGTERM, clean exit awaited) and removes its data directory; the exit code (undefined without a server). */
+export async function stopAndRemove(server: AppServer | null | undefined): Promise<number | null | undefined> {
+  if (!server) return undefined;
+  try {
+    return await server.stop();
+  } finally {
+    removeDataDir(server.dataDir);
+  }
+}
