@@ -6,8 +6,25 @@ export type LiqdeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let socket: LiqdeskSocket | null = null;
 
-/** The page's one socket.io connection, to the server that served the page. */
+/** After the server refuses a connection, try again this long after. */
+const REFUSED_RETRY_MS = 2000;
+
+/**
+ * The page's one socket.io connection, to the server that served the page. socket.io retries a
+ * connection that failed (the server is down) by itself, but not one the server refused (its
+ * handshake check failed, e.g. the session could not be read while it restarted): the page would
+ * stay disconnected until reloaded. A refused connection is tried again after REFUSED_RETRY_MS.
+ */
 export function getSocket(): LiqdeskSocket {
-  socket ??= io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
-  return socket;
+  if (socket) return socket;
+  const s: LiqdeskSocket = io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
+  s.on("connect_error", () => {
+    // `active`: socket.io is still trying (a failed connection); otherwise the server refused it.
+    if (s.active) return;
+    setTimeout(() => {
+      if (!s.active) s.connect();
+    }, REFUSED_RETRY_MS);
+  });
+  socket = s;
+  return s;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { formatPrice } from "@/lib/format/price";
 import { newDeskPage, signInDesk } from "../support/sign-in";
 import { launchBrowser, screenshotPath } from "../support/browser";
@@ -103,6 +103,46 @@ describe("the desk's liquidation queue, live", () => {
     await page.waitForSelector(ROW, { timeout: 10_000 });
     expect(await page.locator(ROW).getByRole("cell").nth(2).textContent()).toBe(status);
     await expect.poll(() => page.getByTestId("market-BTC-PERP").getByTestId("mark").textContent()).toBe(`${formatPrice(59000, 0.1)} USD`);
+    expect(await page.evaluate(() => "e2eSamePage" in window)).toBe(true); // resynced in place, not reloaded
+    await page.close();
+  });
+
+  it("a page whose reconnection the server refuses tries again, resyncs and shows current data", async () => {
+    await ingest.mark("BTC-PERP", 59000); // e2e-whale in the queue, whatever the tests before left
+    const page = await newDeskPage(browser, server, { viewport: { width: 1440, height: 1000 } });
+    let refuse = 0;
+    let current: WebSocketRoute | null = null;
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      current = ws;
+      if (refuse === 0) {
+        ws.connectToServer();
+        return;
+      }
+      refuse -= 1;
+      // Play the server's part: open the engine.io session, then refuse the socket.io CONNECT as
+      // the server's handshake check does when it fails (socket.io's client does not retry that).
+      ws.send(`0${JSON.stringify({ sid: `refused-${refuse}`, upgrades: [], pingInterval: 25_000, pingTimeout: 20_000, maxPayload: 1_000_000 })}`);
+      ws.onMessage((message) => {
+        if (typeof message === "string" && message.startsWith("40")) {
+          ws.send(`44${JSON.stringify({ message: "the session could not be read", data: { status: 503, code: "unavailable" } })}`);
+        }
+      });
+    });
+    await page.goto(`${server.url}/desk`);
+    await socketStatus(page, "live");
+    await page.waitForSelector(ROW, { timeout: 10_000 });
+    await page.evaluate(() => Object.assign(window, { e2eSamePage: true }));
+
+    refuse = 1;
+    await (current as WebSocketRoute | null)?.close(); // the connection drops; the next one is refused
+    await socketStatus(page, "down");
+    await ingest.mark("BTC-PERP", 62000); // heals e2e-whale while the page is not connected
+    expect(await serverStatus(server, "e2e-whale")).not.toMatch(/liquidatable|backstop|bankrupt/);
+
+    await socketStatus(page, "live", 15_000);
+    expect(refuse).toBe(0); // it was refused once, then connected
+    await page.waitForSelector(ROW, { state: "detached", timeout: 10_000 });
+    await expect.poll(() => page.getByTestId("market-BTC-PERP").getByTestId("mark").textContent()).toBe(`${formatPrice(62000, 0.1)} USD`);
     expect(await page.evaluate(() => "e2eSamePage" in window)).toBe(true); // resynced in place, not reloaded
     await page.close();
   });
