@@ -34,7 +34,7 @@ for project in unit integration e2e; do
   rc=$?
   [ $rc -ne 0 ] && status=$rc
   if [ -f "artifacts/vitest-$project.json" ]; then
-    read -r p f < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.numFailedTestSuites + (r.success ? 0 : r.numFailedTests + r.numFailedTestSuites === 0 ? 1 : 0))' "$PWD/artifacts/vitest-$project.json")
+    read -r p f < <(node scripts/test-counts.mjs "artifacts/vitest-$project.json")
     passed=$((passed + p)); failed=$((failed + f))
   elif [ $rc -ne 0 ]; then
     failed=$((failed + 1))
