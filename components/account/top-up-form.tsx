@@ -5,7 +5,7 @@ import type { AccountDetail } from "@/lib/contracts/desk";
 import { COLLATERAL_DECIMALS, type TopUpResult, type TopUpSide } from "@/lib/contracts/topup";
 import { ApiError, postJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
-import { useTopUpPreview } from "@/lib/client/use-top-up-preview";
+import { isBehindLive, useTopUpPreview } from "@/lib/client/use-top-up-preview";
 import type { MarketDisplay } from "@/lib/client/market-index";
 import { marketDisplay } from "@/lib/client/market-index";
 import { formatUsd } from "@/lib/format/usd";
@@ -69,6 +69,8 @@ export function TopUpForm({ accountId, role, markets, liveAsOf }: {
   const previewAmount = debounced !== "" && amountProblem(debounced) === null ? debounced : null;
   const preview = useTopUpPreview(accountId, previewAmount, liveAsOf);
   const p = preview.data;
+  // Until the server answers again, its "now" is older than the figures above: shown dimmed, never as current.
+  const behind = isBehindLive(liveAsOf, p);
   const previewError = preview.error instanceof ApiError ? preview.error.fields.find((f) => f.path === "amount")?.message ?? preview.error.message : null;
 
   function edit(setter: (v: string) => void, value: string) {
@@ -113,7 +115,8 @@ export function TopUpForm({ accountId, role, markets, liveAsOf }: {
   }
 
   const presetButton = (label: string, value: string | null, testId: string) => value === null ? null : (
-    <button type="button" className="btn btn-small" data-testid={testId} onClick={() => edit(setAmount, value)}>
+    <button type="button" className="btn btn-small" data-testid={testId} onClick={() => edit(setAmount, value)}
+      disabled={behind} title={behind ? "computed before the figures above changed: wait for the server's new preview" : undefined}>
       {label}: {formatUsd(value)} USD
     </button>
   );
@@ -137,10 +140,13 @@ export function TopUpForm({ accountId, role, markets, liveAsOf }: {
       </label>
       {fieldErrors.note ? <div className="field-error" role="alert" data-testid="topup-note-error">{fieldErrors.note}</div> : null}
       {p ? (
-        <table className="topup-compare" data-testid="topup-preview">
+        <table className={`topup-compare${behind ? " is-behind" : ""}`} data-testid="topup-preview" data-behind={behind}>
           <thead><tr><th /><th>Margin ratio <span className="unit">MM / equity</span></th><th>Status</th><th>Queue</th></tr></thead>
           <tbody>
-            <tr><td>Now</td><Side side={p.before} /></tr>
+            <tr data-testid="topup-now">
+              <td>Now{behind ? <span className="stale-tag" title="the live figures above are newer: asking the server again"> updating…</span> : null}</td>
+              <Side side={p.before} />
+            </tr>
             <tr data-testid="topup-after"><td>After {p.amount ? `+${formatUsd(p.amount)} USD` : "(enter an amount)"}</td><Side side={p.after} /></tr>
             {p.before.positions.map((pos, i) => {
               const m = marketDisplay(markets, pos.marketId);

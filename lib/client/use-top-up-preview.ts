@@ -10,6 +10,11 @@ const PREVIEW_REFRESH_MS = 3000;
 /** A preview more than this much older than the live figures beside it is asked for again. */
 const BEHIND_LIVE_MS = 1000;
 
+/** The preview was computed more than a second before the live figures beside it: it is not "now" any more. */
+export function isBehindLive(liveAsOf: number | undefined, preview: TopUpPreview | undefined): boolean {
+  return liveAsOf !== undefined && preview !== undefined && liveAsOf - preview.serverTime > BEHIND_LIVE_MS;
+}
+
 /**
  * The server's top-up preview of an account (amount null: the account as it is, presets,
  * liquidation trigger), refreshed every 3 s, and sooner when `liveAsOf` (the `serverTime` of the
@@ -26,7 +31,7 @@ export function useTopUpPreview(accountId: string, amount: string | null, liveAs
   });
   const { data, isFetching, refetch } = query;
   useEffect(() => {
-    if (liveAsOf !== undefined && data && !isFetching && liveAsOf - data.serverTime > BEHIND_LIVE_MS) void refetch();
+    if (!isFetching && isBehindLive(liveAsOf, data)) void refetch();
   }, [liveAsOf, data, isFetching, refetch]);
   return query;
 }

@@ -13,10 +13,11 @@ describe("a trader tops up a liquidatable account while the desk watches", () =>
   let server: AppServer;
   let browser: Browser;
   let password: string;
+  let ingest: IngestClient;
 
   beforeAll(async () => {
     server = await startAppServer({ env: ENV });
-    const ingest = new IngestClient(server.url, runScript(server, "token", ["create", "e2e-topup"]).trim());
+    ingest = new IngestClient(server.url, runScript(server, "token", ["create", "e2e-topup"]).trim());
     browser = await launchBrowser();
     await ingest.mark("BTC-PERP", 62000);
     // The spec's "large-long": 12 BTC from 61,200 with 20,000 collateral; liquidation price 60,025.25.
@@ -76,5 +77,43 @@ describe("a trader tops up a liquidatable account while the desk watches", () =>
     await desk.screenshot({ path: screenshotPath("desk-audit"), fullPage: true });
     await deskContext.close();
     await traderContext.close();
+  });
+
+  it("the desk's top-up preview is marked 'updating…' while it is older than the live figures above it, then agrees with them", async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1100 } });
+    await signInBrowser(context, server, await signInDesk(server));
+    const page = await context.newPage();
+    let hold = false;
+    const held: (() => void)[] = [];
+    await page.route("**/topups/preview", async (route) => {
+      if (hold) await new Promise<void>((resolve) => held.push(resolve));
+      await route.continue();
+    });
+    await page.goto(`${server.url}/desk/accounts/${ACCOUNT}`);
+    await page.waitForSelector('[data-testid="connection-status"][data-status="live"]');
+    const preview = page.getByTestId("topup-preview");
+    const liveRatio = () => page.getByTestId("account-ratio").getAttribute("data-value");
+    const previewRatio = () => page.getByTestId("topup-now").locator("[data-value]").first().getAttribute("data-value");
+    await expect.poll(async () => [await preview.getAttribute("data-behind"), await previewRatio()]).toEqual(["false", await liveRatio()]);
+
+    // The server's preview is held up while the price moves: the figures above move on, the preview's "now" must not pass for current.
+    hold = true;
+    await page.waitForTimeout(1500); // the last preview answered is now more than a second old
+    const before = await liveRatio();
+    await ingest.mark("BTC-PERP", 59800);
+    await expect.poll(liveRatio).not.toBe(before);
+    await expect.poll(() => preview.getAttribute("data-behind")).toBe("true");
+    expect(await page.getByTestId("topup-now").textContent()).toContain("updating…");
+    expect(await previewRatio()).toBe(before);
+    for (const preset of await page.locator("[data-testid^=topup-preset-]").all()) expect(await preset.isDisabled()).toBe(true);
+    await page.screenshot({ path: screenshotPath("desk-account-topup-updating"), fullPage: true });
+
+    hold = false;
+    for (const release of held.splice(0)) release();
+    await expect.poll(async () => [await preview.getAttribute("data-behind"), await previewRatio()]).toEqual(["false", await liveRatio()]);
+    expect(await page.getByTestId("topup-now").textContent()).not.toContain("updating…");
+    await page.getByTestId("topup-preset-queue").click(); // the presets of the new preview: usable again
+    await expect.poll(() => page.getByTestId("topup-after").textContent()).toMatch(/out of the queue/);
+    await context.close();
   });
 });
