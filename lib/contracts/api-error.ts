@@ -39,9 +39,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === "" ? "(body)" : out;
 }
 
+/** An issue's message; a bad record key says what is wrong with it, not only "Invalid key in record". */
+export function issueMessage(issue: { readonly message: string; readonly code?: string; readonly issues?: readonly { readonly message: string }[] }): string {
+  return issue.code === "invalid_key" && issue.issues?.[0] ? `key ${issue.issues[0].message}` : issue.message;
+}
+
 /** Parses with a zod schema; failure throws an InputError naming each field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new InputError(result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  throw new InputError(result.error.issues.map((i) => ({ path: formatPath(i.path), message: issueMessage(i) })));
 }

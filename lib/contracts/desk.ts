@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AccountRow, AccountView, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram } from "@/lib/engine";
 import type { RiskParams, StressResult } from "@/lib/risk";
+import { textSchema } from "@/lib/contracts/text";
 
 export type { AccountRow, AccountView, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, StressResult };
 
@@ -94,10 +95,10 @@ export interface DeskDelta {
 /** `GET /api/v1/accounts` query. */
 export const accountsQuerySchema = z.object({
   status: z.union([z.enum(ACCOUNT_STATUS_VALUES), z.array(z.enum(ACCOUNT_STATUS_VALUES))]).optional(),
-  market: z.string().min(1).max(64).optional(),
+  market: textSchema(64).optional(),
   minRatio: z.coerce.number().finite().min(0).optional(),
   sort: z.enum(["marginRatio:desc", "marginRatio:asc"]).default("marginRatio:desc"),
-  q: z.string().max(64).optional(),
+  q: textSchema(64, { min: 0 }).optional(),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -115,7 +116,7 @@ export interface AccountDetail {
 
 /** `POST /api/v1/stress`: shocks by market id (fractions, > −1) against the live book. */
 export const deskStressRequestSchema = z.object({
-  shocks: z.record(z.string(), z.number().finite().gt(-1).lt(10)),
+  shocks: z.record(textSchema(64), z.number().finite().gt(-1).lt(10)),
   maxRounds: z.number().int().min(0).max(1000).optional(),
 });
 export type DeskStressRequest = z.infer<typeof deskStressRequestSchema>;

@@ -1,6 +1,7 @@
 import Decimal from "decimal.js";
 import { z } from "zod";
-import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-prices";
+import { BOUNDS, boundText, MAX_BATCH_ITEMS } from "@/lib/contracts/bounds";
+import { textSchema } from "@/lib/contracts/text";
 import { describeValue, expected } from "@/lib/contracts/zod-issues";
 
 /** Decimals that `Decimal(38,18)` columns keep (spec §1): more is refused, never rounded. */
@@ -12,6 +13,8 @@ const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 export interface DecimalOptions {
   /** `positive`: > 0; `nonnegative`: >= 0; `nonzero`: ≠ 0; default any sign. */
   sign?: "positive" | "nonnegative" | "nonzero";
+  /** The range of |value| (lib/contracts/bounds.ts), `min` applying to a value other than 0, in `unit`. */
+  range?: { min?: number; max: number; unit: string };
 }
 
 /**
@@ -44,8 +47,19 @@ export function decimalSchema(opts: DecimalOptions = {}) {
       if (opts.sign === "positive" && (d.negative || d.zero)) return fail(`must be > 0 (got ${describeValue(value)})`);
       if (opts.sign === "nonnegative" && d.negative) return fail(`must be >= 0 (got ${describeValue(value)})`);
       if (opts.sign === "nonzero" && d.zero) return fail("must not be 0");
+      const range = opts.range;
+      if (range && !d.zero) {
+        const abs = new Decimal(d.canonical).abs();
+        if (abs.gt(range.max) || (range.min !== undefined && abs.lt(range.min))) return fail(rangeMessage(range, value));
+      }
       return d.canonical;
     });
+}
+
+function rangeMessage(range: NonNullable<DecimalOptions["range"]>, value: unknown): string {
+  const max = boundText(range.max);
+  if (range.min === undefined) return `must be between -${max} and ${max} ${range.unit} (got ${describeValue(value)})`;
+  return `must be between ${boundText(range.min)} and ${max} ${range.unit} (got ${describeValue(value)})`;
 }
 
 interface DecimalText {
@@ -90,13 +104,13 @@ export type CollateralIngestKind = (typeof COLLATERAL_INGEST_KINDS)[number];
 
 export const collateralEntrySchema = z
   .object({
-    accountId: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(128),
+    accountId: textSchema(128),
     /** Signed as it moves the balance: deposits > 0, withdrawals < 0, adjustments either way. */
-    amount: decimalSchema({ sign: "nonzero" }),
+    amount: decimalSchema({ sign: "nonzero", range: { max: BOUNDS.amount.maxAbs, unit: "USD" } }),
     kind: z.enum(COLLATERAL_INGEST_KINDS, { error: expected(`one of ${COLLATERAL_INGEST_KINDS.join(", ")}`) }),
     /** A replay of a key already applied is a no-op (the same entry) or an error (a different one). */
-    idempotencyKey: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(200),
-    note: z.string({ error: expected("a string") }).max(500).optional(),
+    idempotencyKey: textSchema(200),
+    note: textSchema(500, { min: 0 }).optional(),
   })
   .superRefine((entry, ctx) => {
     const negative = entry.amount.startsWith("-");

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { BOUNDS } from "@/lib/contracts/bounds";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
+import { textSchema } from "@/lib/contracts/text";
 import { timestampSchema } from "@/lib/contracts/ingest-prices";
 import { expected } from "@/lib/contracts/zod-issues";
 
@@ -9,12 +11,12 @@ import { expected } from "@/lib/contracts/zod-issues";
  * `ts`: a replay is a no-op.
  */
 export const ingestFundingSchema = z.object({
-  marketId: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(64),
+  marketId: textSchema(64),
   /** Signed funding rate of the period, e.g. 0.0001. */
-  rate: decimalSchema().refine((r) => Math.abs(Number(r)) < 1, { error: "must be between -1 and 1" }),
-  markPrice: decimalSchema({ sign: "positive" }),
+  rate: decimalSchema().refine((r) => Math.abs(Number(r)) < BOUNDS.fundingRate.maxAbs, { error: "must be between -1 and 1 (exclusive)" }),
+  markPrice: decimalSchema({ sign: "positive", range: { min: BOUNDS.price.min, max: BOUNDS.price.max, unit: "USD" } }),
   /** Epoch ms or ISO 8601 with a zone; normalised to epoch ms. */
   ts: timestampSchema,
-});
+}, { error: expected("a JSON object") });
 export type IngestFunding = z.infer<typeof ingestFundingSchema>;
 export type IngestFundingInput = z.input<typeof ingestFundingSchema>;

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { BOUNDS, MAX_BATCH_ITEMS } from "@/lib/contracts/bounds";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
-import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-prices";
+import { textSchema } from "@/lib/contracts/text";
 import { describeValue, expected } from "@/lib/contracts/zod-issues";
 
 /** Largest sequence number: PostgreSQL `bigint`. */
-const MAX_SEQ = (1n << 63n) - 1n;
+const MAX_SEQ = BOUNDS.seq.max;
 
 /**
  * A per-source sequence number (or timestamp): a non-negative whole number, as a JSON number (a
@@ -26,12 +27,12 @@ export const seqSchema = z
 /** The full current state of one position; `qty: 0` closes it. */
 export const positionUpdateSchema = z
   .object({
-    accountId: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(128),
-    marketId: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(64),
+    accountId: textSchema(128),
+    marketId: textSchema(64),
     /** Signed base quantity (+ long, − short), a whole number of the market's lots. */
-    qty: decimalSchema(),
+    qty: decimalSchema({ range: { max: BOUNDS.qty.maxAbs, unit: "base units" } }),
     /** > 0 for an open position; may be 0 when `qty` is 0. */
-    entryPrice: decimalSchema({ sign: "nonnegative" }),
+    entryPrice: decimalSchema({ sign: "nonnegative", range: { min: BOUNDS.price.min, max: BOUNDS.price.max, unit: "USD" } }),
     seq: seqSchema,
   })
   .superRefine((u, ctx) => {
@@ -49,10 +50,7 @@ export const LIQUIDATION_SOURCE = "liquidation";
 
 /** `POST /api/v1/ingest/positions`. */
 export const ingestPositionsSchema = z.object({
-  source: z
-    .string({ error: expected("a string") })
-    .min(1, { error: "must not be empty" })
-    .max(64)
+  source: textSchema(64)
     .refine((s) => s !== LIQUIDATION_SOURCE, { error: `"${LIQUIDATION_SOURCE}" is reserved for the venue's own liquidation steps` }),
   updates: z
     .array(positionUpdateSchema, { error: expected("an array of updates") })

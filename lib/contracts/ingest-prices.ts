@@ -1,22 +1,49 @@
 import { z } from "zod";
+import { BOUNDS, MAX_BATCH_ITEMS, outOfRange } from "@/lib/contracts/bounds";
+import { readDecimal } from "@/lib/contracts/ingest-collateral";
+import { textSchema } from "@/lib/contracts/text";
+import { describeValue, expected } from "@/lib/contracts/zod-issues";
 
-export const MAX_BATCH_ITEMS = 10_000;
+export { MAX_BATCH_ITEMS };
 
-/** A timestamp as epoch milliseconds or an ISO 8601 string with a zone; normalised to epoch ms. */
-export const timestampSchema = z.union([
-  z.number().int().positive(),
-  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-]);
+/**
+ * A timestamp as epoch milliseconds (a whole number in [0, 8.64e15]) or an ISO 8601 string with a
+ * zone; normalised to epoch ms.
+ */
+export const timestampSchema = z
+  .union([z.number(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))], {
+    error: expected("epoch milliseconds or an ISO 8601 time with a zone"),
+  })
+  .superRefine((ts, ctx) => {
+    if (!Number.isInteger(ts) || ts < BOUNDS.ts.min || ts > BOUNDS.ts.max) {
+      ctx.addIssue({ code: "custom", message: `must be a whole number of epoch milliseconds in [0, ${BOUNDS.ts.max}] (got ${describeValue(ts)})` });
+    }
+  });
+
+/**
+ * A price as a JSON number, in [BOUNDS.price.min, BOUNDS.price.max] USD with at most 18 decimals as
+ * written: PostgreSQL keeps exactly the number the engine uses, never a rounded one.
+ */
+export const priceSchema = z.number({ error: expected("a finite number") }).superRefine((price, ctx) => {
+  const range = outOfRange(price, BOUNDS.price.min, BOUNDS.price.max, "USD");
+  if (range) ctx.addIssue({ code: "custom", message: range });
+  else if (readDecimal(String(price)).decimals > BOUNDS.decimals) {
+    ctx.addIssue({ code: "custom", message: `${price} has more than ${BOUNDS.decimals} decimals` });
+  }
+});
 
 export const priceTickSchema = z.object({
-  marketId: z.string().min(1).max(64),
-  price: z.number().positive().finite(),
+  marketId: textSchema(64),
+  price: priceSchema,
   ts: timestampSchema,
-});
+}, { error: expected("an object { marketId, price, ts }") });
 
 export const ingestPricesSchema = z.object({
-  source: z.string().min(1).max(64),
-  ticks: z.array(priceTickSchema).min(1).max(MAX_BATCH_ITEMS),
-});
+  source: textSchema(64),
+  ticks: z
+    .array(priceTickSchema, { error: expected("an array of ticks") })
+    .min(1, { error: "must hold at least one tick" })
+    .max(MAX_BATCH_ITEMS, { error: `at most ${MAX_BATCH_ITEMS} ticks per batch` }),
+}, { error: expected("a JSON object") });
 export type IngestPrices = z.infer<typeof ingestPricesSchema>;
 export type IngestPricesInput = z.input<typeof ingestPricesSchema>;

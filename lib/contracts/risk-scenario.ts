@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InputError } from "@/lib/contracts/api-error";
+import { textSchema } from "@/lib/contracts/text";
 import { expected, toFieldErrors, type FieldParseResult } from "@/lib/contracts/zod-issues";
 import { validateScenario, type RiskScenario } from "@/lib/risk";
 
@@ -11,7 +12,7 @@ import { validateScenario, type RiskScenario } from "@/lib/risk";
  * (`params.targetBufer: unknown parameter`).
  */
 const finite = () => z.number({ error: expected("a finite number") });
-const text = () => z.string({ error: expected("a string") }).min(1, { error: "must not be empty" });
+const text = () => textSchema(128);
 
 export const tierParamsSchema = z.object({
   maxNotional: z.number({ error: expected("a finite number or null") }).nullable(),
@@ -54,7 +55,7 @@ export const accountInputSchema = z.object({
 
 export const riskScenarioShape = {
   markets: z.array(marketParamsSchema, { error: expected("an array of markets") }),
-  prices: z.record(z.string(), finite(), { error: expected("an object of prices by market id") }),
+  prices: z.record(text(), finite(), { error: expected("an object of prices by market id") }),
   params: riskParamsSchema.optional(),
   accounts: z.array(accountInputSchema, { error: expected("an array of accounts") }),
 };

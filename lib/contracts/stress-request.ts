@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InputError } from "@/lib/contracts/api-error";
 import { riskScenarioShape } from "@/lib/contracts/risk-scenario";
+import { textSchema } from "@/lib/contracts/text";
 import { expected, toFieldErrors, type FieldParseResult } from "@/lib/contracts/zod-issues";
 import { validateStressScenario, type StressScenario } from "@/lib/risk";
 
@@ -12,7 +13,7 @@ import { validateStressScenario, type StressScenario } from "@/lib/risk";
 export const stressRequestSchema = z.object(
   {
     ...riskScenarioShape,
-    shocks: z.record(z.string(), z.number({ error: expected("a finite number") }), {
+    shocks: z.record(textSchema(128), z.number({ error: expected("a finite number") }), {
       error: expected("an object of shocks by market id"),
     }),
     insuranceFund: z.number({ error: expected("a finite number") }).optional(),

@@ -2,7 +2,9 @@ import Decimal from "decimal.js";
 import { z } from "zod";
 import type { AccountStatus, LiquidationTrigger } from "@/lib/risk";
 import type { AccountView } from "@/lib/contracts/desk";
+import { BOUNDS } from "@/lib/contracts/bounds";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
+import { textSchema } from "@/lib/contracts/text";
 import { expected } from "@/lib/contracts/zod-issues";
 
 /**
@@ -11,23 +13,27 @@ import { expected } from "@/lib/contracts/zod-issues";
  */
 export const COLLATERAL_DECIMALS = 6;
 
-/** A top-up amount: an exact decimal > 0 with at most COLLATERAL_DECIMALS decimals (the maximum is the server's setting). */
-export const topUpAmountSchema = decimalSchema({ sign: "positive" }).superRefine((amount, ctx) => {
+/**
+ * A top-up amount: an exact decimal > 0 with at most COLLATERAL_DECIMALS decimals, at most
+ * BOUNDS.amount.maxAbs USD (the server's own maximum, LIQDESK_TOPUP_MAX, is at most that and is
+ * checked by the server).
+ */
+export const topUpAmountSchema = decimalSchema({ sign: "positive", range: { max: BOUNDS.amount.maxAbs, unit: "USD" } }).superRefine((amount, ctx) => {
   if (new Decimal(amount).decimalPlaces() > COLLATERAL_DECIMALS) {
     ctx.addIssue({ code: "custom", message: `${amount} has more than ${COLLATERAL_DECIMALS} decimals (USD collateral is kept to ${COLLATERAL_DECIMALS})` });
   }
 });
 
 /** `POST /api/v1/accounts/:id/topups/preview`: the effect of an amount (none: the account as it is, with the presets). */
-export const topUpPreviewRequestSchema = z.object({ amount: topUpAmountSchema.optional() });
+export const topUpPreviewRequestSchema = z.object({ amount: topUpAmountSchema.optional() }, { error: expected("a JSON object") });
 
 /** `POST /api/v1/accounts/:id/topups`. The desk must write a note; a trader may. */
 export const topUpRequestSchema = z.object({
   amount: topUpAmountSchema,
   /** Chosen by the client once per intended top-up: a resubmission with the same key applies nothing more. */
-  idempotencyKey: z.string({ error: expected("a string") }).min(1, { error: "must not be empty" }).max(200),
-  note: z.string({ error: expected("a string") }).trim().max(500).optional(),
-});
+  idempotencyKey: textSchema(200),
+  note: textSchema(500, { min: 0 }).trim().optional(),
+}, { error: expected("a JSON object") });
 export type TopUpRequest = z.infer<typeof topUpRequestSchema>;
 
 /** An account's margin as the preview shows it before or after the amount. */

@@ -1,12 +1,12 @@
 import type { z } from "zod";
-import { formatPath, type FieldError } from "@/lib/contracts/api-error";
+import { formatPath, issueMessage, type FieldError } from "@/lib/contracts/api-error";
 
 /** A parse that either succeeded or names every bad field (`accounts[2].positions[0].qty`). */
 export type FieldParseResult<T> = { success: true; data: T } | { success: false; fields: FieldError[] };
 
 /** zod (or model) issues as `{ path, message }` with paths like `accounts[2].positions[0].qty`. */
 export function toFieldErrors(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): FieldError[] {
-  return issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+  return issues.map((i) => ({ path: formatPath(i.path), message: issueMessage(i) }));
 }
 
 /** How a value looks in an error message: numbers as written, strings quoted, else its type. */

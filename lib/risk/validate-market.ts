@@ -1,4 +1,6 @@
+import { BOUNDS } from "@/lib/contracts/bounds";
 import { MAX_LOT_DECIMALS, parseLotSize } from "./lot-size";
+import { inRange } from "./range-issue";
 import type { MarketParams } from "./market-params";
 import type { RiskIssue } from "./risk-issue";
 
@@ -14,9 +16,11 @@ const finite = (x: unknown): x is number => typeof x === "number" && Number.isFi
 export function validateMarket(market: MarketParams, path: readonly (string | number)[] = []): RiskIssue[] {
   const issues: RiskIssue[] = [];
   const at = (field: (string | number)[], message: string) => issues.push({ path: [...path, ...field], message });
-  const positive = (field: (string | number)[], value: unknown) => {
+  /** > 0, and within `[min, max]` (lib/contracts/bounds.ts) when given. */
+  const positive = (field: (string | number)[], value: unknown, range?: { min?: number; max: number; unit: string }) => {
     if (!finite(value)) at(field, `must be a finite number (got ${String(value)})`);
     else if (value <= 0) at(field, `must be > 0 (got ${value})`);
+    else if (range) inRange(issues, [...path, ...field], value, range.min ?? 0, range.max, range.unit);
   };
   const rate = (field: (string | number)[], value: unknown) => {
     if (!finite(value)) at(field, `must be a finite number (got ${String(value)})`);
@@ -24,16 +28,16 @@ export function validateMarket(market: MarketParams, path: readonly (string | nu
   };
 
   if (typeof market.id !== "string" || market.id.length === 0) at(["id"], "must be a non-empty string");
-  positive(["lotSize"], market.lotSize);
+  positive(["lotSize"], market.lotSize, { max: BOUNDS.market.lotSize.max, unit: "base units" });
   if (finite(market.lotSize) && market.lotSize > 0 && !parseLotSize(market.lotSize)) {
     at(["lotSize"], `must be a decimal with at most ${MAX_LOT_DECIMALS} decimals (got ${market.lotSize})`);
   }
-  positive(["tickSize"], market.tickSize);
+  positive(["tickSize"], market.tickSize, { max: BOUNDS.market.tickSize.max, unit: "USD" });
   rate(["liquidationFeeRate"], market.liquidationFeeRate);
   const hs = market.liquidity?.halfSpreadBps;
   if (!finite(hs)) at(["liquidity", "halfSpreadBps"], `must be a finite number (got ${String(hs)})`);
   else if (hs < 0 || hs >= 10000) at(["liquidity", "halfSpreadBps"], `must be in [0, 10000) bps (got ${hs})`);
-  positive(["liquidity", "depthPer1Pct"], market.liquidity?.depthPer1Pct);
+  positive(["liquidity", "depthPer1Pct"], market.liquidity?.depthPer1Pct, { ...BOUNDS.market.depthPer1Pct, unit: "USD" });
 
   const tiers = market.tiers;
   if (!Array.isArray(tiers) || tiers.length === 0) {
@@ -44,10 +48,10 @@ export function validateMarket(market: MarketParams, path: readonly (string | nu
     if (tier.maxNotional === null) {
       if (k !== tiers.length - 1) at(["tiers", k, "maxNotional"], "only the last tier may be unbounded (null)");
     } else {
-      positive(["tiers", k, "maxNotional"], tier.maxNotional);
+      positive(["tiers", k, "maxNotional"], tier.maxNotional, { ...BOUNDS.market.maxNotional, unit: "USD" });
     }
     rate(["tiers", k, "mmr"], tier.mmr);
-    positive(["tiers", k, "maxLeverage"], tier.maxLeverage);
+    positive(["tiers", k, "maxLeverage"], tier.maxLeverage, { ...BOUNDS.market.maxLeverage, unit: "×" });
     if (k === 0) return;
     const prev = tiers[k - 1]!;
     if (finite(prev.maxNotional) && finite(tier.maxNotional) && tier.maxNotional <= prev.maxNotional) {

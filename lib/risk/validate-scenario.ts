@@ -1,5 +1,7 @@
+import { BOUNDS } from "@/lib/contracts/bounds";
 import { parseLotSize } from "./lot-size";
 import type { MarketParams } from "./market-params";
+import { inRange } from "./range-issue";
 import type { RiskIssue } from "./risk-issue";
 import { DEFAULT_RISK_PARAMS, type RiskParams } from "./risk-params";
 import type { RiskScenario } from "./risk-scenario";
@@ -57,7 +59,8 @@ export function validateLotQuantity(qty: number, lotSize: number): string | null
  * (`validateMarket`), duplicate market ids, prices for unknown markets or not finite and `> 0`,
  * parameters out of range, duplicate account ids, collateral not finite and `>= 0`, positions in an
  * unknown market or one without a price, two positions in one market, quantities that are not whole
- * lots, entry prices not finite and `> 0`. Empty when the scenario can be evaluated.
+ * lots, entry prices not finite and `> 0`; prices, collateral, quantities and entry prices outside
+ * BOUNDS (lib/contracts/bounds.ts), so that every figure is finite. Empty when the scenario can be evaluated.
  */
 export function validateScenario(scenario: RiskScenario): RiskIssue[] {
   const issues: RiskIssue[] = [];
@@ -72,6 +75,7 @@ export function validateScenario(scenario: RiskScenario): RiskIssue[] {
     if (!markets.has(id)) issues.push({ path: ["prices", id], message: `unknown market ${id} (not in markets)` });
     if (!finite(price)) issues.push({ path: ["prices", id], message: `must be a finite number (got ${String(price)})` });
     else if (price <= 0) issues.push({ path: ["prices", id], message: `must be > 0 (got ${price})` });
+    else inRange(issues, ["prices", id], price, BOUNDS.price.min, BOUNDS.price.max, "USD");
   }
   issues.push(...validateRiskParams(scenario.params));
 
@@ -83,6 +87,7 @@ export function validateScenario(scenario: RiskScenario): RiskIssue[] {
     else accountIds.add(account.id);
     if (!finite(account.collateral)) issues.push({ path: [...at, "collateral"], message: `must be a finite number (got ${String(account.collateral)})` });
     else if (account.collateral < 0) issues.push({ path: [...at, "collateral"], message: `must be >= 0 (got ${account.collateral})` });
+    if (finite(account.collateral)) inRange(issues, [...at, "collateral"], account.collateral, -BOUNDS.collateral.maxAbs, BOUNDS.collateral.maxAbs, "USD");
     const held = new Set<string>();
     account.positions.forEach((p, j) => {
       const pAt: Path = [...at, "positions", j];
@@ -100,12 +105,15 @@ export function validateScenario(scenario: RiskScenario): RiskIssue[] {
       }
       if (!finite(p.qty)) {
         issues.push({ path: [...pAt, "qty"], message: `must be a finite number (got ${String(p.qty)})` });
+      } else if (Math.abs(p.qty) > BOUNDS.qty.maxAbs) {
+        inRange(issues, [...pAt, "qty"], p.qty, -BOUNDS.qty.maxAbs, BOUNDS.qty.maxAbs, "base units");
       } else if (market?.valid) {
         const problem = validateLotQuantity(p.qty, market.params.lotSize);
         if (problem) issues.push({ path: [...pAt, "qty"], message: problem });
       }
       if (!finite(p.entryPrice)) issues.push({ path: [...pAt, "entryPrice"], message: `must be a finite number (got ${String(p.entryPrice)})` });
       else if (p.entryPrice <= 0) issues.push({ path: [...pAt, "entryPrice"], message: `must be > 0 (got ${p.entryPrice})` });
+      else inRange(issues, [...pAt, "entryPrice"], p.entryPrice, BOUNDS.price.min, BOUNDS.price.max, "USD");
     });
   });
   return issues;

@@ -1,5 +1,7 @@
+import { BOUNDS } from "@/lib/contracts/bounds";
 import type { RiskIssue } from "./risk-issue";
 import { MAX_ROUNDS_LIMIT, type StressScenario } from "./stress-scenario";
+import { inRange } from "./range-issue";
 import { validateScenario } from "./validate-scenario";
 
 const finite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
@@ -22,6 +24,7 @@ export function validateStressScenario(scenario: StressScenario): RiskIssue[] {
   if (fund !== undefined) {
     if (!finite(fund)) issues.push({ path: ["insuranceFund"], message: `must be a finite number (got ${String(fund)})` });
     else if (fund < 0) issues.push({ path: ["insuranceFund"], message: `must be >= 0 (got ${fund})` });
+    else inRange(issues, ["insuranceFund"], fund, 0, BOUNDS.collateral.maxAbs, "USD");
   }
   const rounds = scenario.maxRounds;
   if (rounds !== undefined && (!Number.isInteger(rounds) || rounds < 0 || rounds > MAX_ROUNDS_LIMIT)) {

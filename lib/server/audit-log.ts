@@ -1,12 +1,13 @@
 import "server-only";
 import { z } from "zod";
 import { parseInput } from "@/lib/contracts/api-error";
+import { textSchema } from "@/lib/contracts/text";
 import type { AuditEntryView } from "@/lib/contracts/topup";
 import type { PrismaClient } from "./db/prisma-client";
 
 export const auditQuerySchema = z.object({
-  accountId: z.string().min(1).max(128).optional(),
-  action: z.string().min(1).max(64).optional(),
+  accountId: textSchema(128).optional(),
+  action: textSchema(64).optional(),
   /** Entries with an id below this one (the next page, newest first). */
   before: z.string().regex(/^\d{1,19}$/, "a ledger id").optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { BOUNDS } from "@/lib/contracts/bounds";
 
 const onOff = z.enum(["on", "off"]);
 const port = z.coerce.number().int().min(1).max(65535);
@@ -46,9 +47,10 @@ const envSchema = z.object({
   LIQDESK_OIDC_NAME: z.string().min(1).max(40).default("SSO"),
   /** Bearer token Prometheus sends to GET /api/metrics. Unset: /api/metrics answers 401 to everyone. */
   LIQDESK_METRICS_TOKEN: z.string().min(24, "at least 24 characters").optional(),
-  /** Largest manual top-up (USD). */
+  /** Largest manual top-up (USD), at most the largest collateral movement (lib/contracts/bounds.ts). */
   LIQDESK_TOPUP_MAX: z.string().regex(/^\d{1,20}(\.\d{1,6})?$/, "a positive decimal with at most 6 decimals").default("1000000")
-    .refine((v) => Number(v) > 0, "must be > 0"),
+    .refine((v) => Number(v) > 0, "must be > 0")
+    .refine((v) => Number(v) <= BOUNDS.amount.maxAbs, `must be at most ${BOUNDS.amount.maxAbs}`),
   /** Top-ups a user may submit per minute (all instances together). */
   LIQDESK_TOPUP_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Sign-in attempts per client address per minute. */

@@ -1,5 +1,6 @@
 import "server-only";
-import type { ApiErrorBody } from "@/lib/contracts/api-error";
+import { InputError, type ApiErrorBody } from "@/lib/contracts/api-error";
+import { paramProblems } from "../http/search-params";
 import { withErrors } from "../http/with-errors";
 import { NotReadyError } from "../read-model";
 import type { Runtime } from "../runtime";
@@ -25,7 +26,8 @@ function refuse(status: number, code: string, message: string, headers?: Headers
 /**
  * A route handler behind the policy: resolves who is asking from the credential the rule takes,
  * answers 401/403 as `decide` says, refuses a state-changing session request from another site
- * (403 `cross_site`, before anything is read or written), then runs `handler`. Errors answer as
+ * (403 `cross_site`, before anything is read or written), refuses a query or path parameter that is
+ * not text (400 naming it: a NUL, a lone surrogate), then runs `handler`. Errors answer as
  * `withErrors` does. `accountOf` names the margin account a `deskOrOwner` request is about.
  */
 export function guarded<P = Record<string, never>>(
@@ -48,6 +50,8 @@ export function guarded<P = Record<string, never>>(
       const reason = crossSiteReason(request.headers, allowedHosts(runtime.env));
       if (reason) return refuse(403, "cross_site", `refused: a state-changing request with a session must come from this site (${reason})`);
     }
+    const badParams = paramProblems(request, params);
+    if (badParams.length > 0) throw new InputError(badParams);
     return handler({ request, params, principal, runtime });
   });
 }

@@ -2,7 +2,8 @@ import "server-only";
 import { InputError } from "@/lib/contracts/api-error";
 import { safeParseRiskScenario } from "@/lib/contracts/risk-scenario";
 import { evaluateScenario } from "@/lib/risk";
-import { readJson, withErrors } from "./with-errors";
+import { readJson } from "./read-body";
+import { withErrors } from "./with-errors";
 
 /**
  * The answer of `POST /api/v1/risk/evaluate` (spec §10) to a request: a scenario in, the figures

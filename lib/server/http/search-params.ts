@@ -1,4 +1,6 @@
 import "server-only";
+import { formatPath, type FieldError } from "@/lib/contracts/api-error";
+import { textProblem } from "@/lib/contracts/text";
 
 /** A request's query string as an object; a repeated key becomes an array (`?status=a&status=b`). */
 export function searchParams(request: Request): Record<string, string | string[]> {
@@ -8,4 +10,26 @@ export function searchParams(request: Request): Record<string, string | string[]
     out[key] = held === undefined ? value : Array.isArray(held) ? [...held, value] : [held, value];
   }
   return out;
+}
+
+/**
+ * Every query parameter (key and value) and path parameter of a request that is not text (a NUL,
+ * a lone surrogate: `textProblem`), named by its key (`accountId`, `id`). Empty when all are.
+ */
+export function paramProblems(request: Request, params: unknown): FieldError[] {
+  const problems: FieldError[] = [];
+  const check = (path: string, value: string) => {
+    const problem = textProblem(value);
+    if (problem) problems.push({ path, message: problem });
+  };
+  for (const [key, value] of new URL(request.url).searchParams) {
+    check(formatPath([key]), key);
+    check(formatPath([key]), value);
+  }
+  if (params && typeof params === "object") {
+    for (const [key, value] of Object.entries(params)) {
+      for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") check(formatPath([key]), v);
+    }
+  }
+  return problems;
 }

@@ -169,8 +169,9 @@ describe("invalid input is rejected with the field named", () => {
   });
 
   it("POST /api/v1/risk/evaluate answers 400 invalid_input with the fields", async () => {
+    const JSON_TYPE = { "content-type": "application/json" };
     const bad = withChanges(base as Mutable, (s) => (s.accounts[2].positions[0].qty = 0.0015));
-    const response = await POST(new Request("http://localhost/api/v1/risk/evaluate", { method: "POST", body: JSON.stringify(bad) }));
+    const response = await POST(new Request("http://localhost/api/v1/risk/evaluate", { method: "POST", headers: JSON_TYPE, body: JSON.stringify(bad) }));
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       error: {
@@ -179,7 +180,7 @@ describe("invalid input is rejected with the field named", () => {
         fields: [{ path: "accounts[2].positions[0].qty", message: "0.0015 is not a whole number of lots (lotSize 0.001)" }],
       },
     });
-    const malformed = await POST(new Request("http://localhost/api/v1/risk/evaluate", { method: "POST", body: "{" }));
+    const malformed = await POST(new Request("http://localhost/api/v1/risk/evaluate", { method: "POST", headers: JSON_TYPE, body: "{" }));
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe("invalid_input");
   });

@@ -1,5 +1,5 @@
 import { runStress } from "@/lib/server/read-model";
-import { readJson } from "@/lib/server/http/with-errors";
+import { readJson } from "@/lib/server/http/read-body";
 import { guarded } from "@/lib/server/auth/guard";
 import { access } from "@/lib/server/auth/policy";
 

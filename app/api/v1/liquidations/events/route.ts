@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { parseInput } from "@/lib/contracts/api-error";
+import { textSchema } from "@/lib/contracts/text";
 import { getLiquidationEvents } from "@/lib/server/read-model";
 import { guarded } from "@/lib/server/auth/guard";
 import { access } from "@/lib/server/auth/policy";
 import { searchParams } from "@/lib/server/http/search-params";
 
-const query = z.object({ accountId: z.string().min(1).max(128).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const query = z.object({ accountId: textSchema(128).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 /**
  * `GET /api/v1/liquidations/events`: executed steps, newest first (one account with `accountId`).

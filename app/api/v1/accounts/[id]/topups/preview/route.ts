@@ -1,4 +1,4 @@
-import { readJson } from "@/lib/server/http/with-errors";
+import { readJson } from "@/lib/server/http/read-body";
 import { guarded } from "@/lib/server/auth/guard";
 import { access } from "@/lib/server/auth/policy";
 import { previewTopUp } from "@/lib/server/topup/top-ups";

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { expected } from "@/lib/contracts/zod-issues";
+
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Why a string cannot be taken as text, or null when it can: a NUL character (PostgreSQL `text`
+ * cannot hold one) or a lone UTF-16 surrogate (no UTF-8 encoding exists for it). Every string of
+ * every request — body fields, record keys, query and path parameters — goes through this.
+ */
+export function textProblem(value: string): string | null {
+  if (NUL.test(value)) return "must not contain a NUL character (\\u0000)";
+  if (LONE_SURROGATE.test(value)) return "must not contain a lone surrogate (invalid Unicode)";
+  return null;
+}
+
+/**
+ * The API's string: a string (else "must be a string (got …)"), at most `max` characters, at least
+ * `min` (default 1: "must not be empty"), with no NUL character and no lone surrogate.
+ */
+export function textSchema(max: number, opts: { min?: number } = {}) {
+  const min = opts.min ?? 1;
+  return z
+    .string({ error: expected("a string") })
+    .min(min, { error: min === 1 ? "must not be empty" : `must be at least ${min} characters` })
+    .max(max, { error: `must be at most ${max} characters` })
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
