@@ -24,6 +24,7 @@ import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-prices";
 import { env } from "@/lib/server/env";
 import { openCliDatabase } from "@/lib/server/ingest/cli-database";
 import type { RecordedBatch } from "@/lib/server/ingest/ingest-recorder";
+import { INGEST_KEY_PREFIX } from "@/lib/server/ingest/persist-collateral";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
 
 const USAGE = `usage: record FILE.ndjson|- [--since 1h | --from ISO] [--to ISO] [--market ID,…] [--book] [--url postgresql://…]
@@ -34,6 +35,11 @@ const USAGE = `usage: record FILE.ndjson|- [--since 1h | --from ISO] [--to ISO] 
   --market     only these markets (comma-separated; default all)
   --book       start with the current book (open positions, balances) instead of collateral movements
 `;
+
+/** The key the feed chose, as it sends it again (the ledger keeps it as `ingest:<key>`: lib/server/ingest/persist-collateral.ts). */
+function feedKey(ledgerKey: string): string {
+  return ledgerKey.startsWith(INGEST_KEY_PREFIX) ? ledgerKey.slice(INGEST_KEY_PREFIX.length) : ledgerKey;
+}
 
 /** Query the window in slices of this length, to keep memory flat over long windows. */
 const SLICE_MS = 5 * 60_000;
@@ -147,7 +153,7 @@ async function record(prisma: PrismaClient, out: NodeJS.WritableStream, opts: {
     for (const m of movements) {
       const second = Math.floor(m.created_at.getTime() / 1000) * 1000;
       const list = bySecond.get(second) ?? [];
-      list.push({ accountId: m.account_id, amount: m.amount, kind: m.kind, idempotencyKey: m.idempotency_key, ...(m.note === null ? {} : { note: m.note }) });
+      list.push({ accountId: m.account_id, amount: m.amount, kind: m.kind, idempotencyKey: feedKey(m.idempotency_key), ...(m.note === null ? {} : { note: m.note }) });
       bySecond.set(second, list);
     }
     for (const [second, entries] of bySecond) {

@@ -44,7 +44,7 @@ describe("collateral ingest persistence", () => {
     expect(result.newAccountIds.sort()).toEqual(["c1", "c2"]);
     expect(result.balances).toEqual([{ accountId: "c1", collateral: "1000" }, { accountId: "c2", collateral: "0.000000000000000001" }]);
     expect(await books("c1")).toEqual({ collateral: "1000", ledger_sum: "1000", last_balance: "1000" });
-    const note = await db.prisma.collateralLedgerEntry.findUniqueOrThrow({ where: { idempotencyKey: "dep-2" } });
+    const note = await db.prisma.collateralLedgerEntry.findUniqueOrThrow({ where: { idempotencyKey: "ingest:dep-2" } });
     expect(note.note).toBe("dust");
   });
 
@@ -59,7 +59,7 @@ describe("collateral ingest persistence", () => {
     const again = await ingest({ entries: [{ accountId: "c1", amount: 5, kind: "deposit", idempotencyKey: "dep-3" }] });
     expect(again).toEqual({ applied: [], replayed: 1, balances: [], newAccountIds: [] });
     expect(await books("c1")).toEqual({ collateral: "1005", ledger_sum: "1005", last_balance: "1005" });
-    expect(await db.prisma.collateralLedgerEntry.count({ where: { idempotencyKey: "dep-3" } })).toBe(1);
+    expect(await db.prisma.collateralLedgerEntry.count({ where: { idempotencyKey: "ingest:dep-3" } })).toBe(1);
   });
 
   it("a key reused for a different entry is refused naming it, and the batch changes nothing", async () => {

@@ -2,7 +2,9 @@ import "server-only";
 import Decimal from "decimal.js";
 import { InputError, type FieldError } from "@/lib/contracts/api-error";
 import type { CollateralEntry, CollateralIngestKind } from "@/lib/contracts/ingest-collateral";
+import { BOUNDS } from "@/lib/contracts/bounds";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
+import { balanceOutOfRange } from "./balance-range";
 import { isUniqueViolation, TRANSACTION_OPTIONS } from "./sql-errors";
 
 /** A ledger entry this batch appended (decimal strings). */
@@ -28,6 +30,18 @@ export interface PersistCollateralResult {
   newAccountIds: string[];
 }
 
+/**
+ * The ledger key of an ingest entry: `ingest:<key>`. Ledger keys share one unique index, and the
+ * server derives its own (`topup:<userId>:<key>`, `funding:<eventId>:<accountId>`,
+ * `liquidation:<step>:<kind>`): the prefix keeps a feed's keys in a namespace of their own, so
+ * no key a feed chooses can pre-empt a top-up, a funding payment or a liquidation step (migration
+ * 20261207060000_ingest_key_namespace moved the keys written before).
+ */
+export const INGEST_KEY_PREFIX = "ingest:";
+export function ingestLedgerKey(idempotencyKey: string): string {
+  return INGEST_KEY_PREFIX + idempotencyKey;
+}
+
 function sameEntry(a: { accountId: string; kind: string; amount: string }, b: { accountId: string; kind: string; amount: string }) {
   return a.accountId === b.accountId && a.kind === b.kind && new Decimal(a.amount).eq(b.amount);
 }
@@ -37,7 +51,8 @@ function describe(e: { accountId: string; kind: string; amount: string }) {
 }
 
 /**
- * Collateral ingest (POST /api/v1/ingest/collateral). Idempotent by `idempotencyKey`: a key already
+ * Collateral ingest (POST /api/v1/ingest/collateral). Idempotent by `idempotencyKey` (stored as
+ * `ingestLedgerKey`): a key already
  * in the ledger with the same account, kind and amount is a no-op (counted as `replayed`); the same
  * key with a different account, kind or amount is refused as invalid input naming
  * `entries[i].idempotencyKey`, and so is a key used twice in the batch for different entries.
@@ -83,20 +98,39 @@ export async function persistCollateralEntries(
   }
 }
 
+/**
+ * Refuses the batch (400 naming `entries[i].amount`) when an entry would take its account's
+ * running balance beyond ±BOUNDS.collateral.maxAbs: checked on the locked balances, inside the
+ * transaction, before anything is written (the sum of movements that are each in range can
+ * still leave the range, and a `Decimal(38,18)` column overflows beyond 10²⁰).
+ */
+function checkBalances(fresh: readonly { index: number; entry: CollateralEntry }[], balances: Map<string, string>): void {
+  const running = new Map<string, Decimal>();
+  const fields: FieldError[] = [];
+  for (const { index, entry } of fresh) {
+    const after = (running.get(entry.accountId) ?? new Decimal(balances.get(entry.accountId) ?? 0)).plus(entry.amount);
+    running.set(entry.accountId, after);
+    if (after.abs().gt(BOUNDS.collateral.maxAbs) && fields.length < 20) {
+      fields.push({ path: `entries[${index}].amount`, message: balanceOutOfRange(entry.accountId, after) });
+    }
+  }
+  if (fields.length > 0) throw new InputError(fields);
+}
+
 async function applyCollateral(
   prisma: PrismaClient,
   candidates: { index: number; entry: CollateralEntry }[],
   total: number,
 ): Promise<PersistCollateralResult> {
   return prisma.$transaction(async (tx) => {
-    const keys = candidates.map((c) => c.entry.idempotencyKey);
+    const keys = candidates.map((c) => ingestLedgerKey(c.entry.idempotencyKey));
     const existing = await tx.$queryRaw<{ idempotency_key: string; account_id: string; kind: string; amount: string }[]>`
       SELECT idempotency_key, account_id, kind::text AS kind, trim_scale(amount)::text AS amount
         FROM collateral_ledger WHERE idempotency_key = ANY(${keys}::text[])`;
     const known = new Map(existing.map((e) => [e.idempotency_key, { accountId: e.account_id, kind: e.kind, amount: e.amount }]));
     const conflicts: FieldError[] = [];
     const fresh = candidates.filter(({ index, entry }) => {
-      const prior = known.get(entry.idempotencyKey);
+      const prior = known.get(ingestLedgerKey(entry.idempotencyKey));
       if (!prior) return true;
       if (!sameEntry(prior, entry)) {
         conflicts.push({
@@ -113,10 +147,12 @@ async function applyCollateral(
     const created = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO accounts (id, updated_at) SELECT unnest(${accountIds}::text[]), now()
       ON CONFLICT (id) DO NOTHING RETURNING id`;
-    await tx.$queryRaw`SELECT id FROM accounts WHERE id = ANY(${accountIds}::text[]) ORDER BY id FOR UPDATE`;
+    const locked = await tx.$queryRaw<{ id: string; collateral: string }[]>`
+      SELECT id, collateral::text AS collateral FROM accounts WHERE id = ANY(${accountIds}::text[]) ORDER BY id FOR UPDATE`;
+    checkBalances(fresh, new Map(locked.map((a) => [a.id, a.collateral])));
 
     const input = JSON.stringify(fresh.map(({ entry }, ord) => ({
-      ord, account_id: entry.accountId, kind: entry.kind, amount: entry.amount, idempotency_key: entry.idempotencyKey, note: entry.note ?? null,
+      ord, account_id: entry.accountId, kind: entry.kind, amount: entry.amount, idempotency_key: ingestLedgerKey(entry.idempotencyKey), note: entry.note ?? null,
     })));
     const rows = await tx.$queryRaw<{ ord: number; id: bigint; balance_after: string }[]>`
       WITH input AS (

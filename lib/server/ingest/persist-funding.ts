@@ -2,7 +2,9 @@ import "server-only";
 import Decimal from "decimal.js";
 import { InputError, type FieldError } from "@/lib/contracts/api-error";
 import type { IngestFunding } from "@/lib/contracts/ingest-funding";
+import { BOUNDS } from "@/lib/contracts/bounds";
 import type { Prisma, PrismaClient } from "@/lib/server/db/prisma-client";
+import { balanceOutOfRange } from "./balance-range";
 import { TRANSACTION_OPTIONS } from "./sql-errors";
 
 /** One account's funding payment (decimal strings; amount signed as it moves the collateral). */
@@ -43,6 +45,17 @@ export async function persistFunding(prisma: PrismaClient, event: IngestFunding)
     await tx.$queryRaw`
       SELECT a.id FROM accounts a JOIN positions p ON p.account_id = a.id
        WHERE p.market_id = ${event.marketId} AND p.qty <> 0 ORDER BY a.id FOR UPDATE OF a`;
+    // Refused before anything moves when a payment would take a balance out of range (the
+    // numeric expression here cannot overflow; the Decimal(38,18) columns below could).
+    const beyond = await tx.$queryRaw<{ account_id: string; balance_after: string }[]>`
+      SELECT a.id AS account_id, trim_scale(a.collateral + round(-(p.qty * ${event.markPrice}::numeric * ${event.rate}::numeric), 18))::text AS balance_after
+        FROM positions p JOIN accounts a ON a.id = p.account_id
+       WHERE p.market_id = ${event.marketId} AND p.qty <> 0
+         AND abs(a.collateral + round(-(p.qty * ${event.markPrice}::numeric * ${event.rate}::numeric), 18)) > ${BOUNDS.collateral.maxAbs}::numeric
+       ORDER BY a.id LIMIT 5`;
+    if (beyond.length > 0) {
+      throw new InputError(beyond.map((b) => ({ path: "rate", message: `the funding payment ${balanceOutOfRange(b.account_id, b.balance_after)}` })));
+    }
     const rows = await tx.$queryRaw<{ account_id: string; amount: string; balance_after: string }[]>`
       WITH legs AS (
         SELECT account_id, round(-(qty * ${event.markPrice}::numeric * ${event.rate}::numeric), 18) AS amount

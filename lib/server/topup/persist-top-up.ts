@@ -1,6 +1,9 @@
 import "server-only";
 import Decimal from "decimal.js";
+import { InputError } from "@/lib/contracts/api-error";
+import { BOUNDS } from "@/lib/contracts/bounds";
 import type { PrismaClient } from "../db/prisma-client";
+import { balanceOutOfRange } from "../ingest/balance-range";
 import { HttpError } from "../http/http-error";
 import { isUniqueViolation } from "../ingest/sql-errors";
 import { NotFoundError } from "../read-model";
@@ -63,6 +66,13 @@ async function attempt(prisma: PrismaClient, write: TopUpWrite): Promise<Persist
           + `on account "${prior.accountId}"${prior.note ? ` (note "${prior.note}")` : ""}: choose a new key for a new top-up`);
       }
       return { replayed: true, entry: entryOf(prior), balances: [] };
+    }
+    const [locked] = await tx.$queryRaw<{ collateral: string }[]>`
+      SELECT collateral::text AS collateral FROM accounts WHERE id = ${write.accountId} FOR UPDATE`;
+    if (!locked) throw new NotFoundError(`account "${write.accountId}"`);
+    const after = new Decimal(locked.collateral).plus(write.amount);
+    if (after.abs().gt(BOUNDS.collateral.maxAbs)) {
+      throw new InputError([{ path: "amount", message: balanceOutOfRange(write.accountId, after) }]);
     }
     const [account] = await tx.$queryRaw<{ collateral: string }[]>`
       UPDATE accounts SET collateral = collateral + ${write.amount}::numeric, updated_at = now()
