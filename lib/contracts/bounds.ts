@@ -48,7 +48,7 @@ export const MAX_BATCH_ITEMS = 10_000;
 export function boundText(n: number): string {
   if (n === 0) return "0";
   const abs = Math.abs(n);
-  if (abs >= 1e-6 && abs < 1e21) return n.toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 20 });
+  if (abs >= 1e-18 && abs < 1e21) return n.toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 20 });
   return String(n);
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { parseInput } from "@/lib/contracts/api-error";
+import { BOUNDS } from "@/lib/contracts/bounds";
 import { textSchema } from "@/lib/contracts/text";
 import type { AuditEntryView } from "@/lib/contracts/topup";
 import type { PrismaClient } from "./db/prisma-client";
@@ -9,7 +10,7 @@ export const auditQuerySchema = z.object({
   accountId: textSchema(128).optional(),
   action: textSchema(64).optional(),
   /** Entries with an id below this one (the next page, newest first). */
-  before: z.string().regex(/^\d{1,19}$/, "a ledger id").optional(),
+  before: z.string().regex(/^\d{1,19}$/, "must be an audit entry id").refine((v) => BigInt(v) <= BOUNDS.seq.max, "must be an audit entry id (at most 2^63 − 1)").optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

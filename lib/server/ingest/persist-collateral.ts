@@ -4,7 +4,7 @@ import { InputError, type FieldError } from "@/lib/contracts/api-error";
 import type { CollateralEntry, CollateralIngestKind } from "@/lib/contracts/ingest-collateral";
 import { BOUNDS } from "@/lib/contracts/bounds";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
-import { balanceOutOfRange } from "./balance-range";
+import { balanceOutOfRange, ExactDecimal } from "./balance-range";
 import { isUniqueViolation, TRANSACTION_OPTIONS } from "./sql-errors";
 
 /** A ledger entry this batch appended (decimal strings). */
@@ -108,7 +108,7 @@ function checkBalances(fresh: readonly { index: number; entry: CollateralEntry }
   const running = new Map<string, Decimal>();
   const fields: FieldError[] = [];
   for (const { index, entry } of fresh) {
-    const after = (running.get(entry.accountId) ?? new Decimal(balances.get(entry.accountId) ?? 0)).plus(entry.amount);
+    const after = (running.get(entry.accountId) ?? new ExactDecimal(balances.get(entry.accountId) ?? 0)).plus(entry.amount);
     running.set(entry.accountId, after);
     if (after.abs().gt(BOUNDS.collateral.maxAbs) && fields.length < 20) {
       fields.push({ path: `entries[${index}].amount`, message: balanceOutOfRange(entry.accountId, after) });

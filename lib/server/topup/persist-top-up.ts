@@ -3,7 +3,7 @@ import Decimal from "decimal.js";
 import { InputError } from "@/lib/contracts/api-error";
 import { BOUNDS } from "@/lib/contracts/bounds";
 import type { PrismaClient } from "../db/prisma-client";
-import { balanceOutOfRange } from "../ingest/balance-range";
+import { balanceOutOfRange, ExactDecimal } from "../ingest/balance-range";
 import { HttpError } from "../http/http-error";
 import { isUniqueViolation } from "../ingest/sql-errors";
 import { NotFoundError } from "../read-model";
@@ -70,7 +70,7 @@ async function attempt(prisma: PrismaClient, write: TopUpWrite): Promise<Persist
     const [locked] = await tx.$queryRaw<{ collateral: string }[]>`
       SELECT collateral::text AS collateral FROM accounts WHERE id = ${write.accountId} FOR UPDATE`;
     if (!locked) throw new NotFoundError(`account "${write.accountId}"`);
-    const after = new Decimal(locked.collateral).plus(write.amount);
+    const after = new ExactDecimal(locked.collateral).plus(write.amount);
     if (after.abs().gt(BOUNDS.collateral.maxAbs)) {
       throw new InputError([{ path: "amount", message: balanceOutOfRange(write.accountId, after) }]);
     }
