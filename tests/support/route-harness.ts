@@ -109,7 +109,9 @@ export async function startRouteHarness(): Promise<RouteHarness> {
     async call(route, opts = {}) {
       const [method, template] = route.split(" ") as [string, string];
       const params = opts.params ?? {};
-      const path = template.replace(/\[(\w+)\]/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
+      // The handler takes its params as given (Next decodes them); the URL only needs to be one.
+      const encode = (v: string) => { try { return encodeURIComponent(v); } catch { return "%EF%BF%BD"; } };
+      const path = template.replace(/\[(\w+)\]/g, (_, name: string) => encode(params[name] ?? ""));
       const as = opts.as ?? (template.startsWith("/api/v1/ingest/") ? "ingest" : template.startsWith("/api/auth/") ? "none" : "desk");
       const headers: Record<string, string> = { host: "localhost:3000", [CLIENT_IP_HEADER]: `10.9.1.${(ip = (ip + 1) % 250)}` };
       if (as === "ingest") headers.authorization = `Bearer ${token}`;
