@@ -19,8 +19,11 @@ export const BOUNDS = {
   qty: { maxAbs: 1e9 },
   /** |amount| in USD of one collateral movement (ingest entries, top-ups). */
   amount: { maxAbs: 1e15 },
-  /** |balance| in USD of an account's collateral (after any write; what-if collateral; insurance fund). */
-  collateral: { maxAbs: 1e18 },
+  /**
+   * |balance| in USD of an account's collateral (after any write; what-if collateral; insurance
+   * fund): 0, or from one unit of the 18th decimal to 10¹⁸.
+   */
+  collateral: { minAbs: 1e-18, maxAbs: 1e18 },
   /** |rate| of one funding period (exclusive). */
   fundingRate: { maxAbs: 1 },
   /** Epoch milliseconds: a whole number in [0, 8.64e15] (the range of a JavaScript Date). */
@@ -43,6 +46,17 @@ export const BOUNDS = {
 
 /** Items (ticks, updates, entries) in one ingest batch. */
 export const MAX_BATCH_ITEMS = 10_000;
+
+/** Decimal places of a number as JavaScript writes it (`String(n)`): `0.015` 3, `1.5e-7` 8, `5e-324` 324. */
+export function decimalPlaces(n: number): number {
+  const [mantissa = "", exponent = "0"] = String(Math.abs(n)).split("e");
+  return Math.max(0, (mantissa.split(".")[1]?.length ?? 0) - Number(exponent));
+}
+
+/** Why a number has more decimals than `Decimal(38,18)` keeps, or null. */
+export function tooManyDecimals(n: number): string | null {
+  return decimalPlaces(n) > BOUNDS.decimals ? `${n} has more than ${BOUNDS.decimals} decimals` : null;
+}
 
 /** `1e-8` as `0.00000001`, `1e9` as `1000000000`: how a bound reads in an error message. */
 export function boundText(n: number): string {

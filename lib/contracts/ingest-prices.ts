@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { BOUNDS, MAX_BATCH_ITEMS, outOfRange } from "@/lib/contracts/bounds";
-import { readDecimal } from "@/lib/contracts/ingest-collateral";
+import { BOUNDS, MAX_BATCH_ITEMS, outOfRange, tooManyDecimals } from "@/lib/contracts/bounds";
 import { textSchema } from "@/lib/contracts/text";
 import { describeValue, expected } from "@/lib/contracts/zod-issues";
 
@@ -25,11 +24,8 @@ export const timestampSchema = z
  * written: PostgreSQL keeps exactly the number the engine uses, never a rounded one.
  */
 export const priceSchema = z.number({ error: expected("a finite number") }).superRefine((price, ctx) => {
-  const range = outOfRange(price, BOUNDS.price.min, BOUNDS.price.max, "USD");
-  if (range) ctx.addIssue({ code: "custom", message: range });
-  else if (readDecimal(String(price)).decimals > BOUNDS.decimals) {
-    ctx.addIssue({ code: "custom", message: `${price} has more than ${BOUNDS.decimals} decimals` });
-  }
+  const problem = outOfRange(price, BOUNDS.price.min, BOUNDS.price.max, "USD") ?? tooManyDecimals(price);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
 export const priceTickSchema = z.object({

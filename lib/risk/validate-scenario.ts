@@ -1,7 +1,7 @@
 import { BOUNDS } from "@/lib/contracts/bounds";
 import { parseLotSize } from "./lot-size";
 import type { MarketParams } from "./market-params";
-import { inRange } from "./range-issue";
+import { inRange, moneyInRange } from "./range-issue";
 import type { RiskIssue } from "./risk-issue";
 import { DEFAULT_RISK_PARAMS, type RiskParams } from "./risk-params";
 import type { RiskScenario } from "./risk-scenario";
@@ -87,7 +87,7 @@ export function validateScenario(scenario: RiskScenario): RiskIssue[] {
     else accountIds.add(account.id);
     if (!finite(account.collateral)) issues.push({ path: [...at, "collateral"], message: `must be a finite number (got ${String(account.collateral)})` });
     else if (account.collateral < 0) issues.push({ path: [...at, "collateral"], message: `must be >= 0 (got ${account.collateral})` });
-    if (finite(account.collateral)) inRange(issues, [...at, "collateral"], account.collateral, -BOUNDS.collateral.maxAbs, BOUNDS.collateral.maxAbs, "USD");
+    if (finite(account.collateral)) moneyInRange(issues, [...at, "collateral"], account.collateral, BOUNDS.collateral);
     const held = new Set<string>();
     account.positions.forEach((p, j) => {
       const pAt: Path = [...at, "positions", j];
