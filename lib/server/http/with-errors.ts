@@ -40,10 +40,16 @@ class PayloadTooLargeError extends Error {
 /** Largest request body accepted, in bytes of JSON text (10,000 items fit with room to spare). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** The JSON body of a request; too large or malformed JSON is an InputError on the body. */
-export async function readJson(request: Request): Promise<unknown> {
+/** The body of a request as text, for a handler that parses it elsewhere (a what-if thread); too large: 413. */
+export async function readBodyText(request: Request): Promise<string> {
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) throw new PayloadTooLargeError();
+  return text;
+}
+
+/** The JSON body of a request; too large or malformed JSON is an InputError on the body. */
+export async function readJson(request: Request): Promise<unknown> {
+  const text = await readBodyText(request);
   try {
     return JSON.parse(text);
   } catch {
