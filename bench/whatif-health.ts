@@ -12,7 +12,9 @@
  *            (a 429/503 refusal: the trader waits its Retry-After, at most 1 s, and posts again).
  * In each window one client asks `GET /api/health` every 20 ms, one request at a time, and times
  * each answer. Reported: p50 / p99 / max per kind of window, the ratio what-ifs ÷ idle, the
- * what-ifs answered by status and their time, and the CPU of the server's threads.
+ * server's own event-loop delay (p99 / max, prom-client's monitor read from /api/metrics: whether
+ * the main thread itself was held up, as opposed to the machine or this process), the what-ifs
+ * answered by status and their time, and the CPU of the server's threads.
  *
  * Quick mode (LIQDESK_BENCH_QUICK=1): windows of 5 s and 9,000-account what-ifs (about 1 MB).
  */
@@ -29,6 +31,7 @@ const PROBE_EVERY_MS = 20;
 const TRADERS = 4;
 const ACCOUNTS = quickOr(90_000, 9_000);
 const GOAL_MS = 100;
+const METRICS_TOKEN = "bench-whatif-metrics-token-0123456789";
 
 interface WindowResult {
   kind: "idle" | "what-ifs";
@@ -38,6 +41,9 @@ interface WindowResult {
   answers: Record<number, number>;
   /** Seconds from sending a what-if to its answer read whole, of those answered 200. */
   answerSeconds: number[];
+  /** The server's main-thread event-loop delay over the window (its own monitor, from /api/metrics), ms. */
+  loopP99: number;
+  loopMax: number;
   cpu: string;
 }
 
@@ -49,7 +55,7 @@ export default async function main(): Promise<SummaryRow[]> {
   const limits = Object.entries(process.env).filter(([k]) => k.startsWith("LIQDESK_WHATIF_"));
   console.log(`what-if limits: ${limits.length ? limits.map(([k, v]) => `${k}=${v}`).join(" ") : "the defaults (lib/server/env.ts)"}`);
   let rows: SummaryRow[] = [];
-  await withServer({ env: { LIQDESK_SIMULATOR: "off", LIQDESK_SIM_ACCOUNTS: "0", LIQDESK_EXECUTION: "off" } }, async (server) => {
+  await withServer({ env: { LIQDESK_SIMULATOR: "off", LIQDESK_SIM_ACCOUNTS: "0", LIQDESK_EXECUTION: "off", LIQDESK_METRICS_TOKEN: METRICS_TOKEN } }, async (server) => {
     const traders = await signInTraders(server);
     const results: WindowResult[] = [];
     await measureWindow(server, "idle", []); // warm-up: Next loads the routes
@@ -75,6 +81,7 @@ async function signInTraders(server: AppServer): Promise<Session[]> {
 }
 
 async function measureWindow(server: AppServer, kind: WindowResult["kind"], traders: Session[], body = "", windowMs = WINDOW_MS): Promise<WindowResult> {
+  await eventLoopDelay(server); // resets the server's monitor: the next reading covers this window
   const cpu = new CpuWindow(server.pid);
   const end = performance.now() + windowMs;
   const answers: Record<number, number> = {};
@@ -103,19 +110,33 @@ async function measureWindow(server: AppServer, kind: WindowResult["kind"], trad
     await sleep(Math.max(0, next - performance.now()));
   }
   await Promise.all(posting);
-  return { kind, latencies, failures, answers, answerSeconds, cpu: cpuLine(cpu.end()) };
+  const use = cpuLine(cpu.end());
+  const loop = await eventLoopDelay(server);
+  return { kind, latencies, failures, answers, answerSeconds, loopP99: loop.p99, loopMax: loop.max, cpu: use };
+}
+
+/** The server's event-loop delay p99 and max (ms) since the previous scrape (prom-client resets its monitor on each). */
+async function eventLoopDelay(server: AppServer): Promise<{ p99: number; max: number }> {
+  const res = await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  if (res.status !== 200) throw new Error(`/api/metrics answered ${res.status}`);
+  const text = await res.text();
+  const read = (name: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+    return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) * 1000 : NaN;
+  };
+  return { p99: read("liqdesk_nodejs_eventloop_lag_p99_seconds"), max: read("liqdesk_nodejs_eventloop_lag_max_seconds") };
 }
 
 function report(results: WindowResult[], bytes: number): SummaryRow[] {
   console.log(`\n${WINDOW_MS / 1000} s windows, GET /api/health every ${PROBE_EVERY_MS} ms (one at a time); what-ifs: ${TRADERS} traders posting ` +
     `${(bytes / 1e6).toFixed(2)} MB scenarios back to back`);
-  console.log("| window | health requests | failed | p50 ms | p99 ms | max ms | what-if answers by status | what-if time p50 / max, s |");
-  console.log("|---|---:|---:|---:|---:|---:|---|---:|");
+  console.log("| window | health requests | failed | p50 ms | p99 ms | max ms | server event-loop delay p99 / max, ms | what-if answers by status | what-if time p50 / max, s |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---|---:|");
   for (const [i, r] of results.entries()) {
     const s = summarize(r.latencies);
     const statuses = Object.entries(r.answers).map(([status, n]) => `${status}: ${n}`).join(", ") || "—";
     const t = summarize(r.answerSeconds);
-    console.log(`| ${i + 1}. ${r.kind} | ${int(s.n)} | ${r.failures} | ${ms(s.p50, 2)} | ${ms(s.p99, 2)} | ${ms(s.max, 2)} | ${statuses} | ` +
+    console.log(`| ${i + 1}. ${r.kind} | ${int(s.n)} | ${r.failures} | ${ms(s.p50, 2)} | ${ms(s.p99, 2)} | ${ms(s.max, 2)} | ${ms(r.loopP99)} / ${ms(r.loopMax)} | ${statuses} | ` +
       `${t.n ? `${t.p50.toFixed(1)} / ${t.max.toFixed(1)}` : "—"} |`);
   }
   for (const [i, r] of results.entries()) console.log(`  ${i + 1}. ${r.kind}: ${r.cpu}`);

@@ -6,6 +6,7 @@ import type { UserPrincipal } from "./auth/policy";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Env } from "./env";
 import { HttpError } from "./http/http-error";
+import { readBodyText } from "./http/with-errors";
 import { consumeRateWindow } from "./rate-window";
 
 const RATE_WINDOW_MS = 60_000;
@@ -38,14 +39,19 @@ export class WhatIfs {
     this.analytics = new BoundedSlots(1, env.LIQDESK_WHATIF_QUEUE);
   }
 
-  /** Spec §10 on the body `readBody` gives, computed off the main thread; the answer's JSON as the thread wrote it. */
-  async evaluate(user: UserPrincipal, readBody: () => Promise<string>): Promise<Response> {
+  /**
+   * Spec §10 on the body of `request`, computed off the main thread; the answer's JSON as the thread
+   * wrote it, gzipped there when the client accepts gzip (Next leaves an encoded answer as it is).
+   */
+  async evaluate(user: UserPrincipal, request: Request): Promise<Response> {
     const leave = await this.admit(user, () => this.pool.full());
     try {
-      const text = await readBody();
-      const outcome = await this.pool.evaluate(text).catch(refusal);
+      const text = await readBodyText(request);
+      const outcome = await this.pool.evaluate(text, acceptsGzip(request.headers.get("accept-encoding"))).catch(refusal);
       if (!outcome.ok) throw new InputError(outcome.fields);
-      return new Response(outcome.body, { headers: { "content-type": "application/json" } });
+      const headers: Record<string, string> = { "content-type": "application/json", vary: "accept-encoding" };
+      if (outcome.gzip) headers["content-encoding"] = "gzip";
+      return new Response(outcome.body, { headers });
     } finally {
       leave();
     }
@@ -98,6 +104,17 @@ export class WhatIfs {
       throw error;
     }
   }
+}
+
+/** Whether an `Accept-Encoding` header admits gzip (`gzip` or `*`, not with q=0). */
+export function acceptsGzip(header: string | null): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [name, ...params] = part.split(";").map((s) => s.trim().toLowerCase());
+    if (name !== "gzip" && name !== "*") return false;
+    const q = params.find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }
 
 function busy(): HttpError {

@@ -1,7 +1,6 @@
 import "server-only";
 import type { UserPrincipal } from "../auth/policy";
 import type { Runtime } from "../runtime";
-import { readBodyText } from "./with-errors";
 
 /**
  * The answer of `POST /api/v1/risk/evaluate` (spec §10) to a request: a scenario in, the figures
@@ -12,5 +11,5 @@ import { readBodyText } from "./with-errors";
  * business (signed in).
  */
 export function evaluateRisk(runtime: Runtime, user: UserPrincipal, request: Request): Promise<Response> {
-  return runtime.whatIfs.evaluate(user, () => readBodyText(request));
+  return runtime.whatIfs.evaluate(user, request);
 }
