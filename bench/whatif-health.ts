@@ -28,7 +28,8 @@ import { largeWhatIf } from "./lib/whatif-scenario";
 const WINDOW_MS = quickOr(30_000, 5_000);
 const ROUNDS = 2;
 const PROBE_EVERY_MS = 20;
-const TRADERS = 4;
+/** LIQDESK_BENCH_WHATIF_TRADERS: how many traders post at once (default 4). */
+const TRADERS = Number(process.env.LIQDESK_BENCH_WHATIF_TRADERS ?? 4);
 const ACCOUNTS = quickOr(90_000, 9_000);
 const GOAL_MS = 100;
 const METRICS_TOKEN = "bench-whatif-metrics-token-0123456789";
@@ -37,8 +38,8 @@ interface WindowResult {
   kind: "idle" | "what-ifs";
   latencies: number[];
   failures: number;
-  /** What-if answers by HTTP status. */
-  answers: Record<number, number>;
+  /** What-if answers by HTTP status ("closed": the connection closed without an answer). */
+  answers: Record<string, number>;
   /** Seconds from sending a what-if to its answer read whole, of those answered 200. */
   answerSeconds: number[];
   /** The server's main-thread event-loop delay over the window (its own monitor, from /api/metrics), ms. */
@@ -81,16 +82,23 @@ async function signInTraders(server: AppServer): Promise<Session[]> {
 }
 
 async function measureWindow(server: AppServer, kind: WindowResult["kind"], traders: Session[], body = "", windowMs = WINDOW_MS): Promise<WindowResult> {
-  await eventLoopDelay(server); // resets the server's monitor: the next reading covers this window
+  await eventLoopDelay(server).catch(() => undefined); // resets the server's monitor: the next reading covers this window
   const cpu = new CpuWindow(server.pid);
   const end = performance.now() + windowMs;
-  const answers: Record<number, number> = {};
+  const answers: Record<string, number> = {};
   const answerSeconds: number[] = [];
   const posting = traders.map(async (trader) => {
     while (performance.now() < end) {
       const t = performance.now();
-      const res = await trader.fetch("/api/v1/risk/evaluate", { method: "POST", headers: { "content-type": "application/json" }, body });
-      await res.arrayBuffer();
+      const res = await trader.fetch("/api/v1/risk/evaluate", { method: "POST", headers: { "content-type": "application/json" }, body })
+        .then(async (r) => (await r.arrayBuffer(), r))
+        .catch(() => null);
+      if (!res) {
+        // The server closed the connection without an answer (it crashed, or dropped the request).
+        answers.closed = (answers.closed ?? 0) + 1;
+        await sleep(1000);
+        continue;
+      }
       answers[res.status] = (answers[res.status] ?? 0) + 1;
       if (res.status === 200) answerSeconds.push((performance.now() - t) / 1000);
       else if (res.status === 429 || res.status === 503) await sleep(Math.min(1000, Number(res.headers.get("retry-after") ?? 1) * 1000));
@@ -102,16 +110,15 @@ async function measureWindow(server: AppServer, kind: WindowResult["kind"], trad
   let next = performance.now();
   while (performance.now() < end) {
     const t = performance.now();
-    const res = await fetch(`${server.url}/api/health`);
-    await res.arrayBuffer();
-    if (res.status === 200) latencies.push(performance.now() - t);
+    const res = await fetch(`${server.url}/api/health`).then(async (r) => (await r.arrayBuffer(), r)).catch(() => null);
+    if (res?.status === 200) latencies.push(performance.now() - t);
     else failures++;
     next += PROBE_EVERY_MS;
     await sleep(Math.max(0, next - performance.now()));
   }
   await Promise.all(posting);
   const use = cpuLine(cpu.end());
-  const loop = await eventLoopDelay(server);
+  const loop = await eventLoopDelay(server).catch(() => ({ p99: NaN, max: NaN }));
   return { kind, latencies, failures, answers, answerSeconds, loopP99: loop.p99, loopMax: loop.max, cpu: use };
 }
 
