@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatPath, type FieldError } from "@/lib/contracts/api-error";
 import { expected } from "@/lib/contracts/zod-issues";
 
 const NUL = /\u0000/;
@@ -29,4 +30,31 @@ export function textSchema(max: number, opts: { min?: number } = {}) {
       const problem = textProblem(value);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     });
+}
+
+/**
+ * The first string in a parsed JSON value — object key or value, at any depth — that is not text
+ * (`textProblem`: a NUL or a lone surrogate), as a field error naming where it is. Iterative: a
+ * deeply nested body cannot overflow the stack.
+ */
+export function findBadText(root: unknown): FieldError | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === "string") {
+      const problem = textProblem(value);
+      if (problem) return { path: formatPath(path), message: problem };
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+    } else if (value !== null && typeof value === "object") {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i]!;
+        const problem = textProblem(key);
+        if (problem) return { path: formatPath([...path, key]), message: `key ${problem}` };
+        stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+      }
+    }
+  }
+  return null;
 }

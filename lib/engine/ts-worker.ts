@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { Worker, type WorkerOptions } from "node:worker_threads";
 
 /**
  * Starts a worker thread on a module of this repository. A `.ts` entry gets a small eval'd
@@ -9,10 +9,11 @@ import { Worker } from "node:worker_threads";
  * own entry module, so the bootstrap (CommonJS) registers tsx's ESM hooks in the new thread itself,
  * with the repository's tsconfig (for the `@/` paths lib/risk uses), then imports the entry. Works
  * whether or not the parent runs under tsx (server, scripts, Vitest), and from inside a worker.
+ * `options.resourceLimits`: the thread's heap limit (the what-if pool's); past it only the thread dies.
  */
-export function startWorker(entry: URL, workerData: unknown): Worker {
-  if (!entry.pathname.endsWith(".ts")) return new Worker(entry, { workerData });
-  return new Worker(bootstrapSource(entry), { eval: true, workerData, execArgv: [] });
+export function startWorker(entry: URL, workerData: unknown, options: Pick<WorkerOptions, "resourceLimits"> = {}): Worker {
+  if (!entry.pathname.endsWith(".ts")) return new Worker(entry, { workerData, ...options });
+  return new Worker(bootstrapSource(entry), { eval: true, workerData, execArgv: [], ...options });
 }
 
 function bootstrapSource(entry: URL): string {

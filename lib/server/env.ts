@@ -55,6 +55,18 @@ const envSchema = z.object({
   LIQDESK_TOPUP_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Sign-in attempts per client address per minute. */
   LIQDESK_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** Threads computing what-ifs (`POST /api/v1/risk/evaluate`) at once, off the main thread (docs/PERFORMANCE.md, "Health under what-if load"). */
+  LIQDESK_WHATIF_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** What-ifs (and desk stress runs) waiting for a thread beyond those running; more are refused (503 `busy`, Retry-After). */
+  LIQDESK_WHATIF_QUEUE: z.coerce.number().int().min(0).max(1000).default(4),
+  /** What-ifs and stress runs one user may have running or waiting at once (more: 429 `rate_limited`). */
+  LIQDESK_WHATIF_PER_USER: z.coerce.number().int().min(1).max(100).default(1),
+  /** What-ifs and stress runs one user may send per minute (all instances together; more: 429 `rate_limited`). */
+  LIQDESK_WHATIF_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** A what-if running longer is stopped (503 `whatif_failed`). */
+  LIQDESK_WHATIF_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Heap limit of each what-if thread, MB: a what-if needing more is refused (413) and only its thread dies. */
+  LIQDESK_WHATIF_MEMORY_MB: z.coerce.number().int().min(32).max(65_536).default(1024),
   /**
    * Several instances (docs/SCALING.md): socket fan-out through this Redis, and the engine on
    * whichever instance holds the engine lock in PostgreSQL. Unset: one instance, the engine always here.

@@ -19,6 +19,7 @@ import { insuranceFundBalance } from "./execution/insurance-fund";
 import { marketParamsOf } from "./market-params-of";
 import { serverMetrics, type IngestKind, type RoomKind } from "./metrics";
 import { checkDatabase } from "./check-database";
+import { WhatIfs } from "./what-ifs";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
@@ -44,6 +45,8 @@ export class Runtime {
   private readonly accountWrites = new SerialQueue();
   private readonly deps: IngestDeps;
   readonly desk: DeskFeed;
+  /** What-ifs and stress runs: off the main thread, within per-user and server-wide limits. */
+  readonly whatIfs: WhatIfs;
 
   private constructor(
     readonly env: Env,
@@ -58,6 +61,7 @@ export class Runtime {
   ) {
     this.deps = { prisma, markets: (id) => (lotSizes.has(id) ? { lotSize: lotSizes.get(id)! } : undefined), recorder };
     this.desk = new DeskFeed(engine, prisma, log, this.riskParams(), seqBase);
+    this.whatIfs = new WhatIfs(env, prisma);
   }
 
   /**
@@ -259,6 +263,7 @@ export class Runtime {
     await this.desk.stop();
     await this.snapshotter.stop();
     await this.accountWrites.idle();
+    await this.whatIfs.stop();
     await this.engine.stop();
     await this.recorder?.close();
   }

@@ -1,6 +1,6 @@
 import "server-only";
-import { formatPath, InputError, type FieldError } from "@/lib/contracts/api-error";
-import { textProblem } from "@/lib/contracts/text";
+import { InputError } from "@/lib/contracts/api-error";
+import { findBadText } from "@/lib/contracts/text";
 import { HttpError } from "./http-error";
 
 /**
@@ -60,30 +60,19 @@ async function readLimited(request: Request): Promise<Uint8Array> {
 }
 
 /**
- * The first string in a parsed JSON value — object key or value, at any depth — that is not text
- * (`textProblem`: a NUL or a lone surrogate), as a field error naming where it is. Iterative: a
- * deeply nested body cannot overflow the stack.
+ * The body of a JSON request as text, for a handler that parses it elsewhere (a what-if thread):
+ * Content-Type `application/json` (else 415), at most MAX_BODY_BYTES counted while streaming (else
+ * 413), valid UTF-8 decoded strictly (else a 400 naming the body). The parser must still refuse bad
+ * text in it (`findBadText`).
  */
-export function findBadText(root: unknown): FieldError | null {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
-    if (typeof value === "string") {
-      const problem = textProblem(value);
-      if (problem) return { path: formatPath(path), message: problem };
-    } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
-    } else if (value !== null && typeof value === "object") {
-      const keys = Object.keys(value);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const key = keys[i]!;
-        const problem = textProblem(key);
-        if (problem) return { path: formatPath([...path, key]), message: `key ${problem}` };
-        stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
-      }
-    }
+export async function readBodyText(request: Request): Promise<string> {
+  requireJsonContentType(request.headers);
+  const bytes = await readLimited(request);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError([{ path: "(body)", message: "body is not valid UTF-8" }]);
   }
-  return null;
 }
 
 /**
@@ -93,14 +82,7 @@ export function findBadText(root: unknown): FieldError | null {
  * anywhere in it holding a NUL or a lone surrogate (each else a 400 naming the body or the field).
  */
 export async function readJson(request: Request): Promise<unknown> {
-  requireJsonContentType(request.headers);
-  const bytes = await readLimited(request);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError([{ path: "(body)", message: "body is not valid UTF-8" }]);
-  }
+  const text = await readBodyText(request);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,0 +1,52 @@
+/**
+ * A what-if thread of `WhatIfPool`: parses a request body, checks it (the same contract as the
+ * CLI, lib/contracts/risk-scenario.ts), evaluates it (spec §10) and serialises the answer (gzipped
+ * when the client accepts it), one job at a time, at a low CPU priority. Started by the pool; never imported elsewhere.
+ */
+import { gzipSync } from "node:zlib";
+import { parentPort } from "node:worker_threads";
+import { safeParseRiskScenario } from "@/lib/contracts/risk-scenario";
+import { findBadText } from "@/lib/contracts/text";
+import { evaluateScenario } from "@/lib/risk";
+import type { WhatIfJob, WhatIfReply } from "./what-if-pool";
+import { lowerThreadPriority } from "./thread-priority";
+
+/** As the analytics thread: a what-if never takes the CPU from a request or a revaluation. */
+const WHAT_IF_NICE = 15;
+
+const port = parentPort;
+if (!port) throw new Error("what-if-worker.ts must run in a worker thread (see WhatIfPool)");
+lowerThreadPriority(WHAT_IF_NICE);
+const encoder = new TextEncoder();
+const GZIP_LEVEL = 1;
+
+function evaluate(job: WhatIfJob): WhatIfReply {
+  let input: unknown;
+  try {
+    input = JSON.parse(job.text);
+  } catch {
+    return { id: job.id, ok: false, fields: [{ path: "(body)", message: "body is not valid JSON" }] };
+  }
+  const bad = findBadText(input);
+  if (bad) return { id: job.id, ok: false, fields: [bad] };
+  const parsed = safeParseRiskScenario(input);
+  if (!parsed.success) return { id: job.id, ok: false, fields: parsed.fields };
+  const json = encoder.encode(JSON.stringify(evaluateScenario(parsed.data)));
+  if (!job.gzip) return { id: job.id, ok: true, body: json, gzip: false };
+  // Level 1: most of the gain (JSON of figures shrinks ~5x) for a fraction of the default level's CPU.
+  const gz = gzipSync(json, { level: GZIP_LEVEL });
+  return { id: job.id, ok: true, body: new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength), gzip: true };
+}
+
+port.on("message", (job: WhatIfJob) => {
+  let reply: WhatIfReply;
+  try {
+    reply = evaluate(job);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    reply = { id: job.id, ok: false, error: { name: e.name, message: e.message } };
+  }
+  port.postMessage(reply, reply.ok ? [reply.body.buffer] : []);
+});
+// Loaded: the pool sends jobs, and runs their time limit, from now on.
+port.postMessage({ ready: true });

@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { BoundedSlots, SlotsFullError } from "@/lib/engine/bounded-slots";
+import { WhatIfFailedError, WhatIfPool, type WhatIfPoolOptions } from "@/lib/engine/what-if-pool";
+import { parseRiskScenario } from "@/lib/contracts/risk-scenario";
+import { evaluateScenario } from "@/lib/risk";
+import { acceptsGzip } from "@/lib/server/what-ifs";
+import { largeWhatIf } from "../../../bench/lib/whatif-scenario";
+import { examplesDir } from "../risk/helpers/paths";
+
+const example = readFileSync(path.join(examplesDir, "cross-margin.scenario.json"), "utf8");
+const decoded = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as unknown;
+
+describe("acceptsGzip", () => {
+  it("reads Accept-Encoding: gzip or *, not with q=0", () => {
+    expect(["gzip", "gzip, deflate, br", "br;q=1, GZIP;q=0.5", "*"].map(acceptsGzip)).toEqual([true, true, true, true]);
+    expect([null, "", "br", "deflate", "gzip;q=0", "gzip; q=0.0", "gzipx"].map(acceptsGzip)).toEqual(Array(7).fill(false));
+  });
+});
+
+describe("BoundedSlots", () => {
+  it("lets `slots` holders in, queues at most `maxWaiting` in order and refuses the rest at once", async () => {
+    const slots = new BoundedSlots(1, 1);
+    const first = await slots.acquire();
+    const order: string[] = [];
+    const second = slots.acquire().then((release) => (order.push("second"), release));
+    expect(slots.full()).toBe(true);
+    await expect(slots.acquire()).rejects.toBeInstanceOf(SlotsFullError);
+    first();
+    first(); // a second release of the same slot changes nothing
+    const release2 = await second;
+    expect(order).toEqual(["second"]);
+    expect([slots.running, slots.waiting]).toEqual([1, 0]);
+    release2();
+    expect([slots.running, slots.waiting]).toEqual([0, 0]);
+  });
+});
+
+describe("WhatIfPool", { timeout: 120_000 }, () => {
+  let pool: WhatIfPool | undefined;
+  const open = (options: Partial<WhatIfPoolOptions> = {}) =>
+    (pool = new WhatIfPool({ workers: 1, maxWaiting: 0, timeoutMs: 60_000, memoryMb: 512, ...options }));
+  afterEach(async () => {
+    await pool?.stop();
+    pool = undefined;
+  });
+
+  it("answers a scenario in its thread exactly as lib/risk does in-process, and names bad fields", async () => {
+    const p = open();
+    const outcome = await p.evaluate(example);
+    expect(outcome.ok).toBe(true);
+    expect(decoded((outcome as { body: Uint8Array }).body)).toEqual(JSON.parse(JSON.stringify(evaluateScenario(parseRiskScenario(JSON.parse(example))))));
+    expect(await p.evaluate("{")).toEqual({ ok: false, fields: [{ path: "(body)", message: "body is not valid JSON" }] });
+    expect(await p.evaluate(JSON.stringify({ markets: [], prices: {}, accounts: "x" }))).toEqual({
+      ok: false, fields: [expect.objectContaining({ path: "accounts" })],
+    });
+    expect(p.threads).toBe(1);
+  });
+
+  it("refuses a what-if at once when every thread is busy and the wait is full", async () => {
+    const p = open({ workers: 1, maxWaiting: 0 });
+    const running = p.evaluate(largeWhatIf(20_000));
+    expect(p.full()).toBe(true);
+    await expect(p.evaluate(example)).rejects.toBeInstanceOf(SlotsFullError);
+    expect((await running).ok).toBe(true);
+    expect(p.full()).toBe(false);
+  });
+
+  it("a thread that runs out of memory fails its what-if only (reason memory); the next starts a new thread", async () => {
+    const p = open({ memoryMb: 32 });
+    const failed = await p.evaluate(largeWhatIf(90_000)).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(WhatIfFailedError);
+    expect((failed as WhatIfFailedError).reason).toBe("memory");
+    expect((await p.evaluate(example)).ok).toBe(true);
+  });
+
+  it("a what-if past the time limit is stopped (reason timeout) and the pool goes on", async () => {
+    const p = open({ timeoutMs: 300 });
+    expect((await p.evaluate(example)).ok).toBe(true); // the limit runs from the job's start, not the thread's
+    const failed = await p.evaluate(largeWhatIf(90_000)).catch((e: unknown) => e);
+    expect((failed as WhatIfFailedError).reason).toBe("timeout");
+    expect(p.threads).toBe(0);
+    expect((await p.evaluate(example)).ok).toBe(true);
+  });
+});
