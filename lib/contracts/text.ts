@@ -32,27 +32,42 @@ export function textSchema(max: number, opts: { min?: number } = {}) {
     });
 }
 
+/** Where a value sits in the body: its key and its parent's place (a path is built only when one is reported). */
+interface Place {
+  key: string | number;
+  parent: Place | null;
+}
+
+function pathOf(place: Place | null): string {
+  const keys: (string | number)[] = [];
+  for (let p = place; p; p = p.parent) keys.push(p.key);
+  return formatPath(keys.reverse());
+}
+
 /**
  * The first string in a parsed JSON value — object key or value, at any depth — that is not text
- * (`textProblem`: a NUL or a lone surrogate), as a field error naming where it is. Iterative: a
- * deeply nested body cannot overflow the stack.
+ * (`textProblem`: a NUL or a lone surrogate), as a field error naming where it is. Iterative and
+ * linear in the size of the value, however deeply it nests.
  */
 export function findBadText(root: unknown): FieldError | null {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  const stack: { value: unknown; place: Place | null }[] = [{ value: root, place: null }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
+    const { value, place } = stack.pop()!;
     if (typeof value === "string") {
       const problem = textProblem(value);
-      if (problem) return { path: formatPath(path), message: problem };
+      if (problem) return { path: pathOf(place), message: problem };
     } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+      for (let i = value.length - 1; i >= 0; i--) {
+        if (typeof value[i] === "object" || typeof value[i] === "string") stack.push({ value: value[i], place: { key: i, parent: place } });
+      }
     } else if (value !== null && typeof value === "object") {
       const keys = Object.keys(value);
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i]!;
         const problem = textProblem(key);
-        if (problem) return { path: formatPath([...path, key]), message: `key ${problem}` };
-        stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+        if (problem) return { path: pathOf({ key, parent: place }), message: `key ${problem}` };
+        const child = (value as Record<string, unknown>)[key];
+        if (typeof child === "object" || typeof child === "string") stack.push({ value: child, place: { key, parent: place } });
       }
     }
   }

@@ -80,7 +80,9 @@ export interface RouteHarness {
 
 export async function startRouteHarness(): Promise<RouteHarness> {
   const db = await createTestDatabase();
-  const runtime = await startTestRuntime(db);
+  // Marks stay fresh for the whole file: what a request changed is compared before and after,
+  // and a market going stale on a loaded machine would change the book on its own.
+  const runtime = await startTestRuntime(db, { LIQDESK_STALE_AFTER_MS: "3600000" });
   setRuntime(runtime);
   setAuth(createAuth({ prisma: db.prisma, env: runtime.env, secret: "harness-secret-harness-secret-harness", log: createLogger("silent") }));
   const token = (await createIngestToken(db.prisma, "harness")).token;
