@@ -26,8 +26,8 @@ export const LEVERAGE = { min: 1.5, max: 30 } as const;
 export const NEAR_LIQUIDATION_SHARE = 0.015;
 
 /**
- * A demo account population, calibrated to look like a venue on a calm day (docs/DEMO.md,
- * "Calibration"):
+ * A demo account population, calibrated to look like a venue on a calm day (docs/RISK-NOTES.md, "Demo
+ * calibration"):
  * - each account holds one to three positions in markets picked uniformly; a position's notional
  *   is log-uniform between `POSITION_NOTIONAL_OF_DEPTH` × its market's `depthPer1Pct` (the largest
  *   moves its market about 0.6% when liquidated at once), so that at the default 2,000 accounts a

@@ -37,7 +37,7 @@ describe("the demo account population", () => {
     expect(large.length).toBeGreaterThan(100);
   });
 
-  it("each market's depth for 1% is 2–6% of its open interest (the calibration rule, docs/DEMO.md)", () => {
+  it("each market's depth for 1% is 2–6% of its open interest (the calibration rule, docs/RISK-NOTES.md)", () => {
     const result = evaluateScenario(scenario);
     const oi: Record<string, number> = {};
     for (const a of result.accounts) for (const p of a.positions) oi[p.marketId] = (oi[p.marketId] ?? 0) + p.notional;
