@@ -29,7 +29,7 @@ export const DebtAccountsPanel = memo(function DebtAccountsPanel({ debt: liveDeb
       subtitle={debt.accounts === 0 ? "collateral below 0: none"
         : <>
             <b className="num" data-testid="debt-count" data-value={debt.accounts}>{formatCountOf(debt.accounts, "account")}</b> owe{debt.accounts === 1 ? "s" : ""}{" "}
-            <b className="num tone-bad" data-testid="debt-total" data-value={debt.total} title={`${formatUsd(debt.total)} USD`}>{formatUsdCompact(debt.total)}</b> USD
+            <b className="num tone-bad" data-testid="debt-total" data-value={debt.total} title={`${formatUsd(debt.total)} USD`}>{debt.total < 100_000 ? formatUsd(debt.total) : formatUsdCompact(debt.total)}</b> USD
             {" "}· collateral below 0 (funding beyond the balance, deficits the fund did not cover)
             {shown < debt.accounts ? ` · largest ${formatCount(shown)} shown` : ""}
           </>}>
@@ -38,7 +38,7 @@ export const DebtAccountsPanel = memo(function DebtAccountsPanel({ debt: liveDeb
           <QueryState kind="empty" height={56}>No account carries debt: every collateral is 0 or more.</QueryState>
         ) : (
           <div className="table-scroll" style={{ maxHeight: 232 }}>
-            <table className="table" data-testid="debt-table">
+            <table className="table debt-table" data-testid="debt-table">
               <thead>
                 <tr>
                   <th>Account</th>

@@ -26,7 +26,7 @@ export function StressShockInputs({ markets, shockText, depthText, marketDepth, 
   return (
     <div className="shock-grid">
       <div className="shock-row shock-head" aria-hidden>
-        <span>Market</span><span>shock (slider ±{SLIDER_LIMIT_PCT}%)</span><span>%</span><span>depth 1%, USD</span><span className="r">will run</span>
+        <span>Market</span><span>±{SLIDER_LIMIT_PCT}%</span><span>shock %</span><span>depth 1%, USD</span><span className="r">will run</span>
       </div>
       {markets.map((m) => {
         const shock = readShockPct(m.id, shockText[m.id] ?? "");
@@ -56,7 +56,7 @@ export function StressShockInputs({ markets, shockText, depthText, marketDepth, 
                 title="the net notional that moves this market 1% in the cascade (and prices its closes): empty for the market's own, or a value for this run" />
               <span className={`num shock-mark${shock.kind === "error" ? " tone-bad" : pct < 0 ? " tone-bad" : pct > 0 ? " tone-ok" : " muted"}`}
                 title="the shock that will run and the mark after it, USD" data-testid={`stress-will-run-${m.id}`}>
-                {shock.kind === "error" ? "invalid" : <>{pct === 0 ? "—" : formatPct(pct / 100, 1, true)} <span className="shock-after">{formatPrice(shocked, m.tickSize)}</span></>}
+                {shock.kind === "error" ? "invalid" : <>{pct === 0 ? "—" : formatPct(pct / 100, 1, true)} <span className="shock-after">{shocked === null ? "no mark" : formatPrice(shocked, m.tickSize)}</span></>}
               </span>
             </div>
             {errors.map((e) => <p key={e} className="shock-error" role="alert">{e}</p>)}
