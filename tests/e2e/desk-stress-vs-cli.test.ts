@@ -144,10 +144,10 @@ describe("the desk's stress panel and the risk CLI", () => {
     const stressPosts: string[] = [];
     page.on("request", (r) => { if (r.method() === "POST" && r.url().endsWith("/api/v1/stress")) stressPosts.push(r.postData() ?? ""); });
     await page.goto(`${server.url}/desk`);
-    await expect.poll(() => page.getByTestId("connection-status").getAttribute("data-status")).toBe("live");
+    await expect.poll(() => page.getByTestId("connection-status").getAttribute("data-status"), { timeout: 30_000 }).toBe("live");
     const panel = page.getByTestId("stress-panel");
     await panel.scrollIntoViewIfNeeded();
-    const box = panel.getByRole("textbox", { name: "BTC-PERP shock in percent" });
+    const box = panel.getByTestId("stress-shock-input-BTC-PERP");
     // Typed key by key, as a person does: the "-" must survive the moment it is alone in the box.
     await box.pressSequentially("-15");
     expect(await box.inputValue()).toBe("-15");

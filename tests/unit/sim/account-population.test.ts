@@ -3,6 +3,11 @@ import { evaluateScenario, stressTest } from "@/lib/risk";
 import { generateAccountPopulation } from "@/lib/sim/account-population";
 import { seedMarkets } from "@/lib/sim/seed-markets";
 
+const bookOf = (population: ReturnType<typeof generateAccountPopulation>) => population.collateral.map((c) => ({
+  id: c.accountId, collateral: Number(c.amount),
+  positions: population.positions.filter((p) => p.accountId === c.accountId).map(({ marketId, qty, entryPrice }) => ({ marketId, qty, entryPrice })),
+}));
+
 describe("the demo account population", () => {
   const prices = new Map(seedMarkets.map((m) => [m.id, m.sim.startPrice]));
   const population = generateAccountPopulation({ markets: seedMarkets, prices, count: 2000, seed: 7 });
@@ -16,10 +21,7 @@ describe("the demo account population", () => {
   const scenario = {
     markets,
     prices: Object.fromEntries(prices),
-    accounts: population.collateral.map((c) => ({
-      id: c.accountId, collateral: Number(c.amount),
-      positions: population.positions.filter((p) => p.accountId === c.accountId).map(({ marketId, qty, entryPrice }) => ({ marketId, qty, entryPrice })),
-    })),
+    accounts: bookOf(population),
   };
   const IN_QUEUE = new Set(["liquidatable", "backstop", "bankrupt"]);
 
@@ -54,8 +56,13 @@ describe("the demo account population", () => {
     expect(stressTest({ ...scenario, shocks: {} }).cascade.totals.accountsLiquidated).toBe(0);
     // A calm day's move of one market: the queue holds a few accounts, and a no-shock cascade from
     // those marks (spec §8) liquidates exactly them, without setting off more.
-    for (const [id, move] of [["BTC-PERP", -0.02], ["BTC-PERP", 0.02], ["ETH-PERP", -0.02], ["DOGE-PERP", -0.02], ["SOL-PERP", 0.02]] as const) {
-      const moved = { ...scenario, prices: { ...scenario.prices, [id]: scenario.prices[id]! * (1 + move) } };
+    // The server's default seed too (LIQDESK_SIM_SEED): tests/e2e/desk-stress-demo-book.test.ts runs its BTC-PERP −2%.
+    const serverBook = { ...scenario, accounts: bookOf(generateAccountPopulation({ markets: seedMarkets, prices, count: 2000, seed: 20261122 })) };
+    for (const [book, id, move] of [
+      [scenario, "BTC-PERP", -0.02], [scenario, "BTC-PERP", 0.02], [scenario, "ETH-PERP", -0.02], [scenario, "DOGE-PERP", -0.02],
+      [scenario, "SOL-PERP", 0.02], [serverBook, "BTC-PERP", -0.02],
+    ] as const) {
+      const moved = { ...book, prices: { ...book.prices, [id]: book.prices[id]! * (1 + move) } };
       const queue = evaluateScenario(moved).accounts.filter((a) => IN_QUEUE.has(a.status)).length;
       expect(queue, `${id} ${move}`).toBeLessThan(0.01 * 2000);
       const { cascade } = stressTest({ ...moved, shocks: {} });
