@@ -164,7 +164,7 @@ describe("properties on random books", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 30_000);
 
   it("for any shock in range, every mark of every round stays positive and finite", () => {
     fc.assert(
@@ -181,7 +181,7 @@ describe("properties on random books", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 30_000);
 });
 
 describe("an unshocked book with ETH", () => {

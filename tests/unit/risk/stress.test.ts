@@ -182,5 +182,5 @@ describe("shock and cascade (spec §8)", () => {
       ),
       { numRuns: 300 },
     );
-  });
+  }, 30_000);
 });
