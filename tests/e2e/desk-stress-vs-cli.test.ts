@@ -108,7 +108,7 @@ describe("the desk's stress panel and the risk CLI", () => {
 
     const page = await newDeskPage(browser, server, { viewport: { width: 1440, height: 1000 } });
     await page.goto(`${server.url}/desk`);
-    await expect.poll(() => page.getByTestId("connection-status").getAttribute("data-status")).toBe("live");
+    await expect.poll(() => page.getByTestId("connection-status").getAttribute("data-status"), { timeout: 30_000 }).toBe("live");
     expect(await page.getByTestId("summary-accounts").getAttribute("data-value")).toBe(String(ACCOUNTS.filter((a) => a.positions.length).length));
     expect(await page.getByTestId("summary-fund").getAttribute("data-value")).toBe(FUND_SEED);
 
@@ -240,7 +240,7 @@ describe("the desk's stress panel and the risk CLI", () => {
     const ingest = new IngestClient(server.url, runScript(server, "token", ["create", "e2e-debt"]).trim());
     const page = await newDeskPage(browser, server, { viewport: { width: 1440, height: 1000 } });
     await page.goto(`${server.url}/desk`);
-    await expect.poll(() => page.getByTestId("connection-status").getAttribute("data-status")).toBe("live");
+    await expect.poll(() => page.getByTestId("connection-status").getAttribute("data-status"), { timeout: 30_000 }).toBe("live");
     const panel = page.getByTestId("debt-panel");
     await panel.scrollIntoViewIfNeeded();
     await panel.getByText("No account carries debt").waitFor();
