@@ -17,6 +17,7 @@ import { AtRiskAccountsTable, MAX_SELECTED } from "./at-risk-accounts-table";
 import { SelectedRatiosPanel } from "./selected-ratios-panel";
 import { LiquidationsFeed } from "./liquidations-feed";
 import { InsuranceFundPanel } from "./insurance-fund-panel";
+import { DebtAccountsPanel } from "./debt-accounts-panel";
 import { StressPanel } from "./stress-panel";
 import { MarketsSection } from "./markets-section";
 
@@ -58,6 +59,7 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
         </div>
         <LiquidationsFeed events={desk.events} ts={desk.serverTime} markets={index} {...live} />
         <InsuranceFundPanel live={desk.summary.fund} {...live} />
+        <DebtAccountsPanel debt={desk.summary.book.debt} ts={desk.serverTime} {...live} />
         <StressPanel markets={liveIndex} />
         <MarketsSection markets={markets} {...live} />
       </div>

@@ -7,6 +7,9 @@ import { useElementView } from "@/lib/client/use-element-view";
 import { useHeldWhile } from "@/lib/client/use-held-while";
 import { Panel } from "@/components/ui/panel";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
+import { stressRequestOf } from "@/lib/client/stress-input";
+import { formatPct } from "@/lib/format/percent";
+import { formatUsdCompact } from "@/lib/format/usd";
 import { StressShockInputs } from "./stress-shock-inputs";
 import { StressResultView } from "./stress-result-view";
 
@@ -25,27 +28,57 @@ export const StressPanel = memo(function StressPanel({ markets: liveIndex }: { m
   const { ref, onScreen } = useElementView<HTMLFormElement>();
   const index = useHeldWhile(liveIndex, !onScreen);
   const markets = [...index.values()];
-  const [shocksPct, setShocksPct] = useState<Record<string, number>>({});
+  // The boxes hold the text as typed; the request is read from it (and refused while any box is invalid).
+  const [shockText, setShockText] = useState<Record<string, string>>({});
+  const [depthText, setDepthText] = useState<Record<string, string>>({});
+  const [refused, setRefused] = useState<string[]>([]);
   const stress = useStress();
   // The last result stays on screen while the next run is pending: no layout jump.
   const [last, setLast] = useState<{ response: DeskStressResponse; shocks: Record<string, number> } | null>(null);
+  const request = stressRequestOf(markets.map((m) => m.id), shockText, depthText);
+  const marketDepth = last ? Object.fromEntries(Object.entries(last.response.result.depth).filter(([, d]) => !d.overridden).map(([id, d]) => [id, d.depthPer1Pct])) : {};
   const run = () => {
-    const shocks: Record<string, number> = {};
-    for (const [id, pct] of Object.entries(shocksPct)) if (pct !== 0) shocks[id] = pct / 100;
-    stress.mutate({ shocks }, { onSuccess: (response) => setLast({ response, shocks }) });
+    if (!request.ok) {
+      setRefused(request.errors);
+      return;
+    }
+    setRefused([]);
+    const { shocks, depthPer1Pct } = request;
+    const body = Object.keys(depthPer1Pct).length > 0 ? { shocks, depthPer1Pct } : { shocks };
+    stress.mutate(body, { onSuccess: (response) => setLast({ response, shocks }) });
   };
-  const setAll = (pct: number) => setShocksPct(Object.fromEntries(markets.map((m) => [m.id, pct])));
-  const shocked = Object.values(shocksPct).some((p) => p !== 0);
+  const edit = (set: typeof setShockText) => (id: string, text: string) => {
+    setRefused([]);
+    set((s) => ({ ...s, [id]: text }));
+  };
+  const setAll = (pct: number) => {
+    setRefused([]);
+    setShockText(Object.fromEntries(markets.map((m) => [m.id, String(pct)])));
+  };
+  const edited = Object.values(shockText).some((t) => t.trim() !== "") || Object.values(depthText).some((t) => t.trim() !== "");
+  const willRun = request.ok
+    ? [
+        Object.entries(request.shocks).map(([id, s]) => `${id} ${formatPct(s, 1, true)}`).join(", ") || "no shock",
+        Object.keys(request.depthPer1Pct).length === 0 ? "every market's own depth"
+          : `depth for 1% overridden: ${Object.entries(request.depthPer1Pct).map(([id, d]) => `${id} ${formatUsdCompact(d)} USD`).join(", ")}`,
+      ].join(" · ")
+    : `${request.errors.length} box${request.errors.length === 1 ? "" : "es"} to fix before a run`;
   return (
     <Panel title="Stress test" className="span-12" testId="stress-panel"
-      subtitle="shock the marks, then cascade: liquidations move each mark by −1% per depthPer1Pct of net sells, until a round liquidates nothing (spec §8)">
+      subtitle="shock the marks (−99% to +1000%), then cascade: each round's net sells move a mark by ×exp(−0.01·net/depth for 1%), until a round liquidates nothing or 50 rounds (spec §8)">
       <div className="stress-layout">
         <form className="stress-form" ref={ref} onSubmit={(e) => { e.preventDefault(); run(); }}>
-          <StressShockInputs markets={markets} shocksPct={shocksPct}
-            onChange={(id, pct) => setShocksPct((s) => ({ ...s, [id]: pct }))} />
+          <StressShockInputs markets={markets} shockText={shockText} depthText={depthText} marketDepth={marketDepth}
+            onShock={edit(setShockText)} onDepth={edit(setDepthText)} />
+          <p className={`stress-will-run${request.ok ? "" : " tone-bad"}`} data-testid="stress-will-run">Will run: {willRun}</p>
+          {refused.length > 0 ? (
+            <div className="stress-refused" role="alert" data-testid="stress-refused">
+              Not run: {refused.join("; ")}.
+            </div>
+          ) : null}
           <div className="stress-actions">
             {PRESETS.map((p) => <button key={p.label} type="button" className="button-quiet" onClick={() => setAll(p.pct)}>{p.label}</button>)}
-            <button type="button" className="button-quiet" onClick={() => setShocksPct({})} disabled={!shocked}>reset</button>
+            <button type="button" className="button-quiet" onClick={() => { setShockText({}); setDepthText({}); setRefused([]); }} disabled={!edited}>reset</button>
             <button type="submit" className="button-primary" disabled={stress.isPending} data-testid="stress-run">
               {stress.isPending ? "Running…" : "Run stress test"}
             </button>

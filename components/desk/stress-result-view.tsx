@@ -7,6 +7,7 @@ import { formatCount, formatCountOf } from "@/lib/format/quantity";
 import { formatPct } from "@/lib/format/percent";
 import { formatClock } from "@/lib/format/time";
 import { CascadeRoundsChart, type CascadeRoundPoint } from "@/components/charts/cascade-rounds-chart";
+import { CascadeRoundsTable, StressMarketsTable } from "./stress-result-tables";
 
 function Stat({ label, value, unit, raw, testId, tone, title }: {
   label: string;
@@ -41,6 +42,12 @@ function roundPoints(response: DeskStressResponse, shocks: Record<string, number
   return { points, markets };
 }
 
+const STOPPED_BY: Record<DeskStressResponse["result"]["cascade"]["stoppedBy"], string> = {
+  no_liquidations: "a round liquidated nothing",
+  max_rounds: "round limit",
+  mark_out_of_range: "a mark would leave the number range: the depth assumption is far too thin for the flow",
+};
+
 /** What a stress run found: at the shocked marks, then after the cascade, with its rounds as a chart. */
 export const StressResultView = memo(function StressResultView({ response, shocks }: { response: DeskStressResponse; shocks: Record<string, number> }) {
   const { shock, cascade } = response.result;
@@ -74,7 +81,7 @@ export const StressResultView = memo(function StressResultView({ response, shock
           </div>
         </div>
         <div className="stress-col">
-          <h3>After the cascade <span className="panel-subtitle">{cascade.rounds.length} round{cascade.rounds.length === 1 ? "" : "s"} · stopped: {cascade.stoppedBy === "no_liquidations" ? "a round liquidated nothing" : "round limit"}</span></h3>
+          <h3>After the cascade <span className="panel-subtitle">{cascade.rounds.length} round{cascade.rounds.length === 1 ? "" : "s"} · stopped: {STOPPED_BY[cascade.stoppedBy]}{cascade.outOfRangeMarkets.length ? ` (${cascade.outOfRangeMarkets.join(", ")})` : ""}</span></h3>
           <div className="stat-row">
             {ACCOUNT_STATUSES.map((s) => (
               <Stat key={s} label={s} value={formatCount(cascade.finalStatusCounts[s])} raw={cascade.finalStatusCounts[s]} testId={`stress-final-status-${s}`} />
@@ -94,10 +101,14 @@ export const StressResultView = memo(function StressResultView({ response, shock
           </div>
         </div>
       </div>
+      <StressMarketsTable response={response} shocks={shocks} markets={markets} />
       {cascade.rounds.length === 0 ? (
         <div className="query-state" style={{ height: 220 }}>No account is liquidated at these marks: the cascade does not start.</div>
       ) : (
-        <CascadeRoundsChart points={points} markets={markets} height={220} />
+        <>
+          <CascadeRoundsChart points={points} markets={markets} height={220} />
+          <CascadeRoundsTable response={response} />
+        </>
       )}
     </div>
   );

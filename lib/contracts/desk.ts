@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { AccountRow, AccountView, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram } from "@/lib/engine";
-import type { RiskParams, StressResult } from "@/lib/risk";
+import { MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, shockRangeMessage, type RiskParams, type StressResult } from "@/lib/risk";
+import { BOUNDS } from "@/lib/contracts/bounds";
 import { textSchema } from "@/lib/contracts/text";
+import { expected } from "./zod-issues";
 
 export type { AccountRow, AccountView, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, StressResult };
 
@@ -114,10 +116,19 @@ export interface AccountDetail {
   serverTime: number;
 }
 
-/** `POST /api/v1/stress`: shocks by market id (fractions, > −1) against the live book. */
+/**
+ * `POST /api/v1/stress` against the live book: shocks by market id (fractions in `[-0.99, 10]`,
+ * spec §8), an optional round cap, and `depthPer1Pct` overrides by market id for this run
+ * (USD, finite, `> 0`; the markets' own values otherwise).
+ */
 export const deskStressRequestSchema = z.object({
-  shocks: z.record(textSchema(64), z.number().finite().gt(-1).lt(10)),
-  maxRounds: z.number().int().min(0).max(1000).optional(),
+  shocks: z.record(textSchema(64), z.number({ error: expected("a finite number") }).refine((v) => v >= SHOCK_MIN && v <= SHOCK_MAX, {
+    error: (issue) => shockRangeMessage(issue.input as number),
+  })),
+  maxRounds: z.number().int().min(0).max(MAX_ROUNDS_LIMIT).optional(),
+  depthPer1Pct: z.record(textSchema(64), z.number({ error: expected("a finite number") })
+    .min(BOUNDS.market.depthPer1Pct.min, { error: `must be at least ${BOUNDS.market.depthPer1Pct.min} (USD of notional per 1% move)` })
+    .max(BOUNDS.market.depthPer1Pct.max, { error: `must be at most ${BOUNDS.market.depthPer1Pct.max} (USD of notional per 1% move)` })).optional(),
 });
 export type DeskStressRequest = z.infer<typeof deskStressRequestSchema>;
 

@@ -7,8 +7,8 @@ import { validateStressScenario, type StressScenario } from "@/lib/risk";
 
 /**
  * Input of `risk stress` (spec §8): the scenario of §10 plus `shocks` (relative move by market id,
- * each `> -1`), an optional `insuranceFund` balance (default 0) and `maxRounds` (default 50, at most
- * 1000; 0 = shock only).
+ * each in `[-0.99, 10]`), an optional `insuranceFund` balance (default 0), `maxRounds` (default 50,
+ * at most 1000; 0 = shock only) and `depthPer1Pct` overrides by market id for this run.
  */
 export const stressRequestSchema = z.object(
   {
@@ -18,6 +18,9 @@ export const stressRequestSchema = z.object(
     }),
     insuranceFund: z.number({ error: expected("a finite number") }).optional(),
     maxRounds: z.number({ error: expected("a whole number") }).optional(),
+    depthPer1Pct: z.record(z.string(), z.number({ error: expected("a finite number") }), {
+      error: expected("an object of depthPer1Pct by market id"),
+    }).optional(),
   },
   { error: expected("a JSON object") },
 );

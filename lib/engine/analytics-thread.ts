@@ -7,7 +7,13 @@ import { startWorker } from "./ts-worker";
 export interface AnalyticsJobs {
   fundRunway: { input: { snapshot: BookSnapshot; insuranceFund: number }; result: number };
   stress: {
-    input: { snapshot: BookSnapshot; shocks: Record<string, number>; insuranceFund: number; maxRounds?: number | undefined };
+    input: {
+      snapshot: BookSnapshot;
+      shocks: Record<string, number>;
+      insuranceFund: number;
+      maxRounds?: number | undefined;
+      depthPer1Pct?: Record<string, number> | undefined;
+    };
     result: StressResult;
   };
   liquidationMap: { input: { snapshot: BookSnapshot; marketId: string }; result: LiquidationMap | null };

@@ -20,7 +20,7 @@ function run(job: AnalyticsJob): unknown {
     case "fundRunway":
       return fundRunway(job.input.snapshot, job.input.insuranceFund);
     case "stress":
-      return stressOfSnapshot(job.input.snapshot, job.input.shocks, job.input.insuranceFund, job.input.maxRounds);
+      return stressOfSnapshot(job.input.snapshot, job.input.shocks, job.input.insuranceFund, job.input.maxRounds, job.input.depthPer1Pct);
     case "liquidationMap":
       return liquidationMapOfSnapshot(job.input.snapshot, job.input.marketId);
   }

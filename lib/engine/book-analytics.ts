@@ -16,8 +16,14 @@ import { scenarioOfSnapshot } from "./scenario-of-snapshot";
  * Spec §8 against the live book: the shock and its cascade, with the fund's current balance. The
  * book is trusted (see runStressTest): accounts carrying unpaid bad debt are part of it.
  */
-export function stressOfSnapshot(snapshot: BookSnapshot, shocks: Record<string, number>, insuranceFund: number, maxRounds?: number): StressResult {
-  return runStressTest({ ...scenarioOfSnapshot(snapshot), shocks, insuranceFund, ...(maxRounds === undefined ? {} : { maxRounds }) });
+export function stressOfSnapshot(
+  snapshot: BookSnapshot,
+  shocks: Record<string, number>,
+  insuranceFund: number,
+  maxRounds?: number,
+  depthPer1Pct?: Record<string, number>,
+): StressResult {
+  return runStressTest({ ...scenarioOfSnapshot(snapshot), shocks, insuranceFund, maxRounds, depthPer1Pct });
 }
 
 /**

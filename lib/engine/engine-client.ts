@@ -179,8 +179,8 @@ export class EngineClient {
   snapshot(market?: string) {
     return this.request("snapshot", { market });
   }
-  stress(shocks: Record<string, number>, insuranceFund: number, maxRounds?: number) {
-    return this.request("stress", { shocks, insuranceFund, maxRounds });
+  stress(shocks: Record<string, number>, insuranceFund: number, maxRounds?: number, depthPer1Pct?: Record<string, number>) {
+    return this.request("stress", { shocks, insuranceFund, maxRounds, depthPer1Pct });
   }
   fundRunway(insuranceFund: number) {
     return this.request("fundRunway", { insuranceFund });

@@ -104,7 +104,10 @@ export interface EngineCommands {
   drainChanges: { payload: Record<string, never>; result: ChangeSet };
   stats: { payload: Record<string, never>; result: EngineStats };
   /** Spec §8 shock and cascade on the live book with the fund's balance (analytics thread). */
-  stress: { payload: { shocks: Record<string, number>; insuranceFund: number; maxRounds?: number | undefined }; result: StressResult };
+  stress: {
+    payload: { shocks: Record<string, number>; insuranceFund: number; maxRounds?: number | undefined; depthPer1Pct?: Record<string, number> | undefined };
+    result: StressResult;
+  };
   /** The largest uniform move of every market the fund covers, to 0.1%, up to 50% (analytics thread). */
   fundRunway: { payload: { insuranceFund: number }; result: number };
   /** Spec §9 for one market at its live mark; `null` before its first price (analytics thread). */

@@ -138,6 +138,12 @@ export interface BookSummary {
    * `byMode`: members by their latest plan's mode.
    */
   readonly queue: { readonly size: number; readonly paused: number; readonly byMode: Readonly<Record<LiquidationMode, number>>; readonly plansPending: number };
+  /**
+   * Accounts carrying debt: collateral below 0 (spec §3: a funding payment beyond the balance, a
+   * deficit the fund did not cover; spec §7 bad debt). `total` is `Σ −collateral` over them;
+   * `largest` the 50 largest debts, largest first (ties by account id), whatever their status.
+   */
+  readonly debt: { readonly accounts: number; readonly total: number; readonly largest: readonly AccountRow[] };
 }
 
 /**

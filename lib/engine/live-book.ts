@@ -96,6 +96,9 @@ const A_STRIDE = 4;
  */
 const SUMMARY_PLAN_LIMIT = 500;
 
+/** Most accounts `BookSummary.debt.largest` lists. */
+const DEBT_ROWS = 50;
+
 /** Most issues a rejected batch reports (the count of the rest follows). */
 const MAX_ISSUES = 100;
 
@@ -312,6 +315,7 @@ export class LiveBook {
     throwIfAny(validateCollateral(updates));
     for (const u of updates) {
       const a = this.accountOf(u.accountId);
+      this.noteDebt(this.acc[a * A_STRIDE + A_COLLATERAL]!, u.amount);
       this.acc[a * A_STRIDE + A_COLLATERAL] = u.amount;
       this.settle(a, false);
     }
@@ -321,9 +325,16 @@ export class LiveBook {
     throwIfAny(validateDeltas(deltas));
     for (const u of deltas) {
       const a = this.accountOf(u.accountId);
-      this.acc[a * A_STRIDE + A_COLLATERAL] = this.acc[a * A_STRIDE + A_COLLATERAL]! + u.delta;
+      const before = this.acc[a * A_STRIDE + A_COLLATERAL]!;
+      this.noteDebt(before, before + u.delta);
+      this.acc[a * A_STRIDE + A_COLLATERAL] = before + u.delta;
       this.settle(a, false);
     }
+  }
+
+  /** The summary's debt list changes when a collateral below 0 changes or crosses 0. */
+  private noteDebt(before: number, after: number): void {
+    if ((before < 0 || after < 0) && before !== after) this.changes.summary();
   }
 
   hasAccount(accountId: string): boolean {
@@ -429,7 +440,24 @@ export class LiveBook {
       pendingNotional: totals.pendingNotional,
       expectedDeficit: totals.expectedDeficit,
       queue: { size: this.queue.length, paused: totals.paused, byMode: totals.byMode, plansPending: totals.plansPending },
+      debt: this.debt(),
     };
+  }
+
+  /** Accounts whose collateral is below 0 (a debt), their total and the largest `DEBT_ROWS`. */
+  private debt(): BookSummary["debt"] {
+    const indebted: number[] = [];
+    let total = 0;
+    for (let a = 0; a < this.ids.length; a++) {
+      const c = this.acc[a * A_STRIDE + A_COLLATERAL]!;
+      if (c < 0) {
+        indebted.push(a);
+        total -= c;
+      }
+    }
+    const collateral = (a: number) => this.acc[a * A_STRIDE + A_COLLATERAL]!;
+    indebted.sort((x, y) => collateral(x) - collateral(y) || (this.ids[x]! < this.ids[y]! ? -1 : 1));
+    return { accounts: indebted.length, total, largest: indebted.slice(0, DEBT_ROWS).map((a) => this.rowOf(a)) };
   }
 
   /**

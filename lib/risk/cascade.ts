@@ -31,8 +31,16 @@ export interface CascadeRound {
 export interface CascadeReport {
   /** Rounds that liquidated something (the round that liquidates nothing ends the cascade, unlisted). */
   readonly rounds: CascadeRound[];
-  readonly stoppedBy: "no_liquidations" | "max_rounds";
+  /**
+   * `mark_out_of_range`: a round's impact would take a mark out of the positive finite numbers
+   * (`exp` overflows or underflows: a depth assumption far too thin for the flow); that market
+   * keeps its mark before the impact and the cascade stops there (`outOfRangeMarkets`).
+   */
+  readonly stoppedBy: "no_liquidations" | "max_rounds" | "mark_out_of_range";
+  readonly outOfRangeMarkets: string[];
   readonly finalMarks: Record<string, number>;
+  /** `finalMark / preShockMark − 1` by market: the cascade's move, the shock included. */
+  readonly finalMarkChange: Record<string, number>;
   readonly finalStatusCounts: StatusCounts;
   readonly totals: {
     /** Distinct accounts liquidated in any round. */
@@ -52,9 +60,10 @@ export interface CascadeReport {
  * The liquidation cascade of spec §8, from `marks` (the shocked marks). Each round evaluates every
  * account at the round's marks; every account at or below maintenance margin executes its whole
  * plan (all closes, no step cap or cool-down) at the expected prices; fees go to the insurance
- * fund and deficits are paid from it (`coverDeficits`, per round); then each market's mark moves by
- * the fraction `−0.01 · netSoldNotional / depthPer1Pct` (never below one tick). Stops when a round
- * liquidates nothing, or after `maxRounds` rounds. Mutates `accounts` (their state after the cascade).
+ * fund and deficits are paid from it (`coverDeficits`, per round); then each market's mark becomes
+ * `mark · exp(−0.01 · netSoldNotional / depthPer1Pct)` (`impactedMark`). Stops when a round
+ * liquidates nothing, or after `maxRounds` rounds. `preShockMarks` are the marks before the shock,
+ * for `finalMarkChange`. Mutates `accounts` (their state after the cascade).
  */
 export function runCascade(
   accounts: StressAccount[],
@@ -63,6 +72,7 @@ export function runCascade(
   params: RiskParams,
   insuranceFund: number,
   maxRounds: number,
+  preShockMarks: ReadonlyMap<string, number> = marks,
 ): CascadeReport {
   const current = new Map(marks);
   const rounds: CascadeRound[] = [];
@@ -71,6 +81,7 @@ export function runCascade(
   let fund = insuranceFund;
   let totalNotional = 0, totalFees = 0, totalDeficits = 0, totalCovered = 0, totalUncovered = 0;
   let stoppedBy: CascadeReport["stoppedBy"] = "max_rounds";
+  const outOfRangeMarkets: string[] = [];
 
   for (let round = 1; round <= maxRounds; round++) {
     const sold = new Map<string, number>();
@@ -105,7 +116,11 @@ export function runCascade(
       const s = sold.get(id) ?? 0;
       const b = bought.get(id) ?? 0;
       const net = s - b;
-      const after = Math.max(before * (1 - (0.01 * net) / market.depthPer1Pct), market.tickSize);
+      let after = impactedMark(before, net, market.depthPer1Pct);
+      if (!(after > 0 && after < Infinity)) {
+        outOfRangeMarkets.push(id);
+        after = before;
+      }
       current.set(id, after);
       byMarketTotal[id] = (byMarketTotal[id] ?? 0) + s + b;
       return { marketId: id, markBefore: before, soldNotional: s, boughtNotional: b, netSoldNotional: net, markAfter: after };
@@ -126,6 +141,10 @@ export function runCascade(
     totalDeficits += deficits;
     totalCovered += cover.covered;
     totalUncovered += cover.uncovered;
+    if (outOfRangeMarkets.length > 0) {
+      stoppedBy = "mark_out_of_range";
+      break;
+    }
   }
 
   const finalStatusCounts = emptyStatusCounts();
@@ -133,7 +152,9 @@ export function runCascade(
   return {
     rounds,
     stoppedBy,
+    outOfRangeMarkets,
     finalMarks: Object.fromEntries(current),
+    finalMarkChange: Object.fromEntries([...current].map(([id, mark]) => [id, mark / (preShockMarks.get(id) ?? mark) - 1])),
     finalStatusCounts,
     totals: {
       accountsLiquidated: liquidatedIds.size,
@@ -147,4 +168,12 @@ export function runCascade(
     insuranceFundBefore: insuranceFund,
     insuranceFundAfter: fund,
   };
+}
+
+/**
+ * The mark after a round's net flow (spec §8): `mark · exp(−0.01 · netSoldNotional / depthPer1Pct)`.
+ * Net sells push it down, net buys up; a small flow moves it by about `−1%` per `depthPer1Pct`.
+ */
+export function impactedMark(mark: number, netSoldNotional: number, depthPer1Pct: number): number {
+  return mark * Math.exp((-0.01 * netSoldNotional) / depthPer1Pct);
 }

@@ -58,8 +58,8 @@ export type { RiskScenario } from "./risk-scenario";
 export { validateScenario, validateRiskParams, validateLotQuantity } from "./validate-scenario";
 export { evaluateScenario, type EvaluateResult } from "./evaluate-scenario";
 export { RiskInputError, type RiskIssue } from "./risk-issue";
-export { DEFAULT_MAX_ROUNDS, MAX_ROUNDS_LIMIT, type StressScenario } from "./stress-scenario";
-export { validateStressScenario } from "./validate-stress-scenario";
+export { DEFAULT_MAX_ROUNDS, MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, type StressScenario } from "./stress-scenario";
+export { shockRangeMessage, validateStressScenario } from "./validate-stress-scenario";
 export {
   stressAccountsOf,
   assessStressAccount,
@@ -72,7 +72,7 @@ export {
   type Assessment,
 } from "./stress-book";
 export { evaluateShock, type ShockReport, type AccountDeficit } from "./stress";
-export { runCascade, type CascadeReport, type CascadeRound, type CascadeMarketRound } from "./cascade";
+export { impactedMark, runCascade, type CascadeReport, type CascadeRound, type CascadeMarketRound } from "./cascade";
 export { stressTest, runStressTest, shockMarks, type StressResult } from "./stress-test";
 export {
   liquidationMap,

@@ -1,5 +1,6 @@
 import { runCascade, type CascadeReport } from "./cascade";
 import { buildMarketBook } from "./market-book";
+import type { MarketParams } from "./market-params";
 import { RiskInputError } from "./risk-issue";
 import { resolveRiskParams } from "./risk-params";
 import { evaluateShock, type ShockReport } from "./stress";
@@ -11,6 +12,11 @@ import { validateStressScenario } from "./validate-stress-scenario";
 export interface StressResult {
   readonly shock: ShockReport;
   readonly cascade: CascadeReport;
+  /**
+   * The liquidity assumption of the run by market id (spec §8: shown beside every result): the
+   * `depthPer1Pct` used (USD of net flow per 1% move) and whether it was overridden for this run.
+   */
+  readonly depth: Record<string, { readonly depthPer1Pct: number; readonly overridden: boolean }>;
 }
 
 /** Shocked marks: `mark · (1 + shock)` for every shocked market, others unchanged. */
@@ -40,12 +46,16 @@ export function stressTest(scenario: StressScenario): StressResult {
  * account whose collateral is negative (bad debt the insurance fund could not pay).
  */
 export function runStressTest(scenario: StressScenario): StressResult {
-  const markets = buildMarketBook(scenario.markets);
+  const overrides = scenario.depthPer1Pct ?? {};
+  const depthOf = (m: MarketParams) => (Object.hasOwn(overrides, m.id) ? overrides[m.id]! : m.liquidity.depthPer1Pct);
+  const markets = buildMarketBook(scenario.markets.map((m) => ({ ...m, liquidity: { ...m.liquidity, depthPer1Pct: depthOf(m) } })));
   const params = resolveRiskParams(scenario.params);
   const marks = shockMarks(scenario.prices, scenario.shocks);
   const fund = scenario.insuranceFund ?? 0;
   const accounts = stressAccountsOf(scenario.accounts, markets);
   const shock = evaluateShock(accounts, marks, params, fund);
-  const cascade = runCascade(accounts, markets, marks, params, fund, scenario.maxRounds ?? DEFAULT_MAX_ROUNDS);
-  return { shock, cascade };
+  const preShock = new Map(Object.entries(scenario.prices));
+  const cascade = runCascade(accounts, markets, marks, params, fund, scenario.maxRounds ?? DEFAULT_MAX_ROUNDS, preShock);
+  const depth = Object.fromEntries(scenario.markets.map((m) => [m.id, { depthPer1Pct: depthOf(m), overridden: Object.hasOwn(overrides, m.id) }]));
+  return { shock, cascade, depth };
 }

@@ -57,7 +57,7 @@ export function validateLotQuantity(qty: number, lotSize: number): string | null
 /**
  * Semantic validation of a scenario (spec §2, §10), every issue naming its field: each market
  * (`validateMarket`), duplicate market ids, prices for unknown markets or not finite and `> 0`,
- * parameters out of range, duplicate account ids, collateral not finite and `>= 0`, positions in an
+ * parameters out of range, duplicate account ids, collateral not finite (negative is a debt, spec §3), positions in an
  * unknown market or one without a price, two positions in one market, quantities that are not whole
  * lots, entry prices not finite and `> 0`; prices, collateral, quantities and entry prices outside
  * BOUNDS (lib/contracts/bounds.ts), so that every figure is finite. Empty when the scenario can be evaluated.
@@ -86,7 +86,6 @@ export function validateScenario(scenario: RiskScenario): RiskIssue[] {
     else if (accountIds.has(account.id)) issues.push({ path: [...at, "id"], message: `duplicate account id ${account.id}` });
     else accountIds.add(account.id);
     if (!finite(account.collateral)) issues.push({ path: [...at, "collateral"], message: `must be a finite number (got ${String(account.collateral)})` });
-    else if (account.collateral < 0) issues.push({ path: [...at, "collateral"], message: `must be >= 0 (got ${account.collateral})` });
     if (finite(account.collateral)) moneyInRange(issues, [...at, "collateral"], account.collateral, BOUNDS.collateral);
     const held = new Set<string>();
     account.positions.forEach((p, j) => {

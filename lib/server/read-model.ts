@@ -100,9 +100,11 @@ export async function getLiquidationMap(marketId: string): Promise<LiquidationMa
 export async function runStress(body: unknown): Promise<DeskStressResponse> {
   const rt = runtime();
   const req = parseInput(deskStressRequestSchema, body);
-  const unknown = Object.keys(req.shocks).filter((id) => !rt.markets.has(id));
-  if (unknown.length) throw new InputError(unknown.map((id) => ({ path: `shocks.${id}`, message: `unknown market "${id}"` })));
-  return rt.stress(req.shocks, req.maxRounds);
+  const unknown = (field: "shocks" | "depthPer1Pct") =>
+    Object.keys(req[field] ?? {}).filter((id) => !rt.markets.has(id)).map((id) => ({ path: `${field}.${id}`, message: `unknown market "${id}"` }));
+  const issues = [...unknown("shocks"), ...unknown("depthPer1Pct")];
+  if (issues.length) throw new InputError(issues);
+  return rt.stress(req.shocks, req.maxRounds, req.depthPer1Pct);
 }
 
 /** The fund's balance, runway and history (balance after each entry, oldest first). */

@@ -123,10 +123,10 @@ export class Runtime {
   }
 
   /** Spec §8 against the live book (the engine's analytics thread), with the insurance fund's current balance. */
-  async stress(shocks: Record<string, number>, maxRounds?: number): Promise<DeskStressResponse> {
+  async stress(shocks: Record<string, number>, maxRounds?: number, depthPer1Pct?: Record<string, number>): Promise<DeskStressResponse> {
     const fund = await insuranceFundBalance(this.prisma);
     const asOf = Date.now();
-    return { result: await this.engine.client.stress(shocks, Number(fund), maxRounds), insuranceFund: fund, asOf };
+    return { result: await this.engine.client.stress(shocks, Number(fund), maxRounds, depthPer1Pct), insuranceFund: fund, asOf };
   }
 
   /** Spec §9 for a market at its live mark (the engine's analytics thread); null before its first price. */

@@ -1,7 +1,10 @@
 /**
  * The markets a fresh Liqdesk starts with, in the parameter shape of spec §2, with the price the
  * simulator starts each one at and its annualised volatility. Tier tables follow the spec's
- * examples: larger notional, higher maintenance margin rate, lower leverage.
+ * examples: larger notional, higher maintenance margin rate, lower leverage. `depthPer1Pct` is the
+ * stress cascade's liquidity assumption (spec §8); the demo population is sized against it so that
+ * each market's depth for 1% is a few percent of its open interest (docs/RISK-NOTES.md, "Demo
+ * calibration").
  */
 export interface SeedMarket {
   id: string;

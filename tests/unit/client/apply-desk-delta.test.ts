@@ -9,6 +9,7 @@ const summary: DeskSummary = {
     markets: 1, staleMarkets: [], accounts: 2, accountsWithPositions: 2, positions: 2,
     byStatus: { healthy: 1, warning: 0, liquidatable: 1, backstop: 0, bankrupt: 0 },
     mmShortfall: 10, pendingNotional: 1000, expectedDeficit: 0, queue: { size: 1, paused: 0, byMode: { none: 0, partial: 1, full: 0 }, plansPending: 0 },
+    debt: { accounts: 0, total: 0, largest: [] },
   },
   fund: { balance: "250000", uncoveredBadDebt: "0", coversMove: 0.2, coversMoveTs: 1 },
 };

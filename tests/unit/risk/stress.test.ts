@@ -66,18 +66,20 @@ describe("shock and cascade (spec §8)", () => {
       [2, 1],
     ]);
     const [r1, r2] = cascade.rounds;
-    // Round 1: A sells 90000 at 90: the mark moves by −0.01 · 90000 / 100000 = −0.9%.
+    // Round 1: A sells 90000 at 90: the mark becomes 90 · exp(−0.01 · 90000 / 100000) (spec §8, revision 2).
     expect(r1!.markets).toEqual([
-      { marketId: "THIN", markBefore: 90, soldNotional: 90000, boughtNotional: 0, netSoldNotional: 90000, markAfter: expect.closeTo(90 * (1 - 0.009), 12) },
+      { marketId: "THIN", markBefore: 90, soldNotional: 90000, boughtNotional: 0, netSoldNotional: 90000, markAfter: 90 * Math.exp(-0.009) },
     ]);
     // Round 2: B at 89.19 has equity 1185 − 1081 = 104 < 2/3 of MM 178.38: closed in full.
-    const mark2 = 90 * (1 - 0.009);
+    const mark2 = 90 * Math.exp(-0.009);
     expect(1185 + 100 * (mark2 - 100)).toBeLessThan((2 / 3) * refMM(THIN, 100 * mark2));
     expect(r2!.markets[0]!.markBefore).toBe(r1!.markets[0]!.markAfter);
     expect(r2!.markets[0]!.soldNotional).toBeCloseTo(100 * mark2, 9);
-    expect(r2!.markets[0]!.markAfter).toBeCloseTo(mark2 * (1 - (0.01 * 100 * mark2) / 100000), 12);
+    expect(r2!.markets[0]!.markAfter).toBeCloseTo(mark2 * Math.exp((-0.01 * 100 * mark2) / 100000), 12);
     expect(cascade.stoppedBy).toBe("no_liquidations");
     expect(cascade.finalMarks.THIN).toBe(r2!.markets[0]!.markAfter);
+    // The change from the pre-shock mark (100), the shock included.
+    expect(cascade.finalMarkChange.THIN).toBe(r2!.markets[0]!.markAfter / 100 - 1);
     expect(cascade.totals.accountsLiquidated).toBe(2);
     expect(cascade.totals.liquidatedNotional).toBeCloseTo(90000 + 100 * mark2, 9);
     expect(cascade.totals.liquidatedNotionalByMarket.THIN).toBeCloseTo(90000 + 100 * mark2, 9);
@@ -158,8 +160,16 @@ describe("shock and cascade (spec §8)", () => {
             for (const m of r.markets) {
               const market = s.markets.find((x) => x.id === m.marketId)!;
               expect(m.markBefore).toBe(marks[m.marketId]);
-              // The mark moves by the fraction −0.01 · net / depth, floored at one tick.
-              expect(m.markAfter).toBe(Math.max(m.markBefore * (1 - (0.01 * m.netSoldNotional) / market.liquidity.depthPer1Pct), market.tickSize));
+              // The mark becomes mark · exp(−0.01 · net / depth); where that leaves the positive finite
+              // numbers (a depth far too thin for the flow) the mark stays and the cascade stops there.
+              const impacted = m.markBefore * Math.exp((-0.01 * m.netSoldNotional) / market.liquidity.depthPer1Pct);
+              if (cascade.outOfRangeMarkets.includes(m.marketId) && r === cascade.rounds.at(-1)) {
+                expect(cascade.stoppedBy).toBe("mark_out_of_range");
+                expect(impacted > 0 && impacted < Infinity).toBe(false);
+                expect(m.markAfter).toBe(m.markBefore);
+              } else expect(m.markAfter).toBe(impacted);
+              expect(m.markAfter).toBeGreaterThan(0);
+              expect(Number.isFinite(m.markAfter)).toBe(true);
               marks[m.marketId] = m.markAfter;
             }
           }
@@ -172,5 +182,5 @@ describe("shock and cascade (spec §8)", () => {
       ),
       { numRuns: 300 },
     );
-  });
+  }, 30_000);
 });

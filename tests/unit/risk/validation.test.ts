@@ -74,7 +74,6 @@ describe("invalid input is rejected with the field named", () => {
   });
 
   it("negative numbers", () => {
-    expectRejected((s) => (s.accounts[0].collateral = -1), "accounts[0].collateral", /must be >= 0 \(got -1\)/);
     expectRejected((s) => (s.accounts[2].positions[0].entryPrice = -5), "accounts[2].positions[0].entryPrice", /must be > 0/);
     expectRejected((s) => (s.markets[0].liquidationFeeRate = -0.001), "markets[0].liquidationFeeRate", /rate in \[0, 1\)/);
     expectRejected((s) => (s.markets[0].tiers[0].mmr = -0.004), "markets[0].tiers[0].mmr", /rate in \[0, 1\)/);
@@ -149,9 +148,9 @@ describe("invalid input is rejected with the field named", () => {
     const fields = fieldsOf((s) => {
       s.accounts[2].positions[0].qty = 0.0015;
       s.markets[1].liquidationFeeRate = 0.5;
-      s.accounts[0].collateral = -3;
+      s.accounts[1].positions[0].entryPrice = -3;
     });
-    expect(fields.map((f) => f.path).sort()).toEqual(["accounts[0].collateral", "accounts[2].positions[0].qty", "markets[1].liquidationFeeRate"]);
+    expect(fields.map((f) => f.path).sort()).toEqual(["accounts[1].positions[0].entryPrice", "accounts[2].positions[0].qty", "markets[1].liquidationFeeRate"]);
   });
 
   it("parseRiskScenario throws an InputError; the model itself refuses invalid input too", () => {

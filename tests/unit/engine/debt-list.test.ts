@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { pricedBook } from "./helpers/book";
+
+/** Spec §3 (revision 2): accounts carrying debt (collateral below 0) are listed with the amount, whatever their status. */
+describe("the summary's debt list", () => {
+  it("lists every account whose collateral is below 0, largest debt first, with the total", () => {
+    const book = pricedBook();
+    book.setCollateral("ok", 1000);
+    book.setCollateral("flat-debt", -250.5); // no position: healthy by status, but it owes 250.5
+    book.setPosition("long-debt", "BTC-PERP", 0.1, 50000);
+    book.setCollateral("long-debt", -900);
+    book.setCollateral("zero", 0);
+    const { debt, byStatus } = book.summary();
+    expect(debt.accounts).toBe(2);
+    expect(debt.total).toBe(1150.5);
+    expect(debt.largest.map((r) => [r.accountId, r.collateral, r.status])).toEqual([
+      ["long-debt", -900, "healthy"],
+      ["flat-debt", -250.5, "healthy"],
+    ]);
+    expect(byStatus.healthy).toBe(4);
+  });
+
+  it("a deposit that clears the debt takes the account off the list; the change is flagged for the desk", () => {
+    const book = pricedBook();
+    book.setCollateral("d", 100);
+    book.drainChanges();
+    book.addCollateral("d", -160); // a funding payment beyond the balance
+    expect(book.drainChanges().summaryChanged).toBe(true);
+    expect(book.summary().debt).toMatchObject({ accounts: 1, total: 60, largest: [{ accountId: "d", collateral: -60 }] });
+    book.addCollateral("d", 60);
+    expect(book.drainChanges().summaryChanged).toBe(true);
+    expect(book.summary().debt).toEqual({ accounts: 0, total: 0, largest: [] });
+  });
+});
