@@ -4,6 +4,7 @@ import { Server, type Socket } from "socket.io";
 import { DESK_ROOM, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/contracts/socket-events";
 import { accountRoom, MARKETS_ROOM } from "./auth/policy";
 import { answerWhenWritable } from "./answer-when-writable";
+import { onClientEvent, refuseUnknownEvents } from "./client-events";
 import { serverMetrics, type RoomKind } from "./metrics";
 import type { MarketsResponse, MarkUpdate } from "@/lib/contracts/markets";
 import type { DeskDelta, DeskSnapshot } from "@/lib/contracts/desk";
@@ -67,6 +68,7 @@ export class SocketHub {
   constructor(httpServer: HttpServer, source: SocketHubSource, roomsOf: (socket: Socket) => string[]) {
     this.io = new Server(httpServer, { serveClient: false, transports: ["websocket", "polling"] });
     this.io.on("connection", (socket) => {
+      refuseUnknownEvents(socket);
       const rooms = roomsOf(socket);
       void socket.join(rooms);
       if (!rooms.includes(MARKETS_ROOM)) return;
@@ -76,14 +78,17 @@ export class SocketHub {
       const answer = answerWhenWritable(socket);
       const sendMarkets = () => deliver(() => source.marketsSnapshot(), (snapshot) => socket.emit("markets:snapshot", snapshot), drop);
       sendMarkets();
-      socket.on("markets:resync", () => answer(sendMarkets));
+      onClientEvent(socket, "markets:resync", () => answer(sendMarkets));
       if (!rooms.includes(DESK_ROOM)) return;
       // From this process's runtime it is sent in the turn it is asked for: every delta emitted
       // before it is older, every one after newer. From the leader, a delta may overtake it: the
       // client drops deltas not newer than its snapshot, and resyncs on a gap.
       const sendDesk = () => deliver(() => source.deskSnapshot(), (snapshot) => socket.emit("desk:snapshot", snapshot), drop);
       sendDesk();
-      socket.on("desk:resync", () => answer(sendDesk));
+      // Asked for while in the desk room only: a socket whose user lost the desk role leaves it (socket-sessions.ts).
+      onClientEvent(socket, "desk:resync", () => {
+        if (socket.rooms.has(DESK_ROOM)) answer(sendDesk);
+      });
     });
   }
 
