@@ -29,7 +29,8 @@ export function onClientEvent<E extends ClientEvent>(
     const { args, ack } = splitAck(raw);
     const parsed = clientEventPayloads[event].safeParse(args);
     if (!parsed.success) {
-      const fields = toFieldErrors(parsed.error.issues);
+      // A wrong number of arguments is an issue of the argument list itself, not of one argument.
+      const fields = toFieldErrors(parsed.error.issues).map((f) => (f.path === "(body)" ? { ...f, path: "(arguments)" } : f));
       const answer: SocketPayloadError = {
         ok: false, status: 400, code: "invalid_payload",
         message: `${event}: ${fields.map((f) => `${f.path}: ${f.message}`).join("; ")}`, fields,
