@@ -214,6 +214,12 @@ describe("sessions, sockets, browsers", () => {
       expect(await rooms(socket)).toContain(`account:${ACC_A}`);
       expect(socket.connected).toBe(true);
       socket.disconnect();
+      // A trader's socket (no desk stream) has its payloads checked too.
+      const trader = await signIn(server.url, "trader@ss.test", traderPassword);
+      const traderSocket = await connected(server.url, { cookie: trader.cookie, origin });
+      expect(await traderSocket.timeout(2000).emitWithAck("desk:resync", { toString: 1 })).toMatchObject({ ok: false, status: 400, code: "invalid_payload" });
+      expect(await traderSocket.timeout(2000).emitWithAck("account:watch", { toString: 1 })).toMatchObject({ ok: false, status: 400 });
+      traderSocket.disconnect();
       expect(server.output()).not.toMatch(/TypeError|uncaught|unhandled|handler failed/i);
     });
   });
