@@ -19,6 +19,7 @@ import { CLIENT_IP_HEADER, createAuth } from "@/lib/server/auth/auth";
 import { resolveAuthSecret } from "@/lib/server/auth/auth-secret";
 import { setAuth } from "@/lib/server/auth/auth-registry";
 import { authorizeSockets, roomsOf } from "@/lib/server/auth/socket-auth";
+import { SocketSessions } from "@/lib/server/auth/socket-sessions";
 import { bindDemoTraders, createDemoUsers } from "@/lib/server/auth/seed-demo-users";
 import { AccountFeed } from "@/lib/server/account-feed";
 import { seedMarkets } from "@/lib/sim/seed-markets";
@@ -32,10 +33,14 @@ import { LeaderClient } from "@/lib/server/cluster/leader-client";
 import { LiveSource } from "@/lib/server/cluster/live-source";
 import { connectRedisFanout } from "@/lib/server/cluster/redis-fanout";
 import { setClusterState } from "@/lib/server/cluster/cluster-registry";
+import { hostRefusal } from "@/lib/server/auth/site-origin";
+import { newNonce, securityHeaders } from "@/lib/server/http/security-headers";
 
 const SOCKET_PATH = "/socket.io";
 const HEALTH_PATH = "/api/health";
 const INGEST_PREFIX = "/api/v1/ingest/";
+/** Endpoints that take a token, not a session: answered whatever the Host (a feed may post to an internal address). */
+const ANY_HOST_PREFIXES = [HEALTH_PATH, INGEST_PREFIX, "/api/metrics"];
 /** How long an orderly shutdown may take before the process exits anyway (status 1). */
 const SHUTDOWN_DEADLINE_MS = 30_000;
 
@@ -120,8 +125,23 @@ async function main(): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
   const nextUpgrade = app.getUpgradeHandler();
+  const headersFor = securityHeaders(config, { dev });
   const server = createServer((req, res) => {
+    // Every answer carries the security headers; a page's scripts run with this nonce only (Next
+    // reads it from the request's CSP header, set here so that a client's own never counts).
+    const security = headersFor(newNonce());
+    for (const [name, value] of Object.entries(security)) res.setHeader(name, value);
+    req.headers["content-security-policy"] = security["content-security-policy"];
+    delete req.headers["content-security-policy-report-only"];
     const peer = peerSecret !== null && fromInstance(req.headers, peerSecret);
+    // A Host that is not a host (400), or not this site's when it has no public URL (421): refused
+    // here, before better-auth, which resolves the site's address from it, could fail on it.
+    const refusal = peer || ANY_HOST_PREFIXES.some((p) => req.url?.startsWith(p)) ? null : hostRefusal(req.headers.host, config);
+    if (refusal) {
+      res.writeHead(refusal.status, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { code: refusal.code, message: refusal.message } }));
+      return;
+    }
     delete req.headers[CLUSTER_HEADER];
     if (peerSecret !== null) {
       if (req.url?.startsWith(INTERNAL_PREFIX)) {
@@ -146,7 +166,14 @@ async function main(): Promise<void> {
     void handle(req, res);
   });
   const hub = new SocketHub(server, live ?? runtime!, roomsOf);
-  authorizeSockets(hub.io, { auth, prisma: db.prisma });
+  // socket.io answers its own HTTP requests (polling, refusals): the same headers, no page there.
+  hub.io.engine.on("headers", (headers: Record<string, string>) => Object.assign(headers, headersFor("-"), {
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  }));
+  authorizeSockets(hub.io, { auth, prisma: db.prisma, env: config });
+  // A socket lives only as long as its session (sign-out, expiry, revocation, role or accounts change).
+  const socketSessions = new SocketSessions(hub.io, db.prisma, log);
+  socketSessions.start();
   const closeRedis = config.REDIS_URL ? await connectRedisFanout(hub.io, config.REDIS_URL, config.LIQDESK_REDIS_CHANNEL, log) : null;
   const accountFeed = new AccountFeed(hub.io, live ?? runtime!.engine.client);
   accountFeed.start();
@@ -163,6 +190,7 @@ async function main(): Promise<void> {
     // that keeps carrying requests would hold it open for minutes. Idle ones go now, the rest
     // after a grace period for the requests in flight.
     accountFeed.stop();
+    socketSessions.stop();
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 2_000);
     await hub.close();

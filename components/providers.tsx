@@ -1,4 +1,5 @@
 "use client";
+import "@/lib/client/zod-without-eval";
 import { useState, type ReactNode } from "react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 

@@ -14,6 +14,7 @@ const REFUSED_RETRY_MS = 2000;
  * connection that failed (the server is down) by itself, but not one the server refused (its
  * handshake check failed, e.g. the session could not be read while it restarted): the page would
  * stay disconnected until reloaded. A refused connection is tried again after REFUSED_RETRY_MS.
+ * When the server ends the socket because its session ended, the page follows (`session:ended`).
  */
 export function getSocket(): LiqdeskSocket {
   if (socket) return socket;
@@ -25,6 +26,10 @@ export function getSocket(): LiqdeskSocket {
       if (!s.active) s.connect();
     }, REFUSED_RETRY_MS);
   });
+  // The session behind the socket ended (signed out here or in another tab, expired, revoked) or
+  // its role changed: the page is loaded again, and its access check sends it to the sign-in
+  // page or to the new role's home.
+  s.on("session:ended", () => window.location.reload());
   socket = s;
   return s;
 }

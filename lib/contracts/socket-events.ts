@@ -1,3 +1,6 @@
+import { z } from "zod";
+import type { FieldError } from "./api-error";
+import { expected } from "./zod-issues";
 import type { MarketsResponse, MarkUpdate } from "./markets";
 import type { AccountView, DeskDelta, DeskSnapshot } from "./desk";
 
@@ -20,6 +23,7 @@ export interface ServerToClientEvents {
   "desk:delta": (delta: DeskDelta) => void;
   /** Room `account:<id>`: the account's live view, pushed once a second while watched. */
   "account:view": (update: AccountViewUpdate) => void;
+  "session:ended": (notice: SessionEndedNotice) => void;
 }
 
 export interface AccountViewUpdate {
@@ -28,8 +32,21 @@ export interface AccountViewUpdate {
   serverTime: number;
 }
 
-/** The answer to `account:watch`: joined, or why not (403 not yours, 404 no such account). */
-export type AccountWatchAck = { ok: true } | { ok: false; status: 403 | 404; message: string };
+/**
+ * The acknowledgement of an event whose payload the contract refuses (`clientEventPayloads`): 400
+ * `invalid_payload`, naming each bad argument (`[0]` the first). Sent only when the client gave an
+ * acknowledgement callback; nothing else happens.
+ */
+export interface SocketPayloadError {
+  ok: false;
+  status: 400;
+  code: "invalid_payload" | "unknown_event";
+  message: string;
+  fields?: FieldError[];
+}
+
+/** The answer to `account:watch`: joined, or why not (400 bad payload, 403 not yours, 404 no such account). */
+export type AccountWatchAck = { ok: true } | { ok: false; status: 403 | 404; message: string } | SocketPayloadError;
 
 /** Events a client may send. */
 export interface ClientToServerEvents {
@@ -45,7 +62,33 @@ export interface ClientToServerEvents {
   "account:watch": (accountId: string, ack: (result: AccountWatchAck) => void) => void;
   "account:unwatch": (accountId: string) => void;
   /** The rooms the server put this socket in (what the policy gave it). */
-  "session:rooms": (ack: (rooms: string[]) => void) => void;
+  "session:rooms": (ack: (rooms: string[] | SocketPayloadError) => void) => void;
 }
+
+/**
+ * Server events about the connection itself. `session:ended`: the session behind this socket
+ * was signed out, expired or revoked, or its role changed; the server disconnects the socket
+ * right after (a page signs in again or reconnects as the new role).
+ */
+export interface SessionEndedNotice {
+  reason: "signed_out" | "expired" | "role_changed";
+}
+
+const accountId = z.string({ error: expected("an account id (a string)") })
+  .min(1, { error: "must not be empty" })
+  .max(128, { error: "must be at most 128 characters" })
+  .regex(/^[^\u0000-\u001f\u007f]*$/, { error: "must not contain control characters" });
+
+/**
+ * The arguments every client event may carry (the acknowledgement callback, when last, aside),
+ * as zod tuples: the server checks each event against this table before it acts on it.
+ */
+export const clientEventPayloads = {
+  "markets:resync": z.tuple([]),
+  "desk:resync": z.tuple([]),
+  "account:watch": z.tuple([accountId]),
+  "account:unwatch": z.tuple([accountId]),
+  "session:rooms": z.tuple([]),
+} as const satisfies { [E in keyof ClientToServerEvents]: z.ZodTuple };
 
 export const DESK_ROOM = "desk";

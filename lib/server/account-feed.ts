@@ -4,6 +4,7 @@ import type { AccountWatchAck, ClientToServerEvents, ServerToClientEvents } from
 import type { AccountView } from "@/lib/contracts/desk";
 import { accountRoom, canUseAccount } from "./auth/policy";
 import { principalOf, roomsOf } from "./auth/socket-auth";
+import { onClientEvent } from "./client-events";
 
 /** Pushes per watched account room, at most this often. */
 const PUSH_INTERVAL_MS = 1000;
@@ -39,23 +40,25 @@ export class AccountFeed {
   }
 
   private attach(socket: Socket<ClientToServerEvents, ServerToClientEvents>): void {
-    socket.on("session:rooms", (ack) => typeof ack === "function" && ack([...socket.rooms].filter((r) => r !== socket.id)));
-    socket.on("account:watch", (accountId, ack) => {
-      const reply = (result: AccountWatchAck) => typeof ack === "function" && ack(result);
-      if (typeof accountId !== "string" || !canUseAccount(principalOf(socket), accountId)) {
-        reply({ ok: false, status: 403, message: `account "${String(accountId)}" is not yours` });
+    onClientEvent(socket, "session:rooms", (_, ack) => ack?.([...socket.rooms].filter((r) => r !== socket.id)));
+    onClientEvent(socket, "account:watch", ([accountId], ack) => {
+      const reply = (result: AccountWatchAck) => ack?.(result);
+      if (!canUseAccount(principalOf(socket), accountId)) {
+        reply({ ok: false, status: 403, message: `account "${accountId}" is not yours` });
         return;
       }
       this.engine.accountView(accountId, Date.now()).then((view) => {
         if (!view) return reply({ ok: false, status: 404, message: `account "${accountId}" not found` });
+        // The session may have lost the account while the view was read (socket-sessions.ts).
+        if (!socket.connected || !canUseAccount(principalOf(socket), accountId)) return reply({ ok: false, status: 403, message: `account "${accountId}" is not yours` });
         void socket.join(accountRoom(accountId));
         socket.emit("account:view", { accountId, view, serverTime: Date.now() });
         reply({ ok: true });
       }, () => reply({ ok: false, status: 404, message: "the live engine did not answer" }));
     });
-    socket.on("account:unwatch", (accountId) => {
+    onClientEvent(socket, "account:unwatch", ([accountId]) => {
       // Rooms the policy gave (a trader's own accounts) stay: only asked-for ones are left.
-      if (typeof accountId !== "string" || roomsOf(socket).includes(accountRoom(accountId))) return;
+      if (roomsOf(socket).includes(accountRoom(accountId))) return;
       void socket.leave(accountRoom(accountId));
     });
   }

@@ -4,6 +4,7 @@ import { Server, type Socket } from "socket.io";
 import { DESK_ROOM, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/contracts/socket-events";
 import { accountRoom, MARKETS_ROOM } from "./auth/policy";
 import { answerWhenWritable } from "./answer-when-writable";
+import { onClientEvent, refuseUnknownEvents } from "./client-events";
 import { serverMetrics, type RoomKind } from "./metrics";
 import type { MarketsResponse, MarkUpdate } from "@/lib/contracts/markets";
 import type { DeskDelta, DeskSnapshot } from "@/lib/contracts/desk";
@@ -67,23 +68,28 @@ export class SocketHub {
   constructor(httpServer: HttpServer, source: SocketHubSource, roomsOf: (socket: Socket) => string[]) {
     this.io = new Server(httpServer, { serveClient: false, transports: ["websocket", "polling"] });
     this.io.on("connection", (socket) => {
+      refuseUnknownEvents(socket);
       const rooms = roomsOf(socket);
       void socket.join(rooms);
-      if (!rooms.includes(MARKETS_ROOM)) return;
       // A snapshot that cannot be had (no leader answers) ends the connection: the client reconnects and asks again.
       const drop = () => socket.disconnect(true);
       // A resync is answered when the connection can take it, one copy at most: a client that does not read cannot pile up snapshots.
       const answer = answerWhenWritable(socket);
       const sendMarkets = () => deliver(() => source.marketsSnapshot(), (snapshot) => socket.emit("markets:snapshot", snapshot), drop);
-      sendMarkets();
-      socket.on("markets:resync", () => answer(sendMarkets));
-      if (!rooms.includes(DESK_ROOM)) return;
       // From this process's runtime it is sent in the turn it is asked for: every delta emitted
       // before it is older, every one after newer. From the leader, a delta may overtake it: the
       // client drops deltas not newer than its snapshot, and resyncs on a gap.
       const sendDesk = () => deliver(() => source.deskSnapshot(), (snapshot) => socket.emit("desk:snapshot", snapshot), drop);
-      sendDesk();
-      socket.on("desk:resync", () => answer(sendDesk));
+      // Answered inside the stream's room only (a socket whose user lost the desk role is no longer
+      // in the desk room: socket-sessions.ts); every socket's payloads are checked all the same.
+      onClientEvent(socket, "markets:resync", () => {
+        if (socket.rooms.has(MARKETS_ROOM)) answer(sendMarkets);
+      });
+      onClientEvent(socket, "desk:resync", () => {
+        if (socket.rooms.has(DESK_ROOM)) answer(sendDesk);
+      });
+      if (rooms.includes(MARKETS_ROOM)) sendMarkets();
+      if (rooms.includes(DESK_ROOM)) sendDesk();
     });
   }
 

@@ -9,9 +9,14 @@ import { readJson } from "../http/read-body";
  * handed on as they came.
  */
 export async function checkedAuthRequest(request: Request): Promise<Request> {
-  if (request.body === null || new URL(request.url).pathname.includes("/callback/")) return request;
+  if (request.body === null || isOAuthCallback(request)) return request;
   const body = await readJson(request);
   const headers = new Headers(request.headers);
   headers.delete("content-length");
   return new Request(request.url, { method: request.method, headers, body: JSON.stringify(body), signal: request.signal });
+}
+
+/** Whether a request is to an OAuth callback of better-auth (`/api/auth/callback/…`, `/oauth2/callback/…`). */
+export function isOAuthCallback(request: Request): boolean {
+  return new URL(request.url).pathname.includes("/callback/");
 }

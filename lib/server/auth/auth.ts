@@ -1,10 +1,12 @@
 import "server-only";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
+import { createAuthMiddleware } from "better-auth/api";
 import { genericOAuth } from "better-auth/plugins/generic-oauth";
 import type { Env } from "../env";
 import type { Logger } from "../logger";
 import type { PrismaClient } from "../db/prisma-client";
+import { allowedHosts } from "./site-origin";
 
 /** Where better-auth's own endpoints live (sign-in, sign-out, session, OIDC callback). */
 export const AUTH_BASE_PATH = "/api/auth";
@@ -17,9 +19,19 @@ export const OIDC_PROVIDER_ID = "oidc";
 export const CLIENT_IP_HEADER = "x-liqdesk-client-ip";
 const SESSION_DAYS = 7;
 
-/** The addresses this server answers at: the public URL, or localhost and 127.0.0.1 on PORT. */
-export function allowedHosts(env: Env): string[] {
-  return env.LIQDESK_PUBLIC_URL ? [new URL(env.LIQDESK_PUBLIC_URL).host] : [`localhost:${env.PORT}`, `127.0.0.1:${env.PORT}`];
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * better-auth's answer to a browser without the session token: it is in the HttpOnly cookie
+ * only, out of reach of any script. Sign-in answers `{ redirect, url, user }`, get-session
+ * `{ session, user }` without `session.token`. Calls made inside the server (no request) keep it.
+ */
+export function withoutSessionToken(path: string, returned: unknown): Record<string, unknown> | null {
+  if (!isRecord(returned)) return null;
+  const omitToken = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([key]) => key !== "token"));
+  if (path.startsWith("/sign-in/") && "token" in returned) return omitToken(returned);
+  if (path === "/get-session" && isRecord(returned.session) && "token" in returned.session) return { ...returned, session: omitToken(returned.session) };
+  return null;
 }
 
 export function oidcEnabled(env: Env): boolean {
@@ -55,6 +67,13 @@ export function createAuth(options: { prisma: PrismaClient; env: Env; secret: st
       window: 60,
       max: 600,
       customRules: { "/sign-in/*": { window: 60, max: env.LIQDESK_SIGNIN_RATE_LIMIT } },
+    },
+    hooks: {
+      after: createAuthMiddleware(async (ctx) => {
+        if (!ctx.request) return;
+        const body = withoutSessionToken(ctx.path, ctx.context.returned);
+        if (body) return ctx.json(body);
+      }),
     },
     advanced: { cookiePrefix: "liqdesk", ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },
     logger: {

@@ -5,11 +5,11 @@ import { withErrors } from "../http/with-errors";
 import { NotReadyError } from "../read-model";
 import type { Runtime } from "../runtime";
 import { findRuntime } from "../runtime-registry";
-import { allowedHosts } from "./auth";
 import { findAuth } from "./auth-registry";
 import { decide, type AccessRule, type Principal } from "./policy";
 import { resolvePrincipal } from "./principal";
 import { crossSiteReason, isStateChanging } from "./same-origin";
+import { allowedOrigins } from "./site-origin";
 
 export interface GuardedRequest<P> {
   request: Request;
@@ -47,7 +47,7 @@ export function guarded<P = Record<string, never>>(
       return refuse(decision.status, decision.code, decision.message, challenge);
     }
     if (rule.credential === "session" && isStateChanging(request.method)) {
-      const reason = crossSiteReason(request.headers, allowedHosts(runtime.env));
+      const reason = crossSiteReason(request.headers, allowedOrigins(runtime.env));
       if (reason) return refuse(403, "cross_site", `refused: a state-changing request with a session must come from this site (${reason})`);
     }
     const badParams = paramProblems(request, params);

@@ -5,7 +5,7 @@ import type { Env } from "../env";
 import { verifyIngestToken } from "../ingest/ingest-tokens";
 import { NotReadyError } from "../read-model";
 import type { LiqdeskAuth } from "./auth";
-import type { Credential, Principal, Role } from "./policy";
+import type { Credential, Principal, Role, UserPrincipal } from "./policy";
 
 const ANONYMOUS: Principal = { kind: "anonymous" };
 
@@ -18,16 +18,31 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/** A signed-in session: who it is, and which session row (sockets re-check it: socket-sessions.ts). */
+export interface SignedInSession {
+  principal: UserPrincipal;
+  sessionId: string;
+}
+
+/** The principal of a user with this role and these bound accounts (a trader's; the desk has none). */
+export function userPrincipal(user: { id: string; email: string; name: string; role?: string | null }, accountIds: readonly string[]): UserPrincipal {
+  const role: Role = user.role === "desk" ? "desk" : "trader";
+  return { kind: "user", userId: user.id, email: user.email, name: user.name, role, accountIds: role === "trader" ? accountIds : [] };
+}
+
+/** The session behind a request's session cookie, with its user's bound accounts, or null. */
+export async function signedInSession(auth: LiqdeskAuth, prisma: PrismaClient, headers: Headers): Promise<SignedInSession | null> {
+  const session = await auth.api.getSession({ headers });
+  if (!session) return null;
+  const accountIds = session.user.role === "desk" ? []
+    : (await prisma.userAccount.findMany({ where: { userId: session.user.id }, select: { accountId: true }, orderBy: { accountId: "asc" } }))
+      .map((a) => a.accountId);
+  return { principal: userPrincipal(session.user, accountIds), sessionId: session.session.id };
+}
+
 /** The signed-in user behind a request's session cookie, with the accounts they are bound to. */
 export async function sessionPrincipal(auth: LiqdeskAuth, prisma: PrismaClient, headers: Headers): Promise<Principal> {
-  const session = await auth.api.getSession({ headers });
-  if (!session) return ANONYMOUS;
-  const role: Role = session.user.role === "desk" ? "desk" : "trader";
-  const accountIds = role === "trader"
-    ? (await prisma.userAccount.findMany({ where: { userId: session.user.id }, select: { accountId: true }, orderBy: { accountId: "asc" } }))
-      .map((a) => a.accountId)
-    : [];
-  return { kind: "user", userId: session.user.id, email: session.user.email, name: session.user.name, role, accountIds };
+  return (await signedInSession(auth, prisma, headers))?.principal ?? ANONYMOUS;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { access, canUseAccount, decide, defaultRooms, type Principal } from "@/lib/server/auth/policy";
 import { crossSiteReason, isStateChanging } from "@/lib/server/auth/same-origin";
+import { allowedOrigins, hostRefusal } from "@/lib/server/auth/site-origin";
 
 const anonymous: Principal = { kind: "anonymous" };
 const desk: Principal = { kind: "user", userId: "d", email: "d@x", name: "D", role: "desk", accountIds: [] };
@@ -51,16 +52,48 @@ describe("the policy", () => {
 });
 
 describe("same-site check of state-changing session requests", () => {
+  const site = ["http://desk.example:3000"];
   const h = (init: Record<string, string>) => new Headers({ host: "desk.example:3000", ...init });
   it("accepts this site's Origin (or Referer when no Origin), refuses others and requests with neither", () => {
-    expect(crossSiteReason(h({ origin: "http://desk.example:3000" }), [])).toBeNull();
-    expect(crossSiteReason(h({ referer: "http://desk.example:3000/account" }), [])).toBeNull();
-    expect(crossSiteReason(h({ origin: "http://localhost:3000" }), ["localhost:3000"])).toBeNull();
-    expect(crossSiteReason(h({ origin: "https://evil.example" }), [])).toMatch(/not this site/);
-    expect(crossSiteReason(h({ origin: "null" }), [])).toMatch(/no Origin or Referer/);
-    expect(crossSiteReason(h({}), [])).toMatch(/no Origin or Referer/);
-    expect(crossSiteReason(h({ origin: "http://desk.example:3000", "sec-fetch-site": "cross-site" }), [])).toMatch(/cross-site/);
+    expect(crossSiteReason(h({ origin: "http://desk.example:3000" }), site)).toBeNull();
+    expect(crossSiteReason(h({ referer: "http://desk.example:3000/account" }), site)).toBeNull();
+    expect(crossSiteReason(h({ origin: "http://localhost:3000" }), ["http://localhost:3000"])).toBeNull();
+    expect(crossSiteReason(h({ origin: "https://evil.example" }), site)).toMatch(/not this site/);
+    expect(crossSiteReason(h({ origin: "null" }), site)).toMatch(/no Origin or Referer/);
+    expect(crossSiteReason(h({}), site)).toMatch(/no Origin or Referer/);
+    expect(crossSiteReason(h({ origin: "http://desk.example:3000", "sec-fetch-site": "cross-site" }), site)).toMatch(/cross-site/);
     expect(isStateChanging("POST")).toBe(true);
     expect(isStateChanging("GET")).toBe(false);
+  });
+
+  it("compares scheme, host and port, never the host alone, and never trusts the request's own Host", () => {
+    expect(crossSiteReason(h({ origin: "https://desk.example:3000" }), site)).toMatch(/not this site/);
+    expect(crossSiteReason(h({ origin: "http://desk.example:3001" }), site)).toMatch(/not this site/);
+    expect(crossSiteReason(h({ origin: "http://desk.example" }), site)).toMatch(/not this site/);
+    expect(crossSiteReason(h({ referer: "https://desk.example:3000/account" }), site)).toMatch(/not this site/);
+    // The Host a request names is the attacker's to choose (DNS rebinding): only the configured origins count.
+    expect(crossSiteReason(new Headers({ host: "evil.example", origin: "http://evil.example" }), site)).toMatch(/not this site/);
+    expect(crossSiteReason(h({ origin: "https://risk.example" }), allowedOrigins({ LIQDESK_PUBLIC_URL: "https://risk.example/", PORT: 3000 }))).toBeNull();
+    expect(crossSiteReason(h({ origin: "https://risk.example:443" }), ["https://risk.example"])).toBeNull();
+    expect(crossSiteReason(h({ origin: "http://risk.example" }), allowedOrigins({ LIQDESK_PUBLIC_URL: "https://risk.example", PORT: 3000 }))).toMatch(/not this site/);
+  });
+});
+
+describe("Host check", () => {
+  const local = { LIQDESK_PUBLIC_URL: undefined, PORT: 3000 };
+  const pub = { LIQDESK_PUBLIC_URL: "https://risk.example", PORT: 3000 };
+  it("answers this site's hosts, 421 another host while no public URL is set, 400 what is not a host", () => {
+    expect(hostRefusal("localhost:3000", local)).toBeNull();
+    expect(hostRefusal("127.0.0.1:3000", local)).toBeNull();
+    expect(hostRefusal("LOCALHOST:3000", local)).toBeNull();
+    expect(hostRefusal("evil.example", local)).toMatchObject({ status: 421, code: "unknown_host" });
+    expect(hostRefusal("127.0.0.1:3001", local)).toMatchObject({ status: 421 });
+    expect(hostRefusal("evil.example", pub)).toBeNull();
+    for (const bad of [undefined, "", "a b", "evil.example/x", "user@evil.example", "evil.example?x", "evil.example:99999",
+      "evil.example:port", "[::1", "ev\u0000il", "evil.example#x", "b\u00fccher.de", "evil.example\\x"]) {
+      expect(hostRefusal(bad, pub), String(bad)).toMatchObject({ status: 400, code: "bad_host" });
+    }
+    expect(hostRefusal("[::1]:3000", pub)).toBeNull();
+    expect(hostRefusal("risk.example:80", pub)).toBeNull();
   });
 });
