@@ -104,10 +104,10 @@ export interface QueueEntry {
   readonly nextStep: Close | null;
   /** Epoch ms of the last executed step, `null` if none was recorded. */
   readonly lastStepAt: number | null;
-  /** Time left before the next step may run (0 when it may run now). */
+  /** Time left before the next step may run (0 when it may run now; always 0 in mode `full`, which does not wait, spec §6.5). */
   readonly cooldownRemainingMs: number;
   readonly paused: boolean;
-  /** `"stale price: ETH-PERP"` (every stale market the plan touches), `null` when not paused. */
+  /** `"stale price: ETH-PERP"` (every stale or never-priced market the account holds: any pauses the whole account, spec §7), `null` when not paused. */
   readonly pausedReason: string | null;
   /** 1-based margin tier of the next step's position before the step, `null` without a next step. */
   readonly tierBefore: number | null;

@@ -182,10 +182,7 @@ export class LiveBook {
         maintenanceMargin: (a) => this.acc[a * A_STRIDE + A_MM]!,
         resync: (a) => this.resync(a),
         planPositions: (a) => this.planPositions(a),
-        isStale: (id) => {
-          const m = this.marketIndex.get(id);
-          return m === undefined || this.isStaleIndex(m);
-        },
+        staleMarketsHeld: (a) => this.staleMarketsHeld(a),
         stalenessEpoch: () => this.staleEpoch,
         stepTiers: (a, step) => this.stepTiers(a, step),
       },
@@ -842,6 +839,17 @@ export class LiveBook {
       before: tierIndex(market, qty * step.markPrice) + 1,
       after: tierIndex(market, left * step.markPrice) + 1,
     };
+  }
+
+  /** The stale (or never-priced) markets account `a` holds, in id order. */
+  private staleMarketsHeld(a: number): string[] {
+    const out: string[] = [];
+    const sl = this.slots;
+    for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) {
+      const m = sl.market[s]!;
+      if (this.isStaleIndex(m)) out.push(this.compiled[m]!.id);
+    }
+    return out.length > 1 ? out.sort() : out;
   }
 
   private planPositions(a: number): PlanPosition[] {
