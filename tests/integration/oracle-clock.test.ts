@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { InputError } from "@/lib/contracts/api-error";
+import type { Runtime } from "@/lib/server/runtime";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { engineSettled, startTestRuntime } from "../support/test-runtime";
+
+const YEAR = 365 * 86_400_000;
+
+async function refusal(promise: Promise<unknown>): Promise<InputError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as InputError;
+  }
+  throw new Error("the batch was accepted");
+}
+
+describe("the oracle's clock (spec §7, revision 2)", () => {
+  let db: TestDatabase;
+  let runtime: Runtime | null = null;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await runtime?.stop();
+    runtime = null;
+    await db.drop();
+  });
+
+  async function stored() {
+    const [prices, candles] = await Promise.all([db.prisma.latestPrice.count(), db.prisma.priceTick.count()]);
+    return { prices, candles };
+  }
+
+  it("a tick dated more than maxClockSkewMs ahead refuses the whole batch, naming ticks[i].ts; nothing is applied", async () => {
+    runtime = await startTestRuntime(db);
+    const now = Date.now();
+    for (const ahead of [now + YEAR, 8640000000000000, now + 60_000]) {
+      const error = await refusal(runtime.ingestPrices({ source: "feed", ticks: [
+        { marketId: "BTC-PERP", price: 60000, ts: now },
+        { marketId: "BTC-PERP", price: 61000, ts: ahead },
+      ] }));
+      expect(error.name).toBe("InputError");
+      expect(error.fields.map((f) => f.path)).toEqual(["ticks[1].ts"]);
+      expect(error.fields[0]!.message).toContain("maxClockSkewMs");
+    }
+    // An ISO time a year ahead too.
+    const iso = await refusal(runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "ETH-PERP", price: 3000, ts: new Date(now + YEAR).toISOString() }] }));
+    expect(iso.fields.map((f) => f.path)).toEqual(["ticks[0].ts"]);
+    expect(await stored()).toEqual({ prices: 0, candles: 0 });
+    expect(runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: null, stale: true });
+    // Within the skew: accepted (a source's clock a little ahead of ours).
+    await runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() + 3000 }] });
+    expect(await stored()).toEqual({ prices: 1, candles: 1 });
+  });
+
+  it("maxClockSkewMs comes from LIQDESK_MAX_CLOCK_SKEW_MS", async () => {
+    runtime = await startTestRuntime(db, { LIQDESK_MAX_CLOCK_SKEW_MS: "1000" });
+    const error = await refusal(runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() + 3000 }] }));
+    expect(error.fields.map((f) => f.path)).toEqual(["ticks[0].ts"]);
+    expect(error.fields[0]!.message).toContain("1000 ms");
+  });
+
+  it("freshness is judged by receive time: an old-dated tick just received is fresh; its age counts from receipt", async () => {
+    runtime = await startTestRuntime(db, { LIQDESK_STALE_AFTER_MS: "1500" });
+    const before = Date.now();
+    await runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: before - 3_600_000 }] });
+    await engineSettled(runtime);
+    const btc = runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
+    expect(btc).toMatchObject({ mark: 60000, stale: false });
+    expect(btc.markTs).toBeGreaterThanOrEqual(before);
+    expect(btc.sources[0]).toMatchObject({ ts: before - 3_600_000, fresh: true });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: 60000, stale: true, markTs: btc.markTs });
+  });
+
+  it("state poisoned by future-dated ticks before the fix is repaired at start: the market is not fresh and the source's correct ticks apply", async () => {
+    runtime = await startTestRuntime(db);
+    await runtime.stop();
+    runtime = null;
+    const future = new Date(Date.now() + YEAR);
+    // What the old code accepted and kept: a price dated a year ahead (its cursor), received just now.
+    await db.prisma.$executeRaw`
+      INSERT INTO latest_prices (market_id, source, price, ts, seq, updated_at)
+      VALUES ('BTC-PERP', 'feed', 99999, ${future}, ${future.getTime()}, now())`;
+    await db.prisma.$executeRaw`INSERT INTO market_marks (market_id, mark, computed_at) VALUES ('BTC-PERP', 99999, ${future})`;
+    const start = Date.now();
+    runtime = await startTestRuntime(db);
+    const btc = runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
+    expect(btc.stale).toBe(true);
+    expect(btc.markTs).toBeLessThanOrEqual(Date.now());
+    expect(btc.markTs).toBeGreaterThanOrEqual(start);
+    expect(btc.sources).toEqual([]);
+    expect(await db.prisma.latestPrice.count()).toBe(0);
+    const result = await runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() }] });
+    expect(result).toMatchObject({ accepted: 1, ignored: 0 });
+    expect(runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: 60000, stale: false });
+  });
+});
