@@ -23,6 +23,7 @@ import { NextSteps } from "./next-steps";
 import { LedgerTable } from "./ledger-table";
 import { LiquidationEventsTable } from "./liquidation-events-table";
 import { TopUpForm } from "./top-up-form";
+import { UnknownFiguresBanner } from "./unknown-figures";
 
 /** One account for the desk: figures, positions, what happens next, history, ledger and liquidations; polled every 2 s. */
 export function AccountPageView({ accountId, initial, initialMarkets, staleAfterMs }: {
@@ -59,10 +60,11 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
       </div>
       {gone ? <div className="banner banner-bad" role="alert">This account no longer exists on the server; the figures below are the last known.</div>
         : error ? <div className="banner banner-warn" role="alert">Could not refresh: {errorMessage(error)} — the figures below are the last known.</div> : null}
+      <UnknownFiguresBanner view={view} />
       <AccountFigures view={view} ts={detail.serverTime} stale={stale} staleAfterMs={staleAfterMs} />
       <div className="desk-grid">
         <Panel title="Positions" subtitle="at the mark; liquidation price with every other mark unchanged" className="span-12" testId="positions-panel">
-          <PositionsTable positions={view.positions} markets={markets} belowMaintenance={view.queue !== null || view.liquidation.mode !== "none"} />
+          <PositionsTable positions={view.positions} markets={markets} belowMaintenance={view.queue !== null || (view.liquidation !== null && view.liquidation.mode !== "none")} />
         </Panel>
         <Panel title="What happens next" subtitle="at current marks; liquidation is triggered by the mark price" className="span-5 h-next" testId="next-steps-panel">
           <NextSteps view={view} markets={markets} serverTime={detail.serverTime} now={now} />

@@ -4,7 +4,7 @@ import type { RiskParams, StressResult } from "@/lib/risk";
 
 export type { AccountRow, AccountView, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, StressResult };
 
-export const ACCOUNT_STATUS_VALUES = ["healthy", "warning", "liquidatable", "backstop", "bankrupt"] as const;
+export const ACCOUNT_STATUS_VALUES = ["healthy", "warning", "liquidatable", "backstop", "bankrupt", "unknown"] as const;
 
 /** One executed liquidation step as the desk sees it (decimal strings are exact, from the ledger). */
 export interface LiquidationEventView {

@@ -47,7 +47,7 @@ describe("the live engine on PostgreSQL", () => {
     for (const [i, view] of before.entries()) {
       const e = expected.accounts[i]!;
       expect(view).toMatchObject({ equity: e.equity, maintenanceMargin: e.maintenanceMargin, status: e.status });
-      expect(view!.liquidation.nextStep?.qty ?? null).toBe(e.liquidation.nextStep?.qty ?? null);
+      expect(view!.liquidation!.nextStep?.qty ?? null).toBe(e.liquidation.nextStep?.qty ?? null);
       expect(view!.positions[0]!.liquidationPrice).toBeCloseTo(e.positions[0]!.liquidationPrice!, 6);
     }
     expect((await db.prisma.account.findUniqueOrThrow({ where: { id: "a2" } })).collateral.toString()).toBe("20000");
@@ -117,7 +117,7 @@ describe("the live engine on PostgreSQL", () => {
       now += 30_000;
     }
     const view = await runtime.engine.client.accountView("whale", now);
-    expect(view!.equity).toBeGreaterThan(view!.maintenanceMargin);
+    expect(view!.equity).toBeGreaterThan(view!.maintenanceMargin!);
     expect(view!.queue).toBeNull();
     const events = await db.prisma.liquidationEvent.findMany({ orderBy: { id: "asc" } });
     expect(events.length).toBe(executedAt.length);

@@ -73,8 +73,8 @@ describe("liquidation queue", () => {
     load(book, TWO_LEGS);
     const view = book.accountView("two-legs", T0)!;
     expect(view.queue).not.toBeNull();
-    const needed = view.topUp.toMaintenance;
-    expect(needed).toBeCloseTo(view.maintenanceMargin - view.equity, 9);
+    const needed = view.topUp!.toMaintenance;
+    expect(needed).toBeCloseTo(view.maintenanceMargin! - view.equity!, 9);
     book.drainChanges();
 
     book.addCollateral("two-legs", needed - 1); // not enough: still pending, with a new plan
@@ -128,13 +128,18 @@ describe("liquidation queue", () => {
     expect(book.dueSteps(T0)).toHaveLength(2);
   });
 
-  it("a position in a market never priced pauses the account", () => {
+  it("a position in a market never priced takes the account out of the queue (its figures are unknown) until that market is priced", () => {
     const book = pricedBook({}, MARKETS.filter((m) => m.id !== "SOL-PERP"));
     book.upsertMarket(MARKETS.find((m) => m.id === "SOL-PERP")!);
     load(book, TWO_LEGS);
     expect(book.dueSteps(T0)).toHaveLength(1);
     book.setPosition("two-legs", "SOL-PERP", 1, 150);
     expect(book.dueSteps(T0)).toEqual([]);
+    expect(book.queuePage(T0).items).toEqual([]);
+    expect(book.accountRow("two-legs")!.status).toBe("unknown");
+    book.setMark("SOL-PERP", 150);
+    expect(book.queuePage(T0).items[0]).toMatchObject({ accountId: "two-legs", paused: false });
+    book.setStale("SOL-PERP", true);
     expect(book.queuePage(T0).items[0]).toMatchObject({ paused: true, pausedReason: "stale price: SOL-PERP" });
   });
 
