@@ -8,6 +8,7 @@ import { useAccountStream } from "@/lib/client/use-account-stream";
 import { useTopUpPreview } from "@/lib/client/use-top-up-preview";
 import { useMarkets } from "@/lib/client/use-markets";
 import { useMarketIndex } from "@/lib/client/use-market-index";
+import { useHeldMarks } from "@/lib/client/use-held-marks";
 import { useNow } from "@/lib/client/use-now";
 import { formatUsd } from "@/lib/format/usd";
 import { formatCount } from "@/lib/format/quantity";
@@ -47,7 +48,9 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
   const now = useNow(1000);
   const view = detail.view;
   const stale = Boolean(error);
-  const common = { ts: detail.serverTime, stale, staleAfterMs };
+  // The figures are no newer than the oldest mark of a market the account holds.
+  const held = useHeldMarks(marketsData.markets, view, detail.serverTime);
+  const common = { ts: held.ts, stale: stale || held.stale, staleAfterMs };
   const free = view.equity === null || view.initialMargin === null ? null : Math.max(0, view.equity - view.initialMargin);
   // A market it holds has never had a price: every figure that depends on it is unknown (spec §7).
   const unknown = view.unpricedMarkets.length > 0 ? { value: "unknown", hint: unknownText(view.unpricedMarkets), rawValue: "unknown", tone: "muted" as const } : null;
