@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { InputError } from "@/lib/contracts/api-error";
 import type { Runtime } from "@/lib/server/runtime";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { engineSettled, startTestRuntime } from "../support/test-runtime";
+import { engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
 
 const YEAR = 365 * 86_400_000;
 
@@ -95,5 +95,59 @@ describe("the oracle's clock (spec §7, revision 2)", () => {
     const result = await runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() }] });
     expect(result).toMatchObject({ accepted: 1, ignored: 0 });
     expect(runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: 60000, stale: false });
+  });
+});
+
+describe("marks after a restart (spec §7, revision 2)", () => {
+  let db: TestDatabase;
+  let runtime: Runtime | null = null;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await runtime?.stop();
+    runtime = null;
+    await db.drop();
+  });
+
+  it("every market starts from its last computed mark with its true age, stale; a market never priced has no mark and its accounts' figures are unknown", async () => {
+    runtime = await startTestRuntime(db, { LIQDESK_STALE_AFTER_MS: "1000" });
+    await setMark(runtime, "BTC-PERP", 60000);
+    for (const [id, marketId, entryPrice] of [["a1", "BTC-PERP", 61000], ["u1", "SOL-PERP", 150]] as const) {
+      await runtime.ingestCollateral({ entries: [{ accountId: id, amount: "5000", kind: "deposit", idempotencyKey: `dep:${id}` }] });
+      await runtime.ingestPositions({ source: "venue", updates: [{ accountId: id, marketId, qty: 1, entryPrice, seq: 1 }] });
+    }
+    await engineSettled(runtime);
+    const before = runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
+    expect(before).toMatchObject({ mark: 60000, stale: false });
+    await runtime.stop();
+    runtime = null;
+    const kept = await db.prisma.marketMark.findMany();
+    expect(kept.map((m) => [m.marketId, m.mark.toNumber(), m.computedAt.getTime()])).toEqual([["BTC-PERP", 60000, before.markTs]]);
+
+    await new Promise((r) => setTimeout(r, 1500));
+    runtime = await startTestRuntime(db, { LIQDESK_STALE_AFTER_MS: "1000" });
+    const now = Date.now();
+    const btc = runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
+    expect(btc).toMatchObject({ mark: 60000, markTs: before.markTs, stale: true });
+    expect(now - btc.markTs!).toBeGreaterThanOrEqual(1500);
+    expect(runtime.marketsSnapshot().markets.find((m) => m.id === "SOL-PERP")).toMatchObject({ mark: null, markTs: null, stale: true });
+
+    // Valued at the persisted mark, not at the entry price.
+    const a1 = (await runtime.engine.client.accountView("a1", now))!;
+    expect(a1.positions[0]).toMatchObject({ markPrice: 60000, unrealizedPnl: -1000, stale: true });
+    expect(a1).toMatchObject({ equity: 4000, unpricedMarkets: [] });
+    // Never priced: unknown, not 5,000 of equity at the entry price.
+    const u1 = (await runtime.engine.client.accountView("u1", now))!;
+    expect(u1).toMatchObject({ status: "unknown", equity: null, maintenanceMargin: null, marginRatio: null, liquidation: null, queue: null, unpricedMarkets: ["SOL-PERP"] });
+    expect(u1.positions[0]).toMatchObject({ markPrice: null, notional: null, unrealizedPnl: null });
+    expect((await runtime.engine.client.summary()).byStatus.unknown).toBe(1);
+
+    // Fresh prices take over from the persisted mark.
+    await setMark(runtime, "BTC-PERP", 60500);
+    await setMark(runtime, "SOL-PERP", 140);
+    await engineSettled(runtime);
+    expect(runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: 60500, stale: false });
+    expect(await runtime.engine.client.accountView("u1", Date.now())).toMatchObject({ status: "healthy", equity: 4990, unpricedMarkets: [] });
   });
 });
