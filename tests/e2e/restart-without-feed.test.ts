@@ -50,7 +50,8 @@ describe("a restart without a price feed (spec §7, revision 2)", () => {
     const page = await deskPage("/desk");
     const card = page.getByTestId("market-BTC-PERP");
     await expect.poll(() => card.getByTestId("mark").textContent()).toContain("60,000");
-    await expect.poll(() => page.getByTestId("connection-status").getAttribute("data-status")).toBe("nofeed");
+    await expect.poll(() => page.getByTestId("connection-status").getAttribute("data-status")).toBe("live"); // the socket
+    expect(await page.getByTestId("connection-status").getAttribute("data-prices")).toBe("nofeed");
     expect(await page.getByTestId("connection-status").textContent()).not.toContain("LIVE");
     const minAge = (Date.now() - markedAt) / 1000 - 1;
     const markAge = await card.locator(".card-meta .age").textContent();
