@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { InputError } from "@/lib/contracts/api-error";
+import { POST as postPrices } from "@/app/api/v1/ingest/prices/route";
+import { createIngestToken } from "@/lib/server/ingest/ingest-tokens";
 import type { Runtime } from "@/lib/server/runtime";
+import { setRuntime } from "@/lib/server/runtime-registry";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
 
@@ -52,6 +55,30 @@ describe("the oracle's clock (spec §7, revision 2)", () => {
     // Within the skew: accepted (a source's clock a little ahead of ours).
     await runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() + 3000 }] });
     expect(await stored()).toEqual({ prices: 1, candles: 1 });
+  });
+
+  it("POST /api/v1/ingest/prices answers 400 invalid_input naming ticks[i].ts, and nothing is applied", async () => {
+    runtime = await startTestRuntime(db);
+    setRuntime(runtime);
+    try {
+      const { token } = await createIngestToken(db.prisma, "clock-test");
+      const response = await postPrices(new Request("http://localhost/api/v1/ingest/prices", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ source: "feed", ticks: [
+          { marketId: "BTC-PERP", price: 60000, ts: Date.now() },
+          { marketId: "ETH-PERP", price: 3000, ts: Date.now() },
+          { marketId: "ETH-PERP", price: 3100, ts: 8640000000000000 },
+        ] }),
+      }));
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { code: string; fields: { path: string }[] } };
+      expect(body.error.code).toBe("invalid_input");
+      expect(body.error.fields.map((f) => f.path)).toEqual(["ticks[2].ts"]);
+      expect(await stored()).toEqual({ prices: 0, candles: 0 });
+    } finally {
+      setRuntime(undefined);
+    }
   });
 
   it("maxClockSkewMs comes from LIQDESK_MAX_CLOCK_SKEW_MS", async () => {
