@@ -370,7 +370,7 @@ export class LiveBook {
     const o = a * A_STRIDE;
     const collateral = this.acc[o + A_COLLATERAL]!;
     const row = this.rowOf(a);
-    if (row.unpricedMarkets.length > 0) return this.unknownView(a, row, slotsOf);
+    if (row.unpricedMarkets.length > 0) return this.unknownView(row, slotsOf);
     const resolved: ResolvedPosition[] = slotsOf.map((s) => ({
       market: this.compiled[sl.market[s]!]!,
       qty: sl.qty(s),
@@ -421,7 +421,7 @@ export class LiveBook {
    * own figures at its mark (its liquidation price needs the account's equity: unknown), the
    * unpriced ones without figures, and no account figure, plan or top-up (spec §7).
    */
-  private unknownView(a: number, row: AccountRow, slotsOf: number[]): AccountView {
+  private unknownView(row: AccountRow, slotsOf: number[]): AccountView {
     const sl = this.slots;
     const positions: PositionView[] = slotsOf.map((s) => {
       const m = sl.market[s]!;

@@ -4,6 +4,7 @@ import { POST as postPrices } from "@/app/api/v1/ingest/prices/route";
 import { createIngestToken } from "@/lib/server/ingest/ingest-tokens";
 import type { Runtime } from "@/lib/server/runtime";
 import { setRuntime } from "@/lib/server/runtime-registry";
+import { previewTopUp } from "@/lib/server/topup/top-ups";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
 
@@ -169,6 +170,8 @@ describe("marks after a restart (spec §7, revision 2)", () => {
     expect(u1).toMatchObject({ status: "unknown", equity: null, maintenanceMargin: null, marginRatio: null, liquidation: null, queue: null, unpricedMarkets: ["SOL-PERP"] });
     expect(u1.positions[0]).toMatchObject({ markPrice: null, notional: null, unrealizedPnl: null });
     expect((await runtime.engine.client.summary()).byStatus.unknown).toBe(1);
+    // No preview of a top-up on figures nobody can compute.
+    await expect(previewTopUp(runtime, "u1", { amount: "100" })).rejects.toMatchObject({ status: 409, code: "figures_unknown" });
 
     // Fresh prices take over from the persisted mark.
     await setMark(runtime, "BTC-PERP", 60500);
