@@ -199,8 +199,8 @@ async function checkAgreement(client: pg.Client, book: SqlBook, live: LiveBook):
       byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
       sqlMm += r.mm;
       const eqScale = Math.abs(r.collateral) + r.upnl_abs;
-      worstEquity = Math.max(worstEquity, relDiff(r.equity, row.equity, eqScale));
-      worstMm = Math.max(worstMm, relDiff(r.mm, row.maintenanceMargin, r.mm));
+      worstEquity = Math.max(worstEquity, relDiff(r.equity, row.equity ?? NaN, eqScale));
+      worstMm = Math.max(worstMm, relDiff(r.mm, row.maintenanceMargin ?? NaN, r.mm));
       worstColumnar = Math.max(worstColumnar, relDiff(r.equity, cols.equity[a]!, eqScale), relDiff(r.mm, cols.maintenanceMargin[a]!, r.mm));
       if (r.status !== row.status || r.status !== ACCOUNT_STATUSES[cols.status[a]!]) statusDiffs++;
     }

@@ -8,6 +8,7 @@ import { useAccountStream } from "@/lib/client/use-account-stream";
 import { isNotFound } from "@/lib/client/fetch-json";
 import { useMarkets } from "@/lib/client/use-markets";
 import { useMarketIndex } from "@/lib/client/use-market-index";
+import { useHeldMarks } from "@/lib/client/use-held-marks";
 import { useNow } from "@/lib/client/use-now";
 import { formatCount } from "@/lib/format/quantity";
 import { Panel } from "@/components/ui/panel";
@@ -23,6 +24,7 @@ import { NextSteps } from "./next-steps";
 import { LedgerTable } from "./ledger-table";
 import { LiquidationEventsTable } from "./liquidation-events-table";
 import { TopUpForm } from "./top-up-form";
+import { UnknownFiguresBanner } from "./unknown-figures";
 
 /** One account for the desk: figures, positions, what happens next, history, ledger and liquidations; polled every 2 s. */
 export function AccountPageView({ accountId, initial, initialMarkets, staleAfterMs }: {
@@ -41,6 +43,9 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
   const detail = data;
   const view = detail.view;
   const points = useMemo(() => marginPointsOf(detail), [detail]);
+  // The figures are no newer than the oldest mark of a market the account holds.
+  const held = useHeldMarks(marketsData.markets, view, detail.serverTime);
+  const figuresStale = stale || held.stale;
 
   return (
     <main className="account-page">
@@ -55,14 +60,15 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
           </span>
         ) : <span className="muted">not in the liquidation queue</span>}
         <span className="topbar-fill" />
-        <Age ts={detail.serverTime} stale={stale} staleAfterMs={staleAfterMs} />
+        <Age ts={held.ts} stale={figuresStale} staleAfterMs={staleAfterMs} />
       </div>
       {gone ? <div className="banner banner-bad" role="alert">This account no longer exists on the server; the figures below are the last known.</div>
         : error ? <div className="banner banner-warn" role="alert">Could not refresh: {errorMessage(error)} — the figures below are the last known.</div> : null}
-      <AccountFigures view={view} ts={detail.serverTime} stale={stale} staleAfterMs={staleAfterMs} />
+      <UnknownFiguresBanner view={view} />
+      <AccountFigures view={view} ts={held.ts} stale={figuresStale} staleAfterMs={staleAfterMs} />
       <div className="desk-grid">
         <Panel title="Positions" subtitle="at the mark; liquidation price with every other mark unchanged" className="span-12" testId="positions-panel">
-          <PositionsTable positions={view.positions} markets={markets} belowMaintenance={view.queue !== null || view.liquidation.mode !== "none"} />
+          <PositionsTable positions={view.positions} markets={markets} belowMaintenance={view.queue !== null || (view.liquidation !== null && view.liquidation.mode !== "none")} />
         </Panel>
         <Panel title="What happens next" subtitle="at current marks; liquidation is triggered by the mark price" className="span-5 h-next" testId="next-steps-panel">
           <NextSteps view={view} markets={markets} serverTime={detail.serverTime} now={now} />

@@ -8,7 +8,8 @@ export function marginPointsOf(detail: AccountDetail): MarginPoint[] {
     ts: h.ts, ratio: h.marginRatio === null ? null : h.marginRatio * 100, equity: h.equity, maintenanceMargin: h.maintenanceMargin,
   }));
   const last = out[out.length - 1];
-  if (!last || detail.serverTime > last.ts) {
+  // Unknown figures (a market never priced) make no point.
+  if ((!last || detail.serverTime > last.ts) && view.equity !== null && view.maintenanceMargin !== null) {
     out.push({ ts: detail.serverTime, ratio: view.marginRatio === null ? null : view.marginRatio * 100, equity: view.equity, maintenanceMargin: view.maintenanceMargin });
   }
   return out;

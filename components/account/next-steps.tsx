@@ -8,6 +8,7 @@ import { formatUsd } from "@/lib/format/usd";
 import { formatMarginRatio, formatPct } from "@/lib/format/percent";
 import { formatCountdown, formatDuration } from "@/lib/format/time";
 import type { Close } from "@/lib/risk";
+import { unknownText } from "./unknown-figures";
 
 function closeText(c: Close, m: MarketDisplay, positionQty: number | undefined): ReactNode {
   const share = positionQty ? Math.abs(c.qty / positionQty) : null;
@@ -34,11 +35,16 @@ export function describeNextSteps(view: AccountView, markets: Map<string, Market
     return out;
   }
   const plan = view.liquidation;
+  if (plan === null || view.topUp === null) {
+    out.push(<>Figures {unknownText(view.unpricedMarkets)} yet: equity and margins are unknown, so no liquidation is planned or run until it has one.</>);
+    return out;
+  }
+  const topUp = view.topUp;
   if (plan.mode === "none") {
     out.push(<>Above maintenance margin: no liquidation is planned; {ratio}.</>);
     const nearest = view.positions
-      .filter((p) => p.liquidationPrice !== null && p.markPrice > 0)
-      .map((p) => ({ p, distance: (p.liquidationPrice! - p.markPrice) / p.markPrice }))
+      .flatMap((p) => (p.liquidationPrice !== null && p.markPrice !== null && p.markPrice > 0 ? [{ p, mark: p.markPrice }] : []))
+      .map(({ p, mark }) => ({ p, distance: (p.liquidationPrice! - mark) / mark }))
       .sort((a, b) => Math.abs(a.distance) - Math.abs(b.distance))[0];
     if (nearest) {
       const m = marketDisplay(markets, nearest.p.marketId);
@@ -52,8 +58,8 @@ export function describeNextSteps(view: AccountView, markets: Map<string, Market
     } else {
       out.push(<>No single market&apos;s move can take this account to its maintenance margin on its own (no liquidation price).</>);
     }
-    if (view.status === "warning" && view.topUp.toHealthy > 0) {
-      out.push(<>Adding more than <b className="num">{formatUsd(view.topUp.toHealthy)}</b> USD of collateral brings the margin ratio below 80% (healthy).</>);
+    if (view.status === "warning" && topUp.toHealthy > 0) {
+      out.push(<>Adding more than <b className="num">{formatUsd(topUp.toHealthy)}</b> USD of collateral brings the margin ratio below 80% (healthy).</>);
     }
     return out;
   }
@@ -97,9 +103,9 @@ export function describeNextSteps(view: AccountView, markets: Map<string, Market
     const cooldown = q && q.lastStepAt !== null && q.cooldownRemainingMs > 0 ? serverTime - q.lastStepAt + q.cooldownRemainingMs : null;
     out.push(<>After each step the account waits {cooldown !== null ? `${formatDuration(cooldown)} of ` : "out the "}cool-down, then is planned again at the marks of that moment.</>);
   }
-  if (view.topUp.toMaintenance > 0) {
-    out.push(<>Adding more than <b className="num">{formatUsd(view.topUp.toMaintenance)}</b> USD of collateral now takes the account out of the queue at once
-      {view.topUp.toHealthy > view.topUp.toMaintenance ? <>; more than {formatUsd(view.topUp.toHealthy)} USD makes it healthy</> : null}.</>);
+  if (topUp.toMaintenance > 0) {
+    out.push(<>Adding more than <b className="num">{formatUsd(topUp.toMaintenance)}</b> USD of collateral now takes the account out of the queue at once
+      {topUp.toHealthy > topUp.toMaintenance ? <>; more than {formatUsd(topUp.toHealthy)} USD makes it healthy</> : null}.</>);
   }
   return out;
 }

@@ -44,19 +44,23 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
             <tr><td colSpan={11} className="empty-cell">No open position.</td></tr>
           ) : positions.map((p) => {
             const m = marketDisplay(markets, p.marketId);
-            const distance = p.liquidationPrice === null || !(p.markPrice > 0) ? null : (p.liquidationPrice - p.markPrice) / p.markPrice;
+            const distance = p.liquidationPrice === null || p.markPrice === null || !(p.markPrice > 0) ? null : (p.liquidationPrice - p.markPrice) / p.markPrice;
+            // Never priced: no figure of this position is known (spec §7), never its entry price.
+            const unpriced = p.markPrice === null;
             return (
               <tr key={p.marketId} data-testid={`position-${p.marketId}`} {...rowProps(p.marketId)}>
-                <td>{p.marketId}{p.stale ? <span className="stale-tag" title="no fresh price: last mark used, liquidations paused"> STALE</span> : null}</td>
+                <td>{p.marketId}{unpriced ? <span className="stale-tag" title="this market has never had a price: the position's figures are unknown"> NO PRICE</span>
+                  : p.stale ? <span className="stale-tag" title="no fresh price: last mark used, liquidations paused"> STALE</span> : null}</td>
                 <td className={p.qty > 0 ? "side-buy" : "side-sell"}>{p.qty > 0 ? "long" : "short"}</td>
                 <td className="num r">{formatQty(Math.abs(p.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
                 <td className="num r">{formatPrice(p.entryPrice, m.tickSize)}</td>
-                <td className={`num r${p.stale ? " tone-warn" : ""}`}>{formatPrice(p.markPrice, m.tickSize)}</td>
+                <td className={`num r${p.stale ? " tone-warn" : ""}`} data-testid="position-mark">{unpriced ? "unknown" : formatPrice(p.markPrice, m.tickSize)}</td>
                 <td className="num r">{formatUsd(p.notional)}</td>
-                <td className={`num r ${p.unrealizedPnl < 0 ? "tone-bad" : p.unrealizedPnl > 0 ? "tone-ok" : ""}`}>{formatUsd(p.unrealizedPnl)}</td>
+                <td className={`num r ${p.unrealizedPnl === null ? "muted" : p.unrealizedPnl < 0 ? "tone-bad" : p.unrealizedPnl > 0 ? "tone-ok" : ""}`}
+                  data-testid="position-upnl">{p.unrealizedPnl === null ? "unknown" : formatUsd(p.unrealizedPnl)}</td>
                 <td className="num r">{formatUsd(p.maintenanceMargin)}</td>
-                <td className="num r">{p.tier}</td>
-                <td className="num r" data-testid="liquidation-price" title={p.liquidationPrice === null ? "none: this market alone cannot liquidate the account" : undefined}>
+                <td className="num r">{p.tier ?? "—"}</td>
+                <td className="num r" data-testid="liquidation-price" title={p.liquidationPrice === null ? (positions.some((x) => x.markPrice === null) ? "unknown: a market the account holds has never had a price" : "none: this market alone cannot liquidate the account") : undefined}>
                   {formatPrice(p.liquidationPrice, m.tickSize)}
                 </td>
                 <td className={`num r${distance !== null && Math.abs(distance) < 0.02 ? " tone-bad" : ""}`}

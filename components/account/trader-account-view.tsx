@@ -8,6 +8,7 @@ import { useAccountStream } from "@/lib/client/use-account-stream";
 import { useTopUpPreview } from "@/lib/client/use-top-up-preview";
 import { useMarkets } from "@/lib/client/use-markets";
 import { useMarketIndex } from "@/lib/client/use-market-index";
+import { useHeldMarks } from "@/lib/client/use-held-marks";
 import { useNow } from "@/lib/client/use-now";
 import { formatUsd } from "@/lib/format/usd";
 import { formatCount } from "@/lib/format/quantity";
@@ -24,6 +25,7 @@ import { LiquidationTriggerText } from "./liquidation-trigger-text";
 import { LedgerTable } from "./ledger-table";
 import { LiquidationEventsTable } from "./liquidation-events-table";
 import { TopUpForm } from "./top-up-form";
+import { UnknownFiguresBanner, unknownText } from "./unknown-figures";
 
 /**
  * A trader's own account, the way the desk sees it: the margin-ratio gauge, equity, margins and
@@ -46,8 +48,12 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
   const now = useNow(1000);
   const view = detail.view;
   const stale = Boolean(error);
-  const common = { ts: detail.serverTime, stale, staleAfterMs };
-  const free = Math.max(0, view.equity - view.initialMargin);
+  // The figures are no newer than the oldest mark of a market the account holds.
+  const held = useHeldMarks(marketsData.markets, view, detail.serverTime);
+  const common = { ts: held.ts, stale: stale || held.stale, staleAfterMs };
+  const free = view.equity === null || view.initialMargin === null ? null : Math.max(0, view.equity - view.initialMargin);
+  // A market it holds has never had a price: every figure that depends on it is unknown (spec §7).
+  const unknown = view.unpricedMarkets.length > 0 ? { value: "unknown", hint: unknownText(view.unpricedMarkets), rawValue: "unknown", tone: "muted" as const } : null;
   const points = useMemo(() => marginPointsOf(detail), [detail]);
 
   return (
@@ -67,23 +73,24 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
         ) : null}
       </div>
       {error ? <div className="banner banner-warn" role="alert">Could not refresh: {errorMessage(error)} — the figures below are the last known.</div> : null}
+      <UnknownFiguresBanner view={view} />
       <div className="account-top">
         <div className="figure gauge-card"><MarginGauge ratio={view.marginRatio} /></div>
         <div className="figures-4">
           <Figure label="Equity" value={formatUsd(view.equity)} unit="USD" hint="collateral + unrealized PnL" testId="account-equity"
-            rawValue={view.equity} tone={view.equity <= 0 ? "bad" : undefined} {...common} />
+            rawValue={view.equity} tone={view.equity !== null && view.equity <= 0 ? "bad" : undefined} {...common} {...unknown} />
           <Figure label="Maintenance margin" value={formatUsd(view.maintenanceMargin)} unit="USD" hint="liquidation starts when equity ≤ this" testId="account-mm"
-            rawValue={view.maintenanceMargin} {...common} />
+            rawValue={view.maintenanceMargin} {...common} {...unknown} />
           <Figure label="Initial margin" value={formatUsd(view.initialMargin)} unit="USD" hint="needed to open positions" testId="account-im"
-            rawValue={view.initialMargin} {...common} />
+            rawValue={view.initialMargin} {...common} {...unknown} />
           <Figure label="Free collateral" value={formatUsd(free)} unit="USD" hint={`equity − initial margin · collateral ${formatUsd(view.collateral)} USD`}
-            testId="account-free" rawValue={free} {...common} />
+            testId="account-free" rawValue={free} {...common} {...unknown} />
         </div>
       </div>
       <div className="desk-grid">
         <Panel title="Positions" subtitle="at the mark; liquidation price with every other mark unchanged; — where no move of that market alone liquidates"
           className="span-12" testId="positions-panel">
-          <PositionsTable positions={view.positions} markets={markets} belowMaintenance={view.queue !== null || view.liquidation.mode !== "none"} />
+          <PositionsTable positions={view.positions} markets={markets} belowMaintenance={view.queue !== null || (view.liquidation !== null && view.liquidation.mode !== "none")} />
         </Panel>
         <Panel title="What happens next" subtitle="at current marks; liquidation is triggered by the mark price" className="span-5" testId="next-steps-panel">
           <NextSteps view={view} markets={markets} serverTime={detail.serverTime} now={now} />

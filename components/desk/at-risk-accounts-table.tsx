@@ -14,6 +14,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { errorMessage } from "@/components/ui/query-state";
 import { AccountsFilterBar } from "./accounts-filter-bar";
 import { AccountLink, accountHref } from "@/components/ui/account-link";
+import { unknownText } from "@/components/account/unknown-figures";
 
 const ROW_HEIGHT = 28;
 const VIEWPORT = 504;
@@ -174,10 +175,19 @@ const AccountTableRow = memo(function AccountTableRow({ index, row, active, isSe
       </span>
       <span role="cell" className="ellipsis"><AccountLink id={row.accountId} tabIndex={-1} /></span>
       <span role="cell"><StatusBadge status={row.status} /></span>
-      <span role="cell" className="r"><MarginRatio ratio={row.marginRatio} /></span>
-      <span role="cell" className="r num">{formatUsd(row.equity)}</span>
-      <span role="cell" className="r num">{formatUsd(row.maintenanceMargin)}</span>
-      <span role="cell" className="r num">{formatUsd(row.notional, 0)}</span>
+      {row.unpricedMarkets.length > 0 ? (
+        // A market it holds has never had a price: its figures are unknown, never entry-price ones.
+        <span role="cell" className="r muted unknown-cells" title={unknownText(row.unpricedMarkets)} data-testid="row-unknown">
+          {unknownText(row.unpricedMarkets)}
+        </span>
+      ) : (
+        <>
+          <span role="cell" className="r"><MarginRatio ratio={row.marginRatio} /></span>
+          <span role="cell" className="r num">{formatUsd(row.equity)}</span>
+          <span role="cell" className="r num">{formatUsd(row.maintenanceMargin)}</span>
+          <span role="cell" className="r num">{formatUsd(row.notional, 0)}</span>
+        </>
+      )}
       <span role="cell" className="r num">{row.positions}</span>
     </div>
   );

@@ -7,6 +7,7 @@ import { formatCount, formatCountOf } from "@/lib/format/quantity";
 import { formatUsd, formatUsdCompact } from "@/lib/format/usd";
 import { Panel } from "@/components/ui/panel";
 import { QueryState } from "@/components/ui/query-state";
+import { unknownText } from "@/components/account/unknown-figures";
 
 /**
  * Accounts carrying debt (collateral below 0, spec §3 and §7): a funding payment beyond the
@@ -58,7 +59,11 @@ export const DebtAccountsPanel = memo(function DebtAccountsPanel({ debt: liveDeb
                       <span className="badge badge-bankrupt" title="collateral below 0: the account owes the venue">in debt</span>
                     </td>
                     <td className="r num">{formatCount(row.positions)}</td>
-                    <td className={`r num${row.equity < 0 ? " tone-bad" : ""}`}>{formatUsd(row.equity)}</td>
+                    {row.equity === null ? (
+                      <td className="r muted" title={unknownText(row.unpricedMarkets)}>unknown</td>
+                    ) : (
+                      <td className={`r num${row.equity < 0 ? " tone-bad" : ""}`}>{formatUsd(row.equity)}</td>
+                    )}
                   </tr>
                 ))}
               </tbody>

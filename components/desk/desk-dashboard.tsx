@@ -9,6 +9,7 @@ import { useLiveValue } from "@/lib/client/use-live-value";
 import { DESK_BEAT, MARKETS_BEAT } from "@/lib/client/redraw-beats";
 import { marketIndex } from "@/lib/client/market-index";
 import { useMarketIndex } from "@/lib/client/use-market-index";
+import { figureTs, marksAsOf } from "@/lib/client/marks-as-of";
 import { DeskSummary } from "./desk-summary";
 import { StaleMarketsBanner } from "./stale-markets-banner";
 import { RatioHistogramPanel } from "./ratio-histogram-panel";
@@ -45,16 +46,20 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
   const toggle = useCallback((id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= MAX_SELECTED ? s : [...s, id])), []);
   const remove = useCallback((id: string) => setSelected((s) => s.filter((x) => x !== id)), []);
   const live = { stale, staleAfterMs };
+  // Book figures are no newer than their oldest mark: aged from it, and stale while any market is.
+  const marks = useMemo(() => marksAsOf(markets), [markets]);
+  const figures = { stale: stale || marks.stale.length > 0 || marks.unpriced.length > 0, staleAfterMs };
+  const figuresTs = figureTs(desk.serverTime, marks);
 
   return (
     <main className="desk">
-      <DeskSummary summary={desk.summary} ts={desk.serverTime} {...live} />
-      <StaleMarketsBanner staleMarkets={desk.summary.book.staleMarkets} paused={desk.summary.book.queue.paused} />
+      <DeskSummary summary={desk.summary} ts={figuresTs} {...figures} />
+      <StaleMarketsBanner markets={markets} paused={desk.summary.book.queue.paused} />
       <div className="desk-grid">
-        <LiquidationQueueTable queue={desk.queue} queueTs={desk.queueTs} ts={desk.serverTime} markets={index} {...live} />
+        <LiquidationQueueTable queue={desk.queue} queueTs={desk.queueTs} ts={figuresTs} markets={index} {...figures} />
         <AtRiskAccountsTable marketIds={marketIds} selected={selected} onToggle={toggle} stale={stale} staleAfterMs={staleAfterMs} />
         <div className="span-5 stack">
-          <RatioHistogramPanel histogram={desk.histogram} ts={desk.serverTime} {...live} />
+          <RatioHistogramPanel histogram={desk.histogram} ts={figuresTs} {...figures} />
           <SelectedRatiosPanel ids={selected} onRemove={remove} stale={stale} staleAfterMs={staleAfterMs} />
         </div>
         <LiquidationsFeed events={desk.events} ts={desk.serverTime} markets={index} {...live} />

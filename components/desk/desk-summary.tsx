@@ -1,7 +1,7 @@
 "use client";
 import { memo } from "react";
 import type { DeskSummary as Summary } from "@/lib/contracts/desk";
-import { ACCOUNT_STATUSES } from "@/lib/risk";
+import { LIVE_STATUSES } from "@/lib/engine/live-status";
 import { Figure } from "@/components/ui/figure";
 import { formatUsdCompact, formatUsd } from "@/lib/format/usd";
 import { formatCount, formatCountOf } from "@/lib/format/quantity";
@@ -27,7 +27,7 @@ export const DeskSummary = memo(function DeskSummary({ summary: live, ts: liveTs
       <Figure label="Accounts by status" value={formatCount(book.accountsWithPositions)} unit="with positions"
         hint={`of ${formatCountOf(book.accounts, "account")}`} testId="summary-accounts" rawValue={book.accountsWithPositions} {...common}>
         <div className="status-counts">
-          {ACCOUNT_STATUSES.map((s) => (
+          {LIVE_STATUSES.filter((s) => s !== "unknown" || book.byStatus.unknown > 0).map((s) => (
             <span key={s} className={`status-count status-${s}`} data-testid={`summary-status-${s}`} data-value={book.byStatus[s]}
               title={`${s}: ${formatCountOf(book.byStatus[s], "account")}`}>
               <span className="status-dot" aria-hidden />{s} <b className="num">{formatCount(book.byStatus[s])}</b>

@@ -70,7 +70,7 @@ function SourceList({ market, staleAfterMs }: { market: MarketView; staleAfterMs
           title={s.fresh ? "fresh: counts in the median" : `older than ${formatAge(staleAfterMs)}: ignored`}>
           <span className="ellipsis">{s.source}</span>
           <span className="num">{formatPrice(s.price, market.tickSize)}</span>
-          <span className="num src-age" suppressHydrationWarning>{s.fresh ? "" : "stale · "}{formatAge(now - s.ts)}</span>
+          <span className="num src-age" suppressHydrationWarning title={`received ${new Date(s.receivedAt).toISOString()}, dated ${new Date(s.ts).toISOString()}`}>{s.fresh ? "" : "stale · "}{formatAge(now - s.receivedAt)}</span>
         </li>
       ))}
     </ul>

@@ -47,7 +47,7 @@ export const RatioHistogramPanel = memo(function RatioHistogramPanel({ histogram
         ))}
       </div>
       <div className="panel-note">
-        {formatCountOf(total, "account")} with positions; {formatCount(shown.flat)} without positions not shown.
+        {formatCountOf(total, "account")} with positions; {formatCount(shown.flat)} without positions not shown{shown.unknown > 0 ? <>; <span data-testid="histogram-unknown">{formatCountOf(shown.unknown, "account")} of unknown ratio (no price yet for a market held)</span></> : null}.
       </div>
     </Panel>
   );
@@ -59,5 +59,5 @@ function sameArray(a: number[], b: number[]): boolean {
 
 /** The histogram is resent often with the same counts: it is the same while every count is. */
 function sameHistogram(a: RatioHistogram, b: RatioHistogram): boolean {
-  return a.bankrupt === b.bankrupt && a.flat === b.flat && sameArray(a.edges, b.edges) && sameArray(a.counts, b.counts);
+  return a.bankrupt === b.bankrupt && a.flat === b.flat && a.unknown === b.unknown && sameArray(a.edges, b.edges) && sameArray(a.counts, b.counts);
 }

@@ -1,14 +1,15 @@
-import type { AccountStatus } from "@/lib/risk";
+import type { LiveStatus } from "@/lib/engine";
 
-const TITLES: Record<AccountStatus, string> = {
+const TITLES: Record<LiveStatus, string> = {
   healthy: "margin ratio below 80%",
   warning: "margin ratio 80% or more",
   liquidatable: "margin ratio 100% or more: equity at or below maintenance margin",
   backstop: "equity below 2/3 of maintenance margin (ratio above 150%): closed in full",
   bankrupt: "equity at or below zero",
+  unknown: "holds a position in a market that has never had a price: its figures are unknown",
 };
 
 /** An account status as a coloured tag. */
-export function StatusBadge({ status }: { status: AccountStatus }) {
+export function StatusBadge({ status }: { status: LiveStatus }) {
   return <span className={`badge badge-${status}`} title={TITLES[status]}>{status}</span>;
 }

@@ -7,7 +7,7 @@ import { expected } from "./zod-issues";
 
 export type { AccountRow, AccountView, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, StressResult };
 
-export const ACCOUNT_STATUS_VALUES = ["healthy", "warning", "liquidatable", "backstop", "bankrupt"] as const;
+export const ACCOUNT_STATUS_VALUES = ["healthy", "warning", "liquidatable", "backstop", "bankrupt", "unknown"] as const;
 
 /** One executed liquidation step as the desk sees it (decimal strings are exact, from the ledger). */
 export interface LiquidationEventView {

@@ -3,8 +3,11 @@ import { z } from "zod";
 export const sourcePriceSchema = z.object({
   source: z.string(),
   price: z.number(),
-  /** Epoch ms of the source's latest price. */
+  /** Epoch ms the source wrote on its latest price (its sequence). */
   ts: z.number(),
+  /** Epoch ms (server clock) the server received it: its age and freshness are measured from this. */
+  receivedAt: z.number(),
+  /** Received within `staleAfterMs`: counts in the median. */
   fresh: z.boolean(),
 });
 
@@ -17,7 +20,10 @@ export const marketViewSchema = z.object({
   tickSize: z.number(),
   lotSize: z.number(),
   mark: z.number().nullable(),
-  /** Epoch ms of the newest source price behind `mark`: what its age is measured from. */
+  /**
+   * Epoch ms (server clock) the newest source price behind `mark` was received — after a restart,
+   * the persisted mark's time: what its age is measured from. null with `mark` (never priced).
+   */
   markTs: z.number().nullable(),
   stale: z.boolean(),
   sources: z.array(sourcePriceSchema),

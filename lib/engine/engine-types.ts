@@ -4,21 +4,28 @@
  * structured clone unchanged and an API route can send them as they are.
  */
 import type { AccountStatus, Close, LiquidationMode, LiquidationPlan, MarketParams, RiskParams } from "../risk";
+import type { LiveStatus } from "./live-status";
 
-/** One position of an account view: spec §3 figures at the mark, tier (1-based), §4 liquidation price. */
+export type { LiveStatus };
+
+/**
+ * One position of an account view: spec §3 figures at the mark, tier (1-based), §4 liquidation
+ * price. In a market that has never had a price the figures are `null` (unknown).
+ */
 export interface PositionView {
   readonly marketId: string;
   readonly qty: number;
   readonly entryPrice: number;
-  /** The mark the figures use; the entry price while the market has never had one (then `stale`). */
-  readonly markPrice: number;
+  /** The mark the figures use (the last one while `stale`); `null` while the market has never had one. */
+  readonly markPrice: number | null;
   /** The market has no fresh price: its figures use the last mark and liquidations touching it are paused. */
   readonly stale: boolean;
-  readonly notional: number;
-  readonly unrealizedPnl: number;
-  readonly maintenanceMargin: number;
-  readonly initialMargin: number;
-  readonly tier: number;
+  readonly notional: number | null;
+  readonly unrealizedPnl: number | null;
+  readonly maintenanceMargin: number | null;
+  readonly initialMargin: number | null;
+  readonly tier: number | null;
+  /** `null` also whenever the account's equity is unknown (another leg never priced). */
   readonly liquidationPrice: number | null;
 }
 
@@ -30,45 +37,54 @@ export interface TopUpFigures {
   readonly toHealthy: number;
 }
 
-/** Everything about one account (spec §3, §4, §6) plus its place in the queue. */
+/**
+ * Everything about one account (spec §3, §4, §6) plus its place in the queue. While it holds a
+ * position in a market never priced (`unpricedMarkets` not empty) its status is `unknown` and
+ * every figure that depends on that leg is `null`: equity, margins, ratio, health, notional, the
+ * plan and the top-ups.
+ */
 export interface AccountView {
   readonly accountId: string;
   readonly collateral: number;
-  readonly equity: number;
-  readonly maintenanceMargin: number;
-  readonly initialMargin: number;
-  /** `MM / equity`; 1 (100%) is the liquidation line; `null` when equity <= 0. */
+  readonly equity: number | null;
+  readonly maintenanceMargin: number | null;
+  readonly initialMargin: number | null;
+  /** `MM / equity`; 1 (100%) is the liquidation line; `null` when equity <= 0 or unknown. */
   readonly marginRatio: number | null;
   readonly health: number | null;
-  readonly status: AccountStatus;
-  readonly notional: number;
+  readonly status: LiveStatus;
+  readonly notional: number | null;
+  /** Markets the account holds a position in that have never had a price, in id order. */
+  readonly unpricedMarkets: string[];
   /** Positions ordered by market id. */
   readonly positions: PositionView[];
-  readonly liquidation: LiquidationPlan;
-  readonly topUp: TopUpFigures;
+  readonly liquidation: LiquidationPlan | null;
+  readonly topUp: TopUpFigures | null;
   /** The account's entry in the liquidation queue, `null` when it is above maintenance. */
   readonly queue: QueueEntry | null;
 }
 
-/** One account as a row of a list (figures only, no positions or plan). */
+/** One account as a row of a list (figures only, no positions or plan); figures `null` while `unknown` (see `AccountView`). */
 export interface AccountRow {
   readonly accountId: string;
-  readonly status: AccountStatus;
+  readonly status: LiveStatus;
   readonly collateral: number;
-  readonly equity: number;
-  readonly maintenanceMargin: number;
-  readonly initialMargin: number;
+  readonly equity: number | null;
+  readonly maintenanceMargin: number | null;
+  readonly initialMargin: number | null;
   readonly marginRatio: number | null;
   readonly health: number | null;
-  readonly notional: number;
+  readonly notional: number | null;
   readonly positions: number;
+  /** Markets the account holds a position in that have never had a price, in id order. */
+  readonly unpricedMarkets: string[];
 }
 
 export type AtRiskSort = "marginRatio:desc" | "marginRatio:asc";
 
 /** Filters and page of `atRisk`. `minRatio` keeps margin ratios `>= minRatio` (a `null` ratio is above any). */
 export interface AtRiskQuery {
-  readonly status?: AccountStatus | readonly AccountStatus[] | undefined;
+  readonly status?: LiveStatus | readonly LiveStatus[] | undefined;
   readonly market?: string | undefined;
   readonly minRatio?: number | undefined;
   /** Default `marginRatio:desc` (riskiest first; equity <= 0 counts as the highest ratio). */
@@ -104,10 +120,10 @@ export interface QueueEntry {
   readonly nextStep: Close | null;
   /** Epoch ms of the last executed step, `null` if none was recorded. */
   readonly lastStepAt: number | null;
-  /** Time left before the next step may run (0 when it may run now). */
+  /** Time left before the next step may run (0 when it may run now; always 0 in mode `full`, which does not wait, spec §6.5). */
   readonly cooldownRemainingMs: number;
   readonly paused: boolean;
-  /** `"stale price: ETH-PERP"` (every stale market the plan touches), `null` when not paused. */
+  /** `"stale price: ETH-PERP"` (every stale or never-priced market the account holds: any pauses the whole account, spec §7), `null` when not paused. */
   readonly pausedReason: string | null;
   /** 1-based margin tier of the next step's position before the step, `null` without a next step. */
   readonly tierBefore: number | null;
@@ -115,7 +131,7 @@ export interface QueueEntry {
   readonly tierAfter: number | null;
 }
 
-export type StatusCounts = Record<AccountStatus, number>;
+export type StatusCounts = Record<LiveStatus, number>;
 
 /** Book-wide figures for the desk. */
 export interface BookSummary {
@@ -190,7 +206,7 @@ export interface MarginRows {
   readonly maintenanceMargin: Float64Array;
   /** NaN where the margin ratio is `null` (equity <= 0). */
   readonly marginRatio: Float64Array;
-  /** Index into `ACCOUNT_STATUSES`. */
+  /** Index into `LIVE_STATUSES` (accounts of unknown status have no row). */
   readonly status: Uint8Array;
 }
 
@@ -203,6 +219,8 @@ export interface RatioHistogram {
   readonly bankrupt: number;
   /** Accounts with no position (ratio 0), not in `counts`. */
   readonly flat: number;
+  /** Accounts whose ratio is unknown (a position in a market never priced), not in `counts`. */
+  readonly unknown: number;
 }
 
 /**

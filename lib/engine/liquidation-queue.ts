@@ -26,8 +26,8 @@ export interface QueueSource {
   resync(a: number): void;
   /** The account's positions at current marks, as the planner takes them. */
   planPositions(a: number): PlanPosition[];
-  /** Whether a market has no fresh price. */
-  isStale(marketId: string): boolean;
+  /** The markets the account holds a position in that have no fresh price (or never had one), in id order. */
+  staleMarketsHeld(a: number): string[];
   /** Goes up whenever any market's staleness changes (pauses are recomputed then). */
   stalenessEpoch(): number;
   /** 1-based tiers of the position `step` closes part of, before and after the step (spec §2). */
@@ -52,9 +52,12 @@ export interface QueueSource {
  *   Kept incrementally: members that entered or whose figures changed since the last read are
  *   re-keyed, sorted among themselves and merged into the rest (O(n + k log k) for k moved).
  * - Cool-down: `lastStepAt` per account (set by `markStepExecuted` with the caller's clock); an
- *   entry may run `cooldownMs` after it. It survives leaving the queue.
- * - Pause: an entry whose plan closes anything in a stale market is paused; computed when read
- *   from the current stale flags, so a fresh price resumes it without re-planning.
+ *   entry in mode `partial` may run `cooldownMs` after it. It survives leaving the queue. An entry
+ *   in mode `full` does not wait (spec §6.5): its whole plan runs as one step at once, even during
+ *   a cool-down left by an earlier partial step.
+ * - Pause: an account holding any position in a stale (or never-priced) market is paused, whatever
+ *   its plan closes (spec §7 "touching": its equity depends on every leg); computed when read from
+ *   the current stale flags, so a fresh price resumes it without re-planning.
  */
 export class LiquidationQueue {
   private capacity = 0;
@@ -189,7 +192,7 @@ export class LiquidationQueue {
     for (const c of plan.closes) notional += c.notional;
     this.planNotional[a] = notional;
     this.planDeficit[a] = plan.deficit;
-    this.planPaused[a] = this.staleMarketsOf(plan).length > 0 ? 1 : 0;
+    this.planPaused[a] = this.source.staleMarketsHeld(a).length > 0 ? 1 : 0;
     this.planned++;
   }
 
@@ -284,18 +287,21 @@ export class LiquidationQueue {
   }
 
   /**
-   * The next steps an executor should run at `now`: entries in queue order whose cool-down has
-   * passed, that are not paused and have a step; at most `limit`.
+   * The next steps an executor should run at `now`: entries in queue order that are not paused,
+   * have a step and either are in mode `full` (no cool-down, spec §6.5) or whose cool-down has
+   * passed; at most `limit`.
    */
   dueSteps(now: number, limit = Infinity): QueueEntry[] {
     const order = this.ordered().slice();
     const out: QueueEntry[] = [];
     for (let r = 0; r < order.length && out.length < limit; r++) {
       const a = order[r]!;
-      if (this.cooldownRemaining(a, now) > 0) continue;
+      // A member in cool-down is planned only when its latest plan may be full (it skips the cool-down).
+      if (this.rawCooldownRemaining(a, now) > 0 && !this.dirty[a] && this.plans.get(a)?.mode !== "full") continue;
       this.ensurePlanned(a);
       const plan = this.plans.get(a);
-      if (!this.member[a] || !plan?.nextStep || this.staleMarketsOf(plan).length > 0) continue;
+      if (!this.member[a] || !plan?.nextStep || this.cooldownRemaining(a, plan, now) > 0) continue;
+      if (this.source.staleMarketsHeld(a).length > 0) continue;
       out.push(this.entry(a, r, now));
     }
     return out;
@@ -342,23 +348,23 @@ export class LiquidationQueue {
       if (!plan) continue;
       pendingNotional += this.planNotional[a]!;
       expectedDeficit += this.planDeficit[a]!;
-      if (repause) this.planPaused[a] = this.staleMarketsOf(plan).length > 0 ? 1 : 0;
+      if (repause) this.planPaused[a] = this.source.staleMarketsHeld(a).length > 0 ? 1 : 0;
       paused += this.planPaused[a]!;
       byMode[plan.mode]++;
     }
     return { shortfall, pendingNotional, expectedDeficit, paused, byMode, plansPending: this.dirtyMembers };
   }
 
-  private cooldownRemaining(a: number, now: number): number {
+  /** Time left of the cool-down after the account's last step, whatever its mode. */
+  private rawCooldownRemaining(a: number, now: number): number {
     const t = this.lastStep[a]!;
     if (Number.isNaN(t)) return 0;
     return Math.max(0, t + this.params.cooldownMs - now);
   }
 
-  private staleMarketsOf(plan: LiquidationPlan): string[] {
-    const out: string[] = [];
-    for (const c of plan.closes) if (this.source.isStale(c.marketId) && !out.includes(c.marketId)) out.push(c.marketId);
-    return out;
+  /** The cool-down that holds the entry back: none in mode `full` (spec §6.5). */
+  private cooldownRemaining(a: number, plan: LiquidationPlan, now: number): number {
+    return plan.mode === "full" ? 0 : this.rawCooldownRemaining(a, now);
   }
 
   private entry(a: number, rank: number, now: number): QueueEntry {
@@ -366,7 +372,7 @@ export class LiquidationQueue {
     const plan = this.plans.get(a)!;
     const equity = src.equity(a);
     const mm = src.maintenanceMargin(a);
-    const stale = this.staleMarketsOf(plan);
+    const stale = src.staleMarketsHeld(a);
     const tiers = plan.nextStep ? src.stepTiers(a, plan.nextStep) : null;
     return {
       accountId: src.accountId(a),
@@ -381,7 +387,7 @@ export class LiquidationQueue {
       plan,
       nextStep: plan.nextStep,
       lastStepAt: this.lastStepAt(a),
-      cooldownRemainingMs: this.cooldownRemaining(a, now),
+      cooldownRemainingMs: this.cooldownRemaining(a, plan, now),
       paused: stale.length > 0,
       pausedReason: stale.length > 0 ? `stale price: ${stale.join(", ")}` : null,
       tierBefore: tiers?.before ?? null,

@@ -1,5 +1,4 @@
 import {
-  ACCOUNT_STATUSES,
   accountStatusCode,
   compileMarket,
   figuresOfResolved,
@@ -12,12 +11,12 @@ import {
   qtyOfLots,
   resolveRiskParams,
   RiskInputError,
+  STATUS_BANKRUPT,
   STATUS_LIQUIDATABLE,
   tierIndex,
   topUpToSafe,
   validateMarket,
   validateRiskParams,
-  type AccountStatus,
   type Close,
   type CompiledMarket,
   type MarketParams,
@@ -47,6 +46,7 @@ import type {
 } from "./engine-types";
 import { grow, nextCapacity } from "./grow";
 import { LiquidationQueue } from "./liquidation-queue";
+import { LIVE_STATUSES, STATUS_UNKNOWN, type LiveStatus } from "./live-status";
 import { MarketHolders } from "./market-holders";
 import { QueuePageDiff } from "./queue-page-diff";
 import { RatioHistogramCounter } from "./ratio-histogram";
@@ -115,8 +115,10 @@ function throwIfAny(issues: RiskIssue[]): void {
  * pass `now`), no globals.
  *
  * - Markets: compiled (`compileMarket`), index by id; a mark (NaN until the first price) and a
- *   stale flag each. A market without a mark is stale and its positions are valued at their entry
- *   price until one arrives.
+ *   stale flag each. A market without a mark is stale and its positions' figures are unknown (spec
+ *   §7: never valued at the entry price): they add nothing to their account's sums, the account
+ *   counts them (`unpriced`) and its status is `unknown` — not queued, not liquidated, its figures
+ *   `null` in rows and views — until the market's first price.
  * - Accounts: id ↔ index; a hot record of 4 float64 per account (`acc`: collateral and the sums
  *   `Σ upnl`, `Σ MM`, `Σ IM`, 32 bytes, 8 MB for 250,000 accounts); status code, position count
  *   and delta updates since the last resync in small arrays; the head of its position list.
@@ -155,8 +157,10 @@ export class LiveBook {
   /** Delta updates since the account's sums were last recomputed from scratch. */
   private deltaOps = new Uint8Array(0);
   private head = new Int32Array(0);
+  /** Positions of the account in markets never priced (its figures are unknown while > 0). */
+  private unpriced = new Uint16Array(0);
   private readonly slots: PositionSlots;
-  private readonly statusCounts = [0, 0, 0, 0, 0];
+  private readonly statusCounts = LIVE_STATUSES.map(() => 0);
   private withPositions = 0;
 
   private readonly queue: LiquidationQueue;
@@ -185,10 +189,7 @@ export class LiveBook {
         maintenanceMargin: (a) => this.acc[a * A_STRIDE + A_MM]!,
         resync: (a) => this.resync(a),
         planPositions: (a) => this.planPositions(a),
-        isStale: (id) => {
-          const m = this.marketIndex.get(id);
-          return m === undefined || this.isStaleIndex(m);
-        },
+        staleMarketsHeld: (a) => this.staleMarketsHeld(a),
         stalenessEpoch: () => this.staleEpoch,
         stepTiers: (a, step) => this.stepTiers(a, step),
       },
@@ -377,14 +378,16 @@ export class LiveBook {
       const iy = this.compiled[sl.market[y]!]!.id;
       return ix < iy ? -1 : ix > iy ? 1 : 0;
     });
+    const o = a * A_STRIDE;
+    const collateral = this.acc[o + A_COLLATERAL]!;
+    const row = this.rowOf(a);
+    if (row.unpricedMarkets.length > 0) return this.unknownView(row, slotsOf);
     const resolved: ResolvedPosition[] = slotsOf.map((s) => ({
       market: this.compiled[sl.market[s]!]!,
       qty: sl.qty(s),
       entryPrice: sl.entryPrice(s),
       markPrice: this.priceFor(s),
     }));
-    const o = a * A_STRIDE;
-    const collateral = this.acc[o + A_COLLATERAL]!;
     const figures = figuresOfResolved(collateral, resolved, this.params);
     const positions: PositionView[] = figures.positions.map((p, i) => ({
       marketId: p.marketId,
@@ -399,34 +402,65 @@ export class LiveBook {
       tier: p.tier,
       liquidationPrice: p.liquidationPrice,
     }));
-    const row = this.rowOf(a);
+    const equity = row.equity!;
+    const mm = row.maintenanceMargin!;
     const entry = this.queue.entryOf(a, now);
-    const plan = entry?.plan ?? planPartialLiquidation(row.equity, resolved, this.params);
+    const plan = entry?.plan ?? planPartialLiquidation(equity, resolved, this.params);
     return {
       accountId,
       collateral,
-      equity: row.equity,
-      maintenanceMargin: row.maintenanceMargin,
+      equity,
+      maintenanceMargin: mm,
       initialMargin: row.initialMargin,
       marginRatio: row.marginRatio,
       health: row.health,
       status: row.status,
       notional: row.notional,
+      unpricedMarkets: [],
       positions,
       liquidation: plan,
       topUp: {
-        toMaintenance: topUpToSafe(row.equity, row.maintenanceMargin, 1),
-        toHealthy: topUpToSafe(row.equity, row.maintenanceMargin, this.params.warnRatio),
+        toMaintenance: topUpToSafe(equity, mm, 1),
+        toHealthy: topUpToSafe(equity, mm, this.params.warnRatio),
       },
       queue: entry,
     };
   }
 
+  /**
+   * The view of an account holding a position in a market never priced: each priced position's
+   * own figures at its mark (its liquidation price needs the account's equity: unknown), the
+   * unpriced ones without figures, and no account figure, plan or top-up (spec §7).
+   */
+  private unknownView(row: AccountRow, slotsOf: number[]): AccountView {
+    const sl = this.slots;
+    const positions: PositionView[] = slotsOf.map((s) => {
+      const m = sl.market[s]!;
+      const priced = !Number.isNaN(this.marks[m]!);
+      const o = s * SLOT_STRIDE;
+      const rec = sl.rec;
+      return {
+        marketId: this.compiled[m]!.id,
+        qty: sl.qty(s),
+        entryPrice: sl.entryPrice(s),
+        markPrice: priced ? this.marks[m]! : null,
+        stale: this.isStaleIndex(m),
+        notional: priced ? rec[o + SLOT_NOTIONAL]! : null,
+        unrealizedPnl: priced ? rec[o + SLOT_UPNL]! : null,
+        maintenanceMargin: priced ? rec[o + SLOT_MM]! : null,
+        initialMargin: priced ? rec[o + SLOT_IM]! : null,
+        tier: priced ? rec[o + SLOT_TIER]! + 1 : null,
+        liquidationPrice: null,
+      };
+    });
+    return { ...row, positions, liquidation: null, topUp: null, queue: null };
+  }
+
   /** Book-wide figures: accounts by status, MM shortfall, planned close notional, deficits, stale markets. */
   summary(): BookSummary {
     const totals = this.queue.totals(SUMMARY_PLAN_LIMIT);
-    const byStatus = {} as Record<AccountStatus, number>;
-    ACCOUNT_STATUSES.forEach((s, i) => (byStatus[s] = this.statusCounts[i]!));
+    const byStatus = {} as Record<LiveStatus, number>;
+    LIVE_STATUSES.forEach((s, i) => (byStatus[s] = this.statusCounts[i]!));
     const staleMarkets: string[] = [];
     for (let m = 0; m < this.compiled.length; m++) if (this.isStaleIndex(m)) staleMarkets.push(this.compiled[m]!.id);
     return {
@@ -471,7 +505,7 @@ export class LiveBook {
     let mask = 0;
     if (query.status !== undefined) {
       const list = typeof query.status === "string" ? [query.status] : query.status;
-      for (const s of list) mask |= 1 << ACCOUNT_STATUSES.indexOf(s);
+      for (const s of list) mask |= 1 << LIVE_STATUSES.indexOf(s);
     } else mask = 0xff;
     const minRatio = query.minRatio;
     const prefix = query.idPrefix ?? "";
@@ -480,7 +514,7 @@ export class LiveBook {
       const o = a * A_STRIDE;
       if (!(mask & (1 << this.status[a]!))) return false;
       if (prefix && !this.ids[a]!.startsWith(prefix)) return false;
-      if (minRatio === undefined) return true;
+      if (minRatio === undefined || this.unpriced[a]! > 0) return true;
       const r = marginRatio(acc[o + A_COLLATERAL]! + acc[o + A_UPNL]!, acc[o + A_MM]!, this.count[a]! > 0);
       return r === null || r >= minRatio;
     };
@@ -503,6 +537,8 @@ export class LiveBook {
     const key = (a: number): number => {
       const o = a * A_STRIDE;
       if (this.count[a] === 0) return desc ? Infinity : -Infinity;
+      // Unknown figures (a market never priced): first among the riskiest, last among the safest.
+      if (this.unpriced[a]! > 0) return desc ? -Infinity : Infinity;
       const h = (acc[o + A_COLLATERAL]! + acc[o + A_UPNL]!) / acc[o + A_MM]!;
       return desc ? h : -h;
     };
@@ -569,6 +605,10 @@ export class LiveBook {
     const acc = this.acc;
     for (let a = 0; a < this.ids.length; a++) {
       const b = a * A_STRIDE;
+      if (this.unpriced[a]! > 0) {
+        counter.addUnknown();
+        continue;
+      }
       counter.add(acc[b + A_COLLATERAL]! + acc[b + A_UPNL]!, acc[b + A_MM]!, this.count[a]! > 0);
     }
     return counter.result();
@@ -586,7 +626,9 @@ export class LiveBook {
    */
   marginRows(limit = Infinity): MarginRows {
     let out: MarginRows | null = null;
-    this.changes.drainSinceRows(limit, (accounts) => {
+    this.changes.drainSinceRows(limit, (changed) => {
+      // An account of unknown figures has no row to keep (its history resumes once it is priced).
+      const accounts = changed.filter((a) => this.unpriced[a] === 0);
       const n = accounts.length;
       const rows = {
         accountIds: new Array<string>(n),
@@ -705,7 +747,13 @@ export class LiveBook {
   private applyMark(m: number, price: number, stale: boolean): number {
     let touched = 0;
     if (price !== this.marks[m]) {
-      if (Number.isNaN(this.marks[m]!)) this.staleEpoch++;
+      if (Number.isNaN(this.marks[m]!)) {
+        this.staleEpoch++;
+        // The market's first price: its holders' figures stop being unknown on its account.
+        const list = this.holders.list(m);
+        const n = this.holders.count(m);
+        for (let i = 0; i < n; i++) this.unpriced[this.slots.account(list[i]!)]!--;
+      }
       this.marks[m] = price;
       // Every holder is settled, so its change is recorded (the first price also ends "no price yet").
       touched = this.revalueMarket(m);
@@ -736,27 +784,36 @@ export class LiveBook {
   private revalueMarket(m: number): number {
     const market = this.compiled[m]!;
     const price = this.marks[m]!;
-    const priced = !Number.isNaN(price);
     const list = this.holders.list(m);
     const n = this.holders.count(m);
-    const rec = this.slots.rec;
     for (let i = 0; i < n; i++) {
       const o = list[i]! * SLOT_STRIDE;
-      const a = this.revalue(o, market, priced ? price : rec[o + SLOT_ENTRY]!);
+      const a = this.revalue(o, market, price);
       this.settle(a, true);
     }
     return n;
   }
 
-  /** The price a slot is valued at: its market's mark, or its entry price before the first mark. */
+  /** The price a slot is valued at: its market's mark (NaN before the first one: unknown). */
   private priceFor(s: number): number {
-    const p = this.marks[this.slots.market[s]!]!;
-    return Number.isNaN(p) ? this.slots.entryPrice(s) : p;
+    return this.marks[this.slots.market[s]!]!;
   }
 
-  /** Figures of one position from scratch at `price` (spec §3), stored in its record at offset `o`. */
+  /**
+   * Figures of one position from scratch at `price` (spec §3), stored in its record at offset `o`.
+   * At NaN (a market never priced) they are unknown: 0 in the record, so that they add nothing to
+   * the account's sums (its `unpriced` count says they are missing).
+   */
   private value(o: number, market: CompiledMarket, price: number): void {
     const rec = this.slots.rec;
+    if (Number.isNaN(price)) {
+      rec[o + SLOT_NOTIONAL] = 0;
+      rec[o + SLOT_UPNL] = 0;
+      rec[o + SLOT_MM] = 0;
+      rec[o + SLOT_IM] = 0;
+      rec[o + SLOT_TIER] = 0;
+      return;
+    }
     const q = rec[o + SLOT_QTY]!;
     const x = Math.abs(q) * price;
     rec[o + SLOT_NOTIONAL] = x;
@@ -810,6 +867,7 @@ export class LiveBook {
   }
 
   private statusOf(a: number): number {
+    if (this.unpriced[a]! > 0) return STATUS_UNKNOWN;
     const b = a * A_STRIDE;
     const acc = this.acc;
     return accountStatusCode(
@@ -843,7 +901,7 @@ export class LiveBook {
       this.statusCounts[code]!++;
       this.status[a] = code;
     }
-    if (code >= STATUS_LIQUIDATABLE) this.queue.enter(a);
+    if (code >= STATUS_LIQUIDATABLE && code <= STATUS_BANKRUPT) this.queue.enter(a);
     else this.queue.leave(a);
   }
 
@@ -870,6 +928,17 @@ export class LiveBook {
       before: tierIndex(market, qty * step.markPrice) + 1,
       after: tierIndex(market, left * step.markPrice) + 1,
     };
+  }
+
+  /** The stale (or never-priced) markets account `a` holds, in id order. */
+  private staleMarketsHeld(a: number): string[] {
+    const out: string[] = [];
+    const sl = this.slots;
+    for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) {
+      const m = sl.market[s]!;
+      if (this.isStaleIndex(m)) out.push(this.compiled[m]!.id);
+    }
+    return out.length > 1 ? out.sort() : out;
   }
 
   private planPositions(a: number): PlanPosition[] {
@@ -903,6 +972,7 @@ export class LiveBook {
       acc[b + A_MM] = acc[b + A_MM]! - rec[o + SLOT_MM]!;
       acc[b + A_IM] = acc[b + A_IM]! - rec[o + SLOT_IM]!;
       sl.release(s);
+      if (Number.isNaN(this.marks[m]!)) this.unpriced[a]!--;
       const left = this.count[a]! - 1;
       this.count[a] = left;
       if (left === 0) {
@@ -923,6 +993,7 @@ export class LiveBook {
       sl.holderPos[s] = this.holders.add(m, s);
       const held = this.count[a]! + 1;
       this.count[a] = held;
+      if (Number.isNaN(this.marks[m]!)) this.unpriced[a]!++;
       if (held === 1) this.withPositions++;
       this.changes.summary();
     }
@@ -958,6 +1029,7 @@ export class LiveBook {
     this.count = grow(this.count, c);
     this.deltaOps = grow(this.deltaOps, c);
     this.head = grow(this.head, c, -1);
+    this.unpriced = grow(this.unpriced, c);
     this.queue.ensureAccounts(c);
     this.changes.ensureAccounts(c);
     this.accountCapacity = c;
@@ -966,13 +1038,20 @@ export class LiveBook {
   private rowOf(a: number): AccountRow {
     const b = a * A_STRIDE;
     const acc = this.acc;
-    const equity = acc[b + A_COLLATERAL]! + acc[b + A_UPNL]!;
+    const collateral = acc[b + A_COLLATERAL]!;
+    if (this.unpriced[a]! > 0) {
+      return {
+        accountId: this.ids[a]!, status: "unknown", collateral, equity: null, maintenanceMargin: null, initialMargin: null,
+        marginRatio: null, health: null, notional: null, positions: this.count[a]!, unpricedMarkets: this.unpricedMarketsOf(a),
+      };
+    }
+    const equity = collateral + acc[b + A_UPNL]!;
     const mm = acc[b + A_MM]!;
     const has = this.count[a]! > 0;
     return {
       accountId: this.ids[a]!,
-      status: ACCOUNT_STATUSES[this.status[a]!]!,
-      collateral: acc[b + A_COLLATERAL]!,
+      status: LIVE_STATUSES[this.status[a]!]!,
+      collateral,
       equity,
       maintenanceMargin: mm,
       initialMargin: acc[b + A_IM]!,
@@ -980,7 +1059,19 @@ export class LiveBook {
       health: health(equity, mm, has),
       notional: this.notionalOf(a),
       positions: this.count[a]!,
+      unpricedMarkets: [],
     };
+  }
+
+  /** The markets never priced that account `a` holds, in id order. */
+  private unpricedMarketsOf(a: number): string[] {
+    const out: string[] = [];
+    const sl = this.slots;
+    for (let s = this.head[a]!; s !== -1; s = sl.next[s]!) {
+      const m = sl.market[s]!;
+      if (Number.isNaN(this.marks[m]!)) out.push(this.compiled[m]!.id);
+    }
+    return out.sort();
   }
 
   /** Σ notional of an account's positions (summed from their cached figures when asked). */

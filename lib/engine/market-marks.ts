@@ -1,18 +1,23 @@
-import { markPrice, type SourcePrice } from "./mark-price";
+import { isFresh, markPrice, type SourcePrice } from "./mark-price";
 
 export interface MarketMark {
   marketId: string;
-  /** The current mark, or the last one while the market is stale; null before any price. */
+  /** The current mark, or the last one computed while the market is stale; null before any price. */
   mark: number | null;
-  /** Timestamp of the newest source price behind `mark`, epoch ms: the age the desk is shown. */
+  /**
+   * When the newest source price behind `mark` was received (server clock), epoch ms: the mark's
+   * age is measured from it. After a restart, the persisted mark's time.
+   */
   markTs: number | null;
   stale: boolean;
-  sources: { source: string; price: number; ts: number; fresh: boolean }[];
+  sources: { source: string; price: number; ts: number; receivedAt: number; fresh: boolean }[];
 }
 
 /**
  * Latest price per market and source, and the mark derived from them. A price older than the
- * one already held for its source is ignored; a duplicate is a no-op (spec §7, sequence).
+ * one already held for its source (by the source's own `ts`) is ignored; a duplicate is a no-op
+ * (spec §7, sequence). Freshness is judged by when the server received each price, never by the
+ * source's `ts` (a feed cannot keep a market fresh by dating its ticks ahead).
  */
 export class MarketMarks {
   private readonly latest = new Map<string, Map<string, SourcePrice>>();
@@ -20,14 +25,20 @@ export class MarketMarks {
 
   constructor(private readonly staleAfterMs: number) {}
 
-  /** Applies one source price; returns whether it was newer than the one held. */
-  apply(marketId: string, source: string, price: number, ts: number): boolean {
+  /** Applies one source price received at `receivedAt`; returns whether it was newer than the one held. */
+  apply(marketId: string, source: string, price: number, ts: number, receivedAt: number): boolean {
     let bySource = this.latest.get(marketId);
     if (!bySource) this.latest.set(marketId, (bySource = new Map()));
     const held = bySource.get(source);
     if (held && held.ts >= ts) return false;
-    bySource.set(source, { price, ts });
+    bySource.set(source, { price, ts, receivedAt });
     return true;
+  }
+
+  /** Seeds the last computed mark of a market and when it was computed (after a restart). */
+  restoreMark(marketId: string, mark: number, ts: number): void {
+    const held = this.lastMark.get(marketId);
+    if (!held || held.ts < ts) this.lastMark.set(marketId, { mark, ts });
   }
 
   /** Recomputes the mark of a market at `now`; keeps the last mark while no source is fresh. */
@@ -36,7 +47,7 @@ export class MarketMarks {
     const fresh = markPrice(bySource.values(), now, this.staleAfterMs);
     if (fresh !== null) {
       let newest = 0;
-      for (const p of bySource.values()) if (now - p.ts <= this.staleAfterMs && p.ts > newest) newest = p.ts;
+      for (const p of bySource.values()) if (isFresh(p, now, this.staleAfterMs) && p.receivedAt > newest) newest = p.receivedAt;
       this.lastMark.set(marketId, { mark: fresh, ts: newest });
     }
     const last = this.lastMark.get(marketId);
@@ -47,7 +58,7 @@ export class MarketMarks {
       stale: fresh === null,
       sources: [...bySource.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([source, p]) => ({ source, price: p.price, ts: p.ts, fresh: now - p.ts <= this.staleAfterMs })),
+        .map(([source, p]) => ({ source, price: p.price, ts: p.ts, receivedAt: p.receivedAt, fresh: isFresh(p, now, this.staleAfterMs) })),
     };
   }
 

@@ -5,12 +5,18 @@ export const RATIO_EDGES: readonly number[] = Array.from({ length: 16 }, (_, i) 
 
 /**
  * Counts accounts into the margin-ratio histogram (spec §3 ratio `MM / equity`): accounts without
- * a position are `flat`, accounts with equity <= 0 (no ratio) `bankrupt`, the rest by ratio.
+ * a position are `flat`, accounts with equity <= 0 (no ratio) `bankrupt`, accounts whose figures
+ * are unknown (a position in a market never priced) `unknown`, the rest by ratio.
  */
 export class RatioHistogramCounter {
   private readonly counts = RATIO_EDGES.map(() => 0);
   private bankrupt = 0;
   private flat = 0;
+  private unknown = 0;
+
+  addUnknown(): void {
+    this.unknown++;
+  }
 
   add(equity: number, maintenanceMargin: number, hasPositions: boolean): void {
     if (!hasPositions) {
@@ -28,6 +34,6 @@ export class RatioHistogramCounter {
   }
 
   result(): RatioHistogram {
-    return { edges: [...RATIO_EDGES], counts: [...this.counts], bankrupt: this.bankrupt, flat: this.flat };
+    return { edges: [...RATIO_EDGES], counts: [...this.counts], bankrupt: this.bankrupt, flat: this.flat, unknown: this.unknown };
   }
 }

@@ -32,6 +32,11 @@ const envSchema = z.object({
   LIQDESK_RECORD_FILE: z.string().min(1).optional(),
   /** A price source older than this no longer counts towards the mark (spec §7). */
   LIQDESK_STALE_AFTER_MS: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * maxClockSkewMs (spec §7): a price tick dated more than this ahead of the server's clock is
+   * refused (0 to 10 minutes).
+   */
+  LIQDESK_MAX_CLOCK_SKEW_MS: z.coerce.number().int("a whole number of milliseconds").min(0).max(600_000).default(5000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Signs session cookies. Unset: generated once and kept in LIQDESK_DATA_DIR/auth-secret. */
   LIQDESK_AUTH_SECRET: z.string().min(32, "at least 32 characters").optional(),

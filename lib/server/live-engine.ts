@@ -1,6 +1,6 @@
 import "server-only";
 import { EngineClient, type ChangeSet, type PriceUpdate, type QueueEntry } from "@/lib/engine";
-import { resolveRiskParams, type MarketParams, type RiskParams } from "@/lib/risk";
+import { resolveRiskParams, type Close, type MarketParams, type RiskParams } from "@/lib/risk";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Logger } from "./logger";
 import { persistLiquidationStep, StaleStepError, type LiquidationEventRecord } from "./execution/persist-liquidation-step";
@@ -91,34 +91,48 @@ export class LiveEngine {
     return executed;
   }
 
+  /**
+   * Executes one step: the next close in mode `partial`; in mode `full` every close of the plan,
+   * one after the other at once (spec §6.5: the whole plan is one step, no cool-down between its
+   * closes). Each close is its own transaction; the engine hears each as it commits.
+   */
   private async executeStep(entry: QueueEntry, now: number): Promise<boolean> {
-    const step = entry.nextStep;
-    if (!step || entry.mode === "none") return false;
+    if (!entry.nextStep || entry.mode === "none") return false;
+    const closes = entry.mode === "full" ? entry.plan.closes : [entry.nextStep];
+    let executed = 0;
+    for (const step of closes) {
+      if (!(await this.executeClose(entry.accountId, entry.mode, step, now))) break;
+      executed++;
+    }
+    if (executed > 0) await this.client.markStepExecuted([{ accountId: entry.accountId, now }]);
+    return executed > 0;
+  }
+
+  private async executeClose(accountId: string, mode: "partial" | "full", step: Close, now: number): Promise<boolean> {
     try {
       const result = await persistLiquidationStep(this.prisma, {
-        accountId: entry.accountId,
+        accountId,
         marketId: step.marketId,
         side: step.side,
         qty: String(step.qty),
         fillPrice: String(step.expectedPrice),
         markPrice: String(step.markPrice),
         // fee and slippage are left to the transaction, which computes them exactly in decimals.
-        mode: entry.mode,
+        mode,
         executedAt: now,
       });
       await this.client.applyPositions([{
-        accountId: entry.accountId, marketId: step.marketId,
+        accountId, marketId: step.marketId,
         qty: Number(result.position.qty), entryPrice: Number(result.position.entryPrice),
       }]);
-      await this.client.applyCollateral([{ accountId: entry.accountId, amount: Number(result.collateral) }]);
-      await this.client.markStepExecuted([{ accountId: entry.accountId, now }]);
+      await this.client.applyCollateral([{ accountId, amount: Number(result.collateral) }]);
       for (const listener of this.stepListeners) listener(result.event);
       return true;
     } catch (error) {
       if (error instanceof StaleStepError) {
         // The engine planned on a position the database no longer has: give it the database's.
-        this.log.warn({ accountId: entry.accountId, reason: error.message }, "liquidation step skipped: position changed");
-        const rows = await this.prisma.position.findMany({ where: { accountId: entry.accountId } });
+        this.log.warn({ accountId, reason: error.message }, "liquidation step skipped: position changed");
+        const rows = await this.prisma.position.findMany({ where: { accountId } });
         await this.client.applyPositions(rows.map((p) => ({
           accountId: p.accountId, marketId: p.marketId, qty: p.qty.toNumber(), entryPrice: p.entryPrice.toNumber(),
         })));

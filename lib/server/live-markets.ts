@@ -22,6 +22,8 @@ export class LiveMarkets {
   private readonly info = new Map<string, MarketInfo>();
   private readonly history = new Map<string, { ts: number; mark: number }[]>();
   private readonly lastUpdate = new Map<string, MarkUpdate>();
+  /** Markets whose last computed mark (or its time) changed since `takeComputedMarks`. */
+  private readonly computed = new Map<string, { mark: number; ts: number }>();
 
   constructor(markets: MarketInfo[], staleAfterMs: number) {
     this.marks = new MarketMarks(staleAfterMs);
@@ -35,16 +37,33 @@ export class LiveMarkets {
     return this.info.has(marketId);
   }
 
-  /** Seeds a source's latest price and the chart history (after a restart). */
-  restore(marketId: string, source: string, price: number, ts: number, history: { ts: number; mark: number }[]): void {
-    this.marks.apply(marketId, source, price, ts);
+  /** Seeds a source's latest price (with when it was received) after a restart. */
+  restore(marketId: string, source: string, price: number, ts: number, receivedAt: number): void {
+    this.marks.apply(marketId, source, price, ts, receivedAt);
+  }
+
+  /** Seeds a market's last computed mark and when it was computed, and its chart history (after a restart). */
+  restoreMark(marketId: string, mark: { mark: number; ts: number } | null, history: { ts: number; mark: number }[]): void {
+    if (mark) this.marks.restoreMark(marketId, mark.mark, mark.ts);
     const h = this.history.get(marketId);
     if (h && h.length === 0) h.push(...history.slice(-HISTORY_POINTS));
   }
 
-  /** Applies one source price; returns whether it was newer than the one held for that source. */
-  applyPrice(marketId: string, source: string, price: number, ts: number): boolean {
-    return this.marks.apply(marketId, source, price, ts);
+  /** Applies one source price received at `receivedAt`; returns whether it was newer than the one held for that source. */
+  applyPrice(marketId: string, source: string, price: number, ts: number, receivedAt: number): boolean {
+    return this.marks.apply(marketId, source, price, ts, receivedAt);
+  }
+
+  /** Gives back marks whose write failed (a mark computed since wins). */
+  returnComputedMarks(marks: { marketId: string; mark: number; ts: number }[]): void {
+    for (const m of marks) if (!this.computed.has(m.marketId)) this.computed.set(m.marketId, { mark: m.mark, ts: m.ts });
+  }
+
+  /** The marks computed since the last call (one per market, the latest), to be kept durably. */
+  takeComputedMarks(): { marketId: string; mark: number; ts: number }[] {
+    const out = [...this.computed].map(([marketId, m]) => ({ marketId, ...m }));
+    this.computed.clear();
+    return out;
   }
 
   /** Recomputes a market's mark at `now`; returns the update when anything the browser sees changed. */
@@ -53,8 +72,11 @@ export class LiveMarkets {
     const update: MarkUpdate = { marketId, mark: m.mark, markTs: m.markTs, stale: m.stale, sources: m.sources };
     const previous = this.lastUpdate.get(marketId);
     this.lastUpdate.set(marketId, update);
+    if (m.mark !== null && m.markTs !== null && !m.stale && (previous?.mark !== m.mark || previous.markTs !== m.markTs)) {
+      this.computed.set(marketId, { mark: m.mark, ts: m.markTs });
+    }
     if (m.mark !== null && !m.stale) this.appendHistory(marketId, now, m.mark);
-    if (previous && previous.mark === update.mark && previous.stale === update.stale &&
+    if (previous && previous.mark === update.mark && previous.markTs === update.markTs && previous.stale === update.stale &&
         sameSources(previous.sources, update.sources)) return null;
     return update;
   }
@@ -87,6 +109,6 @@ export class LiveMarkets {
 function sameSources(a: MarkUpdate["sources"], b: MarkUpdate["sources"]): boolean {
   return a.length === b.length && a.every((s, i) => {
     const t = b[i]!;
-    return s.source === t.source && s.price === t.price && s.ts === t.ts && s.fresh === t.fresh;
+    return s.source === t.source && s.price === t.price && s.ts === t.ts && s.receivedAt === t.receivedAt && s.fresh === t.fresh;
   });
 }

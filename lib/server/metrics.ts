@@ -1,6 +1,6 @@
 import "server-only";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { ACCOUNT_STATUSES } from "@/lib/risk";
+import { LIVE_STATUSES } from "@/lib/engine/live-status";
 import type { BookSummary } from "@/lib/engine";
 import { findRuntime } from "./runtime-registry";
 
@@ -92,7 +92,7 @@ function registerRuntimeGauges(registry: Registry): void {
     });
   fromSummary("liqdesk_positions", "Open positions in the live book", [], (g, s) => g.set(s.positions));
   fromSummary("liqdesk_accounts", "Accounts by margin status", ["status"], (g, s) => {
-    for (const status of ACCOUNT_STATUSES) g.set({ status }, s.byStatus[status]);
+    for (const status of LIVE_STATUSES) g.set({ status }, s.byStatus[status]);
   });
   fromSummary("liqdesk_liquidation_queue_size", "Accounts in the liquidation queue by plan mode", ["mode"], (g, s) => {
     for (const mode of QUEUE_MODES) g.set({ mode }, s.queue.byMode[mode]);

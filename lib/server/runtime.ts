@@ -20,6 +20,7 @@ import { marketParamsOf } from "./market-params-of";
 import { serverMetrics, type IngestKind, type RoomKind } from "./metrics";
 import { checkDatabase } from "./check-database";
 import { WhatIfs } from "./what-ifs";
+import { loadMarketMarks, repairFutureDatedPrices, saveMarketMarks } from "./persistence/market-marks";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
@@ -40,6 +41,8 @@ function committed(kind: IngestKind, items: number, receivedAt: number): void {
 export class Runtime {
   readonly startedAt = Date.now();
   private hub: SocketHub | null = null;
+  /** The write of computed marks in flight (one at a time). */
+  private savingMarks: Promise<void> | null = null;
   private stalenessTimer: NodeJS.Timeout | null = null;
   /** Account-changing writes, one at a time: the engine hears them in commit order. */
   private readonly accountWrites = new SerialQueue();
@@ -75,10 +78,16 @@ export class Runtime {
       id: m.id, baseAsset: m.baseAsset, tickSize: m.tickSize.toNumber(), lotSize: m.lotSize.toNumber(),
     }));
     const markets = new LiveMarkets(infos, env.LIQDESK_STALE_AFTER_MS);
+    const startedAt = Date.now();
+    const repaired = await repairFutureDatedPrices(prisma, startedAt, env.LIQDESK_MAX_CLOCK_SKEW_MS);
+    if (repaired.prices + repaired.marks > 0) {
+      log.warn({ ...repaired, maxClockSkewMs: env.LIQDESK_MAX_CLOCK_SKEW_MS },
+        "state dated ahead of the clock repaired: source prices dropped, persisted marks dated now");
+    }
     const history = await prisma.$queryRaw<{ market_id: string; bucket: Date; mark: number }[]>`
       SELECT market_id, bucket, percentile_cont(0.5) WITHIN GROUP (ORDER BY close::float8) AS mark
         FROM price_ticks_1s
-       WHERE bucket > now() - make_interval(mins => ${HISTORY_RESTORE_MINUTES})
+       WHERE bucket > now() - make_interval(mins => ${HISTORY_RESTORE_MINUTES}) AND bucket <= ${new Date(startedAt)}
        GROUP BY market_id, bucket ORDER BY market_id, bucket`;
     const byMarket = new Map<string, { ts: number; mark: number }[]>();
     for (const h of history) {
@@ -86,9 +95,12 @@ export class Runtime {
       list.push({ ts: h.bucket.getTime(), mark: Number(h.mark) });
       byMarket.set(h.market_id, list);
     }
+    const persisted = new Map((await loadMarketMarks(prisma)).map((m) => [m.marketId, m]));
+    for (const info of infos) markets.restoreMark(info.id, persisted.get(info.id) ?? null, byMarket.get(info.id) ?? []);
     for (const p of await prisma.latestPrice.findMany()) {
       if (markets.has(p.marketId)) {
-        markets.restore(p.marketId, p.source, p.price.toNumber(), p.ts.getTime(), byMarket.get(p.marketId) ?? []);
+        // Received when it was written (server clock); never later than now.
+        markets.restore(p.marketId, p.source, p.price.toNumber(), p.ts.getTime(), Math.min(p.updatedAt.getTime(), startedAt));
       }
     }
     const now = Date.now();
@@ -103,7 +115,10 @@ export class Runtime {
     const snapshotter = new MarginSnapshotter(engine, prisma, log);
     const runtime = new Runtime(env, log, prisma, markets, engine, new Map(infos.map((m) => [m.id, m.lotSize])), recorder, snapshotter, options.seqBase ?? 0);
     snapshotter.start(env.LIQDESK_SNAPSHOT_MS);
-    runtime.stalenessTimer = setInterval(() => runtime.refreshMarks(runtime.markets.marketIds()), STALENESS_CHECK_MS);
+    runtime.stalenessTimer = setInterval(() => {
+      runtime.refreshMarks(runtime.markets.marketIds());
+      void runtime.saveMarks();
+    }, STALENESS_CHECK_MS);
     if (env.LIQDESK_EXECUTION === "on") runtime.startExecutor();
     return runtime;
   }
@@ -152,11 +167,11 @@ export class Runtime {
   /** The price ingest path, shared by the HTTP API and the simulator. */
   async ingestPrices(body: unknown): Promise<IngestPricesResult> {
     const receivedAt = Date.now();
-    const batch = parsePriceBatch(body, (id) => this.markets.has(id));
-    const result = await persistPriceTicks(this.prisma, batch.source, batch.ticks);
+    const batch = parsePriceBatch(body, (id) => this.markets.has(id), { now: receivedAt, maxClockSkewMs: this.env.LIQDESK_MAX_CLOCK_SKEW_MS });
+    const result = await persistPriceTicks(this.prisma, batch.source, batch.ticks, receivedAt);
     committed("prices", batch.ticks.length, receivedAt);
     this.recorder?.record("prices", batch);
-    for (const t of batch.ticks) this.markets.applyPrice(t.marketId, batch.source, t.price, t.ts);
+    for (const t of batch.ticks) this.markets.applyPrice(t.marketId, batch.source, t.price, t.ts, receivedAt);
     this.refreshMarks(result.marketIds, receivedAt);
     return result;
   }
@@ -251,6 +266,26 @@ export class Runtime {
     }
   }
 
+  /**
+   * Keeps the marks computed since the last call durably (spec §7: a restart starts from them, with
+   * their age). Called once a second and at stop; one write at a time, a failed one logged and retried
+   * with the next.
+   */
+  saveMarks(): Promise<void> {
+    if (this.savingMarks) return this.savingMarks;
+    const marks = this.markets.takeComputedMarks();
+    if (marks.length === 0) return Promise.resolve();
+    this.savingMarks = saveMarketMarks(this.prisma, marks)
+      .catch((error: unknown) => {
+        this.markets.returnComputedMarks(marks);
+        this.log.error({ err: error }, "saving the last marks failed");
+      })
+      .finally(() => {
+        this.savingMarks = null;
+      });
+    return this.savingMarks;
+  }
+
   /** null when the database answers within the timeout, else what is wrong. */
   checkDatabase(timeoutMs = 2000): Promise<string | null> {
     return checkDatabase(this.prisma, timeoutMs);
@@ -260,6 +295,8 @@ export class Runtime {
   async stop(): Promise<void> {
     if (this.stalenessTimer) clearInterval(this.stalenessTimer);
     this.stalenessTimer = null;
+    await this.savingMarks;
+    await this.saveMarks();
     await this.desk.stop();
     await this.snapshotter.stop();
     await this.accountWrites.idle();

@@ -47,7 +47,7 @@ describe("the live engine on PostgreSQL", () => {
     for (const [i, view] of before.entries()) {
       const e = expected.accounts[i]!;
       expect(view).toMatchObject({ equity: e.equity, maintenanceMargin: e.maintenanceMargin, status: e.status });
-      expect(view!.liquidation.nextStep?.qty ?? null).toBe(e.liquidation.nextStep?.qty ?? null);
+      expect(view!.liquidation!.nextStep?.qty ?? null).toBe(e.liquidation.nextStep?.qty ?? null);
       expect(view!.positions[0]!.liquidationPrice).toBeCloseTo(e.positions[0]!.liquidationPrice!, 6);
     }
     expect((await db.prisma.account.findUniqueOrThrow({ where: { id: "a2" } })).collateral.toString()).toBe("20000");
@@ -117,7 +117,7 @@ describe("the live engine on PostgreSQL", () => {
       now += 30_000;
     }
     const view = await runtime.engine.client.accountView("whale", now);
-    expect(view!.equity).toBeGreaterThan(view!.maintenanceMargin);
+    expect(view!.equity).toBeGreaterThan(view!.maintenanceMargin!);
     expect(view!.queue).toBeNull();
     const events = await db.prisma.liquidationEvent.findMany({ orderBy: { id: "asc" } });
     expect(events.length).toBe(executedAt.length);
@@ -132,5 +132,46 @@ describe("the live engine on PostgreSQL", () => {
     expect(view!.positions[0]!.qty).toBeCloseTo(Number(position.qty), 9);
     const account = await db.prisma.account.findUniqueOrThrow({ where: { id: "whale" } });
     expect(view!.collateral).toBeCloseTo(Number(account.collateral), 6);
+  });
+});
+
+describe("mode full on PostgreSQL (spec §6.5)", () => {
+  let db: TestDatabase;
+  let runtime: Runtime | null = null;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await runtime?.stop();
+    runtime = null;
+    await db.drop();
+  });
+
+  it("an account in mode full is closed whole in one executor pass, even during a cool-down left by an earlier step", async () => {
+    runtime = await startTestRuntime(db, {}, "1000000");
+    await setMark(runtime, "BTC-PERP", 60000);
+    await setMark(runtime, "ETH-PERP", 3000);
+    await openAccount(runtime, "deep", "1000", [
+      { marketId: "BTC-PERP", qty: 1, entryPrice: 60000 },
+      { marketId: "ETH-PERP", qty: 10, entryPrice: 3000 },
+    ]);
+    await setMark(runtime, "BTC-PERP", 59100); // equity 100: below the backstop line
+    await engineSettled(runtime);
+    const now = Date.now();
+    await runtime.engine.client.markStepExecuted([{ accountId: "deep", now }]); // an earlier step's cool-down
+    const entry = (await runtime.engine.client.queue(now + 1000)).items[0]!;
+    expect(entry).toMatchObject({ accountId: "deep", mode: "full", cooldownRemainingMs: 0 });
+    expect(entry.plan.closes).toHaveLength(2);
+
+    expect(await runtime.engine.executeDueSteps(now + 1000)).toBe(1);
+    const events = await db.prisma.liquidationEvent.findMany({ orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.marketId, e.mode, e.executedAt.getTime()]).sort()).toEqual([
+      ["BTC-PERP", "full", now + 1000], ["ETH-PERP", "full", now + 1000],
+    ]);
+    const open = await db.prisma.position.findMany({ where: { accountId: "deep", NOT: { qty: 0 } } });
+    expect(open).toEqual([]);
+    const view = await runtime.engine.client.accountView("deep", now + 1000);
+    expect(view!.positions).toEqual([]);
+    expect(view!.queue).toBeNull();
   });
 });

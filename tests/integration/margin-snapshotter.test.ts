@@ -42,8 +42,8 @@ describe("margin snapshots of a live runtime", () => {
     expect(rows.map((r) => r.accountId)).toEqual(["btc-1", "btc-2", "eth-1", "idle"]);
     for (const r of rows) {
       const view = (await runtime.engine.client.accountView(r.accountId, Date.now()))!;
-      expect(r.equity.toNumber()).toBeCloseTo(view.equity, 9);
-      expect(r.maintenanceMargin.toNumber()).toBeCloseTo(view.maintenanceMargin, 9);
+      expect(r.equity.toNumber()).toBeCloseTo(view.equity!, 9);
+      expect(r.maintenanceMargin.toNumber()).toBeCloseTo(view.maintenanceMargin!, 9);
       expect(r.marginRatio).toBe(view.marginRatio);
       expect(r.status).toBe(view.status);
     }

@@ -12,11 +12,30 @@ export interface IngestPricesResult {
   marketIds: string[];
 }
 
-/** A validated batch, in time order per market, duplicates (same market and ts) dropped. */
-export function normaliseTicks(batch: IngestPrices, knownMarket: (id: string) => boolean) {
-  const unknown = batch.ticks.flatMap((t, i) =>
-    knownMarket(t.marketId) ? [] : [{ path: `ticks[${i}].marketId`, message: `unknown market "${t.marketId}"` }]);
-  if (unknown.length > 0) throw new InputError(unknown);
+/** The server's clock when a batch arrived, and how far ahead of it a tick may be dated (spec §7). */
+export interface ServerClock {
+  now: number;
+  maxClockSkewMs: number;
+}
+
+/** Spec §7's default `maxClockSkewMs` (the server runs with LIQDESK_MAX_CLOCK_SKEW_MS). */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 5000;
+
+const clockNow = (): ServerClock => ({ now: Date.now(), maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS });
+
+/**
+ * A validated batch, in time order per market, duplicates (same market and ts) dropped. A tick
+ * dated after `notAfter` (the server's clock plus `maxClockSkewMs`, spec §7) refuses the whole
+ * batch: a feed cannot keep a market fresh, or hold its own cursor, by dating ticks ahead.
+ */
+export function normaliseTicks(batch: IngestPrices, knownMarket: (id: string) => boolean, clock: ServerClock = clockNow()) {
+  const notAfter = clock.now + clock.maxClockSkewMs;
+  const ahead = `is ahead of the server's clock by more than maxClockSkewMs (${clock.maxClockSkewMs} ms)`;
+  const issues = batch.ticks.flatMap((t, i) => [
+    ...(knownMarket(t.marketId) ? [] : [{ path: `ticks[${i}].marketId`, message: `unknown market "${t.marketId}"` }]),
+    ...(t.ts <= notAfter ? [] : [{ path: `ticks[${i}].ts`, message: `${t.ts} ${ahead}` }]),
+  ]);
+  if (issues.length > 0) throw new InputError(issues);
   const sorted = [...batch.ticks].sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : a.ts - b.ts));
   return sorted.filter((t, i) => {
     const prev = sorted[i - 1];
@@ -29,6 +48,7 @@ export function normaliseTicks(batch: IngestPrices, knownMarket: (id: string) =>
  * in one statement updates each market's latest price for the source and folds the ticks into
  * 1-second OHLC candles. Ticks not newer than the source's latest price are ignored (spec §7).
  * Returns once the database has committed; only then does the caller apply the ticks live.
+ * `receivedAt` (server clock) is kept as the price's `updated_at`: its freshness after a restart.
  *
  * The ticks travel as one JSON parameter, `[{ marketId, price, ts }]` as JSON.stringify writes it
  * (prices in their shortest round-trip form, read by PostgreSQL as exact `numeric`; `ts` in epoch
@@ -39,7 +59,9 @@ export async function persistPriceTicks(
   prisma: PrismaClient,
   source: string,
   ticks: { marketId: string; price: number; ts: number }[],
+  receivedAt: number = Date.now(),
 ): Promise<IngestPricesResult> {
+  const received = new Date(receivedAt);
   const input = JSON.stringify(ticks, ["marketId", "price", "ts"]);
   const rows = await prisma.$queryRaw<{ market_id: string; n: number }[]>`
     WITH input AS (
@@ -60,7 +82,7 @@ export async function persistPriceTicks(
             close = excluded.close, count = c.count + excluded.count
     ), latest AS (
       INSERT INTO latest_prices AS l (market_id, source, price, ts, seq, updated_at)
-      SELECT DISTINCT ON (market_id) market_id, ${source}, price, ts, seq, now() FROM fresh ORDER BY market_id, seq DESC
+      SELECT DISTINCT ON (market_id) market_id, ${source}, price, ts, seq, ${received}::timestamptz FROM fresh ORDER BY market_id, seq DESC
       ON CONFLICT (market_id, source) DO UPDATE
         SET price = excluded.price, ts = excluded.ts, seq = excluded.seq, updated_at = excluded.updated_at
         WHERE l.seq < excluded.seq
@@ -71,7 +93,7 @@ export async function persistPriceTicks(
 }
 
 /** Parses a raw body into a normalised batch; throws an InputError naming the bad fields. */
-export function parsePriceBatch(body: unknown, knownMarket: (id: string) => boolean) {
+export function parsePriceBatch(body: unknown, knownMarket: (id: string) => boolean, clock: ServerClock = clockNow()) {
   const batch = parseInput(ingestPricesSchema, body);
-  return { source: batch.source, ticks: normaliseTicks(batch, knownMarket) };
+  return { source: batch.source, ticks: normaliseTicks(batch, knownMarket, clock) };
 }

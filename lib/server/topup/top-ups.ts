@@ -1,4 +1,5 @@
 import "server-only";
+import { HttpError } from "@/lib/server/http/http-error";
 import Decimal from "decimal.js";
 import { InputError, parseInput } from "@/lib/contracts/api-error";
 import {
@@ -38,11 +39,15 @@ export async function previewTopUp(runtime: Runtime, accountId: string, body: un
   const now = Date.now();
   const [view, markets] = await Promise.all([runtime.engine.client.accountView(accountId, now), runtime.prisma.market.findMany()]);
   if (!view) throw new NotFoundError(`account "${accountId}"`);
+  if (view.unpricedMarkets.length > 0) {
+    // Spec §7: no mark, no figures — a preview would value the position at a price nobody quoted.
+    throw new HttpError(409, "figures_unknown", `the account's figures are unknown: no price yet for ${view.unpricedMarkets.join(", ")}`);
+  }
   const account = {
     id: accountId, collateral: view.collateral, positions: view.positions.map((p) => ({ marketId: p.marketId, qty: p.qty, entryPrice: p.entryPrice })),
   };
   const book = buildMarketBook(markets.map(marketParamsOf));
-  const marks = new Map(view.positions.map((p) => [p.marketId, p.markPrice]));
+  const marks = new Map(view.positions.map((p) => [p.marketId, p.markPrice!]));
   const effect = topUpEffect(account, amount === undefined ? 0 : Number(amount), book, marks, DEFAULT_RISK_PARAMS);
   return {
     accountId,

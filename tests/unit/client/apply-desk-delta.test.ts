@@ -7,7 +7,7 @@ import { DEFAULT_RISK_PARAMS } from "@/lib/risk";
 const summary: DeskSummary = {
   book: {
     markets: 1, staleMarkets: [], accounts: 2, accountsWithPositions: 2, positions: 2,
-    byStatus: { healthy: 1, warning: 0, liquidatable: 1, backstop: 0, bankrupt: 0 },
+    byStatus: { healthy: 1, warning: 0, liquidatable: 1, backstop: 0, bankrupt: 0, unknown: 0 },
     mmShortfall: 10, pendingNotional: 1000, expectedDeficit: 0, queue: { size: 1, paused: 0, byMode: { none: 0, partial: 1, full: 0 }, plansPending: 0 },
     debt: { accounts: 0, total: 0, largest: [] },
   },
@@ -32,7 +32,7 @@ function entry(accountId: string, rank: number, equity: number, cooldownRemainin
 
 const snapshot: DeskSnapshot = {
   seq: 10, serverTime: 10_000, riskParams: { ...DEFAULT_RISK_PARAMS, staleAfterMs: 10_000 }, summary,
-  histogram: { edges: [0, 1], counts: [1, 1], bankrupt: 0, flat: 0 },
+  histogram: { edges: [0, 1], counts: [1, 1], bankrupt: 0, flat: 0, unknown: 0 },
   queue: { total: 3, offset: 0, limit: 200, items: [entry("a", 0, 100), entry("b", 1, 105, 20_000), entry("c", 2, 110)] },
   events: [event("e2", 9_000), event("e1", 8_000)],
 };
@@ -57,7 +57,7 @@ describe("applying a desk delta in the browser", () => {
   });
 
   it("parts present replace, parts absent are kept as they were", () => {
-    const histogram = { edges: [0, 1], counts: [2, 0], bankrupt: 0, flat: 0 };
+    const histogram = { edges: [0, 1], counts: [2, 0], bankrupt: 0, flat: 0, unknown: 0 };
     const next = apply(state, { seq: 11, serverTime: 11_000, histogram });
     expect(next.seq).toBe(11);
     expect(next.serverTime).toBe(11_000);

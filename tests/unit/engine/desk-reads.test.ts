@@ -103,7 +103,7 @@ describe("what the engine hands the desk", () => {
       if (r.marginRatio === null) bankrupt++;
       else want[RATIO_EDGES.findLastIndex((edge, i) => i === 0 || r.marginRatio! >= edge)]!++;
     }
-    expect(h).toEqual({ edges: [...RATIO_EDGES], counts: want, bankrupt, flat: 1 });
+    expect(h).toEqual({ edges: [...RATIO_EDGES], counts: want, bankrupt, flat: 1, unknown: 0 });
     expect(h.counts.reduce((a, b) => a + b, 0) + h.bankrupt + h.flat).toBe(201);
     expect(h.bankrupt).toBeGreaterThan(0);
     expect(h.counts[h.counts.length - 1]).toBeGreaterThan(0); // above 150%

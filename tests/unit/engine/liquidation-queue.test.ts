@@ -73,8 +73,8 @@ describe("liquidation queue", () => {
     load(book, TWO_LEGS);
     const view = book.accountView("two-legs", T0)!;
     expect(view.queue).not.toBeNull();
-    const needed = view.topUp.toMaintenance;
-    expect(needed).toBeCloseTo(view.maintenanceMargin - view.equity, 9);
+    const needed = view.topUp!.toMaintenance;
+    expect(needed).toBeCloseTo(view.maintenanceMargin! - view.equity!, 9);
     book.drainChanges();
 
     book.addCollateral("two-legs", needed - 1); // not enough: still pending, with a new plan
@@ -106,18 +106,62 @@ describe("liquidation queue", () => {
     expect(book.dueSteps(T0).map((e) => e.accountId)).toEqual(["two-legs"]);
   });
 
-  it("a stale market the plan does not close does not pause it; a full plan names every stale market", () => {
+  it("a stale market the plan does not close pauses the whole account (spec §7 touching); the reason names every stale market held", () => {
     const book = pricedBook();
     load(book, TWO_LEGS); // partial: closes ETH only
     load(book, { ...TWO_LEGS, id: "deep", collateral: 2000 }); // full: closes both
+    expect(book.dueSteps(T0).map((e) => e.accountId).sort()).toEqual(["deep", "two-legs"]);
     book.setStale("BTC-PERP", true);
-    book.setStale("ETH-PERP", true);
-    book.setStale("ETH-PERP", false);
     const byId = new Map(book.queuePage(T0).items.map((e) => [e.accountId, e]));
-    expect(byId.get("two-legs")).toMatchObject({ paused: false });
+    // two-legs' plan closes only ETH (fresh), but its BTC leg is stale: nothing of it runs.
+    expect(byId.get("two-legs")!.nextStep!.marketId).toBe("ETH-PERP");
+    expect(byId.get("two-legs")).toMatchObject({ paused: true, pausedReason: "stale price: BTC-PERP" });
     expect(byId.get("deep")).toMatchObject({ paused: true, pausedReason: "stale price: BTC-PERP" });
+    expect(book.dueSteps(T0)).toEqual([]);
+    expect(book.summary().queue.paused).toBe(2);
     book.setStale("ETH-PERP", true);
-    expect(book.queuePage(T0).items.find((e) => e.accountId === "deep")!.pausedReason).toMatch(/^stale price: (BTC-PERP, ETH-PERP|ETH-PERP, BTC-PERP)$/);
+    for (const e of book.queuePage(T0).items) expect(e.pausedReason).toBe("stale price: BTC-PERP, ETH-PERP");
+    book.setStale("BTC-PERP", false);
+    book.setStale("ETH-PERP", false);
+    expect(book.queuePage(T0).items.map((e) => e.paused)).toEqual([false, false]);
+    expect(book.summary().queue.paused).toBe(0);
+    expect(book.dueSteps(T0)).toHaveLength(2);
+  });
+
+  it("a position in a market never priced takes the account out of the queue (its figures are unknown) until that market is priced", () => {
+    const book = pricedBook({}, MARKETS.filter((m) => m.id !== "SOL-PERP"));
+    book.upsertMarket(MARKETS.find((m) => m.id === "SOL-PERP")!);
+    load(book, TWO_LEGS);
+    expect(book.dueSteps(T0)).toHaveLength(1);
+    book.setPosition("two-legs", "SOL-PERP", 1, 150);
+    expect(book.dueSteps(T0)).toEqual([]);
+    expect(book.queuePage(T0).items).toEqual([]);
+    expect(book.accountRow("two-legs")!.status).toBe("unknown");
+    book.setMark("SOL-PERP", 150);
+    expect(book.queuePage(T0).items[0]).toMatchObject({ accountId: "two-legs", paused: false });
+    book.setStale("SOL-PERP", true);
+    expect(book.queuePage(T0).items[0]).toMatchObject({ paused: true, pausedReason: "stale price: SOL-PERP" });
+  });
+
+  it("an account in mode full does not wait out a cool-down left by an earlier partial step (spec §6.5)", () => {
+    const book = pricedBook({ params: { cooldownMs: 30_000 } });
+    load(book, TWO_LEGS);
+    expect(book.queuePage(T0).items[0]!.mode).toBe("partial");
+    book.markStepExecuted("two-legs", T0);
+    expect(book.dueSteps(T0 + 1000)).toEqual([]);
+    expect(book.queuePage(T0 + 1000).items[0]!.cooldownRemainingMs).toBe(29_000);
+    // The price moves against it: now below the backstop line, mode full, due at once.
+    book.setMark("BTC-PERP", 59_000);
+    const entry = book.queuePage(T0 + 1000).items[0]!;
+    expect(entry.mode).toBe("full");
+    expect(entry.cooldownRemainingMs).toBe(0);
+    expect(entry.lastStepAt).toBe(T0);
+    const due = book.dueSteps(T0 + 1000);
+    expect(due.map((e) => e.accountId)).toEqual(["two-legs"]);
+    expect(due[0]!.plan.closes.map((c) => c.marketId).sort()).toEqual(["BTC-PERP", "ETH-PERP"]);
+    // Still in mode full right after a step of its own: no cool-down either.
+    book.markStepExecuted("two-legs", T0 + 1000);
+    expect(book.dueSteps(T0 + 1001).map((e) => e.accountId)).toEqual(["two-legs"]);
   });
 
   it("dueSteps honours the cool-down after an executed step", () => {

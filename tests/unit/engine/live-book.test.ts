@@ -28,7 +28,7 @@ describe("live book", () => {
     for (const want of expected) {
       const view = book.accountView(want.id, NOW)!;
       expect(view.status).toBe(want.status);
-      for (const key of ["equity", "maintenanceMargin", "initialMargin"] as const) expect(closeTo(view[key], want[key], Math.abs(want[key]))).toBe(true);
+      for (const key of ["equity", "maintenanceMargin", "initialMargin"] as const) expect(closeTo(view[key]!, want[key], Math.abs(want[key]))).toBe(true);
       const byMarket = new Map(view.positions.map((p) => [p.marketId, p]));
       for (const p of want.positions) {
         const got = byMarket.get(p.marketId)!;
@@ -37,9 +37,9 @@ describe("live book", () => {
         if (p.liquidationPrice === null) expect(got.liquidationPrice).toBeNull();
         else expect(closeTo(got.liquidationPrice!, p.liquidationPrice, p.liquidationPrice)).toBe(true);
       }
-      expect(view.liquidation.mode).toBe(want.liquidation.mode);
-      expect(view.liquidation.closes.map((c) => [c.marketId, c.side, c.qty])).toEqual(want.liquidation.closes.map((c) => [c.marketId, c.side, c.qty]));
-      expect(view.liquidation.nextStep?.qty ?? null).toBe(want.liquidation.nextStep?.qty ?? null);
+      expect(view.liquidation!.mode).toBe(want.liquidation.mode);
+      expect(view.liquidation!.closes.map((c) => [c.marketId, c.side, c.qty])).toEqual(want.liquidation.closes.map((c) => [c.marketId, c.side, c.qty]));
+      expect(view.liquidation!.nextStep?.qty ?? null).toBe(want.liquidation.nextStep?.qty ?? null);
       expect(view.queue !== null).toBe(want.status === "liquidatable" || want.status === "backstop" || want.status === "bankrupt");
     }
   });
@@ -126,18 +126,47 @@ describe("live book", () => {
     expect(book.accountRow("other")).toMatchObject({ status: "healthy", equity: -5, marginRatio: 0 });
   });
 
-  it("a market without a price is stale and values its positions at their entry price until one arrives", () => {
+  it("a market without a price is stale and its holders' figures are unknown, never valued at the entry price, until one arrives (spec §7)", () => {
     const book = new LiveBook();
     book.upsertMarket(BTC);
+    book.upsertMarket(ETH);
+    book.setMark("ETH-PERP", 3000);
     book.setPosition("a", "BTC-PERP", 1, 60000);
+    book.setPosition("a", "ETH-PERP", 10, 3100); // a priced leg losing 1,000
     book.setCollateral("a", 1000);
+    book.setCollateral("b", 50);
+    book.setPosition("b", "ETH-PERP", 10, 3000);
     expect(book.isStale("BTC-PERP")).toBe(true);
-    expect(book.accountRow("a")).toMatchObject({ equity: 1000, notional: 60000 });
+    expect(book.accountRow("a")).toEqual({
+      accountId: "a", status: "unknown", collateral: 1000, equity: null, maintenanceMargin: null, initialMargin: null,
+      marginRatio: null, health: null, notional: null, positions: 2, unpricedMarkets: ["BTC-PERP"],
+    });
+    const view = book.accountView("a", NOW)!;
+    expect(view).toMatchObject({ status: "unknown", equity: null, maintenanceMargin: null, liquidation: null, topUp: null, queue: null, unpricedMarkets: ["BTC-PERP"] });
+    expect(view.positions.find((p) => p.marketId === "BTC-PERP")).toMatchObject({ markPrice: null, notional: null, unrealizedPnl: null, maintenanceMargin: null, tier: null, liquidationPrice: null, stale: true });
+    // The priced leg's own figures are known; its liquidation price needs the account's equity: unknown.
+    expect(view.positions.find((p) => p.marketId === "ETH-PERP")).toMatchObject({ markPrice: 3000, notional: 30000, unrealizedPnl: -1000, liquidationPrice: null });
+    // Not queued and not liquidated while unknown, though its known legs alone would put it below maintenance.
+    expect(book.queueLength).toBe(1);
+    expect(book.dueSteps(NOW).map((e) => e.accountId)).toEqual(["b"]);
+    expect(book.summary().byStatus.unknown).toBe(1);
     expect(book.summary().staleMarkets).toEqual(["BTC-PERP"]);
+    expect(book.ratioHistogram()).toMatchObject({ unknown: 1 });
+    expect(book.marginRows().accountIds).toEqual(["b"]);
+
     book.setMark("BTC-PERP", 59000);
     expect(book.isStale("BTC-PERP")).toBe(false);
-    expect(book.accountRow("a")!.equity).toBe(0);
+    expect(book.accountRow("a")).toMatchObject({ status: "bankrupt", equity: -1000, notional: 89000, unpricedMarkets: [] });
     expect(book.summary().staleMarkets).toEqual([]);
+    expect(book.summary().byStatus.unknown).toBe(0);
+    expect(book.queueLength).toBe(2);
+    // Closing the position in a market never priced makes the account's figures known again.
+    book.upsertMarket(SOL);
+    book.setPosition("b", "SOL-PERP", 1, 150);
+    expect(book.accountRow("b")).toMatchObject({ status: "unknown", unpricedMarkets: ["SOL-PERP"] });
+    expect(book.queueLength).toBe(1);
+    book.setPosition("b", "SOL-PERP", 0, 0);
+    expect(book.accountRow("b")).toMatchObject({ status: book.queuePage(NOW).items.find((e) => e.accountId === "b")!.status, equity: 50, unpricedMarkets: [] });
   });
 
   it("changing a market's tiers revalues the positions in it", () => {
@@ -213,7 +242,7 @@ describe("live book", () => {
       book.setCollateral(id, c);
     }
     const s = book.summary();
-    expect(s.byStatus).toEqual({ healthy: 1, warning: 0, liquidatable: 1, backstop: 1, bankrupt: 1 });
+    expect(s.byStatus).toEqual({ healthy: 1, warning: 0, liquidatable: 1, backstop: 1, bankrupt: 1, unknown: 0 });
     expect(s).toMatchObject({ markets: 3, accounts: 4, accountsWithPositions: 4, positions: 4, queue: { size: 3, paused: 0 } });
     expect(s.mmShortfall).toBeCloseTo(50 + 150 + 250, 9);
     const evaluated = evaluateScenario(scenarioOfSnapshot(book.snapshot())).accounts;
@@ -279,8 +308,8 @@ describe("live book", () => {
     const scenario = scenarioOfSnapshot(snap);
     expect(scenario.prices).toEqual({ "BTC-PERP": 60000, "ETH-PERP": 3000, "SOL-PERP": 150 });
     const [a] = evaluateScenario(scenario).accounts;
-    expect(closeTo(book.accountRow("a")!.equity, a!.equity, 1000)).toBe(true);
-    expect(closeTo(book.accountRow("a")!.maintenanceMargin, a!.maintenanceMargin, 100)).toBe(true);
+    expect(closeTo(book.accountRow("a")!.equity!, a!.equity, 1000)).toBe(true);
+    expect(closeTo(book.accountRow("a")!.maintenanceMargin!, a!.maintenanceMargin, 100)).toBe(true);
   });
 
   it("the account view lists positions by market id with tiers, liquidation prices and the top-ups that clear each line", () => {
@@ -291,9 +320,9 @@ describe("live book", () => {
     const view = book.accountView("a", NOW)!;
     expect(view.positions.map((p) => p.marketId)).toEqual(["BTC-PERP", "SOL-PERP"]);
     expect(view.positions[0]).toMatchObject({ tier: 1, markPrice: 60000, entryPrice: 61000, stale: false });
-    const mm = view.maintenanceMargin;
-    expect(view.topUp.toMaintenance).toBeCloseTo(Math.max(0, mm - view.equity), 9);
-    expect(view.topUp.toHealthy).toBeCloseTo(Math.max(0, mm / 0.8 - view.equity), 9);
+    const mm = view.maintenanceMargin!;
+    expect(view.topUp!.toMaintenance).toBeCloseTo(Math.max(0, mm - view.equity!), 9);
+    expect(view.topUp!.toHealthy).toBeCloseTo(Math.max(0, mm / 0.8 - view.equity!), 9);
     expect(book.accountView("nobody", NOW)).toBeNull();
     void ETH;
     void SOL;

@@ -8,6 +8,20 @@ describe("environment", () => {
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.LIQDESK_SIMULATOR).toBe("on");
     expect(env.LIQDESK_STALE_AFTER_MS).toBe(10_000);
+    expect(env.LIQDESK_MAX_CLOCK_SKEW_MS).toBe(5000);
+  });
+
+  it("LIQDESK_MAX_CLOCK_SKEW_MS (spec §7 maxClockSkewMs) takes whole milliseconds from 0 to 10 minutes", () => {
+    expect(parseEnv({ LIQDESK_MAX_CLOCK_SKEW_MS: "250" }).LIQDESK_MAX_CLOCK_SKEW_MS).toBe(250);
+    for (const bad of ["-1", "1.5", "abc", "600001"]) {
+      try {
+        parseEnv({ LIQDESK_MAX_CLOCK_SKEW_MS: bad });
+        expect.unreachable();
+      } catch (error) {
+        expect((error as EnvError).variables).toEqual(["LIQDESK_MAX_CLOCK_SKEW_MS"]);
+        expect((error as EnvError).message).toContain(`LIQDESK_MAX_CLOCK_SKEW_MS="${bad}"`);
+      }
+    }
   });
 
   it("PORT=abc is rejected with a message naming PORT", () => {

@@ -1,0 +1,47 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/server/db/prisma-client";
+
+/** A market's last computed mark and when (epoch ms, server clock) the newest price behind it was received. */
+export interface PersistedMark {
+  marketId: string;
+  mark: number;
+  ts: number;
+}
+
+/** Every market's last persisted mark (a market never priced has none). */
+export async function loadMarketMarks(prisma: PrismaClient): Promise<PersistedMark[]> {
+  const rows = await prisma.$queryRaw<{ market_id: string; mark: number; computed_at: Date }[]>`
+    SELECT market_id, mark::float8 AS mark, computed_at FROM market_marks ORDER BY market_id`;
+  return rows.map((r) => ({ marketId: r.market_id, mark: Number(r.mark), ts: r.computed_at.getTime() }));
+}
+
+/**
+ * Keeps the last computed marks (one statement, one JSON parameter). A row is replaced only by a
+ * mark computed later, so an older write landing late never rolls a mark back.
+ */
+export async function saveMarketMarks(prisma: PrismaClient, marks: readonly PersistedMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  const input = JSON.stringify(marks, ["marketId", "mark", "ts"]);
+  await prisma.$executeRaw`
+    INSERT INTO market_marks AS m (market_id, mark, computed_at)
+    SELECT t."marketId", t.mark, timestamptz 'epoch' + t.ts * interval '1 millisecond'
+      FROM json_to_recordset(${input}::json) AS t("marketId" text, mark numeric, ts bigint)
+    ON CONFLICT (market_id) DO UPDATE SET mark = excluded.mark, computed_at = excluded.computed_at
+      WHERE m.computed_at <= excluded.computed_at`;
+}
+
+/**
+ * Repairs state poisoned by ticks dated ahead of the clock (accepted before such ticks were
+ * refused, spec §7), at start (`now`, the server's clock):
+ * - every source's latest price dated more than `maxClockSkewMs` after `now` is dropped: it would
+ *   otherwise hold that source's cursor in the future (its correct ticks ignored as "older");
+ * - a persisted mark dated after `now` (its time is a receive time, so only a clock that went back
+ *   or such a tick can put it there) is dated `now`: it is then as old as it can truthfully be said
+ *   to be at most, and turns stale after `staleAfterMs` like any other.
+ * Returns how many of each were repaired.
+ */
+export async function repairFutureDatedPrices(prisma: PrismaClient, now: number, maxClockSkewMs: number): Promise<{ prices: number; marks: number }> {
+  const prices = await prisma.$executeRaw`DELETE FROM latest_prices WHERE ts > ${new Date(now + maxClockSkewMs)}`;
+  const marks = await prisma.$executeRaw`UPDATE market_marks SET computed_at = ${new Date(now)} WHERE computed_at > ${new Date(now)}`;
+  return { prices, marks };
+}
