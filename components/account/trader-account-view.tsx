@@ -5,7 +5,7 @@ import type { AccountDetail } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import { useAccount } from "@/lib/client/use-account";
 import { useAccountStream } from "@/lib/client/use-account-stream";
-import { useTopUpPreview } from "@/lib/client/use-top-up-preview";
+import { previewAgrees, useTopUpPreview } from "@/lib/client/use-top-up-preview";
 import { useMarkets } from "@/lib/client/use-markets";
 import { useMarketIndex } from "@/lib/client/use-market-index";
 import { useNow } from "@/lib/client/use-now";
@@ -13,7 +13,7 @@ import { formatUsd } from "@/lib/format/usd";
 import { formatCount } from "@/lib/format/quantity";
 import { Panel } from "@/components/ui/panel";
 import { Figure } from "@/components/ui/figure";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { AccountStateBadge } from "@/components/ui/account-state-badge";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
 import { MarginHistoryChart } from "@/components/charts/margin-history-chart";
 import { marginPointsOf } from "./margin-points";
@@ -42,9 +42,13 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
   const { data: detail, error } = useAccount(accountId, initial);
   const { data: marketsData } = useMarkets(initialMarkets);
   const markets = useMarketIndex(marketsData.markets);
-  const outlook = useTopUpPreview(accountId, null, detail.serverTime);
   const now = useNow(1000);
   const view = detail.view;
+  // Every panel reads this one view (the newest the page has): header, gauge, figures, positions, next steps, top-up.
+  const live = useMemo(() => ({ view, serverTime: detail.serverTime }), [view, detail.serverTime]);
+  const outlook = useTopUpPreview(accountId, null, live);
+  // The server's "if liquidation started" is said only while it was computed from the account on the page.
+  const trigger = outlook.data && previewAgrees(view, outlook.data) ? outlook.data.trigger : undefined;
   const stale = Boolean(error);
   const common = { ts: detail.serverTime, stale, staleAfterMs };
   const free = Math.max(0, view.equity - view.initialMargin);
@@ -54,7 +58,7 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
     <main className="account-page">
       <div className="account-head">
         <h1 data-testid="account-id">{accountId}</h1>
-        <StatusBadge status={view.status} />
+        <AccountStateBadge status={view.status} equity={view.equity} positions={view.positions.length} testId="account-status" />
         {view.queue ? (
           <span className={view.queue.paused ? "paused" : "tone-bad"} data-testid="account-queue">
             in the liquidation queue, #{formatCount(view.queue.rank + 1)}{view.queue.paused ? " · paused" : ""}
@@ -87,10 +91,12 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
         </Panel>
         <Panel title="What happens next" subtitle="at current marks; liquidation is triggered by the mark price" className="span-5" testId="next-steps-panel">
           <NextSteps view={view} markets={markets} serverTime={detail.serverTime} now={now} />
-          {outlook.data?.trigger ? <LiquidationTriggerText trigger={outlook.data.trigger} positions={view.positions} markets={markets} /> : null}
+          {trigger ? <LiquidationTriggerText trigger={trigger} positions={view.positions} markets={markets} />
+            : trigger === undefined && view.liquidation.mode === "none" && view.positions.length > 0
+              ? <p className="muted" data-testid="liquidation-trigger-updating">What a liquidation would do: updating…</p> : null}
         </Panel>
         <Panel title="Add collateral" subtitle="previewed by the server before you send it" className="span-7" testId="topup-panel">
-          <TopUpForm accountId={accountId} role="trader" markets={markets} liveAsOf={detail.serverTime} />
+          <TopUpForm accountId={accountId} role="trader" markets={markets} live={live} />
         </Panel>
         <Panel title="Margin ratio over time" subtitle="MM / equity; 100% = liquidation, higher is worse" className="span-12" testId="margin-history-panel">
           {points.length < 2 ? <QueryState kind="empty" height={250}>Not enough history yet: margin snapshots are taken every few seconds.</QueryState>

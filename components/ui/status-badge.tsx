@@ -9,6 +9,6 @@ const TITLES: Record<AccountStatus, string> = {
 };
 
 /** An account status as a coloured tag. */
-export function StatusBadge({ status }: { status: AccountStatus }) {
-  return <span className={`badge badge-${status}`} title={TITLES[status]}>{status}</span>;
+export function StatusBadge({ status, testId }: { status: AccountStatus; testId?: string }) {
+  return <span className={`badge badge-${status}`} title={TITLES[status]} data-testid={testId} data-state={testId ? status : undefined}>{status}</span>;
 }

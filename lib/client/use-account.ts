@@ -3,6 +3,7 @@ import { useQueries, useQuery } from "@tanstack/react-query";
 import type { AccountDetail } from "@/lib/contracts/desk";
 import { fetchJson, isNotFound } from "./fetch-json";
 import { queryKeys } from "./query-keys";
+import { newestAccountView } from "./newest-account-view";
 
 /** Accounts are polled this often while on screen. */
 export const ACCOUNT_REFRESH_MS = 2000;
@@ -14,6 +15,8 @@ function accountQuery(id: string, active = true) {
     refetchInterval: (query: { state: { error: unknown } }) => (!active || isNotFound(query.state.error) ? false : ACCOUNT_REFRESH_MS),
     staleTime: ACCOUNT_REFRESH_MS / 2,
     retry: (failures: number, error: unknown) => !isNotFound(error) && failures < 1,
+    // Every write of the account's data (poll, socket push, top-up answer) keeps the newest view.
+    structuralSharing: (previous: unknown, next: unknown) => newestAccountView(previous as AccountDetail | undefined, next as AccountDetail),
   } as const;
 }
 

@@ -53,6 +53,11 @@ export interface TopUpPreview {
   presets: { leaveQueue: string | null; healthy: string | null };
   /** Above maintenance: the mark that would start liquidation and the plan at it (null in the queue or when no move can). */
   trigger: LiquidationTrigger | null;
+  /**
+   * The account as the preview found it (collateral, status, positions): a page shows the preview
+   * beside its live figures only while they are of the same account state, else marks it updating.
+   */
+  basis: { collateral: number; status: AccountStatus; positions: { marketId: string; qty: number }[] };
   /** The largest top-up the server takes (decimal string, USD). */
   maxAmount: string;
   decimals: number;
