@@ -26,12 +26,12 @@ function newKey(): string {
 }
 
 /** One side of the comparison: ratio, status and queue (`null`: not known for this account state yet). */
-function Side({ side }: { side: { marginRatio: number | null; status: AccountStatus; equity: number; positions: number; inQueue: boolean } }) {
+function Side({ side, testId }: { side: { marginRatio: number | null; status: AccountStatus; equity: number; positions: number; inQueue: boolean }; testId: string }) {
   return (
     <>
       <td><MarginRatio ratio={side.marginRatio} decimals={2} /></td>
-      <td><AccountStateBadge status={side.status} equity={side.equity} positions={side.positions} /></td>
-      <td className={side.inQueue ? "tone-bad" : "tone-ok"}>{side.inQueue ? "in the queue" : "out of the queue"}</td>
+      <td><AccountStateBadge status={side.status} equity={side.equity} positions={side.positions} testId={`${testId}-status`} /></td>
+      <td className={side.inQueue ? "tone-bad" : "tone-ok"} data-testid={`${testId}-queue`}>{side.inQueue ? "in the queue" : "out of the queue"}</td>
     </>
   );
 }
@@ -164,19 +164,19 @@ export function TopUpForm({ accountId, role, markets, live }: {
         <tbody>
           <tr data-testid="topup-now">
             <td>Now</td>
-            <Side side={{ marginRatio: view.marginRatio, status: view.status, equity: view.equity, positions: view.positions.length, inQueue }} />
+            <Side side={{ marginRatio: view.marginRatio, status: view.status, equity: view.equity, positions: view.positions.length, inQueue }} testId="topup-now" />
           </tr>
           <tr data-testid="topup-after">
             {!previewAmount ? <><td>After</td><td colSpan={3} className="muted">enter an amount to see its effect</td></>
               : !p ? <><td>After +{formatUsdExact(previewAmount)} USD</td><td colSpan={3} className="muted">{preview.isPending ? "asking the server…" : `preview unavailable: ${errorText(preview.error)}`}</td></>
                 : !agrees || p.amount !== previewAmount ? <><td>After +{formatUsdExact(previewAmount)} USD</td><td colSpan={3} className="muted">{updating}</td></>
-                  : <><td>After +{formatUsdExact(p.amount)} USD{behind ? updating : null}</td><Side side={sideOf(p.after)} /></>}
+                  : <><td>After +{formatUsdExact(p.amount)} USD{behind ? updating : null}</td><Side side={sideOf(p.after)} testId="topup-after" /></>}
           </tr>
           {view.positions.map((pos) => {
             const m = marketDisplay(markets, pos.marketId);
             const after = previewAmount && agrees && p?.amount === previewAmount ? p.after.positions.find((a) => a.marketId === pos.marketId) : undefined;
             return (
-              <tr key={pos.marketId}>
+              <tr key={pos.marketId} data-testid={`topup-liq-${pos.marketId}`}>
                 <td>Liq. price {pos.marketId} <span className="unit">USD</span></td>
                 <td colSpan={3} className="num">{formatPrice(pos.liquidationPrice, m.tickSize)}{after ? <> → {formatPrice(after.liquidationPrice, m.tickSize)}</> : null}</td>
               </tr>
