@@ -79,6 +79,8 @@ export function TopUpForm({ accountId, role, markets, live }: {
   const localProblem = reading && !reading.ok ? reading.message : null;
   const debouncedReading = debounced === "" ? null : readTopUpAmount(debounced, maxAmount);
   const previewAmount = debouncedReading?.ok ? debouncedReading.amount : null;
+  // The amount in the field now: the "after" shown is of this amount or says it is updating.
+  const typed = reading?.ok ? reading.amount : null;
   const preview = useTopUpPreview(accountId, previewAmount, live);
   const p = preview.data;
   const view = live.view;
@@ -167,14 +169,14 @@ export function TopUpForm({ accountId, role, markets, live }: {
             <Side side={{ marginRatio: view.marginRatio, status: view.status, equity: view.equity, positions: view.positions.length, inQueue }} testId="topup-now" />
           </tr>
           <tr data-testid="topup-after">
-            {!previewAmount ? <><td>After</td><td colSpan={3} className="muted">enter an amount to see its effect</td></>
-              : !p ? <><td>After +{formatUsdExact(previewAmount)} USD</td><td colSpan={3} className="muted">{preview.isPending ? "asking the server…" : `preview unavailable: ${errorText(preview.error)}`}</td></>
-                : !agrees || p.amount !== previewAmount ? <><td>After +{formatUsdExact(previewAmount)} USD</td><td colSpan={3} className="muted">{updating}</td></>
-                  : <><td>After +{formatUsdExact(p.amount)} USD{behind ? updating : null}</td><Side side={sideOf(p.after)} testId="topup-after" /></>}
+            {!typed ? <><td>After</td><td colSpan={3} className="muted">enter an amount to see its effect</td></>
+              : !p || p.amount !== typed || !agrees
+                ? <><td>After +{formatUsdExact(typed)} USD</td><td colSpan={3} className="muted">{preview.error && previewAmount === typed ? `preview unavailable: ${errorText(preview.error)}` : updating}</td></>
+                : <><td>After +{formatUsdExact(p.amount)} USD{behind ? updating : null}</td><Side side={sideOf(p.after)} testId="topup-after" /></>}
           </tr>
           {view.positions.map((pos) => {
             const m = marketDisplay(markets, pos.marketId);
-            const after = previewAmount && agrees && p?.amount === previewAmount ? p.after.positions.find((a) => a.marketId === pos.marketId) : undefined;
+            const after = typed && agrees && p?.amount === typed ? p.after.positions.find((a) => a.marketId === pos.marketId) : undefined;
             return (
               <tr key={pos.marketId} data-testid={`topup-liq-${pos.marketId}`}>
                 <td>Liq. price {pos.marketId} <span className="unit">USD</span></td>
