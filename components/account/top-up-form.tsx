@@ -161,14 +161,14 @@ export function TopUpForm({ accountId, role, markets, live }: {
         <input value={note} onChange={(e) => edit(setNote, e.target.value)} maxLength={500} aria-invalid={Boolean(fieldErrors.note)} data-testid="topup-note" />
       </label>
       {fieldErrors.note ? <div className="field-error" role="alert" data-testid="topup-note-error">{fieldErrors.note}</div> : null}
-      <table className={`topup-compare${agrees && behind ? " is-behind" : ""}`} data-testid="topup-preview" data-behind={behind} data-agrees={agrees}>
+      <table className="topup-compare" data-testid="topup-preview" data-behind={behind} data-agrees={agrees}>
         <thead><tr><th /><th>Margin ratio <span className="unit">MM / equity</span></th><th>Status</th><th>Queue</th></tr></thead>
         <tbody>
           <tr data-testid="topup-now">
             <td>Now</td>
             <Side side={{ marginRatio: view.marginRatio, status: view.status, equity: view.equity, positions: view.positions.length, inQueue }} testId="topup-now" />
           </tr>
-          <tr data-testid="topup-after">
+          <tr data-testid="topup-after" className={agrees && behind ? "is-behind" : undefined}>
             {!typed ? <><td>After</td><td colSpan={3} className="muted">enter an amount to see its effect</td></>
               : !p || p.amount !== typed || !agrees
                 ? <><td>After +{formatUsdExact(typed)} USD</td><td colSpan={3} className="muted">{preview.error && previewAmount === typed ? `preview unavailable: ${errorText(preview.error)}` : updating}</td></>

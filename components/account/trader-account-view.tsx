@@ -5,7 +5,7 @@ import type { AccountDetail } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import { useAccount } from "@/lib/client/use-account";
 import { useAccountStream } from "@/lib/client/use-account-stream";
-import { previewAgrees, useTopUpPreview } from "@/lib/client/use-top-up-preview";
+import { isBehindLive, previewAgrees, useTopUpPreview } from "@/lib/client/use-top-up-preview";
 import { useMarkets } from "@/lib/client/use-markets";
 import { useMarketIndex } from "@/lib/client/use-market-index";
 import { useNow } from "@/lib/client/use-now";
@@ -91,7 +91,12 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
         </Panel>
         <Panel title="What happens next" subtitle="at current marks; liquidation is triggered by the mark price" className="span-5" testId="next-steps-panel">
           <NextSteps view={view} markets={markets} serverTime={detail.serverTime} now={now} />
-          {trigger ? <LiquidationTriggerText trigger={trigger} positions={view.positions} markets={markets} />
+          {trigger ? (
+            <div className={isBehindLive(detail.serverTime, outlook.data) ? "is-behind-text" : undefined} data-testid="liquidation-trigger-box">
+              {isBehindLive(detail.serverTime, outlook.data) ? <span className="stale-tag" title="at marks older than the figures above: asking the server again">updating… </span> : null}
+              <LiquidationTriggerText trigger={trigger} positions={view.positions} markets={markets} />
+            </div>
+          )
             : trigger === undefined && view.liquidation.mode === "none" && view.positions.length > 0
               ? <p className="muted" data-testid="liquidation-trigger-updating">What a liquidation would do: updating…</p> : null}
         </Panel>

@@ -140,6 +140,11 @@ describe("the account page tells one truth", () => {
     await page.waitForTimeout(1500);
     await ingest.mark("BTC-PERP", 56000);
     const events = page.getByTestId("account-events").locator("[data-testid^=event-]");
+    await page.waitForTimeout(3000);
+    const desk = await signInDesk(server);
+    console.info("DIAG queue", await (await desk.fetch("/api/v1/liquidations/queue")).text());
+    console.info("DIAG events", (await (await desk.fetch(`/api/v1/liquidations/events?accountId=${LIQ}`)).text()).slice(0, 500));
+    console.info("DIAG log", server.output().split("\n").filter((l) => /error|liquidat|step/i.test(l)).slice(-15).join("\n"));
     await expect.poll(() => events.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     await page.waitForTimeout(5000); // more steps, and the previews computed before them asked again and answered
     const frames = await stopFrames(page);

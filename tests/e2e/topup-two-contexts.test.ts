@@ -96,8 +96,8 @@ describe("a trader tops up a liquidatable account while the desk watches", () =>
     const liveRatio = () => page.getByTestId("account-ratio").getAttribute("data-value");
     const nowRatio = () => page.getByTestId("topup-now").locator("[data-value]").first().getAttribute("data-value");
     await page.getByTestId("topup-amount").fill("100");
-    await expect.poll(async () => [await preview.getAttribute("data-behind"), await preview.getAttribute("data-agrees")]).toEqual(["false", "true"]);
-    expect(await after.textContent()).not.toContain("updating…");
+    await expect.poll(async () => [await preview.getAttribute("data-behind"), await preview.getAttribute("data-agrees"), await after.textContent()])
+      .toEqual(["false", "true", expect.stringMatching(/^After \+100\.00 USD[^…]*queue$/)]);
     expect(await nowRatio()).toBe(await liveRatio());
 
     // The server's preview is held up while the price moves: the figures above move on, and "now" with them; the older "after" must not pass for current.
@@ -116,8 +116,8 @@ describe("a trader tops up a liquidatable account while the desk watches", () =>
 
     hold = false;
     for (const release of held.splice(0)) release();
-    await expect.poll(async () => [await preview.getAttribute("data-behind"), await preview.getAttribute("data-agrees")]).toEqual(["false", "true"]);
-    expect(await after.textContent()).not.toContain("updating…");
+    await expect.poll(async () => [await preview.getAttribute("data-behind"), await preview.getAttribute("data-agrees"), await after.textContent()])
+      .toEqual(["false", "true", expect.stringMatching(/^After \+100\.00 USD[^…]*queue$/)]);
     expect(await nowRatio()).toBe(await liveRatio());
     await page.getByTestId("topup-preset-queue").click();
     await expect.poll(() => after.textContent()).toMatch(/out of the queue/);
