@@ -1,13 +1,13 @@
 "use client";
 import { useEffect, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { AccountDetail } from "@/lib/contracts/desk";
 import Decimal from "decimal.js";
 import { COLLATERAL_DECIMALS, type TopUpPreview, type TopUpResult, type TopUpSide } from "@/lib/contracts/topup";
 import type { AccountStatus } from "@/lib/risk";
 import { smallestAmountAbove } from "@/lib/risk/top-up-to-safe";
 import { ApiError, postJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
+import { newerLiveView, type LiveView } from "@/lib/client/newest-account-view";
 import { isBehindLive, previewAgrees, useTopUpPreview, type LiveAccount } from "@/lib/client/use-top-up-preview";
 import type { MarketDisplay } from "@/lib/client/market-index";
 import { marketDisplay } from "@/lib/client/market-index";
@@ -121,7 +121,7 @@ export function TopUpForm({ accountId, role, markets, live }: {
       setAmount("");
       setNote("");
       setKey(newKey());
-      queryClient.setQueryData<AccountDetail>(queryKeys.account(accountId), (d) => (d ? { ...d, view: result.view, serverTime: result.serverTime } : d));
+      queryClient.setQueryData<LiveView>(queryKeys.accountLive(accountId), (current) => newerLiveView(current, { view: result.view, serverTime: result.serverTime }));
       void queryClient.invalidateQueries({ queryKey: queryKeys.account(accountId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.topUpPreviews(accountId) });
     } catch (error) {

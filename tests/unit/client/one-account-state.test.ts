@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newestAccountView } from "@/lib/client/newest-account-view";
+import { newerLiveView, newestAccountView } from "@/lib/client/newest-account-view";
 import { previewAgrees } from "@/lib/client/use-top-up-preview";
 import type { AccountDetail, AccountView } from "@/lib/contracts/desk";
 import type { TopUpPreview } from "@/lib/contracts/topup";
@@ -18,16 +18,20 @@ const detail = (v: AccountView, serverTime: number, ledger: AccountDetail["ledge
   ({ view: v, serverTime, ledger, history: [], events: [], riskParams: {} as AccountDetail["riskParams"] });
 
 describe("one account page, one state", () => {
-  it("a poll answered after a newer socket push keeps its ledger but not its older view", () => {
-    const pushed = detail(view({ status: "healthy", positions: [], collateral: 12 }), 2000);
+  it("a poll answered after a newer socket push keeps its ledger but not its older view; an older push is dropped", () => {
+    const pushed = { view: view({ status: "healthy", positions: [], collateral: 12 }), serverTime: 2000 };
     const polled = detail(view({}), 1500, [{ id: "9", kind: "liquidation_fee", amount: "-4", balanceAfter: "12", note: null, createdAt: 1400 }]);
-    const merged = newestAccountView(pushed, polled);
+    const merged = newestAccountView(polled, pushed);
     expect(merged.view).toBe(pushed.view);
     expect(merged.serverTime).toBe(2000);
     expect(merged.ledger).toBe(polled.ledger);
     const newer = detail(view({ collateral: 13 }), 2500);
-    expect(newestAccountView(pushed, newer)).toBe(newer);
-    expect(newestAccountView(undefined, polled)).toBe(polled);
+    expect(newestAccountView(newer, pushed)).toBe(newer);
+    expect(newestAccountView(polled, undefined)).toBe(polled);
+    const older = { view: view({}), serverTime: 1000 };
+    expect(newerLiveView(pushed, older)).toBe(pushed);
+    expect(newerLiveView(older, pushed)).toBe(pushed);
+    expect(newerLiveView(undefined, older)).toBe(older);
   });
 
   it("a preview agrees with the live view only when computed from the same collateral, positions and status", () => {
