@@ -154,7 +154,7 @@ describe("the account page tells one truth", () => {
 
     const states = new Set(frames.map((f) => `${f.header}/${f.positions}`));
     expect(frames.length).toBeGreaterThan(100);
-    expect(states.size, [...states].join(" ")).toBeGreaterThanOrEqual(3); // healthy → queue → steps → flat: the page did change
+    expect(states.size, [...states].join(" ")).toBeGreaterThanOrEqual(3); // healthy → queue → a step → bankrupt: the page did change
     const bad = frames.flatMap((f) => contradictions(f).map((c) => `${Math.round(f.t)} ms: ${c}`));
     expect(bad.slice(0, 10), `${bad.length} of ${frames.length} frames contradict themselves`).toEqual([]);
     // Settled: the server's "after" is back, of the same state as the header.
