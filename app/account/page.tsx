@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { notFound } from "next/navigation";
 import { TraderAccountView } from "@/components/account/trader-account-view";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { TopBar } from "@/components/ui/top-bar";
@@ -9,12 +10,17 @@ import { getAccountDetail, getDisplaySettings, getMarketsSnapshot, NotFoundError
 
 export const metadata: Metadata = { title: "My account · Liqdesk" };
 
-/** `/account` (traders): one of the accounts bound to the trader (`?account=`, default the first). */
+/**
+ * `/account` (traders): one of the accounts bound to the trader (`?account=`, default the first);
+ * an account that is not theirs (or does not exist) is a 404 naming it (./not-found.tsx).
+ */
 export default async function TraderAccountPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const user = await requirePage("trader", "/account");
   const asked = (await searchParams).account;
-  const accountId = typeof asked === "string" && user.accountIds.includes(asked) ? asked : user.accountIds[0];
+  // Another trader's account, or none at all: one answer (404) that says which, never this trader's own in its place.
+  if (asked !== undefined && (typeof asked !== "string" || !user.accountIds.includes(asked))) notFound();
+  const accountId = asked ?? user.accountIds[0];
   const bar = <TopBar subtitle="My account"><SignOutButton email={user.email} role={user.role} /></TopBar>;
   if (!accountId) {
     return <>{bar}<main><QueryState kind="empty" height={300}><div data-testid="no-account">No margin account is bound to {user.email} yet: ask the risk desk.</div></QueryState></main></>;

@@ -13,7 +13,7 @@ import { useNow } from "@/lib/client/use-now";
 import { formatCount } from "@/lib/format/quantity";
 import { Panel } from "@/components/ui/panel";
 import { Age } from "@/components/ui/age";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { AccountStateBadge } from "@/components/ui/account-state-badge";
 import { MarginRatio } from "@/components/ui/margin-ratio";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
 import { MarginHistoryChart } from "@/components/charts/margin-history-chart";
@@ -42,6 +42,8 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
   const stale = Boolean(error);
   const detail = data;
   const view = detail.view;
+  // Every panel reads this one view (the newest the page has): header, figures, positions, next steps, top-up.
+  const live = useMemo(() => ({ view, serverTime: detail.serverTime }), [view, detail.serverTime]);
   const points = useMemo(() => marginPointsOf(detail), [detail]);
   // The figures are no newer than the oldest mark of a market the account holds.
   const held = useHeldMarks(marketsData.markets, view, detail.serverTime);
@@ -52,7 +54,7 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
       <div className="crumbs"><Link href="/desk">Risk desk</Link> / accounts / {accountId}</div>
       <div className="account-head">
         <h1 data-testid="account-id">{accountId}</h1>
-        <StatusBadge status={view.status} />
+        <AccountStateBadge status={view.status} equity={view.equity} positions={view.positions.length} testId="account-status" />
         <span className="muted">margin ratio <MarginRatio ratio={view.marginRatio} decimals={2} /> <span className="unit">MM / equity, 100% = liquidation</span></span>
         {view.queue ? (
           <span className={view.queue.paused ? "paused" : "tone-bad"} data-testid="account-queue">
@@ -80,7 +82,7 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
         </Panel>
         <Panel title="Add collateral" subtitle="manual top-up by the desk: previewed by the server, recorded in the audit log with its note"
           className="span-12" testId="topup-panel">
-          <TopUpForm accountId={accountId} role="desk" markets={markets} liveAsOf={detail.serverTime} />
+          <TopUpForm accountId={accountId} role="desk" markets={markets} live={live} />
         </Panel>
         <Panel title="Liquidation steps" subtitle={`executed, newest first · ${detail.events.length}`} className="span-7" testId="account-events-panel">
           <LiquidationEventsTable events={detail.events} markets={markets} showAccount={false} height={260} testId="account-events"

@@ -1,7 +1,7 @@
 "use client";
 import { useMemo } from "react";
 import type { AccountDetail } from "@/lib/contracts/desk";
-import { formatUsd } from "@/lib/format/usd";
+import { formatUsdExact } from "@/lib/format/usd";
 import { formatDateTime } from "@/lib/format/time";
 import { useRovingRows } from "@/components/ui/use-roving-rows";
 
@@ -30,8 +30,8 @@ export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"
               <tr key={l.id} {...rowProps(l.id)}>
                 <td className="num">{formatDateTime(l.createdAt)}</td>
                 <td className="ellipsis" title={l.kind}>{l.kind.replaceAll("_", " ")}</td>
-                <td className={`num r ${amount < 0 ? "tone-bad" : "tone-ok"}`} title={`${l.amount} USD`}>{amount > 0 ? "+" : ""}{formatUsd(amount)}</td>
-                <td className="num r" title={`${l.balanceAfter} USD`}>{formatUsd(l.balanceAfter)}</td>
+                <td className={`num r ${amount < 0 ? "tone-bad" : "tone-ok"}`} title={`${l.amount} USD`}>{amount > 0 ? "+" : ""}{formatUsdExact(l.amount)}</td>
+                <td className="num r" title={`${l.balanceAfter} USD`}>{formatUsdExact(l.balanceAfter)}</td>
                 <td className="ellipsis muted">{l.note ?? ""}</td>
               </tr>
             );

@@ -1,19 +1,23 @@
 "use client";
 import { useEffect, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { AccountDetail } from "@/lib/contracts/desk";
-import { COLLATERAL_DECIMALS, type TopUpResult, type TopUpSide } from "@/lib/contracts/topup";
+import Decimal from "decimal.js";
+import { COLLATERAL_DECIMALS, type TopUpPreview, type TopUpResult, type TopUpSide } from "@/lib/contracts/topup";
+import type { LiveStatus } from "@/lib/engine";
+import { smallestAmountAbove } from "@/lib/risk/top-up-to-safe";
 import { ApiError, postJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
-import { isBehindLive, useTopUpPreview } from "@/lib/client/use-top-up-preview";
+import { newerLiveView, type LiveView } from "@/lib/client/newest-account-view";
+import { isBehindLive, previewAgrees, useTopUpPreview, type LiveAccount } from "@/lib/client/use-top-up-preview";
 import type { MarketDisplay } from "@/lib/client/market-index";
 import { marketDisplay } from "@/lib/client/market-index";
-import { formatUsd } from "@/lib/format/usd";
+import { formatUsdExact } from "@/lib/format/usd";
+import { readTopUpAmount } from "@/lib/client/top-up-amount";
 import { formatPrice } from "@/lib/format/price";
 import { MarginRatio } from "@/components/ui/margin-ratio";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { AccountStateBadge } from "@/components/ui/account-state-badge";
 
-const AMOUNT_TEXT = new RegExp(`^\\d{1,20}(\\.\\d{1,${COLLATERAL_DECIMALS}})?$`);
+const errorText = (error: unknown) => (error instanceof Error ? error.message : "no answer");
 
 /** A fresh idempotency key: one per intended top-up (a resubmission of the same one reuses it). */
 function newKey(): string {
@@ -21,35 +25,39 @@ function newKey(): string {
   return `ui-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-/** The amount as typed, or why it cannot be sent (the server checks again, and the maximum). */
-function amountProblem(text: string): string | null {
-  const t = text.trim();
-  if (t === "") return null;
-  if (!/^\d*\.?\d*$/.test(t) || t === ".") return "Amount: enter a number of USD, like 250 or 1250.50.";
-  if (t.includes(".") && t.split(".")[1]!.length > COLLATERAL_DECIMALS) return `Amount: at most ${COLLATERAL_DECIMALS} decimals.`;
-  if (!AMOUNT_TEXT.test(t) || !(Number(t) > 0)) return "Amount: must be more than 0.";
-  return null;
-}
-
-function Side({ side }: { side: TopUpSide }) {
+/** One side of the comparison: ratio, status and queue (`null`: not known for this account state yet). */
+function Side({ side, testId }: { side: { marginRatio: number | null; status: LiveStatus; equity: number | null; positions: number; inQueue: boolean }; testId: string }) {
   return (
     <>
       <td><MarginRatio ratio={side.marginRatio} decimals={2} /></td>
-      <td><StatusBadge status={side.status} /></td>
-      <td className={side.inQueue ? "tone-bad" : "tone-ok"}>{side.inQueue ? "in the queue" : "out of the queue"}</td>
+      <td><AccountStateBadge status={side.status} equity={side.equity} positions={side.positions} testId={`${testId}-status`} /></td>
+      <td className={side.inQueue ? "tone-bad" : "tone-ok"} data-testid={`${testId}-queue`}>{side.inQueue ? "in the queue" : "out of the queue"}</td>
     </>
   );
 }
+
+const sideOf = (s: TopUpSide) => ({ ...s, positions: s.positions.length });
+
+/** A preset: the least whole cent strictly above the amount that crosses the line (as the server's presets are). */
+function presetAbove(amount: number): string {
+  return new Decimal(String(smallestAmountAbove(amount, PRESET_UNIT))).toFixed();
+}
+const PRESET_UNIT = 0.01;
 
 /**
  * Manual top-up: an amount with the server's before → after preview (margin ratio, status, queue,
  * liquidation prices), presets from the top-up-to-safe calculation, a note (required for the
  * desk), sent with an idempotency key so that a double submit applies once.
+ *
+ * One page, one state: "now" and the presets are the page's live view itself (the one the header
+ * and every panel show); the server's "after" is shown only while it was computed from that same
+ * account state, else it says "updating…" until the server answers again, and is dimmed while it
+ * is more than a second older than the live view.
  */
-export function TopUpForm({ accountId, role, markets, liveAsOf }: {
+export function TopUpForm({ accountId, role, markets, live }: {
   accountId: string; role: "desk" | "trader"; markets: Map<string, MarketDisplay>;
-  /** `serverTime` of the live figures shown beside the form: the preview keeps up with them. */
-  liveAsOf: number;
+  /** The live view shown beside the form and when the engine was asked for it. */
+  live: LiveAccount;
 }) {
   const queryClient = useQueryClient();
   const [amount, setAmount] = useState("");
@@ -65,12 +73,26 @@ export function TopUpForm({ accountId, role, markets, liveAsOf }: {
     const timer = setTimeout(() => setDebounced(amount.trim()), 250);
     return () => clearTimeout(timer);
   }, [amount]);
-  const localProblem = amountProblem(amount);
-  const previewAmount = debounced !== "" && amountProblem(debounced) === null ? debounced : null;
-  const preview = useTopUpPreview(accountId, previewAmount, liveAsOf);
+  // The largest top-up, as the server's preview of the account (no amount) said it; the server checks again.
+  const maxAmount = queryClient.getQueryData<TopUpPreview>(queryKeys.topUpPreview(accountId, null))?.maxAmount ?? null;
+  const reading = amount.trim() === "" ? null : readTopUpAmount(amount, maxAmount);
+  const localProblem = reading && !reading.ok ? reading.message : null;
+  const debouncedReading = debounced === "" ? null : readTopUpAmount(debounced, maxAmount);
+  const previewAmount = debouncedReading?.ok ? debouncedReading.amount : null;
+  // The amount in the field now: the "after" shown is of this amount or says it is updating.
+  const typed = reading?.ok ? reading.amount : null;
+  const preview = useTopUpPreview(accountId, previewAmount, live);
   const p = preview.data;
-  // Until the server answers again, its "now" is older than the figures above: shown dimmed, never as current.
-  const behind = isBehindLive(liveAsOf, p);
+  const view = live.view;
+  // The server's "after" belongs to the account on the page only while it was computed from the same state.
+  const agrees = p !== undefined && previewAgrees(view, p);
+  // Until the server answers again, its "after" is older than the figures above: shown dimmed, never as current.
+  const behind = isBehindLive(live.serverTime, p);
+  const inQueue = view.queue !== null;
+  const presets = {
+    leaveQueue: inQueue && view.topUp ? presetAbove(view.topUp.toMaintenance) : null,
+    healthy: view.status !== "healthy" && view.topUp ? presetAbove(view.topUp.toHealthy) : null,
+  };
   const previewError = preview.error instanceof ApiError ? preview.error.fields.find((f) => f.path === "amount")?.message ?? preview.error.message : null;
 
   function edit(setter: (v: string) => void, value: string) {
@@ -84,22 +106,22 @@ export function TopUpForm({ accountId, role, markets, liveAsOf }: {
   async function submit(event: FormEvent) {
     event.preventDefault();
     const problems: Record<string, string> = {};
-    if (amount.trim() === "") problems.amount = "Amount: enter how much USD to add.";
-    else if (localProblem) problems.amount = localProblem;
+    if (!reading) problems.amount = "Amount: enter how much USD to add.";
+    else if (!reading.ok) problems.amount = reading.message;
     if (role === "desk" && note.trim() === "") problems.note = "Note: the desk says why it tops up an account.";
     setFieldErrors(problems);
-    if (Object.keys(problems).length || submitting) return;
+    if (Object.keys(problems).length || submitting || !reading?.ok) return;
     setSubmitting(true);
     setFormError(null);
     try {
       const result = await postJson<TopUpResult>(`/api/v1/accounts/${encodeURIComponent(accountId)}/topups`, {
-        amount: amount.trim(), idempotencyKey: key, ...(note.trim() ? { note: note.trim() } : {}),
+        amount: reading.amount, idempotencyKey: key, ...(note.trim() ? { note: note.trim() } : {}),
       });
       setDone(result);
       setAmount("");
       setNote("");
       setKey(newKey());
-      queryClient.setQueryData<AccountDetail>(queryKeys.account(accountId), (d) => (d ? { ...d, view: result.view, serverTime: result.serverTime } : d));
+      queryClient.setQueryData<LiveView>(queryKeys.accountLive(accountId), (current) => newerLiveView(current, { view: result.view, serverTime: result.serverTime }));
       void queryClient.invalidateQueries({ queryKey: queryKeys.account(accountId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.topUpPreviews(accountId) });
     } catch (error) {
@@ -115,22 +137,22 @@ export function TopUpForm({ accountId, role, markets, liveAsOf }: {
   }
 
   const presetButton = (label: string, value: string | null, testId: string) => value === null ? null : (
-    <button type="button" className="btn btn-small" data-testid={testId} onClick={() => edit(setAmount, value)}
-      disabled={behind} title={behind ? "computed before the figures above changed: wait for the server's new preview" : undefined}>
-      {label}: {formatUsd(value)} USD
+    <button type="button" className="btn btn-small" data-testid={testId} onClick={() => edit(setAmount, value)}>
+      {label}: {formatUsdExact(value)} USD
     </button>
   );
+  const updating = <span className="stale-tag" title="the account changed since the server computed this: asking it again"> updating…</span>;
 
   return (
     <form className="topup" onSubmit={submit} noValidate data-testid="topup-form">
       <div className="topup-row">
         <label className="field">
-          <span>Amount <span className="unit">USD, up to {COLLATERAL_DECIMALS} decimals{p ? `, at most ${formatUsd(p.maxAmount, 0)}` : ""}</span></span>
+          <span>Amount <span className="unit">USD, up to {COLLATERAL_DECIMALS} decimals{p ? `, at most ${formatUsdExact(p.maxAmount)}` : ""}</span></span>
           <input inputMode="decimal" value={amount} onChange={(e) => edit(setAmount, e.target.value)} placeholder="e.g. 500"
             aria-invalid={Boolean(fieldErrors.amount || localProblem || previewError)} data-testid="topup-amount" />
         </label>
-        {presetButton("Enough to leave the queue", p?.presets.leaveQueue ?? null, "topup-preset-queue")}
-        {presetButton("Enough to be healthy", p?.presets.healthy ?? null, "topup-preset-healthy")}
+        {presetButton("Enough to leave the queue", presets.leaveQueue, "topup-preset-queue")}
+        {presetButton("Enough to be healthy", presets.healthy, "topup-preset-healthy")}
       </div>
       {fieldErrors.amount || localProblem || (previewAmount && previewError)
         ? <div className="field-error" role="alert" data-testid="topup-amount-error">{fieldErrors.amount ?? localProblem ?? `Amount: ${previewError}`}</div> : null}
@@ -139,36 +161,37 @@ export function TopUpForm({ accountId, role, markets, liveAsOf }: {
         <input value={note} onChange={(e) => edit(setNote, e.target.value)} maxLength={500} aria-invalid={Boolean(fieldErrors.note)} data-testid="topup-note" />
       </label>
       {fieldErrors.note ? <div className="field-error" role="alert" data-testid="topup-note-error">{fieldErrors.note}</div> : null}
-      {p ? (
-        <table className={`topup-compare${behind ? " is-behind" : ""}`} data-testid="topup-preview" data-behind={behind}>
-          <thead><tr><th /><th>Margin ratio <span className="unit">MM / equity</span></th><th>Status</th><th>Queue</th></tr></thead>
-          <tbody>
-            <tr data-testid="topup-now">
-              <td>Now{behind ? <span className="stale-tag" title="the live figures above are newer: asking the server again"> updating…</span> : null}</td>
-              <Side side={p.before} />
-            </tr>
-            <tr data-testid="topup-after"><td>After {p.amount ? `+${formatUsd(p.amount)} USD` : "(enter an amount)"}</td><Side side={p.after} /></tr>
-            {p.before.positions.map((pos, i) => {
-              const m = marketDisplay(markets, pos.marketId);
-              const after = p.after.positions[i];
-              return (
-                <tr key={pos.marketId}>
-                  <td>Liq. price {pos.marketId} <span className="unit">USD</span></td>
-                  <td colSpan={3} className="num">{formatPrice(pos.liquidationPrice, m.tickSize)} → {formatPrice(after?.liquidationPrice ?? null, m.tickSize)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      ) : preview.isPending ? <div className="muted">Loading the preview…</div>
-        : <div className="field-error" role="alert">Preview unavailable: {preview.error instanceof Error ? preview.error.message : "no answer"}</div>}
+      <table className="topup-compare" data-testid="topup-preview" data-behind={behind} data-agrees={agrees}>
+        <thead><tr><th /><th>Margin ratio <span className="unit">MM / equity</span></th><th>Status</th><th>Queue</th></tr></thead>
+        <tbody>
+          <tr data-testid="topup-now">
+            <td>Now</td>
+            <Side side={{ marginRatio: view.marginRatio, status: view.status, equity: view.equity, positions: view.positions.length, inQueue }} testId="topup-now" />
+          </tr>
+          <tr data-testid="topup-after" className={agrees && behind ? "is-behind" : undefined}>
+            {!typed ? <><td>After</td><td colSpan={3} className="muted">enter an amount to see its effect</td></>
+              : !p || p.amount !== typed || !agrees
+                ? <><td>After +{formatUsdExact(typed)} USD</td><td colSpan={3} className="muted">{preview.error && previewAmount === typed ? `preview unavailable: ${errorText(preview.error)}` : updating}</td></>
+                : <><td>After +{formatUsdExact(p.amount)} USD{behind ? updating : null}</td><Side side={sideOf(p.after)} testId="topup-after" /></>}
+          </tr>
+          {view.positions.map((pos) => {
+            const m = marketDisplay(markets, pos.marketId);
+            const after = typed && agrees && p?.amount === typed ? p.after.positions.find((a) => a.marketId === pos.marketId) : undefined;
+            return (
+              <tr key={pos.marketId} data-testid={`topup-liq-${pos.marketId}`}>
+                <td>Liq. price {pos.marketId} <span className="unit">USD</span></td>
+                <td colSpan={3} className="num">{formatPrice(pos.liquidationPrice, m.tickSize)}{after ? <> → {formatPrice(after.liquidationPrice, m.tickSize)}</> : null}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
       {formError ? <div className="field-error" role="alert" data-testid="topup-error">{formError}</div> : null}
       <div className="topup-row">
         <button type="submit" className="btn btn-primary" disabled={submitting} data-testid="topup-submit">{submitting ? "Adding…" : "Add collateral"}</button>
         {done ? (
           <span className="topup-done" role="status" data-testid="topup-done">
-            {done.replayed ? "Already applied" : "Added"} {formatUsd(done.entry.amount)} USD · collateral now {formatUsd(done.entry.balanceAfter)} USD
-            {done.view.queue ? " · still in the queue" : " · not in the liquidation queue"}
+            {done.replayed ? "Already applied" : "Added"} {formatUsdExact(done.entry.amount)} USD · collateral {formatUsdExact(done.entry.balanceAfter)} USD after it
           </span>
         ) : null}
       </div>

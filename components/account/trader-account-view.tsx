@@ -5,7 +5,7 @@ import type { AccountDetail } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import { useAccount } from "@/lib/client/use-account";
 import { useAccountStream } from "@/lib/client/use-account-stream";
-import { useTopUpPreview } from "@/lib/client/use-top-up-preview";
+import { isBehindLive, previewAgrees, useTopUpPreview } from "@/lib/client/use-top-up-preview";
 import { useMarkets } from "@/lib/client/use-markets";
 import { useMarketIndex } from "@/lib/client/use-market-index";
 import { useHeldMarks } from "@/lib/client/use-held-marks";
@@ -14,7 +14,7 @@ import { formatUsd } from "@/lib/format/usd";
 import { formatCount } from "@/lib/format/quantity";
 import { Panel } from "@/components/ui/panel";
 import { Figure } from "@/components/ui/figure";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { AccountStateBadge } from "@/components/ui/account-state-badge";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
 import { MarginHistoryChart } from "@/components/charts/margin-history-chart";
 import { marginPointsOf } from "./margin-points";
@@ -44,9 +44,13 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
   const { data: detail, error } = useAccount(accountId, initial);
   const { data: marketsData } = useMarkets(initialMarkets);
   const markets = useMarketIndex(marketsData.markets);
-  const outlook = useTopUpPreview(accountId, null, detail.serverTime);
   const now = useNow(1000);
   const view = detail.view;
+  // Every panel reads this one view (the newest the page has): header, gauge, figures, positions, next steps, top-up.
+  const live = useMemo(() => ({ view, serverTime: detail.serverTime }), [view, detail.serverTime]);
+  const outlook = useTopUpPreview(accountId, null, live);
+  // The server's "if liquidation started" is said only while it was computed from the account on the page.
+  const trigger = outlook.data && previewAgrees(view, outlook.data) ? outlook.data.trigger : undefined;
   const stale = Boolean(error);
   // The figures are no newer than the oldest mark of a market the account holds.
   const held = useHeldMarks(marketsData.markets, view, detail.serverTime);
@@ -60,7 +64,7 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
     <main className="account-page">
       <div className="account-head">
         <h1 data-testid="account-id">{accountId}</h1>
-        <StatusBadge status={view.status} />
+        <AccountStateBadge status={view.status} equity={view.equity} positions={view.positions.length} testId="account-status" />
         {view.queue ? (
           <span className={view.queue.paused ? "paused" : "tone-bad"} data-testid="account-queue">
             in the liquidation queue, #{formatCount(view.queue.rank + 1)}{view.queue.paused ? " · paused" : ""}
@@ -94,10 +98,17 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
         </Panel>
         <Panel title="What happens next" subtitle="at current marks; liquidation is triggered by the mark price" className="span-5" testId="next-steps-panel">
           <NextSteps view={view} markets={markets} serverTime={detail.serverTime} now={now} />
-          {outlook.data?.trigger ? <LiquidationTriggerText trigger={outlook.data.trigger} positions={view.positions} markets={markets} /> : null}
+          {trigger ? (
+            <div className={isBehindLive(detail.serverTime, outlook.data) ? "is-behind-text" : undefined} data-testid="liquidation-trigger-box">
+              {isBehindLive(detail.serverTime, outlook.data) ? <span className="stale-tag" title="at marks older than the figures above: asking the server again">updating… </span> : null}
+              <LiquidationTriggerText trigger={trigger} positions={view.positions} markets={markets} />
+            </div>
+          )
+            : trigger === undefined && view.liquidation?.mode === "none" && view.positions.length > 0
+              ? <p className="muted" data-testid="liquidation-trigger-updating">What a liquidation would do: updating…</p> : null}
         </Panel>
         <Panel title="Add collateral" subtitle="previewed by the server before you send it" className="span-7" testId="topup-panel">
-          <TopUpForm accountId={accountId} role="trader" markets={markets} liveAsOf={detail.serverTime} />
+          <TopUpForm accountId={accountId} role="trader" markets={markets} live={live} />
         </Panel>
         <Panel title="Margin ratio over time" subtitle="MM / equity; 100% = liquidation, higher is worse" className="span-12" testId="margin-history-panel">
           {points.length < 2 ? <QueryState kind="empty" height={250}>Not enough history yet: margin snapshots are taken every few seconds.</QueryState>

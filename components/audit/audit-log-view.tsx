@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { AuditEntryView } from "@/lib/contracts/topup";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { formatDateTime } from "@/lib/format/time";
-import { formatUsd } from "@/lib/format/usd";
+import { formatUsdExact } from "@/lib/format/usd";
 import { Panel } from "@/components/ui/panel";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
 
@@ -13,7 +13,7 @@ const REFRESH_MS = 3000;
 /** What an entry did, in words, from its details (amounts are exact decimal strings). */
 function what(e: AuditEntryView): string {
   const d = (e.details ?? {}) as Record<string, unknown>;
-  if (e.action === "topup.create") return `top-up of ${formatUsd(String(d.amount))} USD → collateral ${formatUsd(String(d.balanceAfter))} USD`;
+  if (e.action === "topup.create") return `top-up of ${formatUsdExact(String(d.amount))} USD → collateral ${formatUsdExact(String(d.balanceAfter))} USD`;
   if (e.action.startsWith("ingest_token.")) return `${e.action.slice("ingest_token.".length)} ingest token "${String(d.name)}"`;
   if (e.action === "user.create") return `created ${String(d.role)} ${String(d.email)}`;
   if (e.action === "user.bind_accounts") return `bound ${(d.accounts as string[] | undefined)?.join(", ") ?? ""} to ${String(d.email)}`;

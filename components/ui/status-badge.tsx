@@ -10,6 +10,6 @@ const TITLES: Record<LiveStatus, string> = {
 };
 
 /** An account status as a coloured tag. */
-export function StatusBadge({ status }: { status: LiveStatus }) {
-  return <span className={`badge badge-${status}`} title={TITLES[status]}>{status}</span>;
+export function StatusBadge({ status, testId }: { status: LiveStatus; testId?: string }) {
+  return <span className={`badge badge-${status}`} title={TITLES[status]} data-testid={testId} data-state={testId ? status : undefined}>{status}</span>;
 }

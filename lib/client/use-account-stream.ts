@@ -1,14 +1,15 @@
 "use client";
 import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { AccountDetail } from "@/lib/contracts/desk";
 import type { AccountViewUpdate } from "@/lib/contracts/socket-events";
 import { queryKeys } from "./query-keys";
+import { newerLiveView, type LiveView } from "./newest-account-view";
 import { getSocket } from "./socket";
 
 /**
- * The account's live view from its socket room (`account:<id>`, pushed once a second), written
- * into the account's query: figures move between two polls of the history. The server decides
+ * The account's live view from its socket room (`account:<id>`, pushed once a second), kept as
+ * the account's `accountLive` entry (the newest wins; `useAccount` merges it with the polled
+ * history): figures move between two polls of the history. The server decides
  * whether this page may watch the account (the desk: any; a trader: their own).
  */
 export function useAccountStream(accountId: string): void {
@@ -17,8 +18,8 @@ export function useAccountStream(accountId: string): void {
     const socket = getSocket();
     const onView = (update: AccountViewUpdate) => {
       if (update.accountId !== accountId) return;
-      queryClient.setQueryData<AccountDetail>(queryKeys.account(accountId), (d) =>
-        d && update.serverTime >= d.serverTime ? { ...d, view: update.view, serverTime: update.serverTime } : d);
+      queryClient.setQueryData<LiveView>(queryKeys.accountLive(accountId), (current) =>
+        newerLiveView(current, { view: update.view, serverTime: update.serverTime }));
     };
     const watch = () => socket.emit("account:watch", accountId, () => undefined);
     socket.on("account:view", onView);

@@ -6,6 +6,7 @@ import { BOUNDS } from "@/lib/contracts/bounds";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
 import { textSchema } from "@/lib/contracts/text";
 import { expected } from "@/lib/contracts/zod-issues";
+import type { LiveStatus } from "@/lib/engine";
 
 /**
  * The collateral is USD kept to the micro-dollar: a top-up has at most this many decimals (the
@@ -59,6 +60,11 @@ export interface TopUpPreview {
   presets: { leaveQueue: string | null; healthy: string | null };
   /** Above maintenance: the mark that would start liquidation and the plan at it (null in the queue or when no move can). */
   trigger: LiquidationTrigger | null;
+  /**
+   * The account as the preview found it (collateral, status, positions): a page shows the preview
+   * beside its live figures only while they are of the same account state, else marks it updating.
+   */
+  basis: { collateral: number; status: LiveStatus; positions: { marketId: string; qty: number }[] };
   /** The largest top-up the server takes (decimal string, USD). */
   maxAmount: string;
   decimals: number;

@@ -1,3 +1,4 @@
+import Decimal from "decimal.js";
 import { fixedFormat } from "./number-format";
 
 const MINUS = "\u2212";
@@ -6,12 +7,47 @@ function signed(text: string, negative: boolean): string {
   return negative ? `${MINUS}${text}` : text;
 }
 
-/** A USD amount with thousands separators and cents: 12,345.67 (no currency sign: the unit is labelled). "—" for none. */
+/**
+ * The smallest USD amount the venue keeps (a micro-dollar, the collateral's unit): a figure
+ * smaller than this is arithmetic noise and reads as 0.
+ */
+const USD_UNIT_DECIMALS = 6;
+
+/**
+ * A USD amount with thousands separators and cents: 12,345.67 (no currency sign: the unit is
+ * labelled). A non-zero amount never reads as 0: one that `decimals` would round to 0 is shown
+ * to its first two significant digits (0.000001, −0.0042), down to the micro-dollar; below a
+ * micro-dollar it is noise and reads 0.00. "—" for none.
+ */
 export function formatUsd(value: number | string | null | undefined, decimals = 2): string {
   const n = typeof value === "string" ? Number(value) : value;
   if (n === null || n === undefined || !Number.isFinite(n)) return "—";
-  const abs = fixedFormat(decimals).format(Math.abs(n));
+  let abs = fixedFormat(decimals).format(Math.abs(n));
+  if (!/[1-9]/.test(abs) && Math.abs(n) >= 0.5 * 10 ** -USD_UNIT_DECIMALS) {
+    const firstSignificant = -Math.floor(Math.log10(Math.abs(n)));
+    abs = fixedFormat(Math.min(USD_UNIT_DECIMALS, firstSignificant + 1)).format(Math.abs(n)).replace(/(\.\d*?[1-9])0+$/, "$1");
+  }
   return signed(abs, n < 0 && abs.replace(/[0.,]/g, "") !== "");
+}
+
+/**
+ * An exact USD amount (a ledger entry, a top-up, a balance): thousands separators and at least the
+ * cents, and every further decimal the amount has, never rounded: 0.000001 is "0.000001", never
+ * "0.00"; 1250.5 is "1,250.50". Numbers are read as their shortest decimal form. "—" for none.
+ */
+export function formatUsdExact(value: number | string | null | undefined): string {
+  const text = typeof value === "number" ? (Number.isFinite(value) ? decimalText(value) : "") : (value ?? "").trim();
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!m || (m[2] === "" && !m[3])) return "—";
+  const whole = m[2]!.replace(/^0+(?=\d)/, "") || "0";
+  const fraction = (m[3] ?? "").replace(/0+$/, "").padEnd(2, "0");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return signed(`${grouped}.${fraction}`, m[1] === "-" && /[1-9]/.test(whole + fraction));
+}
+
+/** A number's shortest round-trip decimal form, without an exponent (1e-7 → "0.0000001"). */
+function decimalText(n: number): string {
+  return new Decimal(n).toFixed();
 }
 
 const COMPACT_STEPS: [number, string][] = [

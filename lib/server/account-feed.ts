@@ -47,12 +47,13 @@ export class AccountFeed {
         reply({ ok: false, status: 403, message: `account "${accountId}" is not yours` });
         return;
       }
-      this.engine.accountView(accountId, Date.now()).then((view) => {
+      const now = Date.now();
+      this.engine.accountView(accountId, now).then((view) => {
         if (!view) return reply({ ok: false, status: 404, message: `account "${accountId}" not found` });
         // The session may have lost the account while the view was read (socket-sessions.ts).
         if (!socket.connected || !canUseAccount(principalOf(socket), accountId)) return reply({ ok: false, status: 403, message: `account "${accountId}" is not yours` });
         void socket.join(accountRoom(accountId));
-        socket.emit("account:view", { accountId, view, serverTime: Date.now() });
+        socket.emit("account:view", { accountId, view, serverTime: now });
         reply({ ok: true });
       }, () => reply({ ok: false, status: 404, message: "the live engine did not answer" }));
     });
@@ -66,9 +67,11 @@ export class AccountFeed {
   private async push(accountId: string): Promise<void> {
     const room = accountRoom(accountId);
     if (!this.io.sockets.adapter.rooms.has(room)) return;
-    const view = await this.engine.accountView(accountId, Date.now());
+    // `serverTime` is when the engine was asked, as in every other answer with a view: a page orders its views by it.
+    const now = Date.now();
+    const view = await this.engine.accountView(accountId, now);
     // Only this instance's sockets: every instance pushes to the rooms its own sockets are in.
-    if (view) this.io.local.to(room).volatile.emit("account:view", { accountId, view, serverTime: Date.now() });
+    if (view) this.io.local.to(room).volatile.emit("account:view", { accountId, view, serverTime: now });
   }
 
   private async pushAll(): Promise<void> {

@@ -17,6 +17,12 @@ export interface PriceSimulatorOptions {
   path?: Partial<PricePathOptions>;
 }
 
+/**
+ * The demo's price paths: the clock runs 200 times faster than the wall clock (an hour of demo is
+ * about 8 days of market), with a 2% jump about once every 250 steps.
+ */
+export const SIM_PATH_DEFAULTS: Omit<PricePathOptions, "annualVolatility"> = { jumpProbability: 0.002, jumpStdDev: 0.02, timeScale: 200 };
+
 /** Noise of one source around the simulated price, as a fraction (2 bps). */
 const SOURCE_NOISE = 0.0002;
 
@@ -36,7 +42,7 @@ export class PriceSimulator {
   constructor(private readonly options: PriceSimulatorOptions) {
     this.random = createPrng(options.seed);
     for (const m of options.markets) this.prices.set(m.id, options.startPrices?.get(m.id) ?? m.sim.startPrice);
-    this.path = { annualVolatility: 1, jumpProbability: 0.002, jumpStdDev: 0.02, timeScale: 200, ...options.path };
+    this.path = { annualVolatility: 1, ...SIM_PATH_DEFAULTS, ...options.path };
   }
 
   start(): void {

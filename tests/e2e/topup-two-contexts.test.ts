@@ -79,7 +79,7 @@ describe("a trader tops up a liquidatable account while the desk watches", () =>
     await traderContext.close();
   });
 
-  it("the desk's top-up preview is marked 'updating…' while it is older than the live figures above it, then agrees with them", async () => {
+  it("the desk's top-up box: 'now' is always the live figures above it; the server's 'after' is marked 'updating…' while older than them, then agrees", async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1100 } });
     await signInBrowser(context, server, await signInDesk(server));
     const page = await context.newPage();
@@ -92,30 +92,35 @@ describe("a trader tops up a liquidatable account while the desk watches", () =>
     await page.goto(`${server.url}/desk/accounts/${ACCOUNT}`);
     await page.waitForSelector('[data-testid="connection-status"][data-status="live"]');
     const preview = page.getByTestId("topup-preview");
+    const after = page.getByTestId("topup-after");
     const liveRatio = () => page.getByTestId("account-ratio").getAttribute("data-value");
-    const previewRatio = () => page.getByTestId("topup-now").locator("[data-value]").first().getAttribute("data-value");
-    await expect.poll(async () => [await preview.getAttribute("data-behind"), await previewRatio()]).toEqual(["false", await liveRatio()]);
+    const nowRatio = () => page.getByTestId("topup-now").locator("[data-value]").first().getAttribute("data-value");
+    await page.getByTestId("topup-amount").fill("100");
+    await expect.poll(async () => [await preview.getAttribute("data-behind"), await preview.getAttribute("data-agrees"), await after.textContent()])
+      .toEqual(["false", "true", expect.stringMatching(/^After \+100\.00 USD[^…]*queue$/)]);
+    expect(await nowRatio()).toBe(await liveRatio());
 
-    // The server's preview is held up while the price moves: the figures above move on, the preview's "now" must not pass for current.
+    // The server's preview is held up while the price moves: the figures above move on, and "now" with them; the older "after" must not pass for current.
     hold = true;
     await page.waitForTimeout(1500); // the last preview answered is now more than a second old
     const before = await liveRatio();
     await ingest.mark("BTC-PERP", 59800);
     await expect.poll(liveRatio).not.toBe(before);
     await expect.poll(() => preview.getAttribute("data-behind")).toBe("true");
-    expect(await page.getByTestId("topup-now").textContent()).toContain("updating…");
-    expect(await previewRatio()).toBe(before);
+    expect(await after.textContent()).toContain("updating…");
+    expect(await nowRatio()).toBe(await liveRatio());
     const presets = await page.locator("[data-testid^=topup-preset-]").all();
-    expect(presets.length).toBeGreaterThan(0); // the older preview's presets are on screen, and none can be used
-    for (const preset of presets) expect(await preset.isDisabled()).toBe(true);
+    expect(presets.length).toBeGreaterThan(0); // the presets are the live view's: on screen and usable
+    for (const preset of presets) expect(await preset.isDisabled()).toBe(false);
     await page.screenshot({ path: screenshotPath("desk-account-topup-updating"), fullPage: true });
 
     hold = false;
     for (const release of held.splice(0)) release();
-    await expect.poll(async () => [await preview.getAttribute("data-behind"), await previewRatio()]).toEqual(["false", await liveRatio()]);
-    expect(await page.getByTestId("topup-now").textContent()).not.toContain("updating…");
-    await page.getByTestId("topup-preset-queue").click(); // the presets of the new preview: usable again
-    await expect.poll(() => page.getByTestId("topup-after").textContent()).toMatch(/out of the queue/);
+    await expect.poll(async () => [await preview.getAttribute("data-behind"), await preview.getAttribute("data-agrees"), await after.textContent()])
+      .toEqual(["false", "true", expect.stringMatching(/^After \+100\.00 USD[^…]*queue$/)]);
+    expect(await nowRatio()).toBe(await liveRatio());
+    await page.getByTestId("topup-preset-queue").click();
+    await expect.poll(() => after.textContent()).toMatch(/out of the queue/);
     await context.close();
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "../db/prisma-client";
 import type { Runtime } from "../runtime";
+import { DEMO_TRADER_ACCOUNTS } from "@/lib/sim/demo-trader-accounts";
 import { bindAccounts, createUser } from "./users";
 
 export const DEMO_DESK_EMAIL = "desk@liqdesk.local";
@@ -26,9 +27,10 @@ export async function createDemoUsers(prisma: PrismaClient, password: string): P
 }
 
 /**
- * Binds the demo traders, while neither has an account, to the demo book (once the simulator
- * has ingested it): trader A to the riskiest account (the simulator soon drives it into the
- * liquidation queue) and a healthy one, trader B to the next riskiest. Then reports the demo
+ * Binds the demo traders, while neither has an account, to their own demo accounts once the
+ * simulator has ingested them (lib/sim/demo-trader-accounts.ts): trader A to the comfortable one,
+ * trader B to the one in warning (sized to live through the simulator's price paths, never the
+ * riskiest of the book, which the simulator liquidates within seconds). Then reports the demo
  * users for the start-up log; null when there is no demo desk user.
  */
 export async function bindDemoTraders(runtime: Runtime): Promise<DemoUsers | null> {
@@ -42,11 +44,9 @@ export async function bindDemoTraders(runtime: Runtime): Promise<DemoUsers | nul
   const traders = users.filter((u) => u.role === "trader");
   if (traders.length === 2 && traders.every((t) => t.accounts.length === 0)) {
     const engine = runtime.engine.client;
-    const risky = (await engine.atRisk({ sort: "marginRatio:desc", limit: 2 })).items.filter((a) => a.positions > 0).map((a) => a.accountId);
-    const calm = (await engine.atRisk({ status: "healthy", sort: "marginRatio:desc", limit: 1 })).items.map((a) => a.accountId);
-    const forA = [...risky.slice(0, 1), ...calm.filter((c) => !risky.includes(c))];
-    if (forA.length) await bindAccounts(prisma, DEMO_TRADER_A_EMAIL, forA, "system");
-    if (risky[1]) await bindAccounts(prisma, DEMO_TRADER_B_EMAIL, [risky[1]], "system");
+    const exists = async (id: string) => (await engine.accountView(id, Date.now())) !== null;
+    if (await exists(DEMO_TRADER_ACCOUNTS.comfortable)) await bindAccounts(prisma, DEMO_TRADER_A_EMAIL, [DEMO_TRADER_ACCOUNTS.comfortable], "system");
+    if (await exists(DEMO_TRADER_ACCOUNTS.warning)) await bindAccounts(prisma, DEMO_TRADER_B_EMAIL, [DEMO_TRADER_ACCOUNTS.warning], "system");
     users = await load();
   }
   const desk = users.find((u) => u.email === DEMO_DESK_EMAIL);

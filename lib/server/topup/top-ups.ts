@@ -56,6 +56,7 @@ export async function previewTopUp(runtime: Runtime, accountId: string, body: un
     after: sideOf(effect.after),
     presets: { leaveQueue: preset(effect.presets.leaveQueue), healthy: preset(effect.presets.healthy) },
     trigger: liquidationTrigger(account, book, marks, DEFAULT_RISK_PARAMS),
+    basis: { collateral: view.collateral, status: view.status, positions: view.positions.map((p) => ({ marketId: p.marketId, qty: p.qty })) },
     maxAmount: runtime.env.LIQDESK_TOPUP_MAX,
     decimals: COLLATERAL_DECIMALS,
     serverTime: now,

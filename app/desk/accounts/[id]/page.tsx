@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { AccountPageView } from "@/components/account/account-page-view";
 import { TopBar } from "@/components/ui/top-bar";
 import { getAccountDetail, getDisplaySettings, getMarketsSnapshot, NotFoundError } from "@/lib/server/read-model";
-import { requirePage } from "@/lib/server/auth/page-access";
+import { pageUser, requirePage } from "@/lib/server/auth/page-access";
 import { DeskUserLinks } from "@/components/auth/desk-user-links";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -15,6 +15,8 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function AccountPage({ params }: { params: Promise<{ id: string }> }) {
   await connection(); // live data: rendered per request
   const accountId = decodeURIComponent((await params).id);
+  // A trader is sent to this account on their own page, which shows it if it is theirs and a 404 if not (never their own instead).
+  if ((await pageUser())?.role === "trader") redirect(`/account?account=${encodeURIComponent(accountId)}`);
   const user = await requirePage("desk", `/desk/accounts/${encodeURIComponent(accountId)}`);
   const detail = await getAccountDetail(accountId).catch((error: unknown) => {
     if (error instanceof NotFoundError) notFound();
