@@ -22,6 +22,9 @@ interface Frame {
   headerQueued: boolean;
   nowStatus: string | null;
   nowQueue: string | null;
+  /** The margin ratio of the gauge and of the top-up box's "now" row (data-value, unrounded). */
+  gaugeRatio: string | null;
+  nowRatio: string | null;
   positions: number;
   liqRows: number;
   presetQueue: boolean;
@@ -47,6 +50,8 @@ async function startFrames(page: Page): Promise<void> {
         headerQueued: q("account-queue") !== null,
         nowStatus: q("topup-now-status")?.getAttribute("data-state") ?? null,
         nowQueue: q("topup-now-queue")?.textContent ?? null,
+        gaugeRatio: q("margin-gauge")?.getAttribute("data-value") ?? null,
+        nowRatio: q("topup-now")?.querySelector("[data-value]")?.getAttribute("data-value") ?? null,
         positions: document.querySelectorAll('[data-testid="positions-table"] [data-testid^="position-"]').length,
         liqRows: document.querySelectorAll('[data-testid^="topup-liq-"]').length,
         presetQueue: q("topup-preset-queue") !== null,
@@ -75,6 +80,7 @@ function contradictions(f: Frame): string[] {
   const out: string[] = [];
   if (f.header !== f.nowStatus) out.push(`header "${f.header}" but top-up now "${f.nowStatus}"`);
   if (f.headerQueued !== (f.nowQueue === "in the queue")) out.push(`header ${f.headerQueued ? "queued" : "not queued"} but top-up now "${f.nowQueue}"`);
+  if (f.gaugeRatio !== f.nowRatio) out.push(`gauge ratio ${f.gaugeRatio} but top-up now ${f.nowRatio}`);
   if (f.positions !== f.liqRows) out.push(`${f.positions} positions but ${f.liqRows} liquidation-price rows in the top-up box`);
   if (f.presetQueue && !f.headerQueued) out.push("a 'leave the queue' preset beside a header not in the queue");
   if (f.presetHealthy && f.header === "healthy") out.push("a 'be healthy' preset beside a healthy header");
