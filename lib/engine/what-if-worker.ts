@@ -6,6 +6,7 @@
 import { gzipSync } from "node:zlib";
 import { parentPort } from "node:worker_threads";
 import { safeParseRiskScenario } from "@/lib/contracts/risk-scenario";
+import { nestingProblem } from "@/lib/contracts/json-depth";
 import { findBadText } from "@/lib/contracts/text";
 import { evaluateScenario } from "@/lib/risk";
 import type { WhatIfJob, WhatIfReply } from "./what-if-pool";
@@ -21,6 +22,8 @@ const encoder = new TextEncoder();
 const GZIP_LEVEL = 1;
 
 function evaluate(job: WhatIfJob): WhatIfReply {
+  const tooDeep = nestingProblem(job.text);
+  if (tooDeep) return { id: job.id, ok: false, fields: [tooDeep] };
   let input: unknown;
   try {
     input = JSON.parse(job.text);

@@ -6,6 +6,7 @@ import type { UserPrincipal } from "./auth/policy";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Env } from "./env";
 import { HttpError } from "./http/http-error";
+import { BODY_LIMITS } from "./http/body-limits";
 import { readBodyText } from "./http/read-body";
 import { consumeRateWindow } from "./rate-window";
 
@@ -46,7 +47,7 @@ export class WhatIfs {
   async evaluate(user: UserPrincipal, request: Request): Promise<Response> {
     const leave = await this.admit(user, () => this.pool.full());
     try {
-      const text = await readBodyText(request);
+      const text = await readBodyText(request, BODY_LIMITS.whatIf);
       const outcome = await this.pool.evaluate(text, acceptsGzip(request.headers.get("accept-encoding"))).catch(refusal);
       if (!outcome.ok) throw new InputError(outcome.fields);
       const headers: Record<string, string> = { "content-type": "application/json", vary: "accept-encoding" };

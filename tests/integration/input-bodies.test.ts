@@ -1,5 +1,6 @@
 // Issue 15 items 8 and 9: a JSON endpoint takes only `Content-Type: application/json` (415
-// otherwise), and its one body limit (10 MiB) is enforced while the body streams in: a chunked
+// otherwise), and its body limit (10 MiB here: ingest and what-ifs; the smaller limits of sign-in,
+// top-ups and stress in body-limits.test.ts) is enforced while the body streams in: a chunked
 // body without Content-Length, or one longer than its Content-Length says, is cut off at the limit
 // with a 413, never read whole first.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -75,7 +76,7 @@ describe("JSON bodies: media type and one streaming size limit", () => {
   });
 
   it.each(["POST /api/v1/ingest/positions", "POST /api/v1/risk/evaluate", "POST /api/v1/accounts/[id]/topups", "POST /api/auth/sign-in/email"] as RouteName[])(
-    "%s: a chunked body without Content-Length is cut off at 10 MiB with 413, the rest never read", async (route) => {
+    "%s: a chunked body without Content-Length is cut off at its limit (at most 10 MiB) with 413, the rest never read", async (route) => {
       const before = await bookState(h);
       const body = streamedBody(64 * 1024 * 1024);
       const res = await h.call(route, { params: { id: "h-trader" }, body: body.stream, headers: { "content-type": "application/json" } });

@@ -1,15 +1,9 @@
 import "server-only";
 import { InputError } from "@/lib/contracts/api-error";
+import { nestingProblem } from "@/lib/contracts/json-depth";
 import { findBadText } from "@/lib/contracts/text";
+import { formatBytes } from "./body-limits";
 import { HttpError } from "./http-error";
-
-/**
- * Largest request body accepted, in bytes (10,000 ingest items fit with room to spare). The one
- * body limit of the app: every JSON endpoint reads its body through `readJson`, which counts the
- * bytes as they arrive and stops at this many, whatever Content-Length said (or without one:
- * chunked).
- */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
@@ -24,17 +18,18 @@ export function requireJsonContentType(headers: Headers): void {
   }
 }
 
-function tooLarge(): HttpError {
-  return new HttpError(413, "payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`, { connection: "close" });
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, "payload_too_large",
+    `body is larger than this endpoint's limit of ${formatBytes(limit)} (${limit} bytes)`, { connection: "close" });
 }
 
 /**
- * The body's bytes, read as they arrive: 413 as soon as more than MAX_BODY_BYTES came (or a
+ * The body's bytes, read as they arrive: 413 as soon as more than `limit` came (or a
  * Content-Length above it is declared), the rest never read.
  */
-async function readLimited(request: Request): Promise<Uint8Array> {
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
   const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -43,9 +38,9 @@ async function readLimited(request: Request): Promise<Uint8Array> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }
@@ -61,13 +56,14 @@ async function readLimited(request: Request): Promise<Uint8Array> {
 
 /**
  * The body of a JSON request as text, for a handler that parses it elsewhere (a what-if thread):
- * Content-Type `application/json` (else 415), at most MAX_BODY_BYTES counted while streaming (else
- * 413), valid UTF-8 decoded strictly (else a 400 naming the body). The parser must still refuse bad
- * text in it (`findBadText`).
+ * Content-Type `application/json` (else 415), at most `limit` bytes (the route's, from
+ * BODY_LIMITS) counted while streaming (else 413 naming the limit), valid UTF-8 decoded strictly
+ * (else a 400 naming the body). The parser must still refuse a body nested too deeply
+ * (`nestingProblem`, before parsing) and bad text in it (`findBadText`).
  */
-export async function readBodyText(request: Request): Promise<string> {
+export async function readBodyText(request: Request, limit: number): Promise<string> {
   requireJsonContentType(request.headers);
-  const bytes = await readLimited(request);
+  const bytes = await readLimited(request, limit);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -77,12 +73,16 @@ export async function readBodyText(request: Request): Promise<string> {
 
 /**
  * The JSON body of a request, checked before anything reads it: Content-Type `application/json`
- * (else 415 `unsupported_media_type`), at most MAX_BODY_BYTES counted while streaming (else 413
- * `payload_too_large`), valid UTF-8 (decoded strictly: never replaced), valid JSON, and no string
- * anywhere in it holding a NUL or a lone surrogate (each else a 400 naming the body or the field).
+ * (else 415 `unsupported_media_type`), at most `limit` bytes (the route's, from BODY_LIMITS)
+ * counted while streaming (else 413 `payload_too_large` naming the limit), valid UTF-8 (decoded
+ * strictly: never replaced), nested at most MAX_JSON_DEPTH levels (checked in one pass before
+ * JSON.parse, which takes seconds on megabytes of `[[[[…`), valid JSON, and no string anywhere in
+ * it holding a NUL or a lone surrogate (each else a 400 naming the body or the field).
  */
-export async function readJson(request: Request): Promise<unknown> {
-  const text = await readBodyText(request);
+export async function readJson(request: Request, limit: number): Promise<unknown> {
+  const text = await readBodyText(request, limit);
+  const tooDeep = nestingProblem(text);
+  if (tooDeep) throw new InputError([tooDeep]);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,3 +1,4 @@
+import { BODY_LIMITS } from "@/lib/server/http/body-limits";
 import { readJson } from "@/lib/server/http/read-body";
 import { guarded } from "@/lib/server/auth/guard";
 import { access } from "@/lib/server/auth/policy";
@@ -9,6 +10,6 @@ import { submitTopUp } from "@/lib/server/topup/top-ups";
  */
 export const POST = guarded<{ id: string }>(access.deskOrOwner, async ({ request, params, principal, runtime }) => {
   if (principal.kind !== "user") throw new Error("unreachable: the policy admits only users here");
-  const result = await submitTopUp(runtime, principal, params.id, await readJson(request));
+  const result = await submitTopUp(runtime, principal, params.id, await readJson(request, BODY_LIMITS.topUp));
   return Response.json(result, { status: result.replayed ? 200 : 201 });
 }, (_request, params) => params.id);
