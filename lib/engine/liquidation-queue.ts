@@ -59,6 +59,9 @@ export interface QueueSource {
  *   its plan closes (spec §7 "touching": its equity depends on every leg); computed when read from
  *   the current stale flags, so a fresh price resumes it without re-planning.
  */
+/** Status codes for which spec §6 plans mode `full`: backstop and bankrupt. */
+const FULL_MODE_STATUS = new Set([ACCOUNT_STATUSES.indexOf("backstop"), ACCOUNT_STATUSES.indexOf("bankrupt")]);
+
 export class LiquidationQueue {
   private capacity = 0;
   private member = new Uint8Array(0);
@@ -296,8 +299,10 @@ export class LiquidationQueue {
     const out: QueueEntry[] = [];
     for (let r = 0; r < order.length && out.length < limit; r++) {
       const a = order[r]!;
-      // A member in cool-down is planned only when its latest plan may be full (it skips the cool-down).
-      if (this.rawCooldownRemaining(a, now) > 0 && !this.dirty[a] && this.plans.get(a)?.mode !== "full") continue;
+      // A member in cool-down is planned only when its plan is full (it skips the cool-down): spec §6
+      // plans mode full exactly when §3's status is backstop or bankrupt, so the status decides
+      // without planning every member in cool-down on every call.
+      if (this.rawCooldownRemaining(a, now) > 0 && !FULL_MODE_STATUS.has(this.source.statusCode(a))) continue;
       this.ensurePlanned(a);
       const plan = this.plans.get(a);
       if (!this.member[a] || !plan?.nextStep || this.cooldownRemaining(a, plan, now) > 0) continue;
