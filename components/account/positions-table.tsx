@@ -54,10 +54,10 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
                 <td className={p.qty > 0 ? "side-buy" : "side-sell"}>{p.qty > 0 ? "long" : "short"}</td>
                 <td className="num r">{formatQty(Math.abs(p.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
                 <td className="num r">{formatPrice(p.entryPrice, m.tickSize)}</td>
-                <td className={`num r${p.stale ? " tone-warn" : ""}`} data-testid="position-mark">{unpriced ? "unknown" : formatPrice(p.markPrice, m.tickSize)}</td>
+                <td className={`num r${p.stale ? " tone-warn" : ""}`} data-testid="cell-mark">{unpriced ? "unknown" : formatPrice(p.markPrice, m.tickSize)}</td>
                 <td className="num r">{formatUsd(p.notional)}</td>
                 <td className={`num r ${p.unrealizedPnl === null ? "muted" : p.unrealizedPnl < 0 ? "tone-bad" : p.unrealizedPnl > 0 ? "tone-ok" : ""}`}
-                  data-testid="position-upnl">{p.unrealizedPnl === null ? "unknown" : formatUsd(p.unrealizedPnl)}</td>
+                  data-testid="cell-upnl">{p.unrealizedPnl === null ? "unknown" : formatUsd(p.unrealizedPnl)}</td>
                 <td className="num r">{formatUsd(p.maintenanceMargin)}</td>
                 <td className="num r">{p.tier ?? "—"}</td>
                 <td className="num r" data-testid="liquidation-price" title={p.liquidationPrice === null ? (positions.some((x) => x.markPrice === null) ? "unknown: a market the account holds has never had a price" : "none: this market alone cannot liquidate the account") : undefined}>

@@ -8,20 +8,18 @@ export interface WhatIfJob {
   readonly id: number;
   readonly kind: "evaluate";
   readonly text: string;
-  /** Gzip the answer (the client accepts it): compressing tens of MB is the thread's work too, not the main thread's. */
-  readonly gzip: boolean;
 }
 
 export type WhatIfReply =
-  /** The answer's JSON, UTF-8, gzipped when asked (its buffer transferred). */
-  | { readonly id: number; readonly ok: true; readonly body: Uint8Array<ArrayBuffer>; readonly gzip: boolean }
+  /** The answer's JSON, UTF-8 (its buffer transferred). */
+  | { readonly id: number; readonly ok: true; readonly body: Uint8Array<ArrayBuffer> }
   /** Invalid input: every bad field, nothing evaluated. */
   | { readonly id: number; readonly ok: false; readonly fields: FieldError[] }
   /** The model threw. */
   | { readonly id: number; readonly ok: false; readonly error: { readonly name: string; readonly message: string } };
 
 export type WhatIfOutcome =
-  | { readonly ok: true; readonly body: Uint8Array<ArrayBuffer>; readonly gzip: boolean }
+  | { readonly ok: true; readonly body: Uint8Array<ArrayBuffer> }
   | { readonly ok: false; readonly fields: FieldError[] };
 
 /** Why a what-if has no answer: its thread ran out of memory, ran past the time limit, or died. */
@@ -78,14 +76,14 @@ export class WhatIfPool {
   }
 
   /**
-   * Spec §10 on a request body (JSON text); the answer gzipped if `gzip`. Rejects with
+   * Spec §10 on a request body (JSON text), the answer's JSON as bytes. Rejects with
    * `SlotsFullError` when full, `WhatIfFailedError` when its thread fails.
    */
-  async evaluate(text: string, gzip = false): Promise<WhatIfOutcome> {
+  async evaluate(text: string): Promise<WhatIfOutcome> {
     const release = await this.slots.acquire();
     try {
-      const reply = await this.dispatch({ id: this.nextId++, kind: "evaluate", text, gzip });
-      if (reply.ok) return { ok: true, body: reply.body, gzip: reply.gzip };
+      const reply = await this.dispatch({ id: this.nextId++, kind: "evaluate", text });
+      if (reply.ok) return { ok: true, body: reply.body };
       if ("fields" in reply) return { ok: false, fields: reply.fields };
       throw new WhatIfFailedError("crashed", `the what-if failed: ${reply.error.name}: ${reply.error.message}`);
     } finally {

@@ -1,9 +1,7 @@
 /**
  * A what-if thread of `WhatIfPool`: parses a request body, checks it (the same contract as the
- * CLI, lib/contracts/risk-scenario.ts), evaluates it (spec §10) and serialises the answer (gzipped
- * when the client accepts it), one job at a time, at a low CPU priority. Started by the pool; never imported elsewhere.
+ * CLI, lib/contracts/risk-scenario.ts), evaluates it (spec §10) and serialises the answer, one job at a time, at a low CPU priority. Started by the pool; never imported elsewhere.
  */
-import { gzipSync } from "node:zlib";
 import { parentPort } from "node:worker_threads";
 import { safeParseRiskScenario } from "@/lib/contracts/risk-scenario";
 import { nestingProblem } from "@/lib/contracts/json-depth";
@@ -19,7 +17,6 @@ const port = parentPort;
 if (!port) throw new Error("what-if-worker.ts must run in a worker thread (see WhatIfPool)");
 lowerThreadPriority(WHAT_IF_NICE);
 const encoder = new TextEncoder();
-const GZIP_LEVEL = 1;
 
 function evaluate(job: WhatIfJob): WhatIfReply {
   const tooDeep = nestingProblem(job.text);
@@ -34,11 +31,7 @@ function evaluate(job: WhatIfJob): WhatIfReply {
   if (bad) return { id: job.id, ok: false, fields: [bad] };
   const parsed = safeParseRiskScenario(input);
   if (!parsed.success) return { id: job.id, ok: false, fields: parsed.fields };
-  const json = encoder.encode(JSON.stringify(evaluateScenario(parsed.data)));
-  if (!job.gzip) return { id: job.id, ok: true, body: json, gzip: false };
-  // Level 1: most of the gain (JSON of figures shrinks ~5x) for a fraction of the default level's CPU.
-  const gz = gzipSync(json, { level: GZIP_LEVEL });
-  return { id: job.id, ok: true, body: new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength), gzip: true };
+  return { id: job.id, ok: true, body: encoder.encode(JSON.stringify(evaluateScenario(parsed.data))) };
 }
 
 port.on("message", (job: WhatIfJob) => {

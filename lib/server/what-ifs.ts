@@ -42,17 +42,17 @@ export class WhatIfs {
 
   /**
    * Spec §10 on the body of `request`, computed off the main thread; the answer's JSON as the thread
-   * wrote it, gzipped there when the client accepts gzip (Next leaves an encoded answer as it is).
+   * wrote it. Not compressed there: Next drops a route's `Content-Encoding` header (send-response.js),
+   * so a gzipped body would reach the client undeclared; Next compresses the answer itself, in
+   * zlib's thread pool.
    */
   async evaluate(user: UserPrincipal, request: Request): Promise<Response> {
     const leave = await this.admit(user, () => this.pool.full());
     try {
       const text = await readBodyText(request, BODY_LIMITS.whatIf);
-      const outcome = await this.pool.evaluate(text, acceptsGzip(request.headers.get("accept-encoding"))).catch(refusal);
+      const outcome = await this.pool.evaluate(text).catch(refusal);
       if (!outcome.ok) throw new InputError(outcome.fields);
-      const headers: Record<string, string> = { "content-type": "application/json", vary: "accept-encoding" };
-      if (outcome.gzip) headers["content-encoding"] = "gzip";
-      return new Response(outcome.body, { headers });
+      return new Response(outcome.body, { headers: { "content-type": "application/json" } });
     } finally {
       leave();
     }
@@ -107,16 +107,6 @@ export class WhatIfs {
   }
 }
 
-/** Whether an `Accept-Encoding` header admits gzip (`gzip` or `*`, not with q=0). */
-export function acceptsGzip(header: string | null): boolean {
-  if (!header) return false;
-  return header.split(",").some((part) => {
-    const [name, ...params] = part.split(";").map((s) => s.trim().toLowerCase());
-    if (name !== "gzip" && name !== "*") return false;
-    const q = params.find((p) => p.startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
-}
 
 function busy(): HttpError {
   return new HttpError(503, "busy", "the server is computing as many what-ifs as it may and its queue is full: nothing was computed; try again shortly",

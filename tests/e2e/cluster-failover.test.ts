@@ -4,6 +4,7 @@ import type { AccountDetail } from "@/lib/contracts/desk";
 import { removeDataDir, type AppServer } from "../support/app-server";
 import { createDeployment, createIngestToken, health, missingClusterServices, startInstance, waitForRole, type Deployment } from "../support/cluster";
 import { DEMO_DESK, signIn } from "../support/sign-in";
+import { INGEST_KEY_PREFIX } from "@/lib/server/ingest/persist-collateral";
 
 const missing = await missingClusterServices();
 if (missing) console.warn(`cluster-failover.test.ts: skipped, ${missing}`);
@@ -124,7 +125,9 @@ describe.skipIf(missing !== null)(`leader failover${missing ? ` (skipped: ${miss
     let balances: Map<string, string>;
     try {
       const { rows } = await client.query<{ key: string }>(
-        "SELECT idempotency_key AS key FROM collateral_ledger WHERE idempotency_key = ANY($1::text[])", [stream.acknowledged]);
+        // A feed's keys are stored in the ingest namespace (lib/server/ingest/persist-collateral.ts).
+        "SELECT substr(idempotency_key, length($2) + 1) AS key FROM collateral_ledger WHERE idempotency_key = ANY($1::text[])",
+        [stream.acknowledged.map((k) => INGEST_KEY_PREFIX + k), INGEST_KEY_PREFIX]);
       const present = new Set(rows.map((r) => r.key));
       expect(stream.acknowledged.filter((k) => !present.has(k))).toEqual([]);
       const { rows: accounts } = await client.query<{ id: string; collateral: string; ledger: string }>(

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
+import { INGEST_KEY_PREFIX } from "@/lib/server/ingest/persist-collateral";
 
 describe("durability of acknowledged ingest", () => {
   let server: AppServer | null = null;
@@ -44,7 +45,9 @@ describe("durability of acknowledged ingest", () => {
     await client.connect();
     try {
       const { rows } = await client.query<{ key: string }>(
-        "SELECT idempotency_key AS key FROM collateral_ledger WHERE idempotency_key = ANY($1::text[])", [acknowledged]);
+        // A feed's keys are stored in the ingest namespace (lib/server/ingest/persist-collateral.ts).
+        "SELECT substr(idempotency_key, length($2) + 1) AS key FROM collateral_ledger WHERE idempotency_key = ANY($1::text[])",
+        [acknowledged.map((k) => INGEST_KEY_PREFIX + k), INGEST_KEY_PREFIX]);
       const present = new Set(rows.map((r) => r.key));
       expect(acknowledged.filter((k) => !present.has(k))).toEqual([]);
       // balances still equal the ledger after the crash

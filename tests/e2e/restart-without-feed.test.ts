@@ -74,13 +74,13 @@ describe("a restart without a price feed (spec §7, revision 2)", () => {
     expect(await sol.getByTestId("account-unknown").textContent()).toContain("unknown — no price for SOL-PERP");
     expect(await sol.getByTestId("account-equity").getAttribute("data-value")).toBe("unknown");
     expect(await sol.getByTestId("account-equity").locator(".figure-value").textContent()).toBe("unknown");
-    expect(await sol.getByTestId("position-SOL-PERP").getByTestId("position-upnl").textContent()).toBe("unknown");
-    expect(await sol.getByTestId("position-SOL-PERP").getByTestId("position-mark").textContent()).toBe("unknown");
+    expect(await sol.getByTestId("position-SOL-PERP").getByTestId("cell-upnl").textContent()).toBe("unknown");
+    expect(await sol.getByTestId("position-SOL-PERP").getByTestId("cell-mark").textContent()).toBe("unknown");
     expect(await sol.locator(".badge").first().textContent()).toBe("unknown");
 
     const btc = await deskPage("/desk/accounts/r-btc");
     await btc.getByTestId("position-BTC-PERP").waitFor();
-    expect(await btc.getByTestId("position-BTC-PERP").getByTestId("position-upnl").textContent()).toBe("\u22121,000.00");
+    expect(await btc.getByTestId("position-BTC-PERP").getByTestId("cell-upnl").textContent()).toBe("\u22121,000.00");
     expect(await btc.getByTestId("account-equity").getAttribute("data-value")).toBe("4000");
     const age = await btc.getByTestId("account-equity").locator(".age").textContent();
     expect(age).toContain("STALE");

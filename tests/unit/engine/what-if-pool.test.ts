@@ -5,19 +5,11 @@ import { BoundedSlots, SlotsFullError } from "@/lib/engine/bounded-slots";
 import { WhatIfFailedError, WhatIfPool, type WhatIfPoolOptions } from "@/lib/engine/what-if-pool";
 import { parseRiskScenario } from "@/lib/contracts/risk-scenario";
 import { evaluateScenario } from "@/lib/risk";
-import { acceptsGzip } from "@/lib/server/what-ifs";
 import { largeWhatIf } from "../../../bench/lib/whatif-scenario";
 import { examplesDir } from "../risk/helpers/paths";
 
 const example = readFileSync(path.join(examplesDir, "cross-margin.scenario.json"), "utf8");
 const decoded = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as unknown;
-
-describe("acceptsGzip", () => {
-  it("reads Accept-Encoding: gzip or *, not with q=0", () => {
-    expect(["gzip", "gzip, deflate, br", "br;q=1, GZIP;q=0.5", "*"].map(acceptsGzip)).toEqual([true, true, true, true]);
-    expect([null, "", "br", "deflate", "gzip;q=0", "gzip; q=0.0", "gzipx"].map(acceptsGzip)).toEqual(Array(7).fill(false));
-  });
-});
 
 describe("BoundedSlots", () => {
   it("lets `slots` holders in, queues at most `maxWaiting` in order and refuses the rest at once", async () => {
