@@ -53,7 +53,15 @@ describe("a no-shock stress run on the demo book", () => {
       const now = (await (await desk.fetch("/api/v1/markets")).json()) as MarketsResponse;
       return now.markets.every((m) => m.mark === target[m.id]);
     }, { timeout: 30_000 }).toBe(true);
-    const queue = (await snapshot()).summary.book.queue.size;
+    // The marks above are the main thread's; the engine revalues the book after them. The queue is
+    // read once it holds still: two reads a second apart agree, and its page agrees with its size.
+    let queue = -1;
+    await expect.poll(async () => {
+      const s = await snapshot();
+      const settled = s.summary.book.queue.size === queue && s.queue.total === queue;
+      queue = s.summary.book.queue.size;
+      return settled;
+    }, { timeout: 30_000, interval: 1000 }).toBe(true);
     // A calm day: a few accounts in the queue, not 5% of the book.
     expect(queue).toBeLessThan(0.01 * ACCOUNTS);
     expect(queue, "the move queues someone: the cascade has something to start from").toBeGreaterThan(0);
@@ -68,6 +76,11 @@ describe("a no-shock stress run on the demo book", () => {
     const result = panel.getByTestId("stress-result");
     await result.waitFor({ timeout: 60_000 });
     const value = async (id: string) => Number(await result.getByTestId(id).getAttribute("data-value"));
+    if (await value("stress-liquidatable-accounts") !== queue) {
+      // What the queue holds, to tell a book from a model apart when they disagree.
+      const rows = (await snapshot()).queue.items.map((e) => `${e.accountId} ${e.status} eq=${e.equity} mm=${e.maintenanceMargin} paused=${e.pausedReason}`);
+      console.error(`queue ${queue}:\n${rows.join("\n")}`);
+    }
     expect(await value("stress-liquidatable-accounts"), "at the live marks: the live queue").toBe(queue);
     if (queue > 0) expect(Number(await result.getByTestId("cascade-round-1").getAttribute("data-accounts"))).toBe(queue);
     expect(await value("stress-accounts-liquidated"), "the whole no-shock cascade").toBeLessThanOrEqual(queue);
