@@ -43,7 +43,8 @@ describe("book-wide analytics with a market never priced (spec §7 revision 2)",
     const shocks = { "BTC-PERP": -0.1, "ETH-PERP": 0.05 };
     const result = stressOfSnapshot(book(MIXED).snapshot(), shocks, 5000);
     expect(result.unknownAccounts).toEqual({ count: 2, markets: ["SOL-PERP"] });
-    const { unknownAccounts: _, ...figures } = result;
+    const { unknownAccounts, ...figures } = result;
+    expect(unknownAccounts.count).toBe(UNKNOWN.length);
     const expected = stressTest({ markets: MARKETS, prices: PRICED, accounts: PRICED_ACCOUNTS, shocks, insuranceFund: 5000 });
     expect(figures).toEqual(expected);
     expect(Object.values(figures.shock.statusCounts).reduce((a, b) => a + b, 0)).toBe(PRICED_ACCOUNTS.length);
