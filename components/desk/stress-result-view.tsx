@@ -62,7 +62,7 @@ export const StressResultView = memo(function StressResultView({ response, shock
         {shockList} · live book as of {formatClock(response.asOf)} UTC · insurance fund {formatUsd(response.insuranceFund)} USD at the start
       </p>
       {notEvaluated ? (
-        <p className="panel-note tone-warn" role="note" data-testid="stress-unknown-accounts" data-value={unknownAccounts.count}>
+        <p className="stress-unknown tone-warn" role="note" data-testid="stress-unknown-accounts" data-count={unknownAccounts.count}>
           {notEvaluated}: their figures are unknown, so every figure below leaves them out.
         </p>
       ) : null}
