@@ -8,6 +8,7 @@ import { formatCount, formatCountOf } from "@/lib/format/quantity";
 import { formatPct } from "@/lib/format/percent";
 import { useElementView } from "@/lib/client/use-element-view";
 import { useHeldWhile } from "@/lib/client/use-held-while";
+import { unknownAccountsText } from "./unknown-accounts";
 
 /** The desk's headline figures, each with its age; all stale while the stream is down. Held while off screen. */
 export const DeskSummary = memo(function DeskSummary({ summary: live, ts: liveTs, stale, staleAfterMs }: {
@@ -22,6 +23,7 @@ export const DeskSummary = memo(function DeskSummary({ summary: live, ts: liveTs
   const { book, fund } = summary;
   const common = { ts, stale, staleAfterMs };
   const badDebt = Number(fund.uncoveredBadDebt);
+  const runwayLeavesOut = unknownAccountsText(fund.coversMoveUnknownAccounts);
   return (
     <section className="summary" aria-label="Desk figures" data-testid="desk-summary" ref={ref}>
       <Figure label="Accounts by status" value={formatCount(book.accountsWithPositions)} unit="with positions"
@@ -48,7 +50,10 @@ export const DeskSummary = memo(function DeskSummary({ summary: live, ts: liveTs
         hint="fees in, deficits out" testId="summary-fund" rawValue={fund.balance} title={`${formatUsd(fund.balance)} USD`} {...common} />
       <Figure label="Fund runway" testId="summary-runway" rawValue={fund.coversMove}
         value={fund.coversMove === null ? "—" : fund.coversMove >= 0.5 ? "≥ ±50%" : `±${formatPct(fund.coversMove, 1)}`}
-        hint={fund.coversMove === null ? "not computed yet" : "uniform move of every market the fund covers"}
+        hint={fund.coversMove === null ? "not computed yet"
+          : runwayLeavesOut ? `uniform move the fund covers · excludes ${runwayLeavesOut}`
+          : "uniform move of every market the fund covers"}
+        title={runwayLeavesOut ? `${runwayLeavesOut}: the runway is computed over the other accounts` : undefined}
         ts={fund.coversMoveTs} stale={stale} staleAfterMs={Math.max(staleAfterMs, 60_000)}
         tone={fund.coversMove !== null && fund.coversMove < 0.1 ? "bad" : undefined} />
       <Figure label="Uncovered bad debt" value={badDebt > 0 ? formatUsdCompact(badDebt) : "0"} unit="USD"

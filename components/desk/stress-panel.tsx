@@ -53,7 +53,8 @@ export const StressPanel = memo(function StressPanel({ markets: liveIndex }: { m
   };
   const setAll = (pct: number) => {
     setRefused([]);
-    setShockText(Object.fromEntries(markets.map((m) => [m.id, String(pct)])));
+    // Markets never priced have no mark to shock: the presets leave them out.
+    setShockText(Object.fromEntries(markets.filter((m) => m.mark !== null).map((m) => [m.id, String(pct)])));
   };
   const edited = Object.values(shockText).some((t) => t.trim() !== "") || Object.values(depthText).some((t) => t.trim() !== "");
   const willRun = request.ok

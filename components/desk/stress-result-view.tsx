@@ -8,6 +8,7 @@ import { formatPct } from "@/lib/format/percent";
 import { formatClock } from "@/lib/format/time";
 import { CascadeRoundsChart, type CascadeRoundPoint } from "@/components/charts/cascade-rounds-chart";
 import { CascadeRoundsTable, StressMarketsTable } from "./stress-result-tables";
+import { unknownAccountsText } from "./unknown-accounts";
 
 function Stat({ label, value, unit, raw, testId, tone, title }: {
   label: string;
@@ -53,11 +54,18 @@ export const StressResultView = memo(function StressResultView({ response, shock
   const { shock, cascade } = response.result;
   const { points, markets } = roundPoints(response, shocks);
   const shockList = Object.entries(shocks).filter(([, s]) => s !== 0).map(([id, s]) => `${id} ${formatPct(s, 1, true)}`).join(", ") || "no shock";
+  const { unknownAccounts } = response.result;
+  const notEvaluated = unknownAccountsText(unknownAccounts);
   return (
     <div className="stress-result" data-testid="stress-result" data-as-of={response.asOf}>
       <p className="panel-note">
         {shockList} · live book as of {formatClock(response.asOf)} UTC · insurance fund {formatUsd(response.insuranceFund)} USD at the start
       </p>
+      {notEvaluated ? (
+        <p className="stress-unknown tone-warn" role="note" data-testid="stress-unknown-accounts" data-count={unknownAccounts.count}>
+          {notEvaluated}: their figures are unknown, so every figure below leaves them out.
+        </p>
+      ) : null}
       <div className="stress-columns">
         <div className="stress-col">
           <h3>At the shocked marks <span className="panel-subtitle">before anything executes</span></h3>

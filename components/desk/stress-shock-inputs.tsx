@@ -36,17 +36,19 @@ export function StressShockInputs({ markets, shockText, depthText, marketDepth, 
         const sliderValue = Math.max(-SLIDER_LIMIT_PCT, Math.min(SLIDER_LIMIT_PCT, pct));
         const own = marketDepth[m.id];
         const errors = [shock, depth].flatMap((r) => (r.kind === "error" ? [r.message] : []));
+        // A market never priced has no mark to shock (the API refuses it at shocks.<market>).
+        const unpriced = m.mark === null ? `no price yet for ${m.id}: nothing to shock` : undefined;
         return (
           <div key={m.id} className="shock-block" data-testid={`stress-shock-${m.id}`}>
             <div className="shock-row">
               <label htmlFor={`shock-${m.id}`} className="shock-market">{m.id}</label>
               <input id={`shock-range-${m.id}`} type="range" min={-SLIDER_LIMIT_PCT} max={SLIDER_LIMIT_PCT} step={0.5} value={sliderValue}
-                onChange={(e) => onShock(m.id, e.target.value)} aria-label={`${m.id} shock slider, percent`} />
+                onChange={(e) => onShock(m.id, e.target.value)} aria-label={`${m.id} shock slider, percent`} disabled={unpriced !== undefined} title={unpriced} />
               <span className="shock-number">
                 <input id={`shock-${m.id}`} type="text" inputMode="decimal" autoComplete="off" spellCheck={false}
                   value={shockText[m.id] ?? ""} placeholder="0" className={`num w-60${shock.kind === "error" ? " input-error" : ""}`}
                   onChange={(e) => onShock(m.id, e.target.value)} aria-label={`${m.id} shock in percent`}
-                  aria-invalid={shock.kind === "error"} data-testid={`stress-shock-input-${m.id}`} />
+                  aria-invalid={shock.kind === "error"} data-testid={`stress-shock-input-${m.id}`} disabled={unpriced !== undefined} title={unpriced} />
                 <span className="unit">%</span>
               </span>
               <input type="text" inputMode="decimal" autoComplete="off" spellCheck={false} value={depthText[m.id] ?? ""}
@@ -56,7 +58,7 @@ export function StressShockInputs({ markets, shockText, depthText, marketDepth, 
                 title="the net notional that moves this market 1% in the cascade (and prices its closes): empty for the market's own, or a value for this run" />
               <span className={`num shock-mark${shock.kind === "error" ? " tone-bad" : pct < 0 ? " tone-bad" : pct > 0 ? " tone-ok" : " muted"}`}
                 title="the shock that will run and the mark after it, USD" data-testid={`stress-will-run-${m.id}`}>
-                {shock.kind === "error" ? "invalid" : <>{pct === 0 ? "—" : formatPct(pct / 100, 1, true)} <span className="shock-after">{shocked === null ? "no mark" : formatPrice(shocked, m.tickSize)}</span></>}
+                {shock.kind === "error" ? "invalid" : <>{pct === 0 ? "—" : formatPct(pct / 100, 1, true)} <span className="shock-after">{shocked === null ? "no price yet" : formatPrice(shocked, m.tickSize)}</span></>}
               </span>
             </div>
             {errors.map((e) => <p key={e} className="shock-error" role="alert">{e}</p>)}

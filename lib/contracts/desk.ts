@@ -1,11 +1,15 @@
 import { z } from "zod";
-import type { AccountRow, AccountView, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram } from "@/lib/engine";
+import type {
+  AccountRow, AccountView, BookLiquidationMap, BookStressResult, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, UnknownAccounts,
+} from "@/lib/engine";
 import { MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, shockRangeMessage, type RiskParams, type StressResult } from "@/lib/risk";
 import { BOUNDS } from "@/lib/contracts/bounds";
 import { textSchema } from "@/lib/contracts/text";
 import { expected } from "./zod-issues";
 
-export type { AccountRow, AccountView, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, StressResult };
+export type {
+  AccountRow, AccountView, BookLiquidationMap, BookStressResult, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, StressResult, UnknownAccounts,
+};
 
 export const ACCOUNT_STATUS_VALUES = ["healthy", "warning", "liquidatable", "backstop", "bankrupt", "unknown"] as const;
 
@@ -46,6 +50,8 @@ export interface InsuranceFundView {
   coversMove: number | null;
   /** Epoch ms at which `coversMove` was computed. */
   coversMoveTs: number | null;
+  /** The accounts `coversMove` leaves out (a position in a market never priced: figures unknown); null while not computed. */
+  coversMoveUnknownAccounts: UnknownAccounts | null;
 }
 
 /** What the desk shows at the top, all figures live. */
@@ -133,7 +139,8 @@ export const deskStressRequestSchema = z.object({
 export type DeskStressRequest = z.infer<typeof deskStressRequestSchema>;
 
 export interface DeskStressResponse {
-  result: StressResult;
+  /** Over the priced accounts; `result.unknownAccounts` counts those left out (a position in a market never priced). */
+  result: BookStressResult;
   /** The fund balance the stress ran with (decimal string) and when the live state was taken. */
   insuranceFund: string;
   asOf: number;

@@ -1,11 +1,11 @@
 import type { Worker } from "node:worker_threads";
-import type { LiquidationMap, RiskIssue, StressResult } from "../risk";
-import type { BookSnapshot } from "./engine-types";
+import type { RiskIssue } from "../risk";
+import type { BookLiquidationMap, BookSnapshot, BookStressResult, FundRunway } from "./engine-types";
 import { startWorker } from "./ts-worker";
 
 /** What the analytics thread computes, each over a snapshot of the book taken when asked. */
 export interface AnalyticsJobs {
-  fundRunway: { input: { snapshot: BookSnapshot; insuranceFund: number }; result: number };
+  fundRunway: { input: { snapshot: BookSnapshot; insuranceFund: number }; result: FundRunway };
   stress: {
     input: {
       snapshot: BookSnapshot;
@@ -14,9 +14,9 @@ export interface AnalyticsJobs {
       maxRounds?: number | undefined;
       depthPer1Pct?: Record<string, number> | undefined;
     };
-    result: StressResult;
+    result: BookStressResult;
   };
-  liquidationMap: { input: { snapshot: BookSnapshot; marketId: string }; result: LiquidationMap | null };
+  liquidationMap: { input: { snapshot: BookSnapshot; marketId: string }; result: BookLiquidationMap | null };
 }
 
 export type AnalyticsJob = { [K in keyof AnalyticsJobs]: { readonly id: number; readonly type: K; readonly input: AnalyticsJobs[K]["input"] } }[keyof AnalyticsJobs];

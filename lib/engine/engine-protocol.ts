@@ -18,16 +18,19 @@
  *   meanwhile. Any other mutation applies every pending mark first.
  * - Typed arrays in results (`snapshot`, `marginRows`) are transferred, not copied.
  */
-import type { LiquidationMap, MarketParams, RiskIssue, RiskParams, StressResult } from "../risk";
+import type { MarketParams, RiskIssue, RiskParams } from "../risk";
 import type {
   AccountRow,
   AccountView,
   AtRiskQuery,
+  BookLiquidationMap,
   BookSnapshot,
+  BookStressResult,
   BookSummary,
   ChangeSet,
   CollateralDelta,
   CollateralUpdate,
+  FundRunway,
   MarginRows,
   Page,
   PositionUpdate,
@@ -106,12 +109,12 @@ export interface EngineCommands {
   /** Spec §8 shock and cascade on the live book with the fund's balance (analytics thread). */
   stress: {
     payload: { shocks: Record<string, number>; insuranceFund: number; maxRounds?: number | undefined; depthPer1Pct?: Record<string, number> | undefined };
-    result: StressResult;
+    result: BookStressResult;
   };
-  /** The largest uniform move of every market the fund covers, to 0.1%, up to 50% (analytics thread). */
-  fundRunway: { payload: { insuranceFund: number }; result: number };
-  /** Spec §9 for one market at its live mark; `null` before its first price (analytics thread). */
-  liquidationMap: { payload: { marketId: string }; result: LiquidationMap | null };
+  /** The largest uniform move of every market the fund covers, to 0.1%, up to 50%, over the priced accounts (analytics thread). */
+  fundRunway: { payload: { insuranceFund: number }; result: FundRunway };
+  /** Spec §9 for one market at its live mark; no map before its first price; `null` for an unknown market (analytics thread). */
+  liquidationMap: { payload: { marketId: string }; result: BookLiquidationMap | null };
 }
 
 export type EngineCommand = keyof EngineCommands;

@@ -3,7 +3,7 @@
  * Plain JSON-able data (numbers, strings, arrays), so that they cross the worker boundary by
  * structured clone unchanged and an API route can send them as they are.
  */
-import type { AccountStatus, Close, LiquidationMode, LiquidationPlan, MarketParams, RiskParams } from "../risk";
+import type { AccountStatus, Close, LiquidationMap, LiquidationMode, LiquidationPlan, MarketParams, RiskParams, StressResult } from "../risk";
 import type { LiveStatus } from "./live-status";
 
 export type { LiveStatus };
@@ -256,6 +256,36 @@ export interface BookSnapshot {
   readonly positionQty: Float64Array;
   readonly positionEntryPrice: Float64Array;
 }
+
+/**
+ * Accounts a book-wide figure leaves out because they hold a position in a market never priced
+ * (spec §7 revision 2: their figures are unknown, never valued at entry price): how many, and the
+ * never-priced markets they hold, in id order. `{ count: 0, markets: [] }` when none is.
+ */
+export interface UnknownAccounts {
+  readonly count: number;
+  readonly markets: string[];
+}
+
+/** Spec §8 over the live book: the accounts of unknown figures are left out and counted. */
+export interface BookStressResult extends StressResult {
+  readonly unknownAccounts: UnknownAccounts;
+}
+
+/** The insurance fund's runway over the live book (see `fundRunway`), and the accounts it leaves out. */
+export interface FundRunway {
+  /** The largest uniform move of every market the fund covers, as a fraction (to 0.1%, up to 0.5). */
+  readonly coversMove: number;
+  readonly unknownAccounts: UnknownAccounts;
+}
+
+/**
+ * Spec §9 for one market of the live book: the map at its mark, leaving out (and counting) the
+ * holders whose figures are unknown; or, while the market has never had a price, no map.
+ */
+export type BookLiquidationMap =
+  | (LiquidationMap & { readonly unknownAccounts: UnknownAccounts })
+  | { readonly marketId: string; readonly markPrice: null; readonly reason: "no price yet" };
 
 /** A mark for a market (from `MarketMarks.refresh`): the price and whether it is stale. */
 export interface PriceUpdate {

@@ -52,7 +52,7 @@ export class DeskFeed {
   private readonly newEvents: LiquidationEventView[] = [];
   private histogramTs = 0;
   private queueSentAt = 0;
-  private fund: InsuranceFundView = { balance: "0", uncoveredBadDebt: "0", coversMove: null, coversMoveTs: null };
+  private fund: InsuranceFundView = { balance: "0", uncoveredBadDebt: "0", coversMove: null, coversMoveTs: null, coversMoveUnknownAccounts: null };
   private timer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private runwayTimer: NodeJS.Timeout | null = null;
@@ -191,8 +191,8 @@ export class DeskFeed {
   }
 
   private async refreshRunway(): Promise<void> {
-    const coversMove = await this.engine.client.fundRunway(Number(this.fund.balance));
-    this.fund = { ...this.fund, coversMove, coversMoveTs: Date.now() };
+    const { coversMove, unknownAccounts } = await this.engine.client.fundRunway(Number(this.fund.balance));
+    this.fund = { ...this.fund, coversMove, coversMoveTs: Date.now(), coversMoveUnknownAccounts: unknownAccounts };
     this.dirty.summary = true;
     this.schedule();
   }

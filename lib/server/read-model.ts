@@ -1,11 +1,11 @@
 import "server-only";
 import type { MarketsResponse } from "@/lib/contracts/markets";
-import { InputError, parseInput } from "@/lib/contracts/api-error";
+import { formatPath, InputError, parseInput } from "@/lib/contracts/api-error";
 import {
-  accountsQuerySchema, deskStressRequestSchema, type AccountDetail, type AccountRow, type DeskSnapshot, type DeskStressResponse,
+  accountsQuerySchema, deskStressRequestSchema, type AccountDetail, type AccountRow, type BookLiquidationMap, type DeskSnapshot, type DeskStressResponse,
   type InsuranceFundView, type LiquidationEventView, type Page, type QueueEntry,
 } from "@/lib/contracts/desk";
-import type { LiquidationMap } from "@/lib/risk";
+import type { RiskIssue } from "@/lib/risk";
 import { findRuntime } from "./runtime-registry";
 import { recentLiquidationEvents } from "./liquidation-events";
 
@@ -87,12 +87,16 @@ export function getLiquidationEvents(accountId: string | undefined, limit = 100)
   return recentLiquidationEvents(runtime().prisma, { accountId, limit: Math.min(Math.max(1, limit), 1000) });
 }
 
-/** Spec §9 for one market at its live mark. */
-export async function getLiquidationMap(marketId: string): Promise<LiquidationMap> {
+/**
+ * Spec §9 for one market at its live mark; for a market that never had a price, no map but
+ * `{ marketId, markPrice: null, reason: "no price yet" }` (a state, not an error). 404 for an
+ * unknown market.
+ */
+export async function getLiquidationMap(marketId: string): Promise<BookLiquidationMap> {
   const rt = runtime();
   if (!rt.markets.has(marketId)) throw new NotFoundError(`market "${marketId}"`);
   const map = await rt.liquidationMap(marketId);
-  if (!map) throw new NotFoundError(`a mark price for "${marketId}"`);
+  if (!map) throw new NotFoundError(`market "${marketId}"`);
   return map;
 }
 
@@ -104,7 +108,20 @@ export async function runStress(body: unknown): Promise<DeskStressResponse> {
     Object.keys(req[field] ?? {}).filter((id) => !rt.markets.has(id)).map((id) => ({ path: `${field}.${id}`, message: `unknown market "${id}"` }));
   const issues = [...unknown("shocks"), ...unknown("depthPer1Pct")];
   if (issues.length) throw new InputError(issues);
-  return rt.stress(req.shocks, req.maxRounds, req.depthPer1Pct);
+  try {
+    return await rt.stress(req.shocks, req.maxRounds, req.depthPer1Pct);
+  } catch (error) {
+    // The engine refuses a shock on a market never priced (`shocks.<market>`: no price yet): judged
+    // on the snapshot the run uses, so no price can arrive between the check and the run.
+    throw riskIssuesAsInput(error);
+  }
+}
+
+/** The engine's `RiskInputError` (by name: it comes from the runtime's module graph) as a 400 naming the fields; anything else as it is. */
+function riskIssuesAsInput(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== "RiskInputError") return error;
+  const issues = (error as Error & { issues?: readonly RiskIssue[] }).issues;
+  return Array.isArray(issues) ? new InputError(issues.map((i) => ({ path: formatPath(i.path), message: i.message }))) : error;
 }
 
 /** The fund's balance, runway and history (balance after each entry, oldest first). */

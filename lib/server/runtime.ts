@@ -13,8 +13,7 @@ import { MarginSnapshotter } from "./margin-snapshotter";
 import { SerialQueue } from "./serial-queue";
 import type { SendBacklog, SocketHub } from "./socket-hub";
 import { DeskFeed } from "./desk-feed";
-import type { DeskRiskParams, DeskSnapshot, DeskStressResponse } from "@/lib/contracts/desk";
-import type { LiquidationMap } from "@/lib/risk";
+import type { BookLiquidationMap, DeskRiskParams, DeskSnapshot, DeskStressResponse } from "@/lib/contracts/desk";
 import { insuranceFundBalance } from "./execution/insurance-fund";
 import { marketParamsOf } from "./market-params-of";
 import { serverMetrics, type IngestKind, type RoomKind } from "./metrics";
@@ -144,8 +143,8 @@ export class Runtime {
     return { result: await this.engine.client.stress(shocks, Number(fund), maxRounds, depthPer1Pct), insuranceFund: fund, asOf };
   }
 
-  /** Spec §9 for a market at its live mark (the engine's analytics thread); null before its first price. */
-  liquidationMap(marketId: string): Promise<LiquidationMap | null> {
+  /** Spec §9 for a market at its live mark (the engine's analytics thread); no map before its first price; null for an unknown market. */
+  liquidationMap(marketId: string): Promise<BookLiquidationMap | null> {
     return this.engine.client.liquidationMap(marketId);
   }
 

@@ -68,6 +68,34 @@ describe("a restart without a price feed (spec §7, revision 2)", () => {
     expect(await page.getByTestId("summary-status-unknown").getAttribute("data-value")).toBe("1");
   });
 
+  it("stress, fund runway and liquidation map leave out the account in the market never priced and say so; its map is 'no price yet', no error", async () => {
+    const page = await deskPage("/desk");
+    const mapAnswers: number[] = [];
+    const consoleErrors: string[] = [];
+    page.on("response", (r) => { if (r.url().includes("/liquidation-map")) mapAnswers.push(r.status()); });
+    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(`${m.text()} ${m.location().url}`); });
+    await expect.poll(() => page.getByTestId("summary-runway").getAttribute("data-value")).not.toBeNull();
+    expect(await page.getByTestId("summary-runway").locator(".figure-hint").textContent())
+      .toBe("uniform move the fund covers · excludes 1 account not evaluated: no price yet for SOL-PERP");
+
+    await page.getByTestId("stress-shock-input-BTC-PERP").fill("-1");
+    expect(await page.getByTestId("stress-shock-input-SOL-PERP").isDisabled()).toBe(true);
+    await page.getByTestId("stress-run").click();
+    await page.getByTestId("stress-unknown-accounts").waitFor();
+    expect(await page.getByTestId("stress-unknown-accounts").textContent()).toContain("1 account not evaluated: no price yet for SOL-PERP");
+    // r-btc (1 BTC long, equity 4,000 at 60,000) is the one evaluated: healthy at 59,400.
+    expect(await page.getByTestId("stress-status-healthy").getAttribute("data-value")).toBe("1");
+    expect(await page.getByTestId("stress-status-unknown").count()).toBe(0);
+
+    await page.getByTestId("map-market-SOL-PERP").click();
+    await page.getByTestId("liquidation-map-panel").locator(".query-state, svg").first().scrollIntoViewIfNeeded(); // fetched while on screen
+    await expect.poll(() => page.getByTestId("liquidation-map-panel").textContent(), { timeout: 30_000 }).toContain("No price yet for SOL-PERP");
+    expect(await page.getByTestId("map-no-price").textContent()).toContain("No price yet for SOL-PERP");
+    expect(mapAnswers.length).toBeGreaterThan(0);
+    expect(mapAnswers.every((s) => s === 200)).toBe(true);
+    expect(consoleErrors.filter((e) => e.includes("liquidation-map") || e.includes("status of"))).toEqual([]);
+  });
+
   it("an account in a market never priced shows unknown figures, never entry-price ones; a priced one is valued at the persisted mark", async () => {
     const sol = await deskPage("/desk/accounts/r-sol");
     await sol.getByTestId("account-unknown").waitFor();

@@ -11,7 +11,7 @@ const summary: DeskSummary = {
     mmShortfall: 10, pendingNotional: 1000, expectedDeficit: 0, queue: { size: 1, paused: 0, byMode: { none: 0, partial: 1, full: 0 }, plansPending: 0 },
     debt: { accounts: 0, total: 0, largest: [] },
   },
-  fund: { balance: "250000", uncoveredBadDebt: "0", coversMove: 0.2, coversMoveTs: 1 },
+  fund: { balance: "250000", uncoveredBadDebt: "0", coversMove: 0.2, coversMoveTs: 1, coversMoveUnknownAccounts: { count: 0, markets: [] } },
 };
 
 function event(id: string, executedAt: number): LiquidationEventView {
