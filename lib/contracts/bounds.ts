@@ -24,8 +24,13 @@ export const BOUNDS = {
    * fund): 0, or from one unit of the 18th decimal to 10¹⁸.
    */
   collateral: { minAbs: 1e-18, maxAbs: 1e18 },
-  /** |rate| of one funding period (exclusive). */
-  fundingRate: { maxAbs: 1 },
+  /**
+   * |rate| of one funding period: below `maxAbs` (exclusive), at least `minAbs` (10⁻¹² of the
+   * notional, a millionth of a basis point). 0 is refused: a period with no funding moves nothing
+   * and writes nothing (no zero-amount ledger entries); a JSON number that underflows (`1e-400`)
+   * is read as 0 and refused the same way.
+   */
+  fundingRate: { minAbs: 1e-12, maxAbs: 1 },
   /** Epoch milliseconds: a whole number in [0, 8.64e15] (the range of a JavaScript Date). */
   ts: { min: 0, max: 8_640_000_000_000_000 },
   /** Per-source sequence numbers: PostgreSQL `bigint`, [0, 2⁶³ − 1]. */

@@ -4,6 +4,7 @@ import type {
 } from "@/lib/engine";
 import { MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, shockRangeMessage, type RiskParams, type StressResult } from "@/lib/risk";
 import { BOUNDS } from "@/lib/contracts/bounds";
+import { marketRecord } from "@/lib/contracts/market-record";
 import { textSchema } from "@/lib/contracts/text";
 import { expected } from "./zod-issues";
 
@@ -128,11 +129,11 @@ export interface AccountDetail {
  * (USD, finite, `> 0`; the markets' own values otherwise).
  */
 export const deskStressRequestSchema = z.object({
-  shocks: z.record(textSchema(64), z.number({ error: expected("a finite number") }).refine((v) => v >= SHOCK_MIN && v <= SHOCK_MAX, {
+  shocks: marketRecord(textSchema(64), z.number({ error: expected("a finite number") }).refine((v) => v >= SHOCK_MIN && v <= SHOCK_MAX, {
     error: (issue) => shockRangeMessage(issue.input as number),
   })),
   maxRounds: z.number().int().min(0).max(MAX_ROUNDS_LIMIT).optional(),
-  depthPer1Pct: z.record(textSchema(64), z.number({ error: expected("a finite number") })
+  depthPer1Pct: marketRecord(textSchema(64), z.number({ error: expected("a finite number") })
     .min(BOUNDS.market.depthPer1Pct.min, { error: `must be at least ${BOUNDS.market.depthPer1Pct.min} (USD of notional per 1% move)` })
     .max(BOUNDS.market.depthPer1Pct.max, { error: `must be at most ${BOUNDS.market.depthPer1Pct.max} (USD of notional per 1% move)` })).optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InputError } from "@/lib/contracts/api-error";
+import { marketRecord } from "@/lib/contracts/market-record";
 import { textSchema } from "@/lib/contracts/text";
 import { expected, toFieldErrors, type FieldParseResult } from "@/lib/contracts/zod-issues";
 import { validateScenario, type RiskScenario } from "@/lib/risk";
@@ -55,7 +56,7 @@ export const accountInputSchema = z.object({
 
 export const riskScenarioShape = {
   markets: z.array(marketParamsSchema, { error: expected("an array of markets") }),
-  prices: z.record(text(), finite(), { error: expected("an object of prices by market id") }),
+  prices: marketRecord(text(), finite(), { error: expected("an object of prices by market id") }),
   params: riskParamsSchema.optional(),
   accounts: z.array(accountInputSchema, { error: expected("an array of accounts") }),
 };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { FieldError } from "./api-error";
-import { expected } from "./zod-issues";
+import { textSchema } from "./text";
 import type { MarketsResponse, MarkUpdate } from "./markets";
 import type { AccountView, DeskDelta, DeskSnapshot } from "./desk";
 
@@ -74,10 +74,8 @@ export interface SessionEndedNotice {
   reason: "signed_out" | "expired" | "role_changed";
 }
 
-const accountId = z.string({ error: expected("an account id (a string)") })
-  .min(1, { error: "must not be empty" })
-  .max(128, { error: "must be at most 128 characters" })
-  .regex(/^[^\u0000-\u001f\u007f]*$/, { error: "must not contain control characters" });
+/** An account id: the API's text rule (lib/contracts/text.ts: no NUL, no lone surrogate), at most 128 characters, no control character. */
+const accountId = textSchema(128).regex(/^[^\u0000-\u001f\u007f]*$/, { error: "must not contain control characters" });
 
 /**
  * The arguments every client event may carry (the acknowledgement callback, when last, aside),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InputError } from "@/lib/contracts/api-error";
+import { marketRecord } from "@/lib/contracts/market-record";
 import { riskScenarioShape } from "@/lib/contracts/risk-scenario";
 import { textSchema } from "@/lib/contracts/text";
 import { expected, toFieldErrors, type FieldParseResult } from "@/lib/contracts/zod-issues";
@@ -13,12 +14,12 @@ import { validateStressScenario, type StressScenario } from "@/lib/risk";
 export const stressRequestSchema = z.object(
   {
     ...riskScenarioShape,
-    shocks: z.record(textSchema(128), z.number({ error: expected("a finite number") }), {
+    shocks: marketRecord(textSchema(128), z.number({ error: expected("a finite number") }), {
       error: expected("an object of shocks by market id"),
     }),
     insuranceFund: z.number({ error: expected("a finite number") }).optional(),
     maxRounds: z.number({ error: expected("a whole number") }).optional(),
-    depthPer1Pct: z.record(z.string(), z.number({ error: expected("a finite number") }), {
+    depthPer1Pct: marketRecord(textSchema(128), z.number({ error: expected("a finite number") }), {
       error: expected("an object of depthPer1Pct by market id"),
     }).optional(),
   },

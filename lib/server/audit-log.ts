@@ -10,7 +10,11 @@ export const auditQuerySchema = z.object({
   accountId: textSchema(128).optional(),
   action: textSchema(64).optional(),
   /** Entries with an id below this one (the next page, newest first). */
-  before: z.string().regex(/^\d{1,19}$/, "must be an audit entry id").refine((v) => BigInt(v) <= BOUNDS.seq.max, "must be an audit entry id (at most 2^63 − 1)").optional(),
+  // One check: BigInt runs only on a string of digits (zod 4 runs a later .refine even after the
+  // regex failed, and BigInt("abc") throws).
+  before: z.string().superRefine((v, ctx) => {
+    if (!/^\d{1,19}$/.test(v) || BigInt(v) > BOUNDS.seq.max) ctx.addIssue({ code: "custom", message: "must be an audit entry id (a whole number, at most 2^63 − 1)" });
+  }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

@@ -232,7 +232,7 @@ export class Runtime {
   ingestFunding(body: unknown) {
     const receivedAt = Date.now();
     return this.accountWrites.run(async () => {
-      const result = await ingestFunding(this.deps, body);
+      const result = await ingestFunding(this.deps, body, { now: receivedAt, maxClockSkewMs: this.env.LIQDESK_MAX_CLOCK_SKEW_MS });
       committed("funding", 1, receivedAt);
       if (result.deltas.length) {
         await this.engine.client.applyCollateral(result.deltas.map((d) => ({ accountId: d.accountId, amount: Number(d.balanceAfter) })));

@@ -61,9 +61,10 @@ describe("funding persistence", () => {
   });
 
   it("rounds a product beyond 18 decimals half away from zero, and balances equal ledger sums", async () => {
-    const result = await fund({ marketId: "BTC-PERP", rate: "0.000000000000000001", markPrice: "0.5", ts: ts + 1 });
-    // long: −0.123 × 0.5 × 1e-18 = −6.15e-20 → 0; short: 2 × 0.5e-18 = 1e-18
-    expect(result.deltas.map((d) => d.amount)).toEqual(["0", "0.000000000000000001"]);
+    // The smallest rate taken is 1e-12 (BOUNDS.fundingRate.minAbs).
+    const result = await fund({ marketId: "BTC-PERP", rate: "0.000000000001", markPrice: "0.00000525", ts: ts + 1 });
+    // long: −0.123 × 0.00000525 × 1e-12 = −6.4575e-19 → −1e-18; short: 2 × 0.00000525 × 1e-12 = 1.05e-17 → 1.1e-17
+    expect(result.deltas.map((d) => d.amount)).toEqual(["-0.000000000000000001", "0.000000000000000011"]);
     const mismatches = await db.prisma.$queryRaw<{ id: string }[]>`
       SELECT a.id FROM accounts a
        WHERE a.collateral <> coalesce((SELECT sum(amount) FROM collateral_ledger l WHERE l.account_id = a.id), 0)`;

@@ -79,11 +79,16 @@ const ENDPOINTS: Endpoint[] = [
     route: "POST /api/v1/ingest/funding",
     good: fc.record({
       marketId: fc.constantFrom("BTC-PERP", "ETH-PERP"),
-      rate: fc.integer({ min: -100, max: 100 }).map((n) => (n / 100_000).toString()),
+      rate: fc.integer({ min: 1, max: 100 }).chain((n) => fc.constantFrom(n, -n)).map((n) => (n / 100_000).toString()),
       markPrice: fc.constantFrom("60000", "3000", 60000.5),
-      ts: fc.integer({ min: now, max: now + 60_000 }),
+      ts: fc.integer({ min: now - 60_000, max: now }),
     }),
-    bad: { marketId: [...BAD_STRINGS, "NOPE-PERP"], rate: [...BAD_NUMBERS, "1", "-1", "2"], markPrice: [...BAD_PRICES, "0", "-5"], ts: BAD_TS },
+    bad: {
+      marketId: [...BAD_STRINGS, "NOPE-PERP"],
+      rate: [...BAD_NUMBERS, "1", "-1", "2", "0", 0, "0.0000000000001", -1e-13],
+      markPrice: [...BAD_PRICES, "0", "-5"],
+      ts: [...BAD_TS, now + 3_600_000, 8_639_999_999_999_999],
+    },
   },
 ];
 

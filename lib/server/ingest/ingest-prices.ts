@@ -21,7 +21,11 @@ export interface ServerClock {
 /** Spec §7's default `maxClockSkewMs` (the server runs with LIQDESK_MAX_CLOCK_SKEW_MS). */
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 5000;
 
-const clockNow = (): ServerClock => ({ now: Date.now(), maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS });
+/** The server's clock now, with the default skew (tests and the CLI; the server passes its env's). */
+export const clockNow = (): ServerClock => ({ now: Date.now(), maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS });
+
+/** How a time too far ahead is refused (prices, funding). */
+export const aheadOfClock = (clock: ServerClock) => `is ahead of the server's clock by more than maxClockSkewMs (${clock.maxClockSkewMs} ms)`;
 
 /**
  * A validated batch, in time order per market, duplicates (same market and ts) dropped. A tick
@@ -30,7 +34,7 @@ const clockNow = (): ServerClock => ({ now: Date.now(), maxClockSkewMs: DEFAULT_
  */
 export function normaliseTicks(batch: IngestPrices, knownMarket: (id: string) => boolean, clock: ServerClock = clockNow()) {
   const notAfter = clock.now + clock.maxClockSkewMs;
-  const ahead = `is ahead of the server's clock by more than maxClockSkewMs (${clock.maxClockSkewMs} ms)`;
+  const ahead = aheadOfClock(clock);
   const issues = batch.ticks.flatMap((t, i) => [
     ...(knownMarket(t.marketId) ? [] : [{ path: `ticks[${i}].marketId`, message: `unknown market "${t.marketId}"` }]),
     ...(t.ts <= notAfter ? [] : [{ path: `ticks[${i}].ts`, message: `${t.ts} ${ahead}` }]),

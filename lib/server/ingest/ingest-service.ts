@@ -7,6 +7,7 @@ import type { PrismaClient } from "@/lib/server/db/prisma-client";
 import type { IngestRecorder } from "./ingest-recorder";
 import { loadMarketLookup, type MarketLookup } from "./market-lookup";
 import { persistCollateralEntries, type PersistCollateralResult } from "./persist-collateral";
+import { aheadOfClock, clockNow, type ServerClock } from "./ingest-prices";
 import { persistFunding, type PersistFundingResult } from "./persist-funding";
 import { persistPositionUpdates, type PersistPositionsResult } from "./persist-positions";
 
@@ -49,12 +50,17 @@ export async function ingestCollateral(deps: IngestDeps, body: unknown): Promise
   return result;
 }
 
-/** `POST /api/v1/ingest/funding`: tell the engine each delta's `balanceAfter`. */
-export async function ingestFunding(deps: IngestDeps, body: unknown): Promise<PersistFundingResult & { marketId: string }> {
+/**
+ * `POST /api/v1/ingest/funding`: tell the engine each delta's `balanceAfter`. An event dated more
+ * than `maxClockSkewMs` ahead of the server's clock is refused, as a price tick is (spec §7).
+ */
+export async function ingestFunding(deps: IngestDeps, body: unknown, clock: ServerClock = clockNow()): Promise<PersistFundingResult & { marketId: string }> {
   const event = parseInput(ingestFundingSchema, body);
-  if (!(await marketsOf(deps))(event.marketId)) {
-    throw new InputError([{ path: "marketId", message: `unknown market "${event.marketId}"` }]);
-  }
+  const fields = [
+    ...((await marketsOf(deps))(event.marketId) ? [] : [{ path: "marketId", message: `unknown market "${event.marketId}"` }]),
+    ...(event.ts <= clock.now + clock.maxClockSkewMs ? [] : [{ path: "ts", message: `${event.ts} ${aheadOfClock(clock)}` }]),
+  ];
+  if (fields.length > 0) throw new InputError(fields);
   const result = await persistFunding(deps.prisma, event);
   if (result.applied) deps.recorder?.record("funding", event);
   return { marketId: event.marketId, ...result };

@@ -29,7 +29,8 @@ export interface PersistFundingResult {
  * naming the field), lock the accounts holding the market (in id order), then one set-based
  * statement that moves `round(−qty × markPrice × rate, 18)` (exact `numeric`, rounded half away
  * from zero to the ledger's 18 decimals) for every open position as a `funding` ledger entry with
- * key `funding:<eventId>:<accountId>` and updates each balance. Positions are those committed when
+ * key `funding:<eventId>:<accountId>` and updates each balance; a payment that rounds to 0 writes
+ * nothing (no zero-amount entries). Positions are those committed when
  * the event is applied.
  */
 export async function persistFunding(prisma: PrismaClient, event: IngestFunding): Promise<PersistFundingResult> {
@@ -60,9 +61,11 @@ export async function persistFunding(prisma: PrismaClient, event: IngestFunding)
       WITH legs AS (
         SELECT account_id, round(-(qty * ${event.markPrice}::numeric * ${event.rate}::numeric), 18) AS amount
           FROM positions WHERE market_id = ${event.marketId} AND qty <> 0
+      ), paid AS (
+        SELECT account_id, amount FROM legs WHERE amount <> 0
       ), moved AS (
         UPDATE accounts a SET collateral = a.collateral + l.amount, updated_at = now()
-          FROM legs l WHERE a.id = l.account_id
+          FROM paid l WHERE a.id = l.account_id
         RETURNING a.id AS account_id, l.amount, a.collateral AS balance_after
       ), appended AS (
         INSERT INTO collateral_ledger (account_id, kind, amount, balance_after, idempotency_key, funding_event_id)
