@@ -35,12 +35,16 @@ import { connectRedisFanout } from "@/lib/server/cluster/redis-fanout";
 import { setClusterState } from "@/lib/server/cluster/cluster-registry";
 import { hostRefusal } from "@/lib/server/auth/site-origin";
 import { newNonce, securityHeaders } from "@/lib/server/http/security-headers";
+import { isUnder, requestLineRefusal, routedPath } from "@/lib/server/http/request-line";
 
 const SOCKET_PATH = "/socket.io";
 const HEALTH_PATH = "/api/health";
 const INGEST_PREFIX = "/api/v1/ingest/";
-/** Endpoints that take a token, not a session: answered whatever the Host (a feed may post to an internal address). */
-const ANY_HOST_PREFIXES = [HEALTH_PATH, INGEST_PREFIX, "/api/metrics"];
+/**
+ * Endpoints that take a token, not a session: answered whatever the Host (a feed may post to an
+ * internal address). Decided on the routed path (a dot-segment never gets here: refused first).
+ */
+const ANY_HOST_PATHS = [HEALTH_PATH, INGEST_PREFIX, "/api/metrics"];
 /** How long an orderly shutdown may take before the process exits anyway (status 1). */
 const SHUTDOWN_DEADLINE_MS = 30_000;
 
@@ -133,10 +137,19 @@ async function main(): Promise<void> {
     for (const [name, value] of Object.entries(security)) res.setHeader(name, value);
     req.headers["content-security-policy"] = security["content-security-policy"];
     delete req.headers["content-security-policy-report-only"];
+    // A method the app does not answer (405), two Host headers, a path or query that is not strict
+    // UTF-8 percent-encoding or has a dot-segment (400): refused before anything reads them.
+    const line = requestLineRefusal(req.method, req.url, req.rawHeaders);
+    if (line) {
+      res.writeHead(line.status, { "content-type": "application/json", ...line.headers })
+        .end(JSON.stringify({ error: { code: line.code, message: line.message, ...(line.fields ? { fields: line.fields } : {}) } }));
+      return;
+    }
     const peer = peerSecret !== null && fromInstance(req.headers, peerSecret);
     // A Host that is not a host (400), or not this site's when it has no public URL (421): refused
     // here, before better-auth, which resolves the site's address from it, could fail on it.
-    const refusal = peer || ANY_HOST_PREFIXES.some((p) => req.url?.startsWith(p)) ? null : hostRefusal(req.headers.host, config);
+    const path = routedPath(req.url ?? "/");
+    const refusal = peer || ANY_HOST_PATHS.some((p) => isUnder(path, p)) ? null : hostRefusal(req.headers.host, config);
     if (refusal) {
       res.writeHead(refusal.status, { "content-type": "application/json" })
         .end(JSON.stringify({ error: { code: refusal.code, message: refusal.message } }));
@@ -177,6 +190,11 @@ async function main(): Promise<void> {
   const closeRedis = config.REDIS_URL ? await connectRedisFanout(hub.io, config.REDIS_URL, config.LIQDESK_REDIS_CHANNEL, log) : null;
   const accountFeed = new AccountFeed(hub.io, live ?? runtime!.engine.client);
   accountFeed.start();
+  // CONNECT is not answered here (Node hands it to this event, not to the request handler).
+  server.on("connect", (_req, socket) => {
+    socket.end("HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
+      + JSON.stringify({ error: { code: "bad_method", message: "method \"CONNECT\" is not answered here" } }));
+  });
   // socket.io answers upgrades on its own path; every other upgrade (Next's dev HMR) goes to Next.
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith(SOCKET_PATH)) void nextUpgrade(req, socket, head);

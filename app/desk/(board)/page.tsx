@@ -1,10 +1,16 @@
 import { connection } from "next/server";
 import { DeskDashboard } from "@/components/desk/desk-dashboard";
+import { requirePage } from "@/lib/server/auth/page-access";
 import { getDeskSnapshot, getDisplaySettings, getMarketsSnapshot } from "@/lib/server/read-model";
 
-/** The live desk; its layout has already checked that the user is on the desk. */
+/**
+ * The live desk. The layout's check sets the redirect's status, but Next renders a layout and its
+ * page in parallel: the page checks again before it reads anything, or the book would stream out
+ * under the layout's redirect. Every page checks its own access before it reads protected data.
+ */
 export default async function DeskPage() {
   await connection(); // live data: rendered per request, never prerendered
+  await requirePage("desk", "/desk");
   const [desk, markets] = await Promise.all([getDeskSnapshot(), getMarketsSnapshot()]);
   const { staleAfterMs } = getDisplaySettings();
   return <DeskDashboard initialDesk={desk} initialMarkets={markets} staleAfterMs={staleAfterMs} />;

@@ -22,17 +22,37 @@ const SESSION_DAYS = 7;
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
- * better-auth's answer to a browser without the session token: it is in the HttpOnly cookie
- * only, out of reach of any script. Sign-in answers `{ redirect, url, user }`, get-session
- * `{ session, user }` without `session.token`. Calls made inside the server (no request) keep it.
+ * better-auth's answer to a browser without any session token: it is in the HttpOnly cookie
+ * only, out of reach of any script. Every `token` field of the answer goes, however deep: sign-in
+ * answers `{ redirect, url, user }`, get-session `{ session, user }` without `session.token`,
+ * list-sessions each session without its `token` (so `/revoke-session`, which takes one, cannot be
+ * fed from it: nothing in the app calls it; the UI signs out only). Calls made inside the server
+ * (no request) keep it. Null when the answer has no token.
  */
-export function withoutSessionToken(path: string, returned: unknown): Record<string, unknown> | null {
-  if (!isRecord(returned)) return null;
-  const omitToken = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([key]) => key !== "token"));
-  if (path.startsWith("/sign-in/") && "token" in returned) return omitToken(returned);
-  if (path === "/get-session" && isRecord(returned.session) && "token" in returned.session) return { ...returned, session: omitToken(returned.session) };
-  return null;
+export function withoutSessionToken(_path: string, returned: unknown): Record<string, unknown> | unknown[] | null {
+  let removed = false;
+  const strip = (value: unknown, depth: number): unknown => {
+    if (depth > 6) return value;
+    if (Array.isArray(value)) return value.map((v) => strip(v, depth + 1));
+    if (!isRecord(value)) return value;
+    return Object.fromEntries(Object.entries(value).flatMap(([key, v]) => {
+      if (key === "token") {
+        removed = true;
+        return [];
+      }
+      return [[key, strip(v, depth + 1)]];
+    }));
+  };
+  if (!isRecord(returned) && !Array.isArray(returned)) return null;
+  const body = strip(returned, 0) as Record<string, unknown> | unknown[];
+  return removed ? body : null;
 }
+
+/**
+ * better-auth endpoints the app has no use for, answered 404: a user's name, email and account
+ * are the desk's to set (`npm run user`), not a signed-in user's (an unbounded `name` was accepted).
+ */
+export const DISABLED_AUTH_PATHS = ["/update-user", "/change-email", "/delete-user", "/delete-user/callback"];
 
 export function oidcEnabled(env: Env): boolean {
   return Boolean(env.LIQDESK_OIDC_DISCOVERY_URL && env.LIQDESK_OIDC_CLIENT_ID && env.LIQDESK_OIDC_CLIENT_SECRET);
@@ -50,6 +70,7 @@ export function createAuth(options: { prisma: PrismaClient; env: Env; secret: st
     secret,
     baseURL: env.LIQDESK_PUBLIC_URL ?? { allowedHosts: allowedHosts(env), protocol: "http" },
     basePath: AUTH_BASE_PATH,
+    disabledPaths: DISABLED_AUTH_PATHS,
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },

@@ -1,6 +1,16 @@
 import "server-only";
 import { isInputError, type ApiErrorBody } from "@/lib/contracts/api-error";
+import { findRuntime } from "../runtime-registry";
 import { isHttpError } from "./http-error";
+
+/** Whether the request failed because its client went away mid-body (Node's `Error: aborted`, ECONNRESET), not because of a fault here. */
+export function isClientAbort(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (e.message === "aborted" || e.name === "AbortError" || code === "ECONNRESET" || code === "ABORT_ERR") return true;
+  }
+  return false;
+}
 
 function errorResponse(status: number, code: string, message: string, fields?: ApiErrorBody["error"]["fields"], headers?: HeadersInit) {
   const body: ApiErrorBody = { error: { code, message, ...(fields ? { fields } : {}) } };
@@ -23,6 +33,11 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
       // come from another module graph (see isInputError).
       if (error instanceof Error && error.name === "NotFoundError") return errorResponse(404, "not_found", error.message);
       if (error instanceof Error && error.name === "NotReadyError") return errorResponse(503, "not_ready", error.message);
+      if (isClientAbort(error)) {
+        // Nobody reads this answer; the request was not applied (a body is read whole before anything is written).
+        findRuntime()?.log.debug({ err: error }, "client aborted the request");
+        return errorResponse(400, "aborted", "the client closed the request before its body was read");
+      }
       console.error("request failed", error);
       return errorResponse(500, "internal", "Internal error; the request was not applied");
     }
