@@ -15,8 +15,11 @@ function closeText(c: Close, m: MarketDisplay, positionQty: number | undefined):
   return (
     <>
       <b className={c.side === "sell" ? "side-sell" : "side-buy"}>{c.side}</b> <b className="num">{formatQty(c.qty, m.lotSize)} {m.baseAsset}</b> of {c.marketId}
-      {share !== null ? <> ({formatPct(share, 0)} of the position)</> : null} at about <b className="num">{formatPrice(c.expectedPrice, m.tickSize)}</b> USD
-      (mark {formatPrice(c.markPrice, m.tickSize)}): notional {formatUsd(c.notional, 0)} USD, slippage {formatUsd(c.slippageCost)} USD, fee {formatUsd(c.fee)} USD
+      {share !== null ? <> ({formatPct(share, 0)} of the position)</> : null}
+      {c.beyondDepth
+        ? <> (mark {formatPrice(c.markPrice, m.tickSize)}): notional {formatUsd(c.notional, 0)} USD is <b className="paused">beyond the book&apos;s depth</b> (impact ≥ 100%: no price to expect), so it is not executed automatically</>
+        : <> at about <b className="num">{formatPrice(c.expectedPrice, m.tickSize)}</b> USD
+          (mark {formatPrice(c.markPrice, m.tickSize)}): notional {formatUsd(c.notional, 0)} USD, slippage {formatUsd(c.slippageCost)} USD, fee {formatUsd(c.fee)} USD</>}
     </>
   );
 }
