@@ -28,7 +28,9 @@ export function LiquidationTriggerText({ trigger, positions, markets }: {
       If <b>{trigger.marketId}</b> marks at <b className="num">{formatPrice(trigger.markPrice, triggerMarket.tickSize)}</b> USD:{" "}
       {trigger.plan.mode === "full" ? "every position is closed at once, starting with " : null}
       <b className="num">{formatQty(step.qty, m.lotSize)} {m.baseAsset}</b>{share !== null ? <> ({formatPct(share, 0)} of the position)</> : null} is
-      {step.side === "sell" ? " sold" : " bought back"} at about <b className="num">{formatPrice(step.expectedPrice, m.tickSize)}</b> USD;{" "}
+      {step.side === "sell" ? " sold" : " bought back"}{step.beyondDepth
+        ? <>, but that is <b className="paused">beyond the book&apos;s depth</b> (impact ≥ 100%: no price to expect) and is left to the desk;{" "}</>
+        : <> at about <b className="num">{formatPrice(step.expectedPrice, m.tickSize)}</b> USD;{" "}</>}
       {more ? <>you then have <b>{formatDuration(trigger.cooldownMs)}</b> to add collateral before the next step.</>
         : trigger.plan.mode === "full" ? <>nothing is left to add collateral to.</> : <>that brings the account back above maintenance margin.</>}
     </p>

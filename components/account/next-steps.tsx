@@ -15,8 +15,11 @@ function closeText(c: Close, m: MarketDisplay, positionQty: number | undefined):
   return (
     <>
       <b className={c.side === "sell" ? "side-sell" : "side-buy"}>{c.side}</b> <b className="num">{formatQty(c.qty, m.lotSize)} {m.baseAsset}</b> of {c.marketId}
-      {share !== null ? <> ({formatPct(share, 0)} of the position)</> : null} at about <b className="num">{formatPrice(c.expectedPrice, m.tickSize)}</b> USD
-      (mark {formatPrice(c.markPrice, m.tickSize)}): notional {formatUsd(c.notional, 0)} USD, slippage {formatUsd(c.slippageCost)} USD, fee {formatUsd(c.fee)} USD
+      {share !== null ? <> ({formatPct(share, 0)} of the position)</> : null}
+      {c.beyondDepth
+        ? <> (mark {formatPrice(c.markPrice, m.tickSize)}): notional {formatUsd(c.notional, 0)} USD is <b className="paused">beyond the book&apos;s depth</b> (impact ≥ 100%: no price to expect), so it is not executed automatically</>
+        : <> at about <b className="num">{formatPrice(c.expectedPrice, m.tickSize)}</b> USD
+          (mark {formatPrice(c.markPrice, m.tickSize)}): notional {formatUsd(c.notional, 0)} USD, slippage {formatUsd(c.slippageCost)} USD, fee {formatUsd(c.fee)} USD</>}
     </>
   );
 }
@@ -69,7 +72,12 @@ export function describeNextSteps(view: AccountView, markets: Map<string, Market
     ? <>Backstop: equity {formatUsd(view.equity)} USD is below 2/3 of maintenance margin {formatUsd(view.maintenanceMargin)} USD; {ratio}. Every position is closed in full, at once.</>
     : <>At or below maintenance margin: {ratio}. The engine closes positions in steps until equity is back above maintenance margin with a buffer.</>);
   if (q?.paused) {
-    out.push(<><b className="paused">Paused</b> ({q.pausedReason ?? "stale price"}): nothing is closed until a fresh price arrives; marks used are the last known.</>);
+    const reason = q.pausedReason ?? "stale price";
+    out.push(<><b className="paused">Paused</b> ({reason}): {reason.startsWith("stale price")
+      ? "nothing is closed until a fresh price arrives; marks used are the last known."
+      : reason.startsWith("execution failed")
+        ? "the last step failed to execute; it is retried after the cool-down."
+        : "nothing is closed automatically; the desk handles it."}</>);
   }
   const step = plan.nextStep;
   if (step) {

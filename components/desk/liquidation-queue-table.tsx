@@ -162,10 +162,20 @@ const QueueTableRow = memo(function QueueTableRow({ index, row, market, ...focus
       <span role="cell" className="nowrap">{step ? <>{step.marketId} <span className={step.side === "sell" ? "side-sell" : "side-buy"}>{step.side}</span></> : "—"}</span>
       <span role="cell" className="num r">{step && market ? <>{formatQty(step.qty, market.lotSize)} <span className="unit">{market.baseAsset}</span></> : "—"}</span>
       <span role="cell" className="num r">{step ? formatUsd(step.notional, 0) : "—"}</span>
-      <span role="cell" className="num r" title={step && market ? `mark ${formatPrice(step.markPrice, market.tickSize)}` : undefined}>
-        {step && market ? formatPrice(step.expectedPrice, market.tickSize) : "—"}
-      </span>
-      <span role="cell" className="num r">{step ? formatUsd(step.slippageCost) : "—"}</span>
+      {step?.beyondDepth ? (
+        // a(X) >= 1: spec §5's figures are no price and no cost anyone would fill at (the entry is paused).
+        <>
+          <span role="cell" className="paused nowrap" data-testid="queue-beyond-depth" title={entry.plan.unexecutable ?? undefined}>beyond depth</span>
+          <span role="cell" className="num r muted" title="impact beyond the book's depth">—</span>
+        </>
+      ) : (
+        <>
+          <span role="cell" className="num r" title={step && market ? `mark ${formatPrice(step.markPrice, market.tickSize)}` : undefined}>
+            {step && market ? formatPrice(step.expectedPrice, market.tickSize) : "—"}
+          </span>
+          <span role="cell" className="num r">{step ? formatUsd(step.slippageCost) : "—"}</span>
+        </>
+      )}
       <span role="cell" className="num r">{step ? formatUsd(step.fee) : "—"}</span>
       <span role="cell" className={`mode mode-${entry.mode}`}>{entry.mode}</span>
       <span role="cell" className="nowrap ellipsis" title={entry.pausedReason ?? undefined}>

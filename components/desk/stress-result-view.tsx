@@ -89,7 +89,7 @@ export const StressResultView = memo(function StressResultView({ response, shock
           </div>
         </div>
         <div className="stress-col">
-          <h3>After the cascade <span className="panel-subtitle">{cascade.rounds.length} round{cascade.rounds.length === 1 ? "" : "s"} · stopped: {STOPPED_BY[cascade.stoppedBy]}{cascade.outOfRangeMarkets.length ? ` (${cascade.outOfRangeMarkets.join(", ")})` : ""}</span></h3>
+          <h3>After the cascade <span className="panel-subtitle">{cascade.rounds.length} round{cascade.rounds.length === 1 ? "" : "s"} · stopped: {STOPPED_BY[cascade.stoppedBy]}{cascade.outOfRangeMarkets.length ? ` (${cascade.outOfRangeMarkets.join(", ")})` : ""}{cascade.heldBeyondDepth.length ? <> · <span className="paused" data-testid="stress-held-beyond-depth" title={cascade.heldBeyondDepth.slice(0, 20).join(", ")}>{formatCount(cascade.heldBeyondDepth.length)} held: plan beyond the book&apos;s depth</span></> : null}</span></h3>
           <div className="stat-row">
             {ACCOUNT_STATUSES.map((s) => (
               <Stat key={s} label={s} value={formatCount(cascade.finalStatusCounts[s])} raw={cascade.finalStatusCounts[s]} testId={`stress-final-status-${s}`} />

@@ -11,6 +11,8 @@ export const closeSchema = z.strictObject({
   notional: z.number(),
   slippageCost: z.number(),
   fee: z.number(),
+  /** Only when `a(X) >= 1`: `expectedPrice` is the formula's value, not a price (spec §5, docs/API.md). */
+  beyondDepth: z.literal(true).optional(),
 });
 export type CloseView = z.infer<typeof closeSchema>;
 
@@ -20,6 +22,8 @@ export const liquidationPlanSchema = z.strictObject({
   nextStep: closeSchema.nullable(),
   after: z.strictObject({ equity: z.number(), maintenanceMargin: z.number() }),
   deficit: z.number(),
+  /** Only when the next step holds a close beyond the book's depth: why it is not executed. */
+  unexecutable: z.string().optional(),
 });
 export type LiquidationPlanView = z.infer<typeof liquidationPlanSchema>;
 

@@ -8,6 +8,7 @@ import type {
   EngineRequest,
   EngineResult,
   ExecutedStep,
+  FailedStep,
   MarketStaleUpdate,
 } from "./engine-protocol";
 import { startWorker } from "./ts-worker";
@@ -148,6 +149,9 @@ export class EngineClient {
   }
   markStepExecuted(steps: ExecutedStep[]) {
     return this.request("markStepExecuted", { steps });
+  }
+  markStepFailed(steps: FailedStep[]) {
+    return this.request("markStepFailed", { steps });
   }
   summary() {
     return this.request("summary", {});

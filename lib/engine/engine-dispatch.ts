@@ -21,6 +21,10 @@ const handlers: Omit<Handlers, "stats" | AnalyticsCommand> = {
     for (const s of steps) book.markStepExecuted(s.accountId, s.now);
     return null;
   },
+  markStepFailed: (book, { steps }) => {
+    for (const s of steps) book.markStepFailed(s.accountId, s.now, s.reason);
+    return null;
+  },
   summary: (book) => book.summary(),
   queue: (book, { now, offset, limit }) => book.queuePage(now, offset, limit),
   accountView: (book, { accountId, now }) => book.accountView(accountId, now),

@@ -66,6 +66,11 @@ export interface ExecutedStep {
   readonly now: number;
 }
 
+/** A step that failed to execute (`markStepFailed`): the account is paused with `reason`, then retried. */
+export interface FailedStep extends ExecutedStep {
+  readonly reason: string;
+}
+
 export interface EngineStats {
   readonly markets: number;
   readonly accounts: number;
@@ -91,6 +96,7 @@ export interface EngineCommands {
   /** Funding (spec §7) as the collateral deltas the ledger booked, one per position holder. */
   applyFunding: { payload: { deltas: CollateralDelta[] }; result: null };
   markStepExecuted: { payload: { steps: ExecutedStep[] }; result: null };
+  markStepFailed: { payload: { steps: FailedStep[] }; result: null };
   summary: { payload: Record<string, never>; result: BookSummary };
   queue: { payload: { now: number; offset?: number | undefined; limit?: number | undefined }; result: Page<QueueEntry> };
   accountView: { payload: { accountId: string; now: number }; result: AccountView | null };
@@ -131,6 +137,7 @@ export const MUTATIONS: ReadonlySet<EngineCommand> = new Set<EngineCommand>([
   "applyCollateralDeltas",
   "applyFunding",
   "markStepExecuted",
+  "markStepFailed",
 ]);
 
 /** Commands run on the analytics thread over a snapshot taken on arrival, answered when done. */

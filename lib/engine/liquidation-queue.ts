@@ -57,7 +57,10 @@ export interface QueueSource {
  *   a cool-down left by an earlier partial step.
  * - Pause: an account holding any position in a stale (or never-priced) market is paused, whatever
  *   its plan closes (spec §7 "touching": its equity depends on every leg); computed when read from
- *   the current stale flags, so a fresh price resumes it without re-planning.
+ *   the current stale flags, so a fresh price resumes it without re-planning. Also paused, with the
+ *   reason in `pausedReason`: a plan whose next step is beyond the book's depth (`plan.unexecutable`:
+ *   the desk handles it by hand), and an account whose step failed to execute (`markStepFailed`),
+ *   held out for `cooldownMs` and then retried, so one account's failure never stops the others.
  */
 /** Status codes for which spec §6 plans mode `full`: backstop and bankrupt. */
 const FULL_MODE_STATUS = new Set([ACCOUNT_STATUSES.indexOf("backstop"), ACCOUNT_STATUSES.indexOf("bankrupt")]);
@@ -87,6 +90,8 @@ export class LiquidationQueue {
   private pausedEpoch = -1;
   private left = false;
   private readonly plans = new Map<number, LiquidationPlan>();
+  /** Accounts whose last step failed to execute: why, and until when they are held out (`markStepFailed`). */
+  private readonly failures = new Map<number, { reason: string; until: number }>();
   /** Members in queue order as of the last `ordered()`. */
   private order = new Int32Array(0);
   /** Plans computed since construction (for tests and metrics). */
@@ -144,6 +149,7 @@ export class LiquidationQueue {
     this.member[a] = 0;
     this.clearDirty(a);
     this.plans.delete(a);
+    this.failures.delete(a);
     this.left = true;
   }
 
@@ -195,7 +201,7 @@ export class LiquidationQueue {
     for (const c of plan.closes) notional += c.notional;
     this.planNotional[a] = notional;
     this.planDeficit[a] = plan.deficit;
-    this.planPaused[a] = this.source.staleMarketsHeld(a).length > 0 ? 1 : 0;
+    this.planPaused[a] = this.source.staleMarketsHeld(a).length > 0 || plan.unexecutable !== undefined ? 1 : 0;
     this.planned++;
   }
 
@@ -306,7 +312,7 @@ export class LiquidationQueue {
       this.ensurePlanned(a);
       const plan = this.plans.get(a);
       if (!this.member[a] || !plan?.nextStep || this.cooldownRemaining(a, plan, now) > 0) continue;
-      if (this.source.staleMarketsHeld(a).length > 0) continue;
+      if (this.pauseReason(a, plan, now) !== null) continue;
       out.push(this.entry(a, r, now));
     }
     return out;
@@ -315,6 +321,30 @@ export class LiquidationQueue {
   /** Records that a step of this account executed at `now` (its cool-down starts). */
   markStepExecuted(a: number, now: number): void {
     this.lastStep[a] = now;
+    this.failures.delete(a);
+  }
+
+  /**
+   * Records that a step of this account failed to execute at `now` (`reason`: the error): the
+   * account is paused with `execution failed: <reason>` and held out of `dueSteps` for `cooldownMs`,
+   * then retried; the rest of the queue runs meanwhile. A step that executes clears it.
+   */
+  markStepFailed(a: number, now: number, reason: string): void {
+    this.failures.set(a, { reason, until: now + this.params.cooldownMs });
+  }
+
+  /**
+   * Why the member is paused at `now`, `null` when it is not: a stale (or never-priced) market it
+   * holds (spec §7), a next step beyond the book's depth (`plan.unexecutable`), or a step that failed
+   * to execute less than `cooldownMs` ago, in that order.
+   */
+  private pauseReason(a: number, plan: LiquidationPlan, now: number): string | null {
+    const stale = this.source.staleMarketsHeld(a);
+    if (stale.length > 0) return `stale price: ${stale.join(", ")}`;
+    if (plan.unexecutable !== undefined) return plan.unexecutable;
+    const failure = this.failures.get(a);
+    if (failure && now < failure.until) return `execution failed: ${failure.reason}`;
+    return null;
   }
 
   lastStepAt(a: number): number | null {
@@ -353,8 +383,9 @@ export class LiquidationQueue {
       if (!plan) continue;
       pendingNotional += this.planNotional[a]!;
       expectedDeficit += this.planDeficit[a]!;
-      if (repause) this.planPaused[a] = this.source.staleMarketsHeld(a).length > 0 ? 1 : 0;
-      paused += this.planPaused[a]!;
+      if (repause) this.planPaused[a] = this.source.staleMarketsHeld(a).length > 0 || plan.unexecutable !== undefined ? 1 : 0;
+      // A failed execution counts until a step executes (its hold may have lapsed: it is being retried).
+      paused += this.planPaused[a] || this.failures.has(a) ? 1 : 0;
       byMode[plan.mode]++;
     }
     return { shortfall, pendingNotional, expectedDeficit, paused, byMode, plansPending: this.dirtyMembers };
@@ -377,7 +408,7 @@ export class LiquidationQueue {
     const plan = this.plans.get(a)!;
     const equity = src.equity(a);
     const mm = src.maintenanceMargin(a);
-    const stale = src.staleMarketsHeld(a);
+    const pausedReason = this.pauseReason(a, plan, now);
     const tiers = plan.nextStep ? src.stepTiers(a, plan.nextStep) : null;
     return {
       accountId: src.accountId(a),
@@ -393,8 +424,8 @@ export class LiquidationQueue {
       nextStep: plan.nextStep,
       lastStepAt: this.lastStepAt(a),
       cooldownRemainingMs: this.cooldownRemaining(a, plan, now),
-      paused: stale.length > 0,
-      pausedReason: stale.length > 0 ? `stale price: ${stale.join(", ")}` : null,
+      paused: pausedReason !== null,
+      pausedReason,
       tierBefore: tiers?.before ?? null,
       tierAfter: tiers?.after ?? null,
     };

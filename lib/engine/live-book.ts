@@ -571,6 +571,14 @@ export class LiveBook {
     this.changes.account(a);
   }
 
+  /** Records that a step of the account failed to execute at `now`: it is paused with the reason, then retried. */
+  markStepFailed(accountId: string, now: number, reason: string): void {
+    const a = this.accountIndex.get(accountId);
+    if (a === undefined) throw new RiskInputError([{ path: ["accountId"], message: `unknown account ${accountId}` }]);
+    this.queue.markStepFailed(a, now, reason);
+    this.changes.account(a);
+  }
+
   /** Queue members whose plan is out of date (re-planned on the next queue read). */
   get queueDirty(): number {
     return this.queue.dirtyCount();

@@ -38,6 +38,13 @@ export interface CascadeReport {
    */
   readonly stoppedBy: "no_liquidations" | "max_rounds" | "mark_out_of_range";
   readonly outOfRangeMarkets: string[];
+  /**
+   * Accounts at or below maintenance margin at the end whose plan holds a close beyond the book's
+   * depth (`Close.beyondDepth`: average impact `a(X) >= 1`, spec §5 gives no price for it), by id.
+   * The cascade does not execute such a plan (it would realise a loss larger than the notional at
+   * an expected price <= 0): as in the live queue, which pauses them, the desk handles them by hand.
+   */
+  readonly heldBeyondDepth: string[];
   readonly finalMarks: Record<string, number>;
   /** `finalMark / preShockMark − 1` by market: the cascade's move, the shock included. */
   readonly finalMarkChange: Record<string, number>;
@@ -59,7 +66,8 @@ export interface CascadeReport {
 /**
  * The liquidation cascade of spec §8, from `marks` (the shocked marks). Each round evaluates every
  * account at the round's marks; every account at or below maintenance margin executes its whole
- * plan (all closes, no step cap or cool-down) at the expected prices; fees go to the insurance
+ * plan (all closes, no step cap or cool-down) at the expected prices, except a plan with a close
+ * beyond the book's depth, which is held (`heldBeyondDepth`); fees go to the insurance
  * fund and deficits are paid from it (`coverDeficits`, per round); then each market's mark becomes
  * `mark · exp(−0.01 · netSoldNotional / depthPer1Pct)` (`impactedMark`). Stops when a round
  * liquidates nothing, or after `maxRounds` rounds. `preShockMarks` are the marks before the shock,
@@ -91,7 +99,7 @@ export function runCascade(
     const plans = accounts.map((a) => assessStressAccount(a, current, params).plan);
     accounts.forEach((account, i) => {
       const plan = plans[i];
-      if (!plan || plan.closes.length === 0) return;
+      if (!plan || plan.closes.length === 0 || plan.closes.some((c) => c.beyondDepth)) return;
       liquidated++;
       liquidatedIds.add(account.id);
       for (const c of plan.closes) {
@@ -148,11 +156,18 @@ export function runCascade(
   }
 
   const finalStatusCounts = emptyStatusCounts();
-  for (const a of accounts) finalStatusCounts[assessStressAccount(a, current, params).status]++;
+  const heldBeyondDepth: string[] = [];
+  for (const a of accounts) {
+    const final = assessStressAccount(a, current, params);
+    finalStatusCounts[final.status]++;
+    if (final.plan?.closes.some((c) => c.beyondDepth)) heldBeyondDepth.push(a.id);
+  }
+  heldBeyondDepth.sort();
   return {
     rounds,
     stoppedBy,
     outOfRangeMarkets,
+    heldBeyondDepth,
     finalMarks: Object.fromEntries(current),
     finalMarkChange: Object.fromEntries([...current].map(([id, mark]) => [id, mark / (preShockMarks.get(id) ?? mark) - 1])),
     finalStatusCounts,

@@ -13,7 +13,16 @@ export interface Close {
   readonly notional: number;
   readonly slippageCost: number;
   readonly fee: number;
+  /**
+   * Present (and `true`) only when the close's average impact `a(X) >= 1`: spec §5's linear book
+   * has no depth left for it, so `expectedPrice` (`P·(1 − a)` <= 0 for a sell) is the formula's
+   * value, not a price anyone would fill at. Such a close is never executed (`BEYOND_DEPTH`).
+   */
+  readonly beyondDepth?: true;
 }
+
+/** Why a close with `beyondDepth` is not executed: the desk handles it by hand (backstop, ADL). */
+export const BEYOND_DEPTH = "impact beyond the book's depth: expected price ≤ 0 (a(X) ≥ 1)";
 
 /** Average price impact of closing notional `X`: `halfSpreadBps/10000 + 0.005·X/depthPer1Pct` (spec §5). */
 export function averageImpact(market: CompiledMarket, notional: number): number {
@@ -36,7 +45,7 @@ export function executionCost(market: CompiledMarket, positionSign: number, qty:
   const notional = qty * markPrice;
   const impact = market.halfSpread + (0.005 * notional) / market.depthPer1Pct;
   const long = positionSign > 0;
-  return {
+  const close: Close = {
     marketId: market.id,
     side: long ? "sell" : "buy",
     qty,
@@ -46,4 +55,6 @@ export function executionCost(market: CompiledMarket, positionSign: number, qty:
     slippageCost: notional * impact,
     fee: market.liquidationFeeRate * notional,
   };
+  // The key only when it holds, so that every close within the book's depth keeps spec §6's shape.
+  return impact >= 1 ? { ...close, beyondDepth: true } : close;
 }

@@ -40,13 +40,14 @@ export {
   type PositionFigureColumns,
 } from "./account-figures-columnar";
 export { liquidationPrice } from "./liquidation-price";
-export { averageImpact, closeCost, executionCost, type Close, type CloseSide } from "./execution-cost";
+export { averageImpact, BEYOND_DEPTH, closeCost, executionCost, type Close, type CloseSide } from "./execution-cost";
 export {
   planPartialLiquidation,
   smallestRestoringLots,
   stepCapLots,
   qtyOfLots,
   lotsOfQty,
+  unexecutableReason,
   type LiquidationMode,
   type LiquidationPlan,
   type PlanPosition,

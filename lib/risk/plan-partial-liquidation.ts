@@ -1,5 +1,5 @@
 import type { CompiledMarket } from "./compile-market";
-import { closeCost, executionCost, type Close } from "./execution-cost";
+import { BEYOND_DEPTH, closeCost, executionCost, type Close } from "./execution-cost";
 import { maintenanceMargin } from "./maintenance-margin";
 import type { RiskParams } from "./risk-params";
 
@@ -22,6 +22,29 @@ export interface LiquidationPlan {
   readonly after: { readonly equity: number; readonly maintenanceMargin: number };
   /** `max(0, -after.equity)`, to be covered by the insurance fund. */
   readonly deficit: number;
+  /**
+   * Present only when the step that would execute next (in mode `full` every close, in mode
+   * `partial` `nextStep`) holds a close beyond the book's depth (`Close.beyondDepth`): the reason
+   * (`BEYOND_DEPTH` and the markets) it cannot be executed at the planned figures. The queue pauses
+   * such an account with this reason; the desk handles it by hand.
+   */
+  readonly unexecutable?: string;
+}
+
+/**
+ * Why a plan cannot be executed as planned (`LiquidationPlan.unexecutable`), `null` when it can:
+ * the closes of its next step (every close in mode `full`) that are beyond the book's depth.
+ */
+export function unexecutableReason(plan: Pick<LiquidationPlan, "mode" | "closes" | "nextStep">): string | null {
+  const step = plan.mode === "full" ? plan.closes : plan.nextStep ? [plan.nextStep] : [];
+  const beyond = [...new Set(step.filter((c) => c.beyondDepth).map((c) => c.marketId))];
+  return beyond.length > 0 ? `${BEYOND_DEPTH}: ${beyond.join(", ")}` : null;
+}
+
+/** The plan with `unexecutable` set when its next step cannot be executed (the key absent otherwise). */
+function withExecutability(plan: LiquidationPlan): LiquidationPlan {
+  const reason = unexecutableReason(plan);
+  return reason === null ? plan : { ...plan, unexecutable: reason };
 }
 
 /** Quantity of `lots` whole lots: the double nearest to the decimal `lots × lotSize`. */
@@ -158,13 +181,13 @@ export function planPartialLiquidation(
       closes.push(executionCost(p.market, p.qty, q, p.markPrice));
       eq -= closeCost(p.market, q * p.markPrice);
     }
-    return {
+    return withExecutability({
       mode: "full",
       closes,
       nextStep: closes[0] ?? null,
       after: { equity: eq, maintenanceMargin: 0 },
       deficit: Math.max(0, -eq),
-    };
+    });
   }
 
   let eq = equity;
@@ -203,11 +226,11 @@ export function planPartialLiquidation(
       nextStep = executionCost(first.market, first.qty, qtyOfLots(first.market, cap), first.markPrice);
     }
   }
-  return {
+  return withExecutability({
     mode: "partial",
     closes,
     nextStep,
     after: { equity: eq, maintenanceMargin: afterMm },
     deficit: Math.max(0, -eq),
-  };
+  });
 }

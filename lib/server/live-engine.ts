@@ -3,7 +3,17 @@ import { EngineClient, type ChangeSet, type PriceUpdate, type QueueEntry } from 
 import { resolveRiskParams, type Close, type MarketParams, type RiskParams } from "@/lib/risk";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Logger } from "./logger";
+import { serverMetrics } from "./metrics";
 import { persistLiquidationStep, StaleStepError, type LiquidationEventRecord } from "./execution/persist-liquidation-step";
+
+/** Longest failure reason shown in a queue entry's `pausedReason` (the log has the whole error). */
+const REASON_MAX = 200;
+
+/** An error as one short line for the desk (Prisma's messages span lines). */
+function failureReason(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim();
+  return text.length > REASON_MAX ? `${text.slice(0, REASON_MAX - 1)}…` : text;
+}
 
 /** Liquidation steps executed per executor pass at most: one pass never holds the loop long. */
 const STEPS_PER_PASS = 50;
@@ -24,6 +34,8 @@ export class LiveEngine {
   private executorTimer: NodeJS.Timeout | null = null;
   private executing: Promise<void> | null = null;
   private readonly stepListeners = new Set<(event: LiquidationEventRecord) => void>();
+  /** The last failure logged per account (one log line per account per distinct reason). */
+  private readonly failureLogged = new Map<string, string>();
 
   private constructor(
     readonly client: EngineClient,
@@ -83,12 +95,34 @@ export class LiveEngine {
     this.executorTimer = setTimeout(pass, intervalMs);
   }
 
-  /** Executes every due step (at most STEPS_PER_PASS), each in its own transaction. */
+  /**
+   * Executes every due step (at most STEPS_PER_PASS), each in its own transaction. One account's
+   * failure never stops the pass: its step is recorded as failed (a metric, one log line per
+   * account per distinct reason) and the engine pauses it with `execution failed: <reason>` for the
+   * cool-down, then retries it; the other due steps run.
+   */
   async executeDueSteps(now: number): Promise<number> {
     const due = await this.client.dueSteps(now, STEPS_PER_PASS);
     let executed = 0;
-    for (const entry of due) if (await this.executeStep(entry, now)) executed++;
+    for (const entry of due) {
+      try {
+        if (await this.executeStep(entry, now)) executed++;
+        this.failureLogged.delete(entry.accountId);
+      } catch (error) {
+        await this.recordFailure(entry.accountId, error, now);
+      }
+    }
     return executed;
+  }
+
+  private async recordFailure(accountId: string, error: unknown, now: number): Promise<void> {
+    const reason = failureReason(error);
+    serverMetrics().liquidationStepFailures.inc();
+    if (this.failureLogged.get(accountId) !== reason) {
+      this.failureLogged.set(accountId, reason);
+      this.log.error({ err: error, accountId }, "liquidation step failed: account paused, retried after the cool-down");
+    }
+    await this.client.markStepFailed([{ accountId, now, reason }]);
   }
 
   /**
@@ -100,11 +134,15 @@ export class LiveEngine {
     if (!entry.nextStep || entry.mode === "none") return false;
     const closes = entry.mode === "full" ? entry.plan.closes : [entry.nextStep];
     let executed = 0;
-    for (const step of closes) {
-      if (!(await this.executeClose(entry.accountId, entry.mode, step, now))) break;
-      executed++;
+    try {
+      for (const step of closes) {
+        if (!(await this.executeClose(entry.accountId, entry.mode, step, now))) break;
+        executed++;
+      }
+    } finally {
+      // A full plan that failed part way: what did execute starts the account's cool-down all the same.
+      if (executed > 0) await this.client.markStepExecuted([{ accountId: entry.accountId, now }]);
     }
-    if (executed > 0) await this.client.markStepExecuted([{ accountId: entry.accountId, now }]);
     return executed > 0;
   }
 

@@ -20,6 +20,8 @@ export interface ServerMetrics {
   readonly engineRevaluationSeconds: Histogram;
   /** From a price tick's receipt to the `markets:delta` that carries it. */
   readonly tickToPushSeconds: Histogram;
+  /** Liquidation steps that failed to execute (the account is paused and retried after the cool-down). */
+  readonly liquidationStepFailures: Counter;
 }
 
 const KEY = Symbol.for("liqdesk.metrics");
@@ -57,6 +59,9 @@ function createMetrics(): ServerMetrics {
     tickToPushSeconds: new Histogram({
       name: "liqdesk_tick_to_push_seconds", help: "From a price tick's receipt to the markets:delta that carries it",
       buckets: LATENCY_BUCKETS, registers,
+    }),
+    liquidationStepFailures: new Counter({
+      name: "liqdesk_liquidation_step_failures_total", help: "Liquidation steps that failed to execute (account paused, retried after the cool-down)", registers,
     }),
   };
   for (const kind of ["prices", "positions", "collateral", "funding", "topup"] satisfies IngestKind[]) metrics.ingestItems.inc({ kind }, 0);
@@ -97,7 +102,7 @@ function registerRuntimeGauges(registry: Registry): void {
   fromSummary("liqdesk_liquidation_queue_size", "Accounts in the liquidation queue by plan mode", ["mode"], (g, s) => {
     for (const mode of QUEUE_MODES) g.set({ mode }, s.queue.byMode[mode]);
   });
-  fromSummary("liqdesk_liquidation_queue_paused", "Queue entries paused by a stale price", [], (g, s) => g.set(s.queue.paused));
+  fromSummary("liqdesk_liquidation_queue_paused", "Queue entries paused (stale price, step beyond the book's depth, failed execution)", [], (g, s) => g.set(s.queue.paused));
   fromSummary("liqdesk_stale_markets", "Markets without a fresh price", [], (g, s) => g.set(s.staleMarkets.length));
   new Gauge({
     name: "liqdesk_socket_clients", help: "Connected socket clients by room kind", labelNames: ["room"], registers,

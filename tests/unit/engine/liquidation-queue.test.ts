@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LiveBook } from "@/lib/engine";
-import { evaluateScenario, smallestAmountAbove, type AccountInput, type LiquidationPlan } from "@/lib/risk";
+import { BEYOND_DEPTH, evaluateScenario, smallestAmountAbove, type AccountInput, type LiquidationPlan } from "@/lib/risk";
 import { pricedBook } from "./helpers/book";
 import { MARKETS, PRICES } from "./helpers/markets";
 
@@ -174,6 +174,33 @@ describe("liquidation queue", () => {
     expect(book.queuePage(T0 + 4999).items[0]).toMatchObject({ cooldownRemainingMs: 1, lastStepAt: T0 });
     expect(book.dueSteps(T0 + 5000).map((e) => e.accountId)).toEqual(["two-legs"]);
     expect(book.queuePage(T0 + 5000).items[0]!.cooldownRemainingMs).toBe(0);
+  });
+
+  it("a step that failed to execute pauses the account with the reason for the cool-down, then it is due again; a step that executes clears it", () => {
+    const book = pricedBook({ params: { cooldownMs: 5000 } });
+    load(book, TWO_LEGS);
+    book.drainChanges();
+    book.markStepFailed("two-legs", T0, "venue refused the order");
+    expect(book.drainChanges().ids!.queueChanged).toEqual(["two-legs"]);
+    expect(book.dueSteps(T0 + 4999)).toEqual([]);
+    expect(book.queuePage(T0 + 4999).items[0]).toMatchObject({ paused: true, pausedReason: "execution failed: venue refused the order" });
+    expect(book.summary().queue.paused).toBe(1);
+    expect(book.dueSteps(T0 + 5000).map((e) => e.accountId)).toEqual(["two-legs"]);
+    expect(book.queuePage(T0 + 5000).items[0]).toMatchObject({ paused: false, pausedReason: null });
+    book.markStepExecuted("two-legs", T0 + 5000);
+    expect(book.summary().queue.paused).toBe(0);
+  });
+
+  it("a plan whose next step is beyond the book's depth pauses the account with that reason and is never due", () => {
+    const book = pricedBook();
+    // 10,000 BTC long: a full close of 600 M against BTC's depth has an average impact a(X) > 1.
+    load(book, { id: "whale", collateral: 100000, positions: [{ marketId: "BTC-PERP", qty: 10000, entryPrice: 60000 }] });
+    const entry = book.queuePage(T0).items[0]!;
+    expect(entry).toMatchObject({ accountId: "whale", mode: "full", paused: true });
+    expect(entry.pausedReason).toBe(`${BEYOND_DEPTH}: BTC-PERP`);
+    expect(entry.nextStep!.beyondDepth).toBe(true);
+    expect(book.dueSteps(T0)).toEqual([]);
+    expect(book.summary().queue.paused).toBe(1);
   });
 
   it("after a step executes the account is planned again at the marks of that moment, and leaves once above maintenance", () => {

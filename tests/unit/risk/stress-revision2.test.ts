@@ -89,15 +89,18 @@ describe("shocks are bounded to [-0.99, 10] (spec §8)", () => {
 
 describe("the cascade's impact is exponential (spec §8)", () => {
   it("the mark after a round is mark · exp(−0.01 · net / depth): a flow of 500 depths leaves it positive", () => {
-    // A single long of 5,000,000 notional against 10,000 of depth: the linear rule gave −500% (a tick).
+    // Three longs of 1,900,000 notional each (each within the book's depth: a = 0.95 < 1) against
+    // 10,000 of depth: 570 depths of net sells, which the linear rule turned into −570% (a tick).
     const s = parseStressRequest({
       markets: [{ ...THIN, liquidity: { halfSpreadBps: 0, depthPer1Pct: 10000 } }],
       prices: { THIN: 100 },
-      accounts: [{ id: "big", collateral: 0, positions: [{ marketId: "THIN", qty: 50000, entryPrice: 100 }] }],
+      accounts: ["big1", "big2", "big3"].map((id) => ({ id, collateral: 0, positions: [{ marketId: "THIN", qty: 20000, entryPrice: 100 }] })),
       shocks: { THIN: -0.05 },
     });
     const { cascade } = stressTest(s);
+    expect(cascade.heldBeyondDepth).toEqual([]);
     const r1 = cascade.rounds[0]!.markets[0]!;
+    expect(r1.netSoldNotional).toBeCloseTo(5700000, 3);
     expect(r1.markAfter).toBe(95 * Math.exp((-0.01 * r1.netSoldNotional) / 10000));
     expect(r1.markAfter).toBeGreaterThan(0);
     expect(cascade.finalMarkChange.THIN).toBe(cascade.finalMarks.THIN! / 100 - 1);
@@ -108,10 +111,12 @@ describe("the cascade's impact is exponential (spec §8)", () => {
     const s = parseStressRequest({
       markets: [{ ...THIN, liquidity: { halfSpreadBps: 0, depthPer1Pct: 1 } }],
       prices: { THIN: 100 },
-      accounts: [{ id: "short", collateral: 0, positions: [{ marketId: "THIN", qty: -50000, entryPrice: 100 }] }],
+      // 600 shorts of 1 THIN (150 of notional each, a = 0.75: within the depth): 90,000 depths of net buys.
+      accounts: Array.from({ length: 600 }, (_, i) => ({ id: `short${i}`, collateral: 0, positions: [{ marketId: "THIN", qty: -1, entryPrice: 100 }] })),
       shocks: { THIN: 0.5 },
     });
     const { cascade } = stressTest(s);
+    expect(cascade.heldBeyondDepth).toEqual([]);
     expect(cascade.stoppedBy).toBe("mark_out_of_range");
     expect(cascade.outOfRangeMarkets).toEqual(["THIN"]);
     expect(cascade.finalMarks.THIN).toBe(150);
@@ -144,10 +149,12 @@ const bookArb = fc
   .map(([s, debts]) => ({ ...s, accounts: s.accounts.map((a, i) => ({ ...a, collateral: a.collateral + debts[i]! })) }));
 
 describe("properties on random books", () => {
-  it("with no shock, round 1 liquidates exactly the accounts liquidatable at the current marks", () => {
+  it("with no shock, round 1 liquidates exactly the accounts liquidatable at the current marks (those the live queue would run)", () => {
     fc.assert(
       fc.property(bookArb, (s) => {
-        const queued = evaluateScenario(s).accounts.filter((a) => IN_QUEUE.has(a.status)).map((a) => a.id);
+        // A plan with a close beyond the book's depth is held (the live queue pauses it), not run.
+        const evaluated = evaluateScenario(s).accounts.filter((a) => IN_QUEUE.has(a.status));
+        const queued = evaluated.filter((a) => !a.liquidation.closes.some((c) => c.beyondDepth)).map((a) => a.id);
         const markets = buildMarketBook(s.markets);
         const accounts = stressAccountsOf(s.accounts, markets);
         const before = JSON.stringify(accounts.map((a) => a.positions.map((p) => p.lots)));
@@ -159,7 +166,7 @@ describe("properties on random books", () => {
         expect(report.rounds[0]?.accountsLiquidated ?? 0).toBe(queued.length);
         // And the whole no-shock stress run starts from exactly that queue.
         const { shock, cascade } = stressTest({ ...s, shocks: {} });
-        expect(shock.liquidatableAccounts).toBe(queued.length);
+        expect(shock.liquidatableAccounts).toBe(evaluated.length);
         expect(cascade.rounds[0]?.accountsLiquidated ?? 0).toBe(queued.length);
       }),
       { numRuns: 300 },
