@@ -71,13 +71,12 @@ export default async function main(): Promise<SummaryRow[]> {
 }
 
 async function signInTraders(server: AppServer): Promise<Session[]> {
+  const password = "bench-whatif-password";
+  const emails = Array.from({ length: TRADERS }, (_, i) => `bench-trader-${i}@liqdesk.local`);
+  // Every user first: a sign-in right after a CLI run could meet a connection closed under it.
+  for (const email of emails) runScript(server, "user", ["create", email, "--role", "trader", "--password", password]);
   const sessions: Session[] = [];
-  for (let i = 0; i < TRADERS; i++) {
-    const email = `bench-trader-${i}@liqdesk.local`;
-    const password = "bench-whatif-password";
-    runScript(server, "user", ["create", email, "--role", "trader", "--password", password]);
-    sessions.push(await signIn(server.url, email, password));
-  }
+  for (const email of emails) sessions.push(await signIn(server.url, email, password));
   return sessions;
 }
 
