@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { evaluateScenario } from "@/lib/risk";
 import type { Runtime } from "@/lib/server/runtime";
-import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { engineSettled, nextTs, setMark, startTestRuntime } from "../support/test-runtime";
+import { engineSettled, nextTs, setMark, startTestRuntime, perTestRuntime } from "../support/test-runtime";
 
 const BTC = {
   id: "BTC-PERP", lotSize: 0.001, tickSize: 0.1, liquidationFeeRate: 0.001,
@@ -21,86 +20,77 @@ async function openAccount(runtime: Runtime, id: string, collateral: string, pos
 }
 
 describe("the live engine on PostgreSQL", () => {
-  let db: TestDatabase;
-  let runtime: Runtime | null = null;
-  beforeEach(async () => {
-    db = await createTestDatabase();
-  });
-  afterEach(async () => {
-    await runtime?.stop();
-    runtime = null;
-    await db.drop();
-  });
+  const t = perTestRuntime();
 
   it("ingest → engine → database round trip; after a restart the figures are the same", async () => {
-    runtime = await startTestRuntime(db);
-    await setMark(runtime, "BTC-PERP", 60000);
-    await openAccount(runtime, "a1", "700", [{ marketId: "BTC-PERP", qty: 0.8, entryPrice: 60300 }]);
-    await openAccount(runtime, "a2", "20000", [{ marketId: "BTC-PERP", qty: 12, entryPrice: 61200 }]);
-    await engineSettled(runtime);
+    t.runtime = await startTestRuntime(t.db);
+    await setMark(t.runtime, "BTC-PERP", 60000);
+    await openAccount(t.runtime, "a1", "700", [{ marketId: "BTC-PERP", qty: 0.8, entryPrice: 60300 }]);
+    await openAccount(t.runtime, "a2", "20000", [{ marketId: "BTC-PERP", qty: 12, entryPrice: 61200 }]);
+    await engineSettled(t.runtime);
     const expected = evaluateScenario({
       markets: [BTC], prices: { "BTC-PERP": 60000 },
       accounts: [{ id: "a1", collateral: 700, positions: [{ marketId: "BTC-PERP", qty: 0.8, entryPrice: 60300 }] },
         { id: "a2", collateral: 20000, positions: [{ marketId: "BTC-PERP", qty: 12, entryPrice: 61200 }] }],
     });
-    const before = await Promise.all(["a1", "a2"].map((id) => runtime!.engine.client.accountView(id, Date.now())));
+    const before = await Promise.all(["a1", "a2"].map((id) => t.runtime!.engine.client.accountView(id, Date.now())));
     for (const [i, view] of before.entries()) {
       const e = expected.accounts[i]!;
       expect(view).toMatchObject({ equity: e.equity, maintenanceMargin: e.maintenanceMargin, status: e.status });
       expect(view!.liquidation!.nextStep?.qty ?? null).toBe(e.liquidation.nextStep?.qty ?? null);
       expect(view!.positions[0]!.liquidationPrice).toBeCloseTo(e.positions[0]!.liquidationPrice!, 6);
     }
-    expect((await db.prisma.account.findUniqueOrThrow({ where: { id: "a2" } })).collateral.toString()).toBe("20000");
+    expect((await t.db.prisma.account.findUniqueOrThrow({ where: { id: "a2" } })).collateral.toString()).toBe("20000");
 
-    await runtime.stop();
-    runtime = await startTestRuntime(db);
-    const after = await Promise.all(["a1", "a2"].map((id) => runtime!.engine.client.accountView(id, Date.now())));
+    await t.runtime.stop();
+    t.runtime = await startTestRuntime(t.db);
+    const after = await Promise.all(["a1", "a2"].map((id) => t.runtime!.engine.client.accountView(id, Date.now())));
     expect(after.map((v) => [v!.equity, v!.maintenanceMargin, v!.status, v!.liquidation]))
       .toEqual(before.map((v) => [v!.equity, v!.maintenanceMargin, v!.status, v!.liquidation]));
   });
 
   it("one outlying source does not move the median of three, and the engine values at the median", async () => {
-    runtime = await startTestRuntime(db);
+    t.runtime = await startTestRuntime(t.db);
     const ts = nextTs();
-    await runtime.ingestPrices({ source: "src-a", ticks: [{ marketId: "BTC-PERP", price: 60000, ts }] });
-    await runtime.ingestPrices({ source: "src-b", ticks: [{ marketId: "BTC-PERP", price: 60010, ts }] });
-    await runtime.ingestPrices({ source: "src-c", ticks: [{ marketId: "BTC-PERP", price: 1000, ts }] });
-    await openAccount(runtime, "a1", "700", [{ marketId: "BTC-PERP", qty: 0.8, entryPrice: 60300 }]);
-    await engineSettled(runtime);
-    const view = await runtime.engine.client.accountView("a1", Date.now());
+    await t.runtime.ingestPrices({ source: "src-a", ticks: [{ marketId: "BTC-PERP", price: 60000, ts }] });
+    await t.runtime.ingestPrices({ source: "src-b", ticks: [{ marketId: "BTC-PERP", price: 60010, ts }] });
+    await t.runtime.ingestPrices({ source: "src-c", ticks: [{ marketId: "BTC-PERP", price: 1000, ts }] });
+    await openAccount(t.runtime, "a1", "700", [{ marketId: "BTC-PERP", qty: 0.8, entryPrice: 60300 }]);
+    await engineSettled(t.runtime);
+    const view = await t.runtime.engine.client.accountView("a1", Date.now());
     expect(view!.positions[0]!.markPrice).toBe(60000);
     expect(view!.status).toBe("healthy");
   });
 
   it("a stale market pauses its liquidations and resumes on a fresh price", async () => {
-    runtime = await startTestRuntime(db, { LIQDESK_STALE_AFTER_MS: "1500" });
-    await setMark(runtime, "BTC-PERP", 60000);
-    await openAccount(runtime, "big", "20000", [{ marketId: "BTC-PERP", qty: 12, entryPrice: 61200 }]);
-    await engineSettled(runtime);
-    let queue = await runtime.engine.client.queue(Date.now());
+    t.runtime = await startTestRuntime(t.db, { LIQDESK_STALE_AFTER_MS: "1500" });
+    await setMark(t.runtime, "BTC-PERP", 60000);
+    await openAccount(t.runtime, "big", "20000", [{ marketId: "BTC-PERP", qty: 12, entryPrice: 61200 }]);
+    await engineSettled(t.runtime);
+    let queue = await t.runtime.engine.client.queue(Date.now());
     expect(queue.items.map((q) => [q.accountId, q.paused])).toEqual([["big", false]]);
 
     await new Promise((r) => setTimeout(r, 3000)); // no price for longer than staleAfterMs
-    queue = await runtime.engine.client.queue(Date.now());
+    queue = await t.runtime.engine.client.queue(Date.now());
     expect(queue.items[0]).toMatchObject({ accountId: "big", paused: true, pausedReason: "stale price: BTC-PERP" });
-    expect(await runtime.engine.executeDueSteps(Date.now())).toBe(0);
-    expect(await db.prisma.liquidationEvent.count()).toBe(0);
+    expect(await t.runtime.engine.executeDueSteps(Date.now())).toBe(0);
+    expect(await t.db.prisma.liquidationEvent.count()).toBe(0);
 
-    await setMark(runtime, "BTC-PERP", 60000);
-    await engineSettled(runtime);
-    queue = await runtime.engine.client.queue(Date.now());
+    await setMark(t.runtime, "BTC-PERP", 60000);
+    await engineSettled(t.runtime);
+    queue = await t.runtime.engine.client.queue(Date.now());
     expect(queue.items[0]).toMatchObject({ accountId: "big", paused: false, pausedReason: null });
-    expect(await runtime.engine.executeDueSteps(Date.now())).toBe(1);
+    expect(await t.runtime.engine.executeDueSteps(Date.now())).toBe(1);
   });
 
   it("a liquidatable account is stepped down until above maintenance margin, honouring cool-down and step cap, every step persisted", async () => {
-    runtime = await startTestRuntime(db, {}, "1000000");
-    await setMark(runtime, "BTC-PERP", 60000);
+    t.runtime = await startTestRuntime(t.db, {}, "1000000");
+    await setMark(t.runtime, "BTC-PERP", 60000);
     // 40 BTC long in tier 4, equity 30,000 against MM 43,700 (partial, not backstop): the plan closes
     // more than one step may, ceil(25% of 40,000 lots) = 10 BTC.
-    await openAccount(runtime, "whale", "70000", [{ marketId: "BTC-PERP", qty: 40, entryPrice: 61000 }]);
-    await engineSettled(runtime);
-    const first = (await runtime.engine.client.queue(Date.now())).items[0]!;
+    await openAccount(t.runtime, "whale", "70000", [{ marketId: "BTC-PERP", qty: 40, entryPrice: 61000 }]);
+    await engineSettled(t.runtime);
+    const first = (await t.runtime.engine.client.queue(Date.now())).items[0]!;
     expect(first).toMatchObject({ accountId: "whale", mode: "partial" });
     expect(first.plan.closes[0]!.qty).toBeGreaterThan(10);
     expect(first.nextStep!.qty).toBe(10);
@@ -108,69 +98,60 @@ describe("the live engine on PostgreSQL", () => {
     let now = Date.now();
     const executedAt: number[] = [];
     for (let pass = 0; pass < 20; pass++) {
-      const executed = await runtime.engine.executeDueSteps(now);
+      const executed = await t.runtime.engine.executeDueSteps(now);
       if (executed) executedAt.push(now);
-      const view = await runtime.engine.client.accountView("whale", now);
+      const view = await t.runtime.engine.client.accountView("whale", now);
       if (view!.queue === null) break;
-      const again = await runtime.engine.executeDueSteps(now + 1000); // inside the cool-down: nothing
+      const again = await t.runtime.engine.executeDueSteps(now + 1000); // inside the cool-down: nothing
       expect(again).toBe(0);
       now += 30_000;
     }
-    const view = await runtime.engine.client.accountView("whale", now);
+    const view = await t.runtime.engine.client.accountView("whale", now);
     expect(view!.equity).toBeGreaterThan(view!.maintenanceMargin!);
     expect(view!.queue).toBeNull();
-    const events = await db.prisma.liquidationEvent.findMany({ orderBy: { id: "asc" } });
+    const events = await t.db.prisma.liquidationEvent.findMany({ orderBy: { id: "asc" } });
     expect(events.length).toBe(executedAt.length);
     expect(events.length).toBeGreaterThanOrEqual(2);
     for (const [i, e] of events.entries()) {
       expect(Number(e.qty)).toBeLessThanOrEqual(10);
       if (i > 0) expect(e.executedAt.getTime() - events[i - 1]!.executedAt.getTime()).toBeGreaterThanOrEqual(30_000);
     }
-    const position = await db.prisma.position.findUniqueOrThrow({ where: { accountId_marketId: { accountId: "whale", marketId: "BTC-PERP" } } });
+    const position = await t.db.prisma.position.findUniqueOrThrow({ where: { accountId_marketId: { accountId: "whale", marketId: "BTC-PERP" } } });
     const closed = events.reduce((s, e) => s + Number(e.qty), 0);
     expect(Number(position.qty)).toBeCloseTo(40 - closed, 9);
     expect(view!.positions[0]!.qty).toBeCloseTo(Number(position.qty), 9);
-    const account = await db.prisma.account.findUniqueOrThrow({ where: { id: "whale" } });
+    const account = await t.db.prisma.account.findUniqueOrThrow({ where: { id: "whale" } });
     expect(view!.collateral).toBeCloseTo(Number(account.collateral), 6);
   });
 });
 
 describe("mode full on PostgreSQL (spec §6.5)", () => {
-  let db: TestDatabase;
-  let runtime: Runtime | null = null;
-  beforeEach(async () => {
-    db = await createTestDatabase();
-  });
-  afterEach(async () => {
-    await runtime?.stop();
-    runtime = null;
-    await db.drop();
-  });
+  const t = perTestRuntime();
 
   it("an account in mode full is closed whole in one executor pass, even during a cool-down left by an earlier step", async () => {
-    runtime = await startTestRuntime(db, {}, "1000000");
-    await setMark(runtime, "BTC-PERP", 60000);
-    await setMark(runtime, "ETH-PERP", 3000);
-    await openAccount(runtime, "deep", "1000", [
+    t.runtime = await startTestRuntime(t.db, {}, "1000000");
+    await setMark(t.runtime, "BTC-PERP", 60000);
+    await setMark(t.runtime, "ETH-PERP", 3000);
+    await openAccount(t.runtime, "deep", "1000", [
       { marketId: "BTC-PERP", qty: 1, entryPrice: 60000 },
       { marketId: "ETH-PERP", qty: 10, entryPrice: 3000 },
     ]);
-    await setMark(runtime, "BTC-PERP", 59100); // equity 100: below the backstop line
-    await engineSettled(runtime);
+    await setMark(t.runtime, "BTC-PERP", 59100); // equity 100: below the backstop line
+    await engineSettled(t.runtime);
     const now = Date.now();
-    await runtime.engine.client.markStepExecuted([{ accountId: "deep", now }]); // an earlier step's cool-down
-    const entry = (await runtime.engine.client.queue(now + 1000)).items[0]!;
+    await t.runtime.engine.client.markStepExecuted([{ accountId: "deep", now }]); // an earlier step's cool-down
+    const entry = (await t.runtime.engine.client.queue(now + 1000)).items[0]!;
     expect(entry).toMatchObject({ accountId: "deep", mode: "full", cooldownRemainingMs: 0 });
     expect(entry.plan.closes).toHaveLength(2);
 
-    expect(await runtime.engine.executeDueSteps(now + 1000)).toBe(1);
-    const events = await db.prisma.liquidationEvent.findMany({ orderBy: { id: "asc" } });
+    expect(await t.runtime.engine.executeDueSteps(now + 1000)).toBe(1);
+    const events = await t.db.prisma.liquidationEvent.findMany({ orderBy: { id: "asc" } });
     expect(events.map((e) => [e.marketId, e.mode, e.executedAt.getTime()]).sort()).toEqual([
       ["BTC-PERP", "full", now + 1000], ["ETH-PERP", "full", now + 1000],
     ]);
-    const open = await db.prisma.position.findMany({ where: { accountId: "deep", NOT: { qty: 0 } } });
+    const open = await t.db.prisma.position.findMany({ where: { accountId: "deep", NOT: { qty: 0 } } });
     expect(open).toEqual([]);
-    const view = await runtime.engine.client.accountView("deep", now + 1000);
+    const view = await t.runtime.engine.client.accountView("deep", now + 1000);
     expect(view!.positions).toEqual([]);
     expect(view!.queue).toBeNull();
   });

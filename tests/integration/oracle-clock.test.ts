@@ -1,12 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InputError } from "@/lib/contracts/api-error";
 import { POST as postPrices } from "@/app/api/v1/ingest/prices/route";
 import { createIngestToken } from "@/lib/server/ingest/ingest-tokens";
-import type { Runtime } from "@/lib/server/runtime";
 import { setRuntime } from "@/lib/server/runtime-registry";
 import { previewTopUp } from "@/lib/server/topup/top-ups";
-import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
+import { engineSettled, setMark, startTestRuntime, perTestRuntime } from "../support/test-runtime";
 
 const YEAR = 365 * 86_400_000;
 
@@ -20,27 +18,18 @@ async function refusal(promise: Promise<unknown>): Promise<InputError> {
 }
 
 describe("the oracle's clock (spec §7, revision 2)", () => {
-  let db: TestDatabase;
-  let runtime: Runtime | null = null;
-  beforeEach(async () => {
-    db = await createTestDatabase();
-  });
-  afterEach(async () => {
-    await runtime?.stop();
-    runtime = null;
-    await db.drop();
-  });
+  const t = perTestRuntime();
 
   async function stored() {
-    const [prices, candles] = await Promise.all([db.prisma.latestPrice.count(), db.prisma.priceTick.count()]);
+    const [prices, candles] = await Promise.all([t.db.prisma.latestPrice.count(), t.db.prisma.priceTick.count()]);
     return { prices, candles };
   }
 
   it("a tick dated more than maxClockSkewMs ahead refuses the whole batch, naming ticks[i].ts; nothing is applied", async () => {
-    runtime = await startTestRuntime(db);
+    t.runtime = await startTestRuntime(t.db);
     const now = Date.now();
     for (const ahead of [now + YEAR, 8640000000000000, now + 60_000]) {
-      const error = await refusal(runtime.ingestPrices({ source: "feed", ticks: [
+      const error = await refusal(t.runtime.ingestPrices({ source: "feed", ticks: [
         { marketId: "BTC-PERP", price: 60000, ts: now },
         { marketId: "BTC-PERP", price: 61000, ts: ahead },
       ] }));
@@ -49,20 +38,20 @@ describe("the oracle's clock (spec §7, revision 2)", () => {
       expect(error.fields[0]!.message).toContain("maxClockSkewMs");
     }
     // An ISO time a year ahead too.
-    const iso = await refusal(runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "ETH-PERP", price: 3000, ts: new Date(now + YEAR).toISOString() }] }));
+    const iso = await refusal(t.runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "ETH-PERP", price: 3000, ts: new Date(now + YEAR).toISOString() }] }));
     expect(iso.fields.map((f) => f.path)).toEqual(["ticks[0].ts"]);
     expect(await stored()).toEqual({ prices: 0, candles: 0 });
-    expect(runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: null, stale: true });
+    expect(t.runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: null, stale: true });
     // Within the skew: accepted (a source's clock a little ahead of ours).
-    await runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() + 3000 }] });
+    await t.runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() + 3000 }] });
     expect(await stored()).toEqual({ prices: 1, candles: 1 });
   });
 
   it("POST /api/v1/ingest/prices answers 400 invalid_input naming ticks[i].ts, and nothing is applied", async () => {
-    runtime = await startTestRuntime(db);
-    setRuntime(runtime);
+    t.runtime = await startTestRuntime(t.db);
+    setRuntime(t.runtime);
     try {
-      const { token } = await createIngestToken(db.prisma, "clock-test");
+      const { token } = await createIngestToken(t.db.prisma, "clock-test");
       const response = await postPrices(new Request("http://localhost/api/v1/ingest/prices", {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -83,101 +72,92 @@ describe("the oracle's clock (spec §7, revision 2)", () => {
   });
 
   it("maxClockSkewMs comes from LIQDESK_MAX_CLOCK_SKEW_MS", async () => {
-    runtime = await startTestRuntime(db, { LIQDESK_MAX_CLOCK_SKEW_MS: "1000" });
-    const error = await refusal(runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() + 3000 }] }));
+    t.runtime = await startTestRuntime(t.db, { LIQDESK_MAX_CLOCK_SKEW_MS: "1000" });
+    const error = await refusal(t.runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() + 3000 }] }));
     expect(error.fields.map((f) => f.path)).toEqual(["ticks[0].ts"]);
     expect(error.fields[0]!.message).toContain("1000 ms");
   });
 
   it("freshness is judged by receive time: an old-dated tick just received is fresh; its age counts from receipt", async () => {
-    runtime = await startTestRuntime(db, { LIQDESK_STALE_AFTER_MS: "1500" });
+    t.runtime = await startTestRuntime(t.db, { LIQDESK_STALE_AFTER_MS: "1500" });
     const before = Date.now();
-    await runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: before - 3_600_000 }] });
-    await engineSettled(runtime);
-    const btc = runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
+    await t.runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: before - 3_600_000 }] });
+    await engineSettled(t.runtime);
+    const btc = t.runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
     expect(btc).toMatchObject({ mark: 60000, stale: false });
     expect(btc.markTs).toBeGreaterThanOrEqual(before);
     expect(btc.sources[0]).toMatchObject({ ts: before - 3_600_000, fresh: true });
     await new Promise((r) => setTimeout(r, 2000));
-    expect(runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: 60000, stale: true, markTs: btc.markTs });
+    expect(t.runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: 60000, stale: true, markTs: btc.markTs });
   });
 
   it("state poisoned by future-dated ticks before the fix is repaired at start: the market is not fresh and the source's correct ticks apply", async () => {
-    runtime = await startTestRuntime(db);
-    await runtime.stop();
-    runtime = null;
+    t.runtime = await startTestRuntime(t.db);
+    await t.runtime.stop();
+    t.runtime = null;
     const future = new Date(Date.now() + YEAR);
     // What the old code accepted and kept: a price dated a year ahead (its cursor), received just now.
-    await db.prisma.$executeRaw`
+    await t.db.prisma.$executeRaw`
       INSERT INTO latest_prices (market_id, source, price, ts, seq, updated_at)
       VALUES ('BTC-PERP', 'feed', 99999, ${future}, ${future.getTime()}, now())`;
-    await db.prisma.$executeRaw`INSERT INTO market_marks (market_id, mark, computed_at) VALUES ('BTC-PERP', 99999, ${future})`;
+    await t.db.prisma.$executeRaw`INSERT INTO market_marks (market_id, mark, computed_at) VALUES ('BTC-PERP', 99999, ${future})`;
     const start = Date.now();
-    runtime = await startTestRuntime(db);
-    const btc = runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
+    t.runtime = await startTestRuntime(t.db);
+    const btc = t.runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
     expect(btc.stale).toBe(true);
     expect(btc.markTs).toBeLessThanOrEqual(Date.now());
     expect(btc.markTs).toBeGreaterThanOrEqual(start);
     expect(btc.sources).toEqual([]);
-    expect(await db.prisma.latestPrice.count()).toBe(0);
-    const result = await runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() }] });
+    expect(await t.db.prisma.latestPrice.count()).toBe(0);
+    const result = await t.runtime.ingestPrices({ source: "feed", ticks: [{ marketId: "BTC-PERP", price: 60000, ts: Date.now() }] });
     expect(result).toMatchObject({ accepted: 1, ignored: 0 });
-    expect(runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: 60000, stale: false });
+    expect(t.runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: 60000, stale: false });
   });
 });
 
 describe("marks after a restart (spec §7, revision 2)", () => {
-  let db: TestDatabase;
-  let runtime: Runtime | null = null;
-  beforeEach(async () => {
-    db = await createTestDatabase();
-  });
-  afterEach(async () => {
-    await runtime?.stop();
-    runtime = null;
-    await db.drop();
-  });
+  const t = perTestRuntime();
 
   it("every market starts from its last computed mark with its true age, stale; a market never priced has no mark and its accounts' figures are unknown", async () => {
-    runtime = await startTestRuntime(db, { LIQDESK_STALE_AFTER_MS: "1000" });
-    await setMark(runtime, "BTC-PERP", 60000);
+    t.runtime = await startTestRuntime(t.db, { LIQDESK_STALE_AFTER_MS: "1000" });
+    await setMark(t.runtime, "BTC-PERP", 60000);
     for (const [id, marketId, entryPrice] of [["a1", "BTC-PERP", 61000], ["u1", "SOL-PERP", 150]] as const) {
-      await runtime.ingestCollateral({ entries: [{ accountId: id, amount: "5000", kind: "deposit", idempotencyKey: `dep:${id}` }] });
-      await runtime.ingestPositions({ source: "venue", updates: [{ accountId: id, marketId, qty: 1, entryPrice, seq: 1 }] });
+      await t.runtime.ingestCollateral({ entries: [{ accountId: id, amount: "5000", kind: "deposit", idempotencyKey: `dep:${id}` }] });
+      await t.runtime.ingestPositions({ source: "venue", updates: [{ accountId: id, marketId, qty: 1, entryPrice, seq: 1 }] });
     }
-    await engineSettled(runtime);
-    const before = runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
+    await engineSettled(t.runtime);
+    const before = t.runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
     expect(before).toMatchObject({ mark: 60000, stale: false });
-    await runtime.stop();
-    runtime = null;
-    const kept = await db.prisma.marketMark.findMany();
+    await t.runtime.stop();
+    t.runtime = null;
+    const kept = await t.db.prisma.marketMark.findMany();
     expect(kept.map((m) => [m.marketId, m.mark.toNumber(), m.computedAt.getTime()])).toEqual([["BTC-PERP", 60000, before.markTs]]);
 
     await new Promise((r) => setTimeout(r, 1500));
-    runtime = await startTestRuntime(db, { LIQDESK_STALE_AFTER_MS: "1000" });
+    t.runtime = await startTestRuntime(t.db, { LIQDESK_STALE_AFTER_MS: "1000" });
     const now = Date.now();
-    const btc = runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
+    const btc = t.runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")!;
     expect(btc).toMatchObject({ mark: 60000, markTs: before.markTs, stale: true });
     expect(now - btc.markTs!).toBeGreaterThanOrEqual(1500);
-    expect(runtime.marketsSnapshot().markets.find((m) => m.id === "SOL-PERP")).toMatchObject({ mark: null, markTs: null, stale: true });
+    expect(t.runtime.marketsSnapshot().markets.find((m) => m.id === "SOL-PERP")).toMatchObject({ mark: null, markTs: null, stale: true });
 
     // Valued at the persisted mark, not at the entry price.
-    const a1 = (await runtime.engine.client.accountView("a1", now))!;
+    const a1 = (await t.runtime.engine.client.accountView("a1", now))!;
     expect(a1.positions[0]).toMatchObject({ markPrice: 60000, unrealizedPnl: -1000, stale: true });
     expect(a1).toMatchObject({ equity: 4000, unpricedMarkets: [] });
     // Never priced: unknown, not 5,000 of equity at the entry price.
-    const u1 = (await runtime.engine.client.accountView("u1", now))!;
+    const u1 = (await t.runtime.engine.client.accountView("u1", now))!;
     expect(u1).toMatchObject({ status: "unknown", equity: null, maintenanceMargin: null, marginRatio: null, liquidation: null, queue: null, unpricedMarkets: ["SOL-PERP"] });
     expect(u1.positions[0]).toMatchObject({ markPrice: null, notional: null, unrealizedPnl: null });
-    expect((await runtime.engine.client.summary()).byStatus.unknown).toBe(1);
+    expect((await t.runtime.engine.client.summary()).byStatus.unknown).toBe(1);
     // No preview of a top-up on figures nobody can compute.
-    await expect(previewTopUp(runtime, "u1", { amount: "100" })).rejects.toMatchObject({ status: 409, code: "figures_unknown" });
+    await expect(previewTopUp(t.runtime, "u1", { amount: "100" })).rejects.toMatchObject({ status: 409, code: "figures_unknown" });
 
     // Fresh prices take over from the persisted mark.
-    await setMark(runtime, "BTC-PERP", 60500);
-    await setMark(runtime, "SOL-PERP", 140);
-    await engineSettled(runtime);
-    expect(runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: 60500, stale: false });
-    expect(await runtime.engine.client.accountView("u1", Date.now())).toMatchObject({ status: "healthy", equity: 4990, unpricedMarkets: [] });
+    await setMark(t.runtime, "BTC-PERP", 60500);
+    await setMark(t.runtime, "SOL-PERP", 140);
+    await engineSettled(t.runtime);
+    expect(t.runtime.marketsSnapshot().markets.find((m) => m.id === "BTC-PERP")).toMatchObject({ mark: 60500, stale: false });
+    expect(await t.runtime.engine.client.accountView("u1", Date.now())).toMatchObject({ status: "healthy", equity: 4990, unpricedMarkets: [] });
   });
 });

@@ -2,7 +2,8 @@ import { parseEnv } from "@/lib/server/env";
 import { createLogger } from "@/lib/server/logger";
 import { Runtime } from "@/lib/server/runtime";
 import { seedDatabase } from "@/lib/server/seed";
-import type { TestDatabase } from "./test-database";
+import { afterEach, beforeEach } from "vitest";
+import { createTestDatabase, type TestDatabase } from "./test-database";
 
 /**
  * A live runtime (engine worker included) on a test database, as server.ts builds it, without
@@ -30,4 +31,21 @@ export async function setMark(runtime: Runtime, marketId: string, price: number,
 /** Waits until the engine has applied everything sent so far (requests are answered in order). */
 export async function engineSettled(runtime: Runtime): Promise<void> {
   await runtime.engine.client.summary();
+}
+
+/**
+ * A fresh database for each test of the calling `describe`, and the runtime a test starts on it
+ * (`t.runtime = await startTestRuntime(t.db, …)`) stopped after it, before the database is dropped.
+ */
+export function perTestRuntime(): { db: TestDatabase; runtime: Runtime | null } {
+  const slot: { db: TestDatabase; runtime: Runtime | null } = { db: undefined as unknown as TestDatabase, runtime: null };
+  beforeEach(async () => {
+    slot.db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await slot.runtime?.stop();
+    slot.runtime = null;
+    await slot.db.drop();
+  });
+  return slot;
 }
