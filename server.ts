@@ -40,6 +40,7 @@ import { isUnder, requestLineRefusal, routedPath } from "@/lib/server/http/reque
 const SOCKET_PATH = "/socket.io";
 const HEALTH_PATH = "/api/health";
 const INGEST_PREFIX = "/api/v1/ingest/";
+const EVALUATE_PATH = "/api/v1/risk/evaluate";
 /**
  * Endpoints that take a token, not a session: answered whatever the Host (a feed may post to an
  * internal address). Decided on the routed path (a dot-segment never gets here: refused first).
@@ -173,9 +174,11 @@ async function main(): Promise<void> {
     // chose; a request forwarded by another instance carries its client's address.
     const forwarded = peer ? req.headers[CLIENT_IP_HEADER] : undefined;
     req.headers[CLIENT_IP_HEADER] = typeof forwarded === "string" ? forwarded : req.socket.remoteAddress ?? "";
-    // An ingest answer is a few dozen bytes of JSON: compressing it (Next compresses every
-    // response a client accepts compressed) costs a zlib stream, ~1 ms of CPU a request, for nothing.
-    if (req.url?.startsWith(INGEST_PREFIX)) delete req.headers["accept-encoding"];
+    // Next compresses every response a client accepts compressed. Not these: an ingest answer is a
+    // few dozen bytes of JSON (a zlib stream, ~1 ms of CPU a request, for nothing); a what-if answer
+    // is tens of MB, and compressing it held the main thread up to 0.48 s (docs/PERFORMANCE.md,
+    // "Health under what-if load"), while a route cannot send its own Content-Encoding through Next.
+    if (req.url?.startsWith(INGEST_PREFIX) || req.url === EVALUATE_PATH) delete req.headers["accept-encoding"];
     void handle(req, res);
   });
   const hub = new SocketHub(server, live ?? runtime!, roomsOf);
