@@ -10,14 +10,15 @@
  *   what-ifs each trader posts the same ~10 MB scenario (bench/lib/whatif-scenario.ts: 90,000
  *            accounts) to `POST /api/v1/risk/evaluate` back to back, reading each answer whole
  *            (a 429/503 refusal: the trader waits its Retry-After, at most 1 s, and posts again).
- * In each window one client asks `GET /api/health` every 20 ms, one request at a time, and times
- * each answer. Reported: p50 / p99 / max per kind of window, the ratio what-ifs ÷ idle, the
+ * In each window one client, a process of its own, asks `GET /api/health` every 20 ms, one request
+ * at a time, and times each answer. Reported: p50 / p99 / max per kind of window, the ratio what-ifs ÷ idle, the
  * server's own event-loop delay (p99 / max, prom-client's monitor read from /api/metrics: whether
  * the main thread itself was held up, as opposed to the machine or this process), the what-ifs
  * answered by status and their time, and the CPU of the server's threads.
  *
  * Quick mode (LIQDESK_BENCH_QUICK=1): windows of 5 s and 9,000-account what-ifs (about 1 MB).
  */
+import { spawn } from "node:child_process";
 import { runScript, type AppServer } from "../tests/support/app-server";
 import { signIn, type Session } from "../tests/support/sign-in";
 import type { SummaryRow } from "./lib/bench-summary";
@@ -104,21 +105,35 @@ async function measureWindow(server: AppServer, kind: WindowResult["kind"], trad
       else throw new Error(`what-if answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     }
   });
-  const latencies: number[] = [];
-  let failures = 0;
-  let next = performance.now();
-  while (performance.now() < end) {
-    const t = performance.now();
-    const res = await fetch(`${server.url}/api/health`).then(async (r) => (await r.arrayBuffer(), r)).catch(() => null);
-    if (res?.status === 200) latencies.push(performance.now() - t);
-    else failures++;
-    next += PROBE_EVERY_MS;
-    await sleep(Math.max(0, next - performance.now()));
-  }
+  const { latencies, failures } = await probeHealth(server.url, end - performance.now());
   await Promise.all(posting);
   const use = cpuLine(cpu.end());
   const loop = await eventLoopDelay(server).catch(() => ({ p99: NaN, max: NaN }));
   return { kind, latencies, failures, answers, answerSeconds, loopP99: loop.p99, loopMax: loop.max, cpu: use };
+}
+
+/**
+ * The health checks of one window, asked by a process of their own, as a load balancer would: in
+ * this process they would also wait for this process's own work on the traders' 53 MB answers.
+ */
+async function probeHealth(url: string, windowMs: number): Promise<{ latencies: number[]; failures: number }> {
+  const script = `
+    const [url, windowMs, every] = process.argv.slice(1).map((a, i) => (i === 0 ? a : Number(a)));
+    const latencies = []; let failures = 0; const end = performance.now() + windowMs; let next = performance.now();
+    while (performance.now() < end) {
+      const t = performance.now();
+      const res = await fetch(url + "/api/health").then(async (r) => (await r.arrayBuffer(), r)).catch(() => null);
+      if (res?.status === 200) latencies.push(performance.now() - t); else failures++;
+      next += every;
+      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+    }
+    process.stdout.write(JSON.stringify({ latencies, failures }));`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script, url, String(Math.max(0, windowMs)), String(PROBE_EVERY_MS)], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`the health prober exited ${code}`);
+  return JSON.parse(out) as { latencies: number[]; failures: number };
 }
 
 /** The server's event-loop delay p99 and max (ms) since the previous scrape (prom-client resets its monitor on each). */
