@@ -2,6 +2,9 @@ import "server-only";
 import { z } from "zod";
 import { BOUNDS } from "@/lib/contracts/bounds";
 
+/** Spec §7's default `maxClockSkewMs`, in ms (LIQDESK_MAX_CLOCK_SKEW_MS). */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 5000;
+
 const onOff = z.enum(["on", "off"]);
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -36,7 +39,7 @@ const envSchema = z.object({
    * maxClockSkewMs (spec §7): a price tick dated more than this ahead of the server's clock is
    * refused (0 to 10 minutes).
    */
-  LIQDESK_MAX_CLOCK_SKEW_MS: z.coerce.number().int("a whole number of milliseconds").min(0).max(600_000).default(5000),
+  LIQDESK_MAX_CLOCK_SKEW_MS: z.coerce.number().int("a whole number of milliseconds").min(0).max(600_000).default(DEFAULT_MAX_CLOCK_SKEW_MS),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Signs session cookies. Unset: generated once and kept in LIQDESK_DATA_DIR/auth-secret. */
   LIQDESK_AUTH_SECRET: z.string().min(32, "at least 32 characters").optional(),

@@ -2,7 +2,7 @@
 // (lib/contracts/bounds.ts; the bounds are written out here as docs/API.md states them): 400 naming the field, nothing changed — never a 500, a number
 // PostgreSQL rounds to something else, or a figure that is not finite.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bookState, startRouteHarness, type CallOptions, type RouteHarness, type RouteName } from "../support/route-harness";
+import { expectRefused, startRouteHarness, type CallOptions, type RouteHarness, type RouteName } from "../support/route-harness";
 import { BTC } from "../unit/risk/helpers/markets";
 
 describe("numbers are range-checked before anything is written or computed", () => {
@@ -14,17 +14,7 @@ describe("numbers are range-checked before anything is written or computed", () 
     await h?.stop();
   });
 
-  /** The request answers 400 `invalid_input` naming `path` (with `message` when given), and the book did not change. */
-  async function refused(route: RouteName, opts: CallOptions, path: string, message?: RegExp) {
-    const before = await bookState(h);
-    const res = await h.call(route, opts);
-    const body = await res.json();
-    expect(res.status, JSON.stringify(body)).toBe(400);
-    expect(body.error.code).toBe("invalid_input");
-    expect(body.error.fields.map((f: { path: string }) => f.path)).toContain(path);
-    if (message) expect(body.error.fields.find((f: { path: string }) => f.path === path).message).toMatch(message);
-    expect(await bookState(h)).toEqual(before);
-  }
+  const refused = (route: RouteName, opts: CallOptions, path: string, message?: RegExp) => expectRefused(h, route, opts, path, message);
 
   const ts = () => Date.now();
 

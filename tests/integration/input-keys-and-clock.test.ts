@@ -2,7 +2,7 @@
 // zod drops (`__proto__`), funding rates that parse to 0 and funding events dated far ahead. Each
 // is a 400 naming the field with nothing changed; a payment that rounds to 0 writes no entry.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bookState, startRouteHarness, type CallOptions, type RouteHarness, type RouteName } from "../support/route-harness";
+import { expectRefused, startRouteHarness, type CallOptions, type RouteHarness, type RouteName } from "../support/route-harness";
 import { BTC } from "../unit/risk/helpers/markets";
 
 describe("keys, cursors, funding rates and times a probe sent", () => {
@@ -17,17 +17,7 @@ describe("keys, cursors, funding rates and times a probe sent", () => {
   /** A body sent as written: JSON.stringify cannot write an own "__proto__" key or 1e-400. */
   const raw = (text: string, as?: CallOptions["as"]): CallOptions => ({ body: text, headers: { "content-type": "application/json" }, ...(as ? { as } : {}) });
 
-  async function refused(route: RouteName, opts: CallOptions, path: string, message?: RegExp) {
-    const before = await bookState(h);
-    const res = await h.call(route, opts);
-    const body = await res.json();
-    expect(res.status, JSON.stringify(body)).toBe(400);
-    expect(body.error.code).toBe("invalid_input");
-    const field = body.error.fields.find((f: { path: string }) => f.path === path);
-    expect(field, JSON.stringify(body.error.fields)).toBeDefined();
-    if (message) expect(field.message).toMatch(message);
-    expect(await bookState(h)).toEqual(before);
-  }
+  const refused = (route: RouteName, opts: CallOptions, path: string, message?: RegExp) => expectRefused(h, route, opts, path, message);
 
   it("audit: a before that is not a whole number is a 400 naming before (was a 500 from BigInt)", async () => {
     for (const before of ["abc", "1.5", "1e3"]) {

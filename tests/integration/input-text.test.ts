@@ -2,7 +2,7 @@
 // query or path parameter) is a 400 naming the field, never a 500; a body that is not valid
 // UTF-8 is refused, never decoded with replacement characters (which created `p-utf��`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bookState, startRouteHarness, type CallOptions, type RouteHarness, type RouteName } from "../support/route-harness";
+import { expectRefused, startRouteHarness, type CallOptions, type RouteHarness, type RouteName } from "../support/route-harness";
 import { BTC } from "../unit/risk/helpers/markets";
 
 const NUL = "\u0000";
@@ -17,17 +17,7 @@ describe("strings are text: no NUL, no lone surrogate, strict UTF-8", () => {
     await h?.stop();
   });
 
-  async function refused(route: RouteName, opts: CallOptions, path: string, message: RegExp) {
-    const before = await bookState(h);
-    const res = await h.call(route, opts);
-    const body = await res.json();
-    expect(res.status, `${route} ${JSON.stringify(body)}`).toBe(400);
-    expect(body.error.code).toBe("invalid_input");
-    const field = body.error.fields.find((f: { path: string }) => f.path === path);
-    expect(field, `${route}: ${JSON.stringify(body.error.fields)}`).toBeDefined();
-    expect(field.message).toMatch(message);
-    expect(await bookState(h)).toEqual(before);
-  }
+  const refused = (route: RouteName, opts: CallOptions, path: string, message?: RegExp) => expectRefused(h, route, opts, path, message);
 
   const now = Date.now();
   const cases: [string, RouteName, (bad: string) => CallOptions, string][] = [

@@ -6,6 +6,7 @@
 //   beforeAll(async () => { h = await startRouteHarness(); });
 //   afterAll(() => h.stop());
 //   const res = await h.call("POST /api/v1/ingest/prices", { as: "ingest", json: { … } });
+import { expect } from "vitest";
 import { POST as authPost } from "@/app/api/auth/[...all]/route";
 import { GET as getAccount } from "@/app/api/v1/accounts/[id]/route";
 import { POST as postPreview } from "@/app/api/v1/accounts/[id]/topups/preview/route";
@@ -153,4 +154,20 @@ export async function bookState(h: RouteHarness): Promise<unknown> {
   const summary = await h.runtime.engine.client.summary();
   const markets = h.runtime.markets.views(0).map((m) => ({ id: m.id, mark: m.mark, sources: m.sources.map((s) => [s.source, s.price, s.ts]) }));
   return { db: row, engine: summary, markets };
+}
+
+/**
+ * Calls `route` and expects a 400 `invalid_input` with a field at `path` (its message matching
+ * `message`, when given), and the book as it was before (`bookState`).
+ */
+export async function expectRefused(h: RouteHarness, route: RouteName, opts: CallOptions, path: string, message?: RegExp): Promise<void> {
+  const before = await bookState(h);
+  const res = await h.call(route, opts);
+  const body = await res.json();
+  expect(res.status, `${route} ${JSON.stringify(body)}`).toBe(400);
+  expect(body.error.code).toBe("invalid_input");
+  const field = body.error.fields.find((f: { path: string }) => f.path === path);
+  expect(field, `${route}: ${JSON.stringify(body.error.fields)}`).toBeDefined();
+  if (message) expect(field.message).toMatch(message);
+  expect(await bookState(h)).toEqual(before);
 }

@@ -1,7 +1,8 @@
 import "server-only";
-import { InputError, parseInput } from "@/lib/contracts/api-error";
+import { InputError, parseInput, type FieldError } from "@/lib/contracts/api-error";
 import { ingestPricesSchema, type IngestPrices } from "@/lib/contracts/ingest-prices";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
+import { DEFAULT_MAX_CLOCK_SKEW_MS } from "@/lib/server/env";
 
 export interface IngestPricesResult {
   /** Ticks newer than the source's latest price: applied. */
@@ -18,14 +19,14 @@ export interface ServerClock {
   maxClockSkewMs: number;
 }
 
-/** Spec §7's default `maxClockSkewMs` (the server runs with LIQDESK_MAX_CLOCK_SKEW_MS). */
-export const DEFAULT_MAX_CLOCK_SKEW_MS = 5000;
-
 /** The server's clock now, with the default skew (tests and the CLI; the server passes its env's). */
 export const clockNow = (): ServerClock => ({ now: Date.now(), maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS });
 
-/** How a time too far ahead is refused (prices, funding). */
-export const aheadOfClock = (clock: ServerClock) => `is ahead of the server's clock by more than maxClockSkewMs (${clock.maxClockSkewMs} ms)`;
+/** The field error of a time (`path`) dated more than `maxClockSkewMs` ahead of the server's clock, if it is (prices, funding). */
+export function aheadOfClock(clock: ServerClock, ts: number, path: string): FieldError[] {
+  return ts <= clock.now + clock.maxClockSkewMs ? []
+    : [{ path, message: `${ts} is ahead of the server's clock by more than maxClockSkewMs (${clock.maxClockSkewMs} ms)` }];
+}
 
 /**
  * A validated batch, in time order per market, duplicates (same market and ts) dropped. A tick
@@ -33,11 +34,9 @@ export const aheadOfClock = (clock: ServerClock) => `is ahead of the server's cl
  * batch: a feed cannot keep a market fresh, or hold its own cursor, by dating ticks ahead.
  */
 export function normaliseTicks(batch: IngestPrices, knownMarket: (id: string) => boolean, clock: ServerClock = clockNow()) {
-  const notAfter = clock.now + clock.maxClockSkewMs;
-  const ahead = aheadOfClock(clock);
   const issues = batch.ticks.flatMap((t, i) => [
     ...(knownMarket(t.marketId) ? [] : [{ path: `ticks[${i}].marketId`, message: `unknown market "${t.marketId}"` }]),
-    ...(t.ts <= notAfter ? [] : [{ path: `ticks[${i}].ts`, message: `${t.ts} ${ahead}` }]),
+    ...aheadOfClock(clock, t.ts, `ticks[${i}].ts`),
   ]);
   if (issues.length > 0) throw new InputError(issues);
   const sorted = [...batch.ticks].sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : a.ts - b.ts));

@@ -58,7 +58,7 @@ export async function ingestFunding(deps: IngestDeps, body: unknown, clock: Serv
   const event = parseInput(ingestFundingSchema, body);
   const fields = [
     ...((await marketsOf(deps))(event.marketId) ? [] : [{ path: "marketId", message: `unknown market "${event.marketId}"` }]),
-    ...(event.ts <= clock.now + clock.maxClockSkewMs ? [] : [{ path: "ts", message: `${event.ts} ${aheadOfClock(clock)}` }]),
+    ...aheadOfClock(clock, event.ts, "ts"),
   ];
   if (fields.length > 0) throw new InputError(fields);
   const result = await persistFunding(deps.prisma, event);
