@@ -4,7 +4,7 @@
  * the live runtime runs on the one holding the engine lock, the others forward to it
  * (docs/SCALING.md).
  */
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import next from "next";
 import { env, EnvError } from "@/lib/server/env";
 import { createLogger } from "@/lib/server/logger";
@@ -48,6 +48,12 @@ const EVALUATE_PATH = "/api/v1/risk/evaluate";
 const ANY_HOST_PATHS = [HEALTH_PATH, INGEST_PREFIX, "/api/metrics"];
 /** How long an orderly shutdown may take before the process exits anyway (status 1). */
 const SHUTDOWN_DEADLINE_MS = 30_000;
+
+/** Answers a request refused before the app sees it, in the API's error shape. */
+function refuse(res: ServerResponse, r: { status: number; code: string; message: string; headers?: Record<string, string>; fields?: unknown[] }): void {
+  res.writeHead(r.status, { "content-type": "application/json", ...r.headers })
+    .end(JSON.stringify({ error: { code: r.code, message: r.message, ...(r.fields ? { fields: r.fields } : {}) } }));
+}
 
 async function main(): Promise<void> {
   let config;
@@ -141,21 +147,13 @@ async function main(): Promise<void> {
     // A method the app does not answer (405), two Host headers, a path or query that is not strict
     // UTF-8 percent-encoding or has a dot-segment (400): refused before anything reads them.
     const line = requestLineRefusal(req.method, req.url, req.rawHeaders);
-    if (line) {
-      res.writeHead(line.status, { "content-type": "application/json", ...line.headers })
-        .end(JSON.stringify({ error: { code: line.code, message: line.message, ...(line.fields ? { fields: line.fields } : {}) } }));
-      return;
-    }
+    if (line) return void refuse(res, line);
     const peer = peerSecret !== null && fromInstance(req.headers, peerSecret);
     // A Host that is not a host (400), or not this site's when it has no public URL (421): refused
     // here, before better-auth, which resolves the site's address from it, could fail on it.
     const path = routedPath(req.url ?? "/");
     const refusal = peer || ANY_HOST_PATHS.some((p) => isUnder(path, p)) ? null : hostRefusal(req.headers.host, config);
-    if (refusal) {
-      res.writeHead(refusal.status, { "content-type": "application/json" })
-        .end(JSON.stringify({ error: { code: refusal.code, message: refusal.message } }));
-      return;
-    }
+    if (refusal) return void refuse(res, refusal);
     delete req.headers[CLUSTER_HEADER];
     if (peerSecret !== null) {
       if (req.url?.startsWith(INTERNAL_PREFIX)) {
@@ -178,7 +176,7 @@ async function main(): Promise<void> {
     // few dozen bytes of JSON (a zlib stream, ~1 ms of CPU a request, for nothing); a what-if answer
     // is tens of MB, and compressing it held the main thread up to 0.48 s (docs/PERFORMANCE.md,
     // "Health under what-if load"), while a route cannot send its own Content-Encoding through Next.
-    if (req.url?.startsWith(INGEST_PREFIX) || req.url === EVALUATE_PATH) delete req.headers["accept-encoding"];
+    if (isUnder(path, INGEST_PREFIX) || path === EVALUATE_PATH) delete req.headers["accept-encoding"];
     void handle(req, res);
   });
   const hub = new SocketHub(server, live ?? runtime!, roomsOf);
