@@ -201,7 +201,7 @@ export class LiquidationQueue {
     for (const c of plan.closes) notional += c.notional;
     this.planNotional[a] = notional;
     this.planDeficit[a] = plan.deficit;
-    this.planPaused[a] = this.source.staleMarketsHeld(a).length > 0 || plan.unexecutable !== undefined ? 1 : 0;
+    this.planPaused[a] = this.pausedByPlan(a, plan) ? 1 : 0;
     this.planned++;
   }
 
@@ -333,6 +333,11 @@ export class LiquidationQueue {
     this.failures.set(a, { reason, until: now + this.params.cooldownMs });
   }
 
+  /** Whether the member is paused whatever the time: a stale (or never-priced) market it holds, or an unexecutable next step. */
+  private pausedByPlan(a: number, plan: LiquidationPlan): boolean {
+    return this.source.staleMarketsHeld(a).length > 0 || plan.unexecutable !== undefined;
+  }
+
   /**
    * Why the member is paused at `now`, `null` when it is not: a stale (or never-priced) market it
    * holds (spec §7), a next step beyond the book's depth (`plan.unexecutable`), or a step that failed
@@ -383,7 +388,7 @@ export class LiquidationQueue {
       if (!plan) continue;
       pendingNotional += this.planNotional[a]!;
       expectedDeficit += this.planDeficit[a]!;
-      if (repause) this.planPaused[a] = this.source.staleMarketsHeld(a).length > 0 || plan.unexecutable !== undefined ? 1 : 0;
+      if (repause) this.planPaused[a] = this.pausedByPlan(a, plan) ? 1 : 0;
       // A failed execution counts until a step executes (its hold may have lapsed: it is being retried).
       paused += this.planPaused[a] || this.failures.has(a) ? 1 : 0;
       byMode[plan.mode]++;
