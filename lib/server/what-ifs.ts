@@ -55,9 +55,7 @@ export class WhatIfs {
       const bytes = await readJsonBytes(request, BODY_LIMITS.whatIf);
       const outcome = await this.pool.evaluate(bytes).catch(refusal);
       if (!outcome.ok) throw new InputError(outcome.fields);
-      return new Response(streamBytes(outcome.body), {
-        headers: { "content-type": "application/json", "content-length": String(outcome.body.byteLength) },
-      });
+      return new Response(streamBytes(outcome.body), { headers: { "content-type": "application/json" } });
     } finally {
       leave();
     }

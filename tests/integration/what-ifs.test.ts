@@ -107,13 +107,12 @@ describe("what-ifs off the main thread, with limits", () => {
     expect(await error(notUtf8)).toMatchObject({ code: "invalid_input", fields: [{ path: "(body)", message: "body is not valid UTF-8" }] });
   });
 
-  it("a large answer is streamed whole: its Content-Length is the bytes that arrive, and they are the model's answer", async () => {
+  it("a large answer is streamed whole: every byte arrives, and they are the model's answer", async () => {
     const scenario = largeWhatIf(4_000);
     const res = await evaluate("s", scenario);
     expect(res.status).toBe(200);
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect(bytes.byteLength).toBeGreaterThan(1024 * 1024); // several of streamBytes' 256 KiB chunks
-    expect(Number(res.headers.get("content-length"))).toBe(bytes.byteLength);
     expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual(JSON.parse(JSON.stringify(evaluateScenario(parseRiskScenario(JSON.parse(scenario))))));
   });
 
