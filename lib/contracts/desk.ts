@@ -3,7 +3,7 @@ import type {
   AccountRow, AccountView, BookLiquidationMap, BookStressResult, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, UnknownAccounts,
 } from "@/lib/engine";
 import { MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, shockRangeMessage, type RiskParams, type StressResult } from "@/lib/risk";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
 import { marketRecord } from "@/lib/contracts/market-record";
 import { textSchema } from "@/lib/contracts/text";
 import { expected } from "./zod-issues";

@@ -2,7 +2,7 @@ import Decimal from "decimal.js";
 import { z } from "zod";
 import type { AccountStatus, LiquidationTrigger } from "@/lib/risk";
 import type { AccountView } from "@/lib/contracts/desk";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
 import { textSchema } from "@/lib/contracts/text";
 import { expected } from "@/lib/contracts/zod-issues";

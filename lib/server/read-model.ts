@@ -1,6 +1,7 @@
 import "server-only";
 import type { MarketsResponse } from "@/lib/contracts/markets";
-import { formatPath, InputError, parseInput } from "@/lib/contracts/api-error";
+import { InputError, parseInput } from "@/lib/contracts/api-error";
+import { formatPath } from "@/lib/risk/risk-issue";
 import {
   accountsQuerySchema, deskStressRequestSchema, type AccountDetail, type AccountRow, type BookLiquidationMap, type DeskSnapshot, type DeskStressResponse,
   type InsuranceFundView, type LiquidationEventView, type Page, type QueueEntry,

@@ -1,7 +1,7 @@
 import "server-only";
 import Decimal from "decimal.js";
 import { InputError } from "@/lib/contracts/api-error";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
 import type { PrismaClient } from "../db/prisma-client";
 import { balanceOutOfRange, ExactDecimal } from "../ingest/balance-range";
 import { HttpError } from "../http/http-error";
