@@ -4,9 +4,8 @@ import { InputError } from "@/lib/contracts/api-error";
 import { BOUNDS } from "@/lib/risk/bounds";
 import type { PrismaClient } from "../db/prisma-client";
 import { balanceOutOfRange, ExactDecimal } from "../ingest/balance-range";
-import { HttpError } from "../http/http-error";
+import { HttpError, NotFoundError } from "../errors";
 import { isUniqueViolation } from "../ingest/sql-errors";
-import { NotFoundError } from "../read-model";
 import type { UserPrincipal } from "../auth/policy";
 
 export interface TopUpWrite {
