@@ -19,9 +19,12 @@ export {
   STATUS_LIQUIDATABLE,
   STATUS_BACKSTOP,
   STATUS_BANKRUPT,
+  STATUS_UNKNOWN,
+  LIVE_STATUSES,
   accountStatus,
   accountStatusCode,
   type AccountStatus,
+  type LiveStatus,
 } from "./account-status";
 export { marginRatio, health } from "./margin-ratio";
 export type { AccountInput, PositionInput, MarketBook, MarkPrices } from "./account-input";
