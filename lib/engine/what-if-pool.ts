@@ -3,11 +3,14 @@ import type { FieldError } from "@/lib/contracts/api-error";
 import { BoundedSlots } from "./bounded-slots";
 import { startWorker } from "./ts-worker";
 
-/** A job for a what-if thread: the request body as it came, parsed and checked there (spec §10). */
+/**
+ * A job for a what-if thread: the request body's bytes as they came (their buffer transferred),
+ * decoded, parsed and checked there (spec §10): the main thread never decodes or copies them.
+ */
 export interface WhatIfJob {
   readonly id: number;
   readonly kind: "evaluate";
-  readonly text: string;
+  readonly bytes: Uint8Array<ArrayBuffer>;
 }
 
 export type WhatIfReply =
@@ -76,13 +79,17 @@ export class WhatIfPool {
   }
 
   /**
-   * Spec §10 on a request body (JSON text), the answer's JSON as bytes. Rejects with
-   * `SlotsFullError` when full, `WhatIfFailedError` when its thread fails.
+   * Spec §10 on a request body (JSON as UTF-8 bytes, decoded strictly in the thread), the
+   * answer's JSON as bytes. `bytes` must own its whole buffer, which is transferred to the thread
+   * (detached here). Rejects with `SlotsFullError` when full, `WhatIfFailedError` when its thread fails.
    */
-  async evaluate(text: string): Promise<WhatIfOutcome> {
+  async evaluate(bytes: Uint8Array<ArrayBuffer>): Promise<WhatIfOutcome> {
+    if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) {
+      throw new Error("WhatIfPool.evaluate: the body's bytes must own their whole buffer (it is transferred)");
+    }
     const release = await this.slots.acquire();
     try {
-      const reply = await this.dispatch({ id: this.nextId++, kind: "evaluate", text });
+      const reply = await this.dispatch({ id: this.nextId++, kind: "evaluate", bytes });
       if (reply.ok) return { ok: true, body: reply.body };
       if ("fields" in reply) return { ok: false, fields: reply.fields };
       throw new WhatIfFailedError("crashed", `the what-if failed: ${reply.error.name}: ${reply.error.message}`);
@@ -168,7 +175,7 @@ export class WhatIfPool {
       worker.on("message", onMessage);
       worker.on("error", onError);
       worker.on("exit", onExit);
-      worker.postMessage(job);
+      worker.postMessage(job, [job.bytes.buffer]);
     });
   }
 }

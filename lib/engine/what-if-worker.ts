@@ -1,5 +1,5 @@
 /**
- * A what-if thread of `WhatIfPool`: parses a request body, checks it (the same contract as the
+ * A what-if thread of `WhatIfPool`: decodes a request body (strict UTF-8), parses it, checks it (the same contract as the
  * CLI, lib/contracts/risk-scenario.ts), evaluates it (spec §10) and serialises the answer, one job at a time, at a low CPU priority. Started by the pool; never imported elsewhere.
  */
 import { parentPort } from "node:worker_threads";
@@ -17,13 +17,20 @@ const port = parentPort;
 if (!port) throw new Error("what-if-worker.ts must run in a worker thread (see WhatIfPool)");
 lowerThreadPriority(WHAT_IF_NICE);
 const encoder = new TextEncoder();
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 function evaluate(job: WhatIfJob): WhatIfReply {
-  const tooDeep = nestingProblem(job.text);
+  let text: string;
+  try {
+    text = strictUtf8.decode(job.bytes);
+  } catch {
+    return { id: job.id, ok: false, fields: [{ path: "(body)", message: "body is not valid UTF-8" }] };
+  }
+  const tooDeep = nestingProblem(text);
   if (tooDeep) return { id: job.id, ok: false, fields: [tooDeep] };
   let input: unknown;
   try {
-    input = JSON.parse(job.text);
+    input = JSON.parse(text);
   } catch {
     return { id: job.id, ok: false, fields: [{ path: "(body)", message: "body is not valid JSON" }] };
   }

@@ -7,7 +7,8 @@ import type { PrismaClient } from "./db/prisma-client";
 import type { Env } from "./env";
 import { HttpError } from "./errors";
 import { BODY_LIMITS } from "./http/body-limits";
-import { readBodyText } from "./http/read-body";
+import { readJsonBytes } from "./http/read-body";
+import { streamBytes } from "./http/stream-bytes";
 import { consumeRateWindow } from "./rate-window";
 
 const RATE_WINDOW_MS = 60_000;
@@ -41,18 +42,20 @@ export class WhatIfs {
   }
 
   /**
-   * Spec §10 on the body of `request`, computed off the main thread; the answer's JSON as the thread
-   * wrote it. Not compressed there: Next drops a route's `Content-Encoding` header (send-response.js),
-   * so a gzipped body would reach the client undeclared; Next compresses the answer itself, in
-   * zlib's thread pool.
+   * Spec §10 on the body of `request`, decoded, parsed and computed off the main thread (the main
+   * thread only reads the bytes and transfers them); the answer's JSON as the thread wrote it,
+   * streamed in chunks (`streamBytes`: never copied or written whole on the main thread). Not
+   * compressed: Next drops a route's `Content-Encoding` header (send-response.js), so a body gzipped
+   * in the thread would reach the client undeclared, and compressing tens of MB on the main thread
+   * stalls it (server.ts leaves this path uncompressed).
    */
   async evaluate(user: UserPrincipal, request: Request): Promise<Response> {
     const leave = await this.admit(user, () => this.pool.full());
     try {
-      const text = await readBodyText(request, BODY_LIMITS.batch);
-      const outcome = await this.pool.evaluate(text).catch(refusal);
+      const bytes = await readJsonBytes(request, BODY_LIMITS.batch);
+      const outcome = await this.pool.evaluate(bytes).catch(refusal);
       if (!outcome.ok) throw new InputError(outcome.fields);
-      return new Response(outcome.body, { headers: { "content-type": "application/json" } });
+      return new Response(streamBytes(outcome.body), { headers: { "content-type": "application/json" } });
     } finally {
       leave();
     }

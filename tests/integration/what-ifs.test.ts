@@ -41,7 +41,7 @@ describe("what-ifs off the main thread, with limits", () => {
       method: "POST", headers: { "content-type": "application/json", cookie: cookies.get(who) ?? "", host: "localhost:3000", origin: SITE }, body,
     }));
   }
-  const evaluate = (who: string, body: string) => post(postEvaluate, who, body);
+  const evaluate = (who: string, body: string | Uint8Array<ArrayBuffer>) => post(postEvaluate, who, body);
   const error = async (res: Response) => ((await res.json()) as ApiErrorBody).error;
 
   beforeAll(async () => {
@@ -97,6 +97,23 @@ describe("what-ifs off the main thread, with limits", () => {
     const malformed = await evaluate("ex", "{");
     expect(malformed.status).toBe(400);
     expect(await error(malformed)).toMatchObject({ code: "invalid_input", fields: [{ path: "(body)", message: "body is not valid JSON" }] });
+    // Decoded in the what-if thread, strictly: invalid UTF-8 is refused, never replaced.
+    const bytes = new TextEncoder().encode(read(`${names[0]}.scenario.json`).replace("{", `{"x@@":1,`));
+    const at = bytes.indexOf(64);
+    bytes[at] = 0xff;
+    bytes[at + 1] = 0xfe;
+    const notUtf8 = await evaluate("ex", bytes);
+    expect(notUtf8.status).toBe(400);
+    expect(await error(notUtf8)).toMatchObject({ code: "invalid_input", fields: [{ path: "(body)", message: "body is not valid UTF-8" }] });
+  });
+
+  it("a large answer is streamed whole: every byte arrives, and they are the model's answer", async () => {
+    const scenario = largeWhatIf(4_000);
+    const res = await evaluate("s", scenario);
+    expect(res.status).toBe(200);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(bytes.byteLength).toBeGreaterThan(1024 * 1024); // several of streamBytes' 256 KiB chunks
+    expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual(JSON.parse(JSON.stringify(evaluateScenario(parseRiskScenario(JSON.parse(scenario))))));
   });
 
   it("a second what-if of the same user while the first runs: 429 rate_limited with Retry-After; the first is answered", async () => {

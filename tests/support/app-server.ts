@@ -32,7 +32,10 @@ export async function startAppServer(opts: {
   const port = opts.port ?? (await freePort());
   const pgPort = opts.pgPort ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "liqdesk-e2e-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/server-only-hook.mjs", "scripts/start.ts"], {
+  // LIQDESK_SERVER_NODE_ARGS: node flags for the server process only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // to profile it under a benchmark's load; NODE_OPTIONS refuses most of them).
+  const nodeArgs = process.env.LIQDESK_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "--import", "./scripts/server-only-hook.mjs", "scripts/start.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -25,9 +25,10 @@ function tooLarge(limit: number): HttpError {
 
 /**
  * The body's bytes, read as they arrive: 413 as soon as more than `limit` came (or a
- * Content-Length above it is declared), the rest never read.
+ * Content-Length above it is declared), the rest never read. The bytes own their whole buffer
+ * (never a view into one a stream may reuse), so it can be transferred to another thread.
  */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+async function readLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   if (!request.body) return new Uint8Array(0);
@@ -44,7 +45,6 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
   const bytes = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {
@@ -55,15 +55,20 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
 }
 
 /**
- * The body of a JSON request as text, for a handler that parses it elsewhere (a what-if thread):
- * Content-Type `application/json` (else 415), at most `limit` bytes (the route's, from
- * BODY_LIMITS) counted while streaming (else 413 naming the limit), valid UTF-8 decoded strictly
- * (else a 400 naming the body). The parser must still refuse a body nested too deeply
- * (`nestingProblem`, before parsing) and bad text in it (`findBadText`).
+ * The body of a JSON request as bytes, for a handler that decodes and parses it elsewhere (a
+ * what-if thread): Content-Type `application/json` (else 415), at most `limit` bytes (the route's,
+ * from BODY_LIMITS) counted while streaming (else 413 naming the limit), in a buffer of their own
+ * (transferable). The other thread must still decode them strictly as UTF-8, refuse a body nested
+ * too deeply (`nestingProblem`, before parsing) and bad text in it (`findBadText`), as `readJson` does.
  */
-export async function readBodyText(request: Request, limit: number): Promise<string> {
+export async function readJsonBytes(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   requireJsonContentType(request.headers);
-  const bytes = await readLimited(request, limit);
+  return readLimited(request, limit);
+}
+
+/** `readJsonBytes`, decoded strictly as UTF-8 (else a 400 naming the body). */
+async function readBodyText(request: Request, limit: number): Promise<string> {
+  const bytes = await readJsonBytes(request, limit);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
