@@ -86,6 +86,17 @@ describe("settlement of an executed liquidation step (spec §5, §7), exact", ()
       },
     },
     {
+      name: "a fund below zero (only by a fault elsewhere) pays nothing, never a negative payment",
+      fill: { side: "sell", qty: 1, fillPrice: 59000, markPrice: 59000, fee: 5 },
+      state: { collateral: "500", positionQty: "1", entryPrice: "60000", feeRate: "0.001", otherOpenPositions: 0, fundBalance: "-10" },
+      expected: {
+        positionQty: "0", notional: "59000", fee: "5", slippage: "0", realizedPnl: "-1000", deficit: "505",
+        insurancePayment: "0", uncoveredBadDebt: "505", collateral: "-505", fundBalance: "-5",
+        ledger: [["realized_pnl", "-1000", "-500"], ["liquidation_fee", "-5", "-505"]],
+        fund: [["fee", "5", "-5"], ["uncovered_bad_debt", "-505", "-5"]],
+      },
+    },
+    {
       name: "a negative balance is not settled while the account holds another open position",
       fill: { side: "sell", qty: 10, fillPrice: 140, markPrice: 140, fee: 2.8 },
       state: { collateral: "5", positionQty: "10", entryPrice: "150", feeRate: "0.002", otherOpenPositions: 1, fundBalance: "1000" },
