@@ -4,7 +4,7 @@
  * the live runtime runs on the one holding the engine lock, the others forward to it
  * (docs/SCALING.md).
  */
-import { createServer, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import next from "next";
 import { env, EnvError } from "@/lib/server/env";
 import { createLogger } from "@/lib/server/logger";
@@ -35,6 +35,7 @@ import { connectRedisFanout } from "@/lib/server/cluster/redis-fanout";
 import { setClusterState } from "@/lib/server/cluster/cluster-registry";
 import { hostRefusal } from "@/lib/server/auth/site-origin";
 import { newNonce, securityHeaders } from "@/lib/server/http/security-headers";
+import { errorBody, sendError } from "@/lib/server/http/error-response";
 import { isUnder, requestLineRefusal, routedPath } from "@/lib/server/http/request-line";
 
 const SOCKET_PATH = "/socket.io";
@@ -48,12 +49,6 @@ const EVALUATE_PATH = "/api/v1/risk/evaluate";
 const ANY_HOST_PATHS = [HEALTH_PATH, INGEST_PREFIX, "/api/metrics"];
 /** How long an orderly shutdown may take before the process exits anyway (status 1). */
 const SHUTDOWN_DEADLINE_MS = 30_000;
-
-/** Answers a request refused before the app sees it, in the API's error shape. */
-function refuse(res: ServerResponse, r: { status: number; code: string; message: string; headers?: Record<string, string>; fields?: unknown[] }): void {
-  res.writeHead(r.status, { "content-type": "application/json", ...r.headers })
-    .end(JSON.stringify({ error: { code: r.code, message: r.message, ...(r.fields ? { fields: r.fields } : {}) } }));
-}
 
 async function main(): Promise<void> {
   let config;
@@ -147,13 +142,13 @@ async function main(): Promise<void> {
     // A method the app does not answer (405), two Host headers, a path or query that is not strict
     // UTF-8 percent-encoding or has a dot-segment (400): refused before anything reads them.
     const line = requestLineRefusal(req.method, req.url, req.rawHeaders);
-    if (line) return void refuse(res, line);
+    if (line) return void sendError(res, line);
     const peer = peerSecret !== null && fromInstance(req.headers, peerSecret);
     // A Host that is not a host (400), or not this site's when it has no public URL (421): refused
     // here, before better-auth, which resolves the site's address from it, could fail on it.
     const path = routedPath(req.url ?? "/");
     const refusal = peer || ANY_HOST_PATHS.some((p) => isUnder(path, p)) ? null : hostRefusal(req.headers.host, config);
-    if (refusal) return void refuse(res, refusal);
+    if (refusal) return void sendError(res, refusal);
     delete req.headers[CLUSTER_HEADER];
     if (peerSecret !== null) {
       if (req.url?.startsWith(INTERNAL_PREFIX)) {
@@ -196,7 +191,7 @@ async function main(): Promise<void> {
   // CONNECT is not answered here (Node hands it to this event, not to the request handler).
   server.on("connect", (_req, socket) => {
     socket.end("HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
-      + JSON.stringify({ error: { code: "bad_method", message: "method \"CONNECT\" is not answered here" } }));
+      + JSON.stringify(errorBody({ status: 405, code: "bad_method", message: "method \"CONNECT\" is not answered here" })));
   });
   // socket.io answers upgrades on its own path; every other upgrade (Next's dev HMR) goes to Next.
   server.on("upgrade", (req, socket, head) => {

@@ -11,7 +11,6 @@ export { fundRunway, liquidationMapOfSnapshot, stressOfSnapshot } from "./book-a
 export { CHANGE_SET_MAX_IDS } from "./change-tracker";
 export { applyQueueChanges } from "./queue-page-diff";
 export { RATIO_EDGES } from "./ratio-histogram";
-export { LIVE_STATUSES, STATUS_UNKNOWN } from "./live-status";
 export type * from "./engine-types";
 export { EngineClient, type EngineClientOptions } from "./engine-client";
 export { dispatchEngineRequest } from "./engine-dispatch";

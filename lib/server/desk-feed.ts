@@ -8,7 +8,7 @@ import type { PrismaClient } from "./db/prisma-client";
 import type { Logger } from "./logger";
 import type { LiveEngine } from "./live-engine";
 import { insuranceFundBalance } from "./execution/insurance-fund";
-import { eventView, recentLiquidationEvents } from "./liquidation-events";
+import { recentLiquidationEvents } from "./liquidation-events";
 
 /** At most one desk push per this interval (DESIGN: ≤ 10 updates per second per room). */
 const FLUSH_MS = 100;
@@ -87,7 +87,7 @@ export class DeskFeed {
     this.emit = emit;
     this.unsubscribe.push(this.engine.onChanges((c) => this.onChanges(c)));
     this.unsubscribe.push(this.engine.onStep((e) => {
-      this.newEvents.push(eventView(e));
+      this.newEvents.push(e);
       this.dirty.fund = true;
       this.schedule();
     }));

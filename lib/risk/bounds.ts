@@ -1,8 +1,10 @@
+import { decimalPlaces } from "./lot-size";
+
 /**
  * The accepted range of every number that can reach PostgreSQL or a figure, in one place: the
- * ingest, top-up, what-if and stress contracts (lib/contracts) and the model's own scenario
- * validation (lib/risk) all check against these, so a value out of range is a 400 naming its
- * field before anything is read, written or computed (docs/API.md, "Limits").
+ * model's own scenario validation (lib/risk) and the ingest, top-up, what-if and stress contracts
+ * (lib/contracts, which import them from here) all check against these, so a value out of range is
+ * a 400 naming its field before anything is read, written or computed (docs/API.md, "Limits").
  *
  * Why these: money, prices and quantities are `Decimal(38,18)` in PostgreSQL (at most 20 integer
  * digits, 18 decimals) and doubles in the engine. A price is at least 10⁻⁸ (still 10 significant
@@ -48,15 +50,6 @@ export const BOUNDS = {
   /** Decimals kept by `Decimal(38,18)`: more is refused, never rounded. */
   decimals: 18,
 } as const;
-
-/** Items (ticks, updates, entries) in one ingest batch. */
-export const MAX_BATCH_ITEMS = 10_000;
-
-/** Decimal places of a number as JavaScript writes it (`String(n)`): `0.015` 3, `1.5e-7` 8, `5e-324` 324. */
-export function decimalPlaces(n: number): number {
-  const [mantissa = "", exponent = "0"] = String(Math.abs(n)).split("e");
-  return Math.max(0, (mantissa.split(".")[1]?.length ?? 0) - Number(exponent));
-}
 
 /** Why a number has more decimals than `Decimal(38,18)` keeps, or null. */
 export function tooManyDecimals(n: number): string | null {
