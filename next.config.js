@@ -1,6 +1,7 @@
-import type { NextConfig } from "next";
-
-const nextConfig: NextConfig = {
+// ESM (package.json has "type": "module"). The security headers (CSP with a per-request nonce)
+// are set by server.ts on every answer, not here.
+/** @type {import("next").NextConfig} */
+const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // `npm test` type-checks the whole project with `tsc --noEmit`; the build need not repeat it.
