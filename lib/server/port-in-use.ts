@@ -1,4 +1,10 @@
 import { createServer } from "node:net";
+import { StartError } from "./start-error";
+
+/** What to tell the person starting Liqdesk when its web port is taken (scripts/start.ts, server.ts). */
+export function webPortTaken(port: number): StartError {
+  return new StartError(`port ${port} is in use (is Liqdesk already running? another program?): stop it, or start on another port: PORT=${port + 1} npm start`);
+}
 
 /**
  * Whether another program listens on `host:port` (a listen attempt that fails with EADDRINUSE).

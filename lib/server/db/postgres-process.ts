@@ -89,6 +89,9 @@ export class TimeoutError extends Error {
 function run(file: string, args: string[], user: PostgresUser | null, log: (chunk: string) => void): ChildProcess {
   const child = spawn(file, args, {
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    // Its own process group: a Ctrl-C in the terminal reaches Liqdesk only, whose orderly
+    // shutdown still writes to the database before it stops the server.
+    detached: true,
     env: { ...process.env, ...LOCALE_ENV },
     stdio: ["ignore", "pipe", "pipe"],
   });
