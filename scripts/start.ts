@@ -68,7 +68,10 @@ async function build(): Promise<void> {
     } catch {
       // already gone
     }
-    child.once("exit", () => process.exit(signal === "SIGINT" ? 130 : 143));
+    child.once("exit", () => {
+      console.error(`liqdesk: build stopped (${signal})`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
