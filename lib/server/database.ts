@@ -28,7 +28,7 @@ export async function openDatabase(env: Env, log: Logger): Promise<Database> {
       port: env.LIQDESK_PG_PORT,
       database: "liqdesk",
       log: (line) => log.debug({ pg: line }),
-      notice: (line) => log.warn(line),
+      notice: (line) => log.info(line),
     });
     log.info({ dataDir: pg.dataDir, port: pg.port }, "embedded PostgreSQL started");
     url = pg.connectionString;
