@@ -11,6 +11,7 @@ export function createLogger(level: string, opts: { pretty?: boolean } = {}) {
   const options = { level, base: { app: "liqdesk" } };
   if (!(opts.pretty ?? process.stdout.isTTY === true)) return pino(options);
   // Synchronous, like pino's own stdout destination: no line lost to a process.exit().
-  return pino(options, pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,app" }));
+  // One line per entry: the message first and plain, its fields after it as compact JSON.
+  return pino(options, pretty({ colorize: true, sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,app" }));
 }
 export type Logger = ReturnType<typeof createLogger>;
