@@ -37,6 +37,8 @@ import { hostRefusal } from "@/lib/server/auth/site-origin";
 import { newNonce, securityHeaders } from "@/lib/server/http/security-headers";
 import { errorBody, sendError } from "@/lib/server/http/error-response";
 import { isUnder, requestLineRefusal, routedPath } from "@/lib/server/http/request-line";
+import { StartError } from "@/lib/server/start-error";
+import { webPortTaken } from "@/lib/server/port-in-use";
 
 const SOCKET_PATH = "/socket.io";
 const HEALTH_PATH = "/api/health";
@@ -215,10 +217,11 @@ async function main(): Promise<void> {
   } });
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? webPortTaken(config.PORT) : error));
     server.listen(config.PORT, config.HOST, () => resolve());
   });
-  log.info({ port: config.PORT, dev, database: db.embedded ? "embedded" : "DATABASE_URL" },
+  /** Said once the pages have something to show: after the demo is loaded, where there is one. */
+  const ready = () => log.info({ port: config.PORT, dev, database: db.embedded ? "embedded" : "DATABASE_URL" },
     `Liqdesk is ready at http://localhost:${config.PORT}/desk`);
 
   /** What only the instance running the engine does: the simulator, the demo data. */
@@ -253,8 +256,10 @@ async function main(): Promise<void> {
 
   if (!lock || !live) {
     await leaderDuties(runtime!);
+    ready();
     return;
   }
+  ready();
   setClusterState({
     role: () => (runtime ? "leader" : "standby"),
     leaderUrl: async () => (runtime ? internalUrl : locator.current()),
@@ -282,6 +287,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error("liqdesk: failed to start:", error);
+  if (error instanceof StartError) console.error(`liqdesk: ${error.message}`);
+  else console.error("liqdesk: failed to start:", error);
   process.exit(1);
 });

@@ -7,7 +7,7 @@ import { evaluateScenario, RiskInputError, type RiskScenario } from "@/lib/risk"
 import { closeTo, pricedBook } from "./helpers/book";
 import { BTC, ETH, SOL } from "./helpers/markets";
 
-const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../shared/spec/examples");
+const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../docs/spec/examples");
 const NOW = 1_700_000_000_000;
 
 function loadScenario(book: LiveBook, scenario: RiskScenario): void {
