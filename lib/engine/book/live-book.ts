@@ -24,7 +24,7 @@ import {
   type ResolvedPosition,
   type RiskIssue,
   type RiskParams,
-} from "../risk";
+} from "@/lib/risk";
 import { ChangeTracker } from "./change-tracker";
 import type {
   AccountRow,
@@ -43,13 +43,13 @@ import type {
   QueueEntry,
   QueuePageChanges,
   RatioHistogram,
-} from "./engine-types";
+} from "../engine-types";
 import { grow, nextCapacity } from "./grow";
 import { LiquidationQueue } from "./liquidation-queue";
-import { LIVE_STATUSES, STATUS_UNKNOWN, type LiveStatus } from "./live-status";
+import { LIVE_STATUSES, STATUS_UNKNOWN, type LiveStatus } from "../live-status";
 import { MarketHolders } from "./market-holders";
-import { QueuePageDiff } from "./queue-page-diff";
-import { RatioHistogramCounter } from "./ratio-histogram";
+import { QueuePageDiff } from "../views/queue-page-diff";
+import { RatioHistogramCounter } from "../views/ratio-histogram";
 import {
   PositionSlots,
   SLOT_ACCOUNT,
@@ -62,7 +62,7 @@ import {
   SLOT_TIER,
   SLOT_UPNL,
 } from "./position-slots";
-import { selectPage } from "./select-page";
+import { selectPage } from "../views/select-page";
 import { validateCollateral, validateDeltas, validatePositions, validatePrices } from "./validate-updates";
 
 export interface LiveBookOptions {

@@ -1,8 +1,8 @@
 import {
   buildMarketBook, evaluateAccount, evaluateShock, liquidationMap, resolveRiskParams, RiskInputError, runStressTest, shockMarks, stressAccountsOf,
   type MapPosition,
-} from "../risk";
-import type { BookLiquidationMap, BookSnapshot, BookStressResult, FundRunway } from "./engine-types";
+} from "@/lib/risk";
+import type { BookLiquidationMap, BookSnapshot, BookStressResult, FundRunway } from "../engine-types";
 import { pricedScenarioOfSnapshot } from "./scenario-of-snapshot";
 
 /**

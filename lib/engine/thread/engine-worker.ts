@@ -4,13 +4,13 @@
  * (`AnalyticsThread`). Started by `EngineClient`; never imported elsewhere.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { RiskInputError } from "../risk";
+import { RiskInputError } from "@/lib/risk";
 import { AnalyticsError, AnalyticsThread } from "./analytics-thread";
 import { dispatchEngineRequest } from "./engine-dispatch";
 import type { EngineInit, EngineMessage, EngineRequest, EngineStats } from "./engine-protocol";
-import type { PriceUpdate } from "./engine-types";
+import type { PriceUpdate } from "../engine-types";
 import { ANALYTICS, MUTATIONS } from "./engine-protocol";
-import { LiveBook } from "./live-book";
+import { LiveBook } from "../book/live-book";
 import { lowerThreadPriority } from "./thread-priority";
 
 /** Dirty queue members re-planned per background turn (a few ms): interleaved with marks and queries. */

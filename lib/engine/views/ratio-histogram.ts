@@ -1,4 +1,4 @@
-import type { RatioHistogram } from "./engine-types";
+import type { RatioHistogram } from "../engine-types";
 
 /** Lower edges of the margin-ratio histogram: 0–150% in steps of 10%, then open-ended. */
 export const RATIO_EDGES: readonly number[] = Array.from({ length: 16 }, (_, i) => Number((i * 0.1).toFixed(1)));

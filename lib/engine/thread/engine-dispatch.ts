@@ -1,5 +1,5 @@
 import { ANALYTICS, type AnalyticsCommand, type EngineCommand, type EnginePayload, type EngineRequest, type EngineResult } from "./engine-protocol";
-import type { LiveBook } from "./live-book";
+import type { LiveBook } from "../book/live-book";
 
 type Handlers = { [K in EngineCommand]: (book: LiveBook, payload: EnginePayload<K>) => EngineResult<K> };
 

@@ -8,8 +8,8 @@ import {
   type LiquidationPlan,
   type PlanPosition,
   type RiskParams,
-} from "../risk";
-import type { Page, QueueEntry } from "./engine-types";
+} from "@/lib/risk";
+import type { Page, QueueEntry } from "../engine-types";
 import { grow, nextCapacity } from "./grow";
 
 /** What the queue needs from the book it belongs to (accounts by index). */

@@ -1,5 +1,5 @@
-import { validateLotQuantity, type CompiledMarket, type RiskIssue } from "../risk";
-import type { CollateralDelta, CollateralUpdate, PositionUpdate, PriceUpdate } from "./engine-types";
+import { validateLotQuantity, type CompiledMarket, type RiskIssue } from "@/lib/risk";
+import type { CollateralDelta, CollateralUpdate, PositionUpdate, PriceUpdate } from "../engine-types";
 
 type MarketLookup = (marketId: string) => CompiledMarket | undefined;
 const finite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);

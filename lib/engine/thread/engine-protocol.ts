@@ -18,7 +18,7 @@
  *   meanwhile. Any other mutation applies every pending mark first.
  * - Typed arrays in results (`snapshot`, `marginRows`) are transferred, not copied.
  */
-import type { MarketParams, RiskIssue, RiskParams } from "../risk";
+import type { MarketParams, RiskIssue, RiskParams } from "@/lib/risk";
 import type {
   AccountRow,
   AccountView,
@@ -38,7 +38,7 @@ import type {
   QueueEntry,
   QueuePageChanges,
   RatioHistogram,
-} from "./engine-types";
+} from "../engine-types";
 
 /** How the worker's book is built (passed as `workerData`). */
 export interface EngineInit {
