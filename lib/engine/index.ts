@@ -9,7 +9,6 @@ export { LiquidationQueue, type QueueSource } from "./book/liquidation-queue";
 export { scenarioOfSnapshot } from "./views/scenario-of-snapshot";
 export { fundRunway, liquidationMapOfSnapshot, stressOfSnapshot } from "./views/book-analytics";
 export { CHANGE_SET_MAX_IDS } from "./book/change-tracker";
-export { applyQueueChanges } from "./views/queue-page-diff";
 export { RATIO_EDGES } from "./views/ratio-histogram";
 export { LIVE_STATUSES, STATUS_UNKNOWN } from "./live-status";
 export type * from "./engine-types";

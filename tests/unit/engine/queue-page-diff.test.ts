@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyQueueChanges, type Page, type QueueEntry } from "@/lib/engine";
+import { applyQueueChanges } from "@/lib/contracts/apply-queue-changes";
+import type { Page, QueueEntry } from "@/lib/engine";
 import { compileMarket, qtyOfLots } from "@/lib/risk";
 import { createPrng } from "@/lib/sim/prng";
 import { pricedBook } from "./helpers/book";
