@@ -34,7 +34,7 @@ import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { EngineClient, LiveBook, type PriceUpdate } from "@/lib/engine";
+import { bookSummary, EngineClient, LiveBook, type PriceUpdate } from "@/lib/engine";
 import { accountFiguresColumnar, DEFAULT_RISK_PARAMS } from "@/lib/risk";
 import { BOOK_SEED, bookAccountId, generateBook, scaledBook, VENUE_BOOK, type GeneratedBook } from "./lib/book-generator";
 import { mulberry32 } from "./lib/prng";
@@ -160,17 +160,17 @@ function tickBench(book: LiveBook, input: Input, mode: TickMode, ticks = 300): T
   const drains: number[] = [];
   const baseline: number[] = [];
   let sinceDrain = 0;
-  book.summary();
+  bookSummary(book);
   book.drainChanges();
-  const planned0 = book.plansComputed;
+  const planned0 = book.queue.planned;
   for (let t = 0; t < ticks + 20; t++) {
     const price = p0 * (1 + 0.004 * (rand() - 0.5));
     const s0 = process.hrtime.bigint();
     book.setMark(id, price);
     const s1 = process.hrtime.bigint();
-    if (mode === "eager") book.refreshQueue();
-    if (mode === "summary") book.summary();
-    else book.queuePage(NOW, 0, 50);
+    if (mode === "eager") book.queue.refresh();
+    if (mode === "summary") bookSummary(book);
+    else book.queue.page(NOW, 0, 50);
     const s2 = process.hrtime.bigint();
     sinceDrain += Number(s2 - s0) / 1e6;
     if (sinceDrain >= 50) {
@@ -190,14 +190,14 @@ function tickBench(book: LiveBook, input: Input, mode: TickMode, ticks = 300): T
     baseline.push(b);
   }
   return {
-    queue: book.queueLength,
+    queue: book.queue.length,
     p50: percentile(total, 50),
     p99: percentile(total, 99),
     max: Math.max(...total),
     setMarkP50: percentile(setMark, 50),
     afterP50: percentile(after, 50),
     drainP50: drains.length > 0 ? percentile(drains, 50) : 0,
-    planned: (book.plansComputed - planned0) / (ticks + 20),
+    planned: (book.queue.planned - planned0) / (ticks + 20),
     baselineP50: percentile(baseline, 50),
   };
 }
@@ -375,10 +375,10 @@ export default async function main(): Promise<SummaryRow[]> {
   const loadMs = ms(t0);
   const t1 = process.hrtime.bigint();
   book.drainChanges();
-  const first = book.refreshQueue();
+  const first = book.queue.refresh();
   const planMs = ms(t1);
   const after = settledMemory();
-  const summary = book.summary();
+  const summary = bookSummary(book);
   console.log("");
   console.log(`load: ${fmt(loadMs, 0)} ms (${fmt(perSecond(POSITIONS, loadMs) / 1e6, 2)} M positions/s), then first drain + plans for ${first.toLocaleString("en-US")} queued accounts: ${fmt(planMs, 0)} ms`);
   console.log(
@@ -431,7 +431,7 @@ export default async function main(): Promise<SummaryRow[]> {
   const stressedInput = generateInput(0.13);
   const stressed = load(stressedInput);
   stressed.drainChanges();
-  stressed.refreshQueue();
+  stressed.queue.refresh();
   console.log("");
   for (const mode of ["page", "eager", "summary"] as const) printTick("stressed (13% at or below maintenance)", mode, tickBench(stressed, stressedInput, mode));
   console.log("");
