@@ -144,7 +144,7 @@ export class LiveBook extends BookState {
   markStepExecuted(accountId: string, now: number): void {
     const a = this.accountIndex.get(accountId);
     if (a === undefined) throw new RiskInputError([{ path: ["accountId"], message: `unknown account ${accountId}` }]);
-    this.queue.markStepExecuted(a, now);
+    this.queue.steps.executed(a, now);
     this.changes.account(a);
   }
 
@@ -152,7 +152,7 @@ export class LiveBook extends BookState {
   markStepFailed(accountId: string, now: number, reason: string): void {
     const a = this.accountIndex.get(accountId);
     if (a === undefined) throw new RiskInputError([{ path: ["accountId"], message: `unknown account ${accountId}` }]);
-    this.queue.markStepFailed(a, now, reason);
+    this.queue.steps.failed(a, now, reason);
     this.changes.account(a);
   }
 
