@@ -8,13 +8,13 @@
  *              `applyCollateral` in batches of 10,000 (the start-up rebuild path), and the resident
  *              memory it adds (RSS delta after a full GC; goal < 1.5 GB);
  *   tick       one mark on M00 (50,000 holders) to an updated queue: `setMark` (revaluation by
- *              deltas, statuses, queue membership), then `queuePage(now, 0, 50)` (re-order, plan
+ *              deltas, statuses, queue membership), then `queue.page(now, 0, 50)` (re-order, plan
  *              the dirty entries of the first page); p50/p99 over 300 ticks (goal p99 < 20 ms),
  *              against a from-scratch lib/risk `accountFiguresColumnar` over the same 50,000
  *              accounts (all their positions); in a calm book (~2.5% of accounts in the queue) and
  *              a stressed one (~13%). Changes are drained every 50 ms as the worker does (timed
  *              apart);
- *   eager      the same ticks followed by `refreshQueue` (every dirty member re-planned), for scale:
+ *   eager      the same ticks followed by `queue.refresh` (every dirty member re-planned), for scale:
  *              what planning the whole dirty set on every tick would cost;
  *   summary    `summary()` after a tick (it plans every dirty member);
  *   ticks/s    random ticks over all 50 markets (±0.2%), applied one at a time, then as a steady
@@ -134,8 +134,8 @@ interface TickReport {
 
 /**
  * What follows each tick on M00 (timed with it):
- * - `page`: `queuePage(now, 0, 50)` (re-order, plan the dirty entries of the first page);
- * - `eager`: `refreshQueue()` (plan every dirty member), then the same;
+ * - `page`: `queue.page(now, 0, 50)` (re-order, plan the dirty entries of the first page);
+ * - `eager`: `queue.refresh()` (plan every dirty member), then the same;
  * - `summary`: `summary()` (plans every dirty member, sums).
  * `drainChanges` runs after a tick once 50 ms of tick time have passed since the last (timed apart).
  */

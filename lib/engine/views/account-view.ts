@@ -1,6 +1,6 @@
 import { figuresOfResolved, planPartialLiquidation, topUpToSafe, type ResolvedPosition } from "@/lib/risk";
 import { A_COLLATERAL, A_STRIDE } from "../book/account-record";
-import type { LiveBook } from "../book/live-book";
+import type { BookState } from "../book/book-state";
 import { SLOT_IM, SLOT_MM, SLOT_NOTIONAL, SLOT_STRIDE, SLOT_TIER, SLOT_UPNL } from "../book/position-slots";
 import type { AccountRow, AccountView, PositionView } from "../engine-types";
 import { accountRowAt } from "./account-row";
@@ -11,7 +11,7 @@ import { accountRowAt } from "./account-row";
  * plan of spec §6, top-up amounts and its queue entry (cool-down measured at `now`). `null` for
  * an unknown account.
  */
-export function accountView(book: LiveBook, accountId: string, now: number): AccountView | null {
+export function accountView(book: BookState, accountId: string, now: number): AccountView | null {
   const a = book.accountIndex.get(accountId);
   if (a === undefined) return null;
   book.resync(a);
@@ -76,7 +76,7 @@ export function accountView(book: LiveBook, accountId: string, now: number): Acc
  * own figures at its mark (its liquidation price needs the account's equity: unknown), the
  * unpriced ones without figures, and no account figure, plan or top-up (spec §7).
  */
-function unknownView(book: LiveBook, row: AccountRow, slotsOf: number[]): AccountView {
+function unknownView(book: BookState, row: AccountRow, slotsOf: number[]): AccountView {
   const sl = book.slots;
   const positions: PositionView[] = slotsOf.map((s) => {
     const m = sl.market[s]!;

@@ -1,6 +1,6 @@
 import { marginRatio } from "@/lib/risk";
 import { A_COLLATERAL, A_MM, A_STRIDE, A_UPNL } from "../book/account-record";
-import type { LiveBook } from "../book/live-book";
+import type { BookState } from "../book/book-state";
 import type { AccountRow, AtRiskQuery, Page } from "../engine-types";
 import { LIVE_STATUSES } from "../live-status";
 import { accountRowAt } from "./account-row";
@@ -11,7 +11,7 @@ import { selectPage } from "./select-page";
  * ratio (default riskiest first: equity <= 0 above every ratio, accounts without positions last),
  * ties by account id; one page. Figures are the incrementally kept sums.
  */
-export function atRisk(book: LiveBook, query: AtRiskQuery = {}): Page<AccountRow> {
+export function atRisk(book: BookState, query: AtRiskQuery = {}): Page<AccountRow> {
   const offset = Math.max(0, Math.floor(query.offset ?? 0));
   const limit = Math.max(0, Math.floor(query.limit ?? 50));
   let mask = 0;

@@ -1,5 +1,5 @@
 import { A_COLLATERAL, A_MM, A_STRIDE, A_UPNL } from "../book/account-record";
-import type { LiveBook } from "../book/live-book";
+import type { BookState } from "../book/book-state";
 import type { RatioHistogram } from "../engine-types";
 
 /** Lower edges of the margin-ratio histogram: 0–150% in steps of 10%, then open-ended. */
@@ -41,7 +41,7 @@ class RatioHistogramCounter {
 }
 
 /** The margin-ratio distribution of every account, from the kept sums (no resync). */
-export function ratioHistogram(book: LiveBook): RatioHistogram {
+export function ratioHistogram(book: BookState): RatioHistogram {
   const counter = new RatioHistogramCounter();
   const acc = book.acc;
   for (let a = 0; a < book.ids.length; a++) {
