@@ -55,7 +55,8 @@ const DEFAULT_RESYNC_EVERY = 128;
  *   lazily for the members whose figures changed (see `LiquidationQueue`).
  *
  * The state is public for the read models over it (lib/engine/views: rows, views, summary,
- * snapshot, …), which read it and never assign it; only the book's own methods write it.
+ * snapshot, …), which take it as `Readonly<BookState>`: they read it and cannot assign it; only
+ * the book's own methods write it.
  */
 export abstract class BookState {
   readonly params: RiskParams;

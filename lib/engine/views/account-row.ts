@@ -9,13 +9,13 @@ import { LIVE_STATUSES } from "../live-status";
  * One account as a list row, from the incrementally kept sums (no resync): what lists and the
  * drift property test read. `null` for an unknown account.
  */
-export function accountRow(book: BookState, accountId: string): AccountRow | null {
+export function accountRow(book: Readonly<BookState>, accountId: string): AccountRow | null {
   const a = book.accountIndex.get(accountId);
   return a === undefined ? null : accountRowAt(book, a);
 }
 
 /** The row of account index `a` (see `accountRow`); figures `null` while it holds a market never priced. */
-export function accountRowAt(book: BookState, a: number): AccountRow {
+export function accountRowAt(book: Readonly<BookState>, a: number): AccountRow {
   const b = a * A_STRIDE;
   const acc = book.acc;
   const collateral = acc[b + A_COLLATERAL]!;
@@ -44,7 +44,7 @@ export function accountRowAt(book: BookState, a: number): AccountRow {
 }
 
 /** The markets never priced that account `a` holds, in id order. */
-function unpricedMarketsOf(book: BookState, a: number): string[] {
+function unpricedMarketsOf(book: Readonly<BookState>, a: number): string[] {
   const out: string[] = [];
   const sl = book.slots;
   for (let s = book.head[a]!; s !== -1; s = sl.next[s]!) {
@@ -55,7 +55,7 @@ function unpricedMarketsOf(book: BookState, a: number): string[] {
 }
 
 /** Σ notional of an account's positions (summed from their cached figures when asked). */
-function notionalOf(book: BookState, a: number): number {
+function notionalOf(book: Readonly<BookState>, a: number): number {
   const sl = book.slots;
   let sum = 0;
   for (let s = book.head[a]!; s !== -1; s = sl.next[s]!) sum += sl.rec[s * SLOT_STRIDE + SLOT_NOTIONAL]!;

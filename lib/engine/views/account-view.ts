@@ -11,7 +11,7 @@ import { accountRowAt } from "./account-row";
  * plan of spec §6, top-up amounts and its queue entry (cool-down measured at `now`). `null` for
  * an unknown account.
  */
-export function accountView(book: BookState, accountId: string, now: number): AccountView | null {
+export function accountView(book: Readonly<BookState>, accountId: string, now: number): AccountView | null {
   const a = book.accountIndex.get(accountId);
   if (a === undefined) return null;
   book.resync(a);
@@ -76,7 +76,7 @@ export function accountView(book: BookState, accountId: string, now: number): Ac
  * own figures at its mark (its liquidation price needs the account's equity: unknown), the
  * unpriced ones without figures, and no account figure, plan or top-up (spec §7).
  */
-function unknownView(book: BookState, row: AccountRow, slotsOf: number[]): AccountView {
+function unknownView(book: Readonly<BookState>, row: AccountRow, slotsOf: number[]): AccountView {
   const sl = book.slots;
   const positions: PositionView[] = slotsOf.map((s) => {
     const m = sl.market[s]!;

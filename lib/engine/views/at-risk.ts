@@ -11,7 +11,7 @@ import { selectPage } from "./select-page";
  * ratio (default riskiest first: equity <= 0 above every ratio, accounts without positions last),
  * ties by account id; one page. Figures are the incrementally kept sums.
  */
-export function atRisk(book: BookState, query: AtRiskQuery = {}): Page<AccountRow> {
+export function atRisk(book: Readonly<BookState>, query: AtRiskQuery = {}): Page<AccountRow> {
   const offset = Math.max(0, Math.floor(query.offset ?? 0));
   const limit = Math.max(0, Math.floor(query.limit ?? 50));
   let mask = 0;

@@ -7,7 +7,7 @@ import type { BookSnapshot } from "../engine-types";
  * with `market` only the accounts holding it (with all their positions). An unknown market gives
  * no account.
  */
-export function bookSnapshot(book: BookState, options: { market?: string | undefined } = {}): BookSnapshot {
+export function bookSnapshot(book: Readonly<BookState>, options: { market?: string | undefined } = {}): BookSnapshot {
   const sl = book.slots;
   let accounts: ArrayLike<number>;
   let rows: number;

@@ -14,7 +14,7 @@ const SUMMARY_PLAN_LIMIT = 500;
 const DEBT_ROWS = 50;
 
 /** Book-wide figures: accounts by status, MM shortfall, planned close notional, deficits, stale markets, debt. */
-export function bookSummary(book: BookState): BookSummary {
+export function bookSummary(book: Readonly<BookState>): BookSummary {
   const totals = book.queue.totals(SUMMARY_PLAN_LIMIT);
   const byStatus = {} as Record<LiveStatus, number>;
   LIVE_STATUSES.forEach((s, i) => (byStatus[s] = book.statusCounts[i]!));
@@ -36,7 +36,7 @@ export function bookSummary(book: BookState): BookSummary {
 }
 
 /** Accounts whose collateral is below 0 (a debt), their total and the largest `DEBT_ROWS`. */
-function debt(book: BookState): BookSummary["debt"] {
+function debt(book: Readonly<BookState>): BookSummary["debt"] {
   const indebted: number[] = [];
   let total = 0;
   for (let a = 0; a < book.ids.length; a++) {

@@ -8,7 +8,7 @@ import type { MarginRows } from "../engine-types";
  * since its previous row, as columns: at most `limit`, those waiting longest first (the others
  * stay pending for the next call; `book.changes.pendingRows()` says how many).
  */
-export function marginRows(book: BookState, limit = Infinity): MarginRows {
+export function marginRows(book: Readonly<BookState>, limit = Infinity): MarginRows {
   let out: MarginRows | null = null;
   book.changes.drainSinceRows(limit, (changed) => {
     // An account of unknown figures has no row to keep (its history resumes once it is priced).

@@ -41,7 +41,7 @@ class RatioHistogramCounter {
 }
 
 /** The margin-ratio distribution of every account, from the kept sums (no resync). */
-export function ratioHistogram(book: BookState): RatioHistogram {
+export function ratioHistogram(book: Readonly<BookState>): RatioHistogram {
   const counter = new RatioHistogramCounter();
   const acc = book.acc;
   for (let a = 0; a < book.ids.length; a++) {
