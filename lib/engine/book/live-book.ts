@@ -22,6 +22,10 @@ import { throwIfAny, validateCollateral, validateDeltas, validatePositions, vali
  *   crossed on accumulated rounding, (c) whenever the account is planned or viewed, and they are
  *   reset to exactly 0 when its last position closes.
  * - The liquidation queue follows each status change at once (`settle`).
+ *
+ * It extends `BookState` rather than holding one so that the tick's loop (`revalueMarket` →
+ * `revalue` → `settle`) reads the typed arrays as fields of one object: no indirection per
+ * position.
  */
 export class LiveBook extends BookState {
   // ---- markets -------------------------------------------------------------------------------
