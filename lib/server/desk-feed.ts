@@ -1,5 +1,6 @@
 import "server-only";
-import { applyQueueChanges, type ChangeSet, type QueuePageChanges } from "@/lib/engine";
+import { applyQueueChanges } from "@/lib/contracts/apply-queue-changes";
+import type { ChangeSet, QueuePageChanges } from "@/lib/engine";
 import {
   DESK_HEARTBEAT_MS, FEED_EVENTS, QUEUE_ROWS, type DeskDelta, type DeskRiskParams, type DeskSnapshot, type DeskSummary,
   type InsuranceFundView, type LiquidationEventView, type Page, type QueueEntry, type RatioHistogram,

@@ -4,7 +4,7 @@ import type { Logger } from "./logger";
 import type { PrismaClient } from "./db/prisma-client";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import type { PriceUpdate } from "@/lib/engine";
-import { LiveMarkets, type MarketInfo } from "./live-markets";
+import { LiveMarkets, type MarketInfo } from "./markets/live-markets";
 import { parsePriceBatch, persistPriceTicks, type IngestPricesResult } from "./ingest/ingest-prices";
 import { ingestCollateral, ingestFunding, parsePositionBatch, persistPositionBatch, type IngestDeps } from "./ingest/ingest-service";
 import { createIngestRecorder, type IngestRecorder } from "./ingest/ingest-recorder";

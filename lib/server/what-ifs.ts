@@ -1,7 +1,7 @@
 import "server-only";
 import { InputError } from "@/lib/contracts/api-error";
-import { BoundedSlots, SlotsFullError } from "@/lib/engine/bounded-slots";
-import { WhatIfFailedError, WhatIfPool } from "@/lib/engine/what-if-pool";
+import { BoundedSlots, SlotsFullError } from "@/lib/engine/thread/bounded-slots";
+import { WhatIfFailedError, WhatIfPool } from "@/lib/engine/thread/what-if-pool";
 import type { UserPrincipal } from "./auth/policy";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Env } from "./env";

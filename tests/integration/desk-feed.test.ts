@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyDeskDelta } from "@/lib/client/apply-desk-delta";
 import { deskStateOf, type DeskState } from "@/lib/client/desk-state";
+import { applyQueueChanges } from "@/lib/contracts/apply-queue-changes";
 import { DESK_HEARTBEAT_MS, type DeskDelta } from "@/lib/contracts/desk";
-import { applyQueueChanges } from "@/lib/engine";
 import { DEFAULT_RISK_PARAMS } from "@/lib/risk";
 import { getAccountDetail, listAccounts } from "@/lib/server/read-model";
 import type { Runtime } from "@/lib/server/runtime";

@@ -1,16 +1,13 @@
 import {
-  ACCOUNT_STATUSES,
-  health,
-  marginRatio,
-  planPartialLiquidation,
-  type Close,
-  type LiquidationMode,
-  type LiquidationPlan,
-  type PlanPosition,
+  ACCOUNT_STATUSES, health, marginRatio, planPartialLiquidation, type Close, type LiquidationMode, type LiquidationPlan, type PlanPosition,
   type RiskParams,
-} from "../risk";
-import type { Page, QueueEntry } from "./engine-types";
+} from "@/lib/risk";
+import type { Page, QueueEntry } from "../engine-types";
 import { grow, nextCapacity } from "./grow";
+import { StepRecords } from "./step-records";
+
+/** Status codes for which spec §6 plans mode `full`: backstop and bankrupt. */
+const FULL_MODE_STATUS = new Set([ACCOUNT_STATUSES.indexOf("backstop"), ACCOUNT_STATUSES.indexOf("bankrupt")]);
 
 /** What the queue needs from the book it belongs to (accounts by index). */
 export interface QueueSource {
@@ -51,27 +48,22 @@ export interface QueueSource {
  *   ratio descending; for equity <= 0, the most negative equity per MM first), then account id.
  *   Kept incrementally: members that entered or whose figures changed since the last read are
  *   re-keyed, sorted among themselves and merged into the rest (O(n + k log k) for k moved).
- * - Cool-down: `lastStepAt` per account (set by `markStepExecuted` with the caller's clock); an
- *   entry in mode `partial` may run `cooldownMs` after it. It survives leaving the queue. An entry
- *   in mode `full` does not wait (spec §6.5): its whole plan runs as one step at once, even during
- *   a cool-down left by an earlier partial step.
+ * - Cool-down and execution holds: `steps` (`StepRecords`, told by the book when a step executed
+ *   or failed). An entry in mode `partial` may run `cooldownMs` after its last step; one in mode
+ *   `full` does not wait (spec §6.5).
  * - Pause: an account holding any position in a stale (or never-priced) market is paused, whatever
  *   its plan closes (spec §7 "touching": its equity depends on every leg); computed when read from
  *   the current stale flags, so a fresh price resumes it without re-planning. Also paused, with the
  *   reason in `pausedReason`: a plan whose next step is beyond the book's depth (`plan.unexecutable`:
- *   the desk handles it by hand), and an account whose step failed to execute (`markStepFailed`),
+ *   the desk handles it by hand), and an account whose step failed to execute (`steps.failed`),
  *   held out for `cooldownMs` and then retried, so one account's failure never stops the others.
  */
-/** Status codes for which spec §6 plans mode `full`: backstop and bankrupt. */
-const FULL_MODE_STATUS = new Set([ACCOUNT_STATUSES.indexOf("backstop"), ACCOUNT_STATUSES.indexOf("bankrupt")]);
-
 export class LiquidationQueue {
   private capacity = 0;
   private member = new Uint8Array(0);
   private memberPos = new Int32Array(0);
   private dirty = new Uint8Array(0);
   private moved = new Uint8Array(0);
-  private lastStep = new Float64Array(0);
   /** Sort keys as of the member's last placement in `order`. */
   private keyStatus = new Uint8Array(0);
   private keyHealth = new Float64Array(0);
@@ -90,17 +82,19 @@ export class LiquidationQueue {
   private pausedEpoch = -1;
   private left = false;
   private readonly plans = new Map<number, LiquidationPlan>();
-  /** Accounts whose last step failed to execute: why, and until when they are held out (`markStepFailed`). */
-  private readonly failures = new Map<number, { reason: string; until: number }>();
   /** Members in queue order as of the last `ordered()`. */
   private order = new Int32Array(0);
   /** Plans computed since construction (for tests and metrics). */
   planned = 0;
+  /** Executed and failed steps: cool-downs and execution holds. */
+  readonly steps: StepRecords;
 
   constructor(
     private readonly source: QueueSource,
     private readonly params: RiskParams,
-  ) {}
+  ) {
+    this.steps = new StepRecords(params.cooldownMs);
+  }
 
   /** Makes room for account indices `< n`. */
   ensureAccounts(n: number): void {
@@ -110,7 +104,7 @@ export class LiquidationQueue {
     this.memberPos = grow(this.memberPos, c);
     this.dirty = grow(this.dirty, c);
     this.moved = grow(this.moved, c);
-    this.lastStep = grow(this.lastStep, c, NaN);
+    this.steps.ensureAccounts(c);
     this.keyStatus = grow(this.keyStatus, c);
     this.keyHealth = grow(this.keyHealth, c);
     this.rank = grow(this.rank, c);
@@ -149,7 +143,7 @@ export class LiquidationQueue {
     this.member[a] = 0;
     this.clearDirty(a);
     this.plans.delete(a);
-    this.failures.delete(a);
+    this.steps.forgetFailure(a);
     this.left = true;
   }
 
@@ -308,29 +302,14 @@ export class LiquidationQueue {
       // A member in cool-down is planned only when its plan is full (it skips the cool-down): spec §6
       // plans mode full exactly when §3's status is backstop or bankrupt, so the status decides
       // without planning every member in cool-down on every call.
-      if (this.rawCooldownRemaining(a, now) > 0 && !FULL_MODE_STATUS.has(this.source.statusCode(a))) continue;
+      if (this.steps.rawCooldownRemaining(a, now) > 0 && !FULL_MODE_STATUS.has(this.source.statusCode(a))) continue;
       this.ensurePlanned(a);
       const plan = this.plans.get(a);
-      if (!this.member[a] || !plan?.nextStep || this.cooldownRemaining(a, plan, now) > 0) continue;
+      if (!this.member[a] || !plan?.nextStep || this.steps.cooldownRemaining(a, plan, now) > 0) continue;
       if (this.pauseReason(a, plan, now) !== null) continue;
       out.push(this.entry(a, r, now));
     }
     return out;
-  }
-
-  /** Records that a step of this account executed at `now` (its cool-down starts). */
-  markStepExecuted(a: number, now: number): void {
-    this.lastStep[a] = now;
-    this.failures.delete(a);
-  }
-
-  /**
-   * Records that a step of this account failed to execute at `now` (`reason`: the error): the
-   * account is paused with `execution failed: <reason>` and held out of `dueSteps` for `cooldownMs`,
-   * then retried; the rest of the queue runs meanwhile. A step that executes clears it.
-   */
-  markStepFailed(a: number, now: number, reason: string): void {
-    this.failures.set(a, { reason, until: now + this.params.cooldownMs });
   }
 
   /** Whether the member is paused whatever the time: a stale (or never-priced) market it holds, or an unexecutable next step. */
@@ -347,20 +326,7 @@ export class LiquidationQueue {
     const stale = this.source.staleMarketsHeld(a);
     if (stale.length > 0) return `stale price: ${stale.join(", ")}`;
     if (plan.unexecutable !== undefined) return plan.unexecutable;
-    const failure = this.failures.get(a);
-    if (failure && now < failure.until) return `execution failed: ${failure.reason}`;
-    return null;
-  }
-
-  lastStepAt(a: number): number | null {
-    const t = this.lastStep[a]!;
-    return Number.isNaN(t) ? null : t;
-  }
-
-  /** The plan of a member (planned if dirty), `undefined` for an account not in the queue. */
-  planOf(a: number): LiquidationPlan | undefined {
-    this.ensurePlanned(a);
-    return this.member[a] ? this.plans.get(a) : undefined;
+    return this.steps.holdAt(a, now);
   }
 
   /**
@@ -390,22 +356,10 @@ export class LiquidationQueue {
       expectedDeficit += this.planDeficit[a]!;
       if (repause) this.planPaused[a] = this.pausedByPlan(a, plan) ? 1 : 0;
       // A failed execution counts until a step executes (its hold may have lapsed: it is being retried).
-      paused += this.planPaused[a] || this.failures.has(a) ? 1 : 0;
+      paused += this.planPaused[a] || this.steps.hasFailure(a) ? 1 : 0;
       byMode[plan.mode]++;
     }
     return { shortfall, pendingNotional, expectedDeficit, paused, byMode, plansPending: this.dirtyMembers };
-  }
-
-  /** Time left of the cool-down after the account's last step, whatever its mode. */
-  private rawCooldownRemaining(a: number, now: number): number {
-    const t = this.lastStep[a]!;
-    if (Number.isNaN(t)) return 0;
-    return Math.max(0, t + this.params.cooldownMs - now);
-  }
-
-  /** The cool-down that holds the entry back: none in mode `full` (spec §6.5). */
-  private cooldownRemaining(a: number, plan: LiquidationPlan, now: number): number {
-    return plan.mode === "full" ? 0 : this.rawCooldownRemaining(a, now);
   }
 
   private entry(a: number, rank: number, now: number): QueueEntry {
@@ -427,8 +381,8 @@ export class LiquidationQueue {
       mode: plan.mode,
       plan,
       nextStep: plan.nextStep,
-      lastStepAt: this.lastStepAt(a),
-      cooldownRemainingMs: this.cooldownRemaining(a, plan, now),
+      lastStepAt: this.steps.lastStepAt(a),
+      cooldownRemainingMs: this.steps.cooldownRemaining(a, plan, now),
       paused: pausedReason !== null,
       pausedReason,
       tierBefore: tiers?.before ?? null,

@@ -1,5 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import { RiskInputError, type MarketParams } from "../risk";
+import { RiskInputError, type MarketParams } from "@/lib/risk";
 import type {
   EngineCommand,
   EngineInit,
@@ -12,7 +12,7 @@ import type {
   MarketStaleUpdate,
 } from "./engine-protocol";
 import { startWorker } from "./ts-worker";
-import type { AtRiskQuery, ChangeSet, CollateralDelta, CollateralUpdate, PositionUpdate, PriceUpdate } from "./engine-types";
+import type { AtRiskQuery, ChangeSet, CollateralDelta, CollateralUpdate, PositionUpdate, PriceUpdate } from "../engine-types";
 
 export interface EngineClientOptions extends EngineInit {
   /** The worker module (default: `engine-worker.ts` beside this file). */

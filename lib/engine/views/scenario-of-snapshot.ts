@@ -1,5 +1,5 @@
-import type { AccountInput, PositionInput, RiskScenario } from "../risk";
-import type { BookSnapshot, UnknownAccounts } from "./engine-types";
+import type { AccountInput, PositionInput, RiskScenario } from "@/lib/risk";
+import type { BookSnapshot, UnknownAccounts } from "../engine-types";
 
 /**
  * The live state as a scenario of the evaluate contract (spec §10), the input of lib/risk

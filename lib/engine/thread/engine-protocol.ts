@@ -18,7 +18,8 @@
  *   meanwhile. Any other mutation applies every pending mark first.
  * - Typed arrays in results (`snapshot`, `marginRows`) are transferred, not copied.
  */
-import type { MarketParams, RiskIssue, RiskParams } from "../risk";
+import type { MarketParams, RiskIssue } from "@/lib/risk";
+import type { LiveBookOptions } from "../book/book-state";
 import type {
   AccountRow,
   AccountView,
@@ -38,14 +39,10 @@ import type {
   QueueEntry,
   QueuePageChanges,
   RatioHistogram,
-} from "./engine-types";
+} from "../engine-types";
 
-/** How the worker's book is built (passed as `workerData`). */
-export interface EngineInit {
-  readonly params?: Partial<RiskParams> | undefined;
-  readonly resyncEvery?: number | undefined;
-  readonly expectedAccounts?: number | undefined;
-  readonly expectedPositions?: number | undefined;
+/** How the worker's book is built (passed as `workerData`): the book's options, its first markets and the change push. */
+export interface EngineInit extends LiveBookOptions {
   /** Markets to add before anything else. */
   readonly markets?: readonly MarketParams[] | undefined;
   /**

@@ -3,9 +3,9 @@
  * one job at a time. Started by the engine worker; never imported elsewhere.
  */
 import { parentPort } from "node:worker_threads";
-import { RiskInputError } from "../risk";
+import { RiskInputError } from "@/lib/risk";
 import type { AnalyticsJob, AnalyticsReply } from "./analytics-thread";
-import { fundRunway, liquidationMapOfSnapshot, stressOfSnapshot } from "./book-analytics";
+import { fundRunway, liquidationMapOfSnapshot, stressOfSnapshot } from "../views/book-analytics";
 import { lowerThreadPriority } from "./thread-priority";
 
 /** Below the engine worker's priority too: seconds of analytics never delay a revaluation or a request. */

@@ -4,13 +4,14 @@
  * (`AnalyticsThread`). Started by `EngineClient`; never imported elsewhere.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { RiskInputError } from "../risk";
+import { RiskInputError } from "@/lib/risk";
+import { LiveBook } from "../book/live-book";
+import type { PriceUpdate } from "../engine-types";
+import { bookSnapshot } from "../views/book-snapshot";
+import { QueuePageDiff } from "../views/queue-page-diff";
 import { AnalyticsError, AnalyticsThread } from "./analytics-thread";
-import { dispatchEngineRequest } from "./engine-dispatch";
-import type { EngineInit, EngineMessage, EngineRequest, EngineStats } from "./engine-protocol";
-import type { PriceUpdate } from "./engine-types";
-import { ANALYTICS, MUTATIONS } from "./engine-protocol";
-import { LiveBook } from "./live-book";
+import { dispatchEngineRequest, type EngineState } from "./engine-dispatch";
+import { ANALYTICS, MUTATIONS, type EngineInit, type EngineMessage, type EngineRequest, type EngineStats } from "./engine-protocol";
 import { lowerThreadPriority } from "./thread-priority";
 
 /** Dirty queue members re-planned per background turn (a few ms): interleaved with marks and queries. */
@@ -38,6 +39,7 @@ const init = (workerData ?? {}) as EngineInit;
 lowerThreadPriority(WORKER_NICE);
 const book = new LiveBook(init);
 for (const m of init.markets ?? []) book.upsertMarket(m);
+const engine: EngineState = { book, queueRows: new QueuePageDiff() };
 const interval = init.changeIntervalMs === undefined ? 50 : init.changeIntervalMs;
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 const analytics = new AnalyticsThread();
@@ -61,9 +63,9 @@ function stats(): EngineStats {
     markets: book.marketIds().length,
     accounts: book.accountCount,
     positions: book.positionCount,
-    queueLength: book.queueLength,
-    queueDirty: book.queueDirty,
-    plansComputed: book.plansComputed,
+    queueLength: book.queue.length,
+    queueDirty: book.queue.dirtyCount(),
+    plansComputed: book.queue.planned,
     resyncs: book.resyncs,
     typedBytes: book.typedBytes(),
     heapUsed: process.memoryUsage().heapUsed,
@@ -95,7 +97,7 @@ let planWindowStart = Number.NEGATIVE_INFINITY;
 let planWindowUsed = 0;
 
 function scheduleRefresh(): void {
-  if (refreshScheduled || book.queueDirty === 0) return;
+  if (refreshScheduled || book.queue.dirtyCount() === 0) return;
   refreshScheduled = true;
   const now = performance.now();
   if (now - planWindowStart >= PLAN_WINDOW_MS) {
@@ -112,9 +114,9 @@ function refreshTurn(): void {
     planWindowStart = performance.now();
     planWindowUsed = 0;
   }
-  planWindowUsed += book.refreshQueue(Math.min(PLANS_PER_TURN, PLANS_PER_WINDOW - planWindowUsed));
+  planWindowUsed += book.queue.refresh(Math.min(PLANS_PER_TURN, PLANS_PER_WINDOW - planWindowUsed));
   // Planning resyncs an account's sums, which may settle a status (a change to push).
-  if (book.pendingChanges > 0) scheduleFlush();
+  if (book.changes.pendingAccounts() > 0) scheduleFlush();
   scheduleRefresh();
 }
 
@@ -126,13 +128,13 @@ function runAnalytics(request: EngineRequest): void {
   let job: Promise<unknown>;
   switch (request.type) {
     case "stress":
-      job = analytics.run("stress", { snapshot: book.snapshot(), ...request.payload });
+      job = analytics.run("stress", { snapshot: bookSnapshot(book), ...request.payload });
       break;
     case "fundRunway":
-      job = analytics.run("fundRunway", { snapshot: book.snapshot(), insuranceFund: request.payload.insuranceFund });
+      job = analytics.run("fundRunway", { snapshot: bookSnapshot(book), insuranceFund: request.payload.insuranceFund });
       break;
     case "liquidationMap":
-      job = analytics.run("liquidationMap", { snapshot: book.snapshot({ market: request.payload.marketId }), marketId: request.payload.marketId });
+      job = analytics.run("liquidationMap", { snapshot: bookSnapshot(book, { market: request.payload.marketId }), marketId: request.payload.marketId });
       break;
     default:
       throw new RangeError(`${request.type} is not an analytics command`);
@@ -227,7 +229,7 @@ port.on("message", (request: EngineRequest) => {
   if (MUTATIONS.has(request.type)) applyPendingMarks();
   try {
     if (ANALYTICS.has(request.type)) return runAnalytics(request);
-    const result = request.type === "stats" ? stats() : dispatchEngineRequest(book, request);
+    const result = request.type === "stats" ? stats() : dispatchEngineRequest(engine, request);
     const transfer = request.type === "snapshot" || request.type === "marginRows" ? buffersOf(result) : undefined;
     post({ kind: "response", id: request.id, ok: true, result }, transfer);
   } catch (err) {

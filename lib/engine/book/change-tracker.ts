@@ -1,5 +1,5 @@
 import { AccountSet } from "./account-set";
-import type { ChangeSet } from "./engine-types";
+import type { ChangeSet } from "../engine-types";
 import { grow, nextCapacity } from "./grow";
 
 /** A change set names its accounts only when it touched at most this many (it always counts them). */

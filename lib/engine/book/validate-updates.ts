@@ -1,5 +1,5 @@
-import { validateLotQuantity, type CompiledMarket, type RiskIssue } from "../risk";
-import type { CollateralDelta, CollateralUpdate, PositionUpdate, PriceUpdate } from "./engine-types";
+import { RiskInputError, validateLotQuantity, type CompiledMarket, type RiskIssue } from "@/lib/risk";
+import type { CollateralDelta, CollateralUpdate, PositionUpdate, PriceUpdate } from "../engine-types";
 
 type MarketLookup = (marketId: string) => CompiledMarket | undefined;
 const finite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
@@ -49,4 +49,15 @@ export function validateDeltas(deltas: readonly CollateralDelta[], name = "delta
     if (!finite(u.delta)) issues.push({ path: [name, i, "delta"], message: `must be a finite number (got ${String(u.delta)})` });
   });
   return issues;
+}
+
+/** Most issues a rejected batch reports (the count of the rest follows). */
+const MAX_ISSUES = 100;
+
+/** Rejects a batch with its issues (`RiskInputError`, at most `MAX_ISSUES` of them named); does nothing when there are none. */
+export function throwIfAny(issues: RiskIssue[]): void {
+  if (issues.length === 0) return;
+  if (issues.length <= MAX_ISSUES) throw new RiskInputError(issues);
+  const rest = { path: issues[MAX_ISSUES]!.path.slice(0, 1), message: `and ${issues.length - MAX_ISSUES} more issues` };
+  throw new RiskInputError([...issues.slice(0, MAX_ISSUES), rest]);
 }

@@ -1,6 +1,6 @@
 import type { Worker } from "node:worker_threads";
-import type { RiskIssue } from "../risk";
-import type { BookLiquidationMap, BookSnapshot, BookStressResult, FundRunway } from "./engine-types";
+import type { RiskIssue } from "@/lib/risk";
+import type { BookLiquidationMap, BookSnapshot, BookStressResult, FundRunway } from "../engine-types";
 import { startWorker } from "./ts-worker";
 
 /** What the analytics thread computes, each over a snapshot of the book taken when asked. */

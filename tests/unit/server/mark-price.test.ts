@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { markPrice } from "@/lib/engine/mark-price";
-import { MarketMarks } from "@/lib/engine/market-marks";
+import { markPrice } from "@/lib/server/markets/mark-price";
+import { MarketMarks } from "@/lib/server/markets/market-marks";
 
 describe("mark price (spec §7)", () => {
   const now = 1_000_000;

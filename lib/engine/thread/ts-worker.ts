@@ -18,7 +18,7 @@ export function startWorker(entry: URL, workerData: unknown, options: Pick<Worke
 
 function bootstrapSource(entry: URL): string {
   const tsxApi = tsxEsmApiUrl();
-  const tsconfig = fileURLToPath(new URL("../../tsconfig.json", import.meta.url));
+  const tsconfig = fileURLToPath(new URL("../../../tsconfig.json", import.meta.url));
   return (
     `import(${JSON.stringify(tsxApi)})` +
     `.then(({ register }) => { register({ tsconfig: ${JSON.stringify(tsconfig)} }); return import(${JSON.stringify(entry.href)}); })` +

@@ -1,8 +1,8 @@
 import {
   buildMarketBook, evaluateAccount, evaluateShock, liquidationMap, resolveRiskParams, RiskInputError, runStressTest, shockMarks, stressAccountsOf,
   type MapPosition,
-} from "../risk";
-import type { BookLiquidationMap, BookSnapshot, BookStressResult, FundRunway } from "./engine-types";
+} from "@/lib/risk";
+import type { BookLiquidationMap, BookSnapshot, BookStressResult, FundRunway } from "../engine-types";
 import { pricedScenarioOfSnapshot } from "./scenario-of-snapshot";
 
 /**
@@ -65,7 +65,7 @@ export function fundRunway(snapshot: BookSnapshot, insuranceFund: number): FundR
 
 /**
  * Spec §9 for one market of the live book: notional by liquidation price, longs and shorts apart.
- * The snapshot needs only the market's holders (`LiveBook.snapshot({ market })`). `null` for a
+ * The snapshot needs only the market's holders (`bookSnapshot(book, { market })`). `null` for a
  * market the snapshot does not know; no map, with the reason, before the market's first price.
  */
 export function liquidationMapOfSnapshot(snapshot: BookSnapshot, marketId: string): BookLiquidationMap | null {

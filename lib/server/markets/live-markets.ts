@@ -1,5 +1,5 @@
 import "server-only";
-import { MarketMarks } from "@/lib/engine/market-marks";
+import { MarketMarks } from "@/lib/server/markets/market-marks";
 import type { MarketView, MarkUpdate } from "@/lib/contracts/markets";
 
 export interface MarketInfo {
