@@ -1,5 +1,5 @@
 /**
- * Liqdesk in one process on one port: Next.js pages and API, the socket.io hub, the live
+ * Liqdesk in one process on one port: Next.js pages and API, the socket feeds, the live
  * runtime and (by default) the demo price simulator. With REDIS_URL, one of several instances:
  * the live runtime runs on the one holding the engine lock, the others forward to it
  * (docs/SCALING.md).
@@ -13,15 +13,12 @@ import { seedDatabase } from "@/lib/server/seed";
 import { seedDemoAccounts } from "@/lib/server/seed-demo-accounts";
 import { Runtime } from "@/lib/server/runtime";
 import { setRuntime } from "@/lib/server/runtime-registry";
-import { SocketHub } from "@/lib/server/socket-hub";
+import { openFeeds } from "@/lib/server/feeds/open-feeds";
 import { PriceSimulator } from "@/lib/sim/price-simulator";
 import { CLIENT_IP_HEADER, createAuth } from "@/lib/server/auth/auth";
 import { resolveAuthSecret } from "@/lib/server/auth/auth-secret";
 import { setAuth } from "@/lib/server/auth/auth-registry";
-import { authorizeSockets, roomsOf } from "@/lib/server/auth/socket-auth";
-import { SocketSessions } from "@/lib/server/auth/socket-sessions";
 import { bindDemoTraders, createDemoUsers } from "@/lib/server/auth/seed-demo-users";
-import { AccountFeed } from "@/lib/server/account-feed";
 import { seedMarkets } from "@/lib/sim/seed-markets";
 import { checkDatabase } from "@/lib/server/check-database";
 import { EngineLock } from "@/lib/server/cluster/engine-lock";
@@ -178,18 +175,14 @@ async function main(): Promise<void> {
     if (isUnder(path, INGEST_PREFIX) || path === EVALUATE_PATH || path === HEALTH_PATH) delete req.headers["accept-encoding"];
     void handle(req, res);
   });
-  const hub = new SocketHub(server, live ?? runtime!, roomsOf);
+  // The socket feeds: a socket lives only as long as its session (sign-out, expiry, revocation, role or accounts change).
+  const feeds = openFeeds(server, { snapshots: live ?? runtime!, views: live ?? runtime!.engine.client }, { auth, prisma: db.prisma, env: config, log });
   // socket.io answers its own HTTP requests (polling, refusals): the same headers, no page there.
-  hub.io.engine.on("headers", (headers: Record<string, string>) => Object.assign(headers, headersFor("-"), {
+  feeds.transport.io.engine.on("headers", (headers: Record<string, string>) => Object.assign(headers, headersFor("-"), {
     "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
   }));
-  authorizeSockets(hub.io, { auth, prisma: db.prisma, env: config });
-  // A socket lives only as long as its session (sign-out, expiry, revocation, role or accounts change).
-  const socketSessions = new SocketSessions(hub.io, db.prisma, log);
-  socketSessions.start();
-  const closeRedis = config.REDIS_URL ? await connectRedisFanout(hub.io, config.REDIS_URL, config.LIQDESK_REDIS_CHANNEL, log) : null;
-  const accountFeed = new AccountFeed(hub.io, live ?? runtime!.engine.client);
-  accountFeed.start();
+  feeds.transport.start();
+  const closeRedis = config.REDIS_URL ? await connectRedisFanout(feeds.transport.io, config.REDIS_URL, config.LIQDESK_REDIS_CHANNEL, log) : null;
   // CONNECT is not answered here (Node hands it to this event, not to the request handler).
   server.on("connect", (_req, socket) => {
     socket.end("HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
@@ -200,18 +193,16 @@ async function main(): Promise<void> {
     if (!req.url?.startsWith(SOCKET_PATH)) void nextUpgrade(req, socket, head);
   });
   if (runtime) {
-    await runtime.attachHub(hub);
+    await runtime.attachFeeds(feeds);
     setRuntime(runtime);
   }
   shutdownSteps.push({ name: "http and sockets", run: async () => {
     // Closing the HTTP server waits for every open connection; a page's keep-alive connection
     // that keeps carrying requests would hold it open for minutes. Idle ones go now, the rest
     // after a grace period for the requests in flight.
-    accountFeed.stop();
-    socketSessions.stop();
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 2_000);
-    await hub.close();
+    await feeds.transport.close();
     clearTimeout(force);
     await closeRedis?.();
   } });
@@ -276,8 +267,7 @@ async function main(): Promise<void> {
     const rt = await Runtime.create(config, log, db.prisma, { seqBase });
     runtime = rt;
     live.lead(rt);
-    hub.continueAfter(seqBase);
-    await rt.attachHub(hub);
+    await rt.attachFeeds(feeds);
     setRuntime(rt);
     await recordLeader(db.prisma, internalUrl, backendPid);
     log.info({ internalUrl, ms: Math.round(performance.now() - started) }, "took over the engine: this instance is the leader");

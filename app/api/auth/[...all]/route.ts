@@ -2,7 +2,7 @@ import { findAuth } from "@/lib/server/auth/auth-registry";
 import { checkedAuthRequest, isOAuthCallback } from "@/lib/server/auth/auth-request";
 import { crossSiteReason } from "@/lib/server/auth/same-origin";
 import { allowedOrigins } from "@/lib/server/auth/site-origin";
-import { findSocketSessions } from "@/lib/server/auth/socket-sessions";
+import { findSocketSessions } from "@/lib/server/feeds/socket-sessions";
 import { errorResponse } from "@/lib/server/http/error-response";
 import { withErrors } from "@/lib/server/http/with-errors";
 import { findRuntime } from "@/lib/server/runtime-registry";

@@ -3,10 +3,10 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Server, Socket } from "socket.io";
 import type { Env } from "../env";
 import type { PrismaClient } from "../db/prisma-client";
-import type { LiqdeskAuth } from "./auth";
-import { defaultRooms, type Principal } from "./policy";
-import { signedInSession } from "./principal";
-import { allowedOrigins, hostRefusal, originOf } from "./site-origin";
+import type { LiqdeskAuth } from "../auth/auth";
+import type { Principal } from "../auth/policy";
+import { signedInSession } from "../auth/principal";
+import { allowedOrigins, hostRefusal, originOf } from "../auth/site-origin";
 
 function headersOf(raw: IncomingHttpHeaders): Headers {
   const headers = new Headers();
@@ -34,11 +34,6 @@ export function setPrincipalOf(socket: Socket, principal: Principal): void {
 /** The id of the session behind the connection (undefined before the handshake was accepted). */
 export function sessionIdOf(socket: Socket): string | undefined {
   return (socket.data as SocketData).sessionId;
-}
-
-/** The rooms a connection is put in (policy.ts `defaultRooms`): never chosen by the client. */
-export function roomsOf(socket: Socket): string[] {
-  return defaultRooms(principalOf(socket));
 }
 
 function refusal(message: string, status: number, code: string): Error {

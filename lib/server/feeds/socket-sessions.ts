@@ -4,13 +4,12 @@ import type { SessionEndedNotice } from "@/lib/contracts/socket-events";
 import type { PrismaClient } from "../db/prisma-client";
 import type { Logger } from "../logger";
 import { processSlot } from "../process-slot";
-import { accountRoom, canUseAccount, defaultRooms, type UserPrincipal } from "./policy";
-import { userPrincipal } from "./principal";
-import { principalOf, sessionIdOf, setPrincipalOf } from "./socket-auth";
+import { socketRooms, type UserPrincipal } from "../auth/policy";
+import { userPrincipal } from "../auth/principal";
+import { principalOf, sessionIdOf, setPrincipalOf } from "./handshake";
 
 /** How often every socket's session is checked again: a change reaches the socket within this (plus one query). */
 export const SOCKET_SESSION_CHECK_MS = 500;
-const ACCOUNT_ROOM_PREFIX = accountRoom("");
 
 const slot = processSlot<SocketSessions>("liqdesk.socket-sessions");
 
@@ -103,13 +102,14 @@ export class SocketSessions {
     socket.disconnect(true);
   }
 
-  /** The trader's accounts changed: leave the rooms of accounts no longer theirs, join the new ones. */
+  /** The trader's accounts changed: leave the rooms the policy no longer allows (accounts no longer theirs), join the new ones. */
   private reroom(socket: Socket, principal: UserPrincipal): void {
     setPrincipalOf(socket, principal);
+    const rooms = socketRooms(principal);
     for (const room of socket.rooms) {
-      if (room.startsWith(ACCOUNT_ROOM_PREFIX) && !canUseAccount(principal, room.slice(ACCOUNT_ROOM_PREFIX.length))) void socket.leave(room);
+      if (room !== socket.id && !rooms.mayJoin(room)) void socket.leave(room);
     }
-    void socket.join(defaultRooms(principal));
+    void socket.join([...rooms.given]);
     this.log.info({ socket: socket.id, accounts: principal.accountIds }, "socket session's accounts changed: rooms updated");
   }
 }

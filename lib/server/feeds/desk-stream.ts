@@ -5,11 +5,12 @@ import {
   DESK_HEARTBEAT_MS, FEED_EVENTS, QUEUE_ROWS, type DeskDelta, type DeskRiskParams, type DeskSnapshot, type DeskSummary,
   type InsuranceFundView, type LiquidationEventView, type Page, type QueueEntry, type RatioHistogram,
 } from "@/lib/contracts/desk";
-import type { PrismaClient } from "./db/prisma-client";
-import type { Logger } from "./logger";
-import type { LiveEngine } from "./live-engine";
-import { insuranceFundBalance } from "./execution/insurance-fund";
-import { recentLiquidationEvents } from "./liquidation-events";
+import type { PrismaClient } from "../db/prisma-client";
+import type { Logger } from "../logger";
+import type { LiveEngine } from "../live-engine";
+import { insuranceFundBalance } from "../execution/insurance-fund";
+import { recentLiquidationEvents } from "../liquidation-events";
+import { DeltaStream } from "./delta-stream";
 
 /** At most one desk push per this interval (DESIGN: ≤ 10 updates per second per room). */
 const FLUSH_MS = 100;
@@ -20,9 +21,8 @@ const HISTOGRAM_MS = 1000;
 /** The fund's runway runs the stress model over the whole book: every 30 s at most. */
 const RUNWAY_MS = 30_000;
 
-/** The stream as its clients hold it after the last delta (a snapshot serves exactly this). */
+/** The stream as its clients hold it after the last delta (a snapshot serves exactly this, numbered with that delta). */
 interface Published {
-  seq: number;
   serverTime: number;
   summary: DeskSummary;
   histogram: RatioHistogram;
@@ -36,7 +36,8 @@ const EMPTY_QUEUE: Page<QueueEntry> = { total: 0, offset: 0, limit: QUEUE_ROWS, 
 
 /**
  * The desk room's stream: watches the engine's change sets and executed steps and turns them into
- * numbered DeskDeltas, coalesced, carrying only what changed: the summary, the histogram (at most
+ * numbered DeskDeltas (numbered and paced as every stream is: delta-stream.ts), carrying only
+ * what changed: the summary, the histogram (at most
  * once a second, computed in the engine), the queue's first rows as row changes (at most every
  * QUEUE_MS, only when they changed), new executed steps; and an empty delta (a heartbeat) when
  * nothing else went out for DESK_HEARTBEAT_MS, sent only once the engine has answered, so that a
@@ -45,7 +46,8 @@ const EMPTY_QUEUE: Page<QueueEntry> = { total: 0, offset: 0, limit: QUEUE_ROWS, 
  * It keeps the state its deltas add up to: a snapshot is that state at the last `seq`, so that a
  * client resyncing from it applies the next delta exactly.
  */
-export class DeskFeed {
+export class DeskStream {
+  private readonly out: DeltaStream<DeskDelta>;
   private published: Published | null = null;
   private dirty = { summary: false, queue: false, histogram: false, fund: false };
   /** The engine's queue diff lost a result (a push failed): the next queue part restarts from nothing. */
@@ -54,12 +56,9 @@ export class DeskFeed {
   private histogramTs = 0;
   private queueSentAt = 0;
   private fund: InsuranceFundView = { balance: "0", uncoveredBadDebt: "0", coversMove: null, coversMoveTs: null, coversMoveUnknownAccounts: null };
-  private timer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private runwayTimer: NodeJS.Timeout | null = null;
-  private flushing = false;
   private readonly unsubscribe: (() => void)[] = [];
-  private emit: ((delta: DeskDelta) => void) | null = null;
 
   constructor(
     private readonly engine: LiveEngine,
@@ -67,10 +66,13 @@ export class DeskFeed {
     private readonly log: Logger,
     private readonly riskParams: DeskRiskParams,
     /** The first delta's seq is one more (an engine taking over continues above its predecessor's numbers). */
-    private readonly seqBase = 0,
-  ) {}
+    seqBase = 0,
+  ) {
+    this.out = new DeltaStream(seqBase, FLUSH_MS, (now) => this.flush(now));
+  }
 
-  async start(emit: (delta: DeskDelta) => void): Promise<void> {
+  /** Reads the desk's state, then sends its deltas to `send`. */
+  async start(send: (delta: DeskDelta) => void): Promise<void> {
     const events = await recentLiquidationEvents(this.prisma, { limit: FEED_EVENTS });
     await this.refreshFund();
     const now = Date.now();
@@ -82,10 +84,10 @@ export class DeskFeed {
     this.histogramTs = now;
     this.queueSentAt = now;
     this.published = {
-      seq: this.seqBase, serverTime: now, summary: { book, fund: this.fund }, histogram,
+      serverTime: now, summary: { book, fund: this.fund }, histogram,
       queue: (queue && applyQueueChanges(EMPTY_QUEUE, queue, 0)) ?? EMPTY_QUEUE, queueTs: now, events,
     };
-    this.emit = emit;
+    this.out.start(send);
     this.unsubscribe.push(this.engine.onChanges((c) => this.onChanges(c)));
     this.unsubscribe.push(this.engine.onStep((e) => {
       this.newEvents.push(e);
@@ -108,21 +110,15 @@ export class DeskFeed {
   }
 
   private schedule(): void {
-    if (this.timer || !this.emit) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.flush();
-    }, FLUSH_MS);
+    this.out.request();
   }
 
-  private async flush(): Promise<void> {
+  /** Paced by `out`: never two at once, at most one per FLUSH_MS. */
+  private async flush(now: number): Promise<void> {
     const published = this.published;
     if (!published) return;
-    if (this.flushing) return this.schedule();
-    this.flushing = true;
     let askedQueue = false;
     try {
-      const now = Date.now();
       const dirty = this.dirty;
       this.dirty = { summary: false, queue: false, histogram: false, fund: false };
       const heartbeat = now - published.serverTime >= DESK_HEARTBEAT_MS;
@@ -145,24 +141,27 @@ export class DeskFeed {
         this.queueSentAt = now;
       }
       if (histogramDue) this.histogramTs = now;
-      const delta: DeskDelta = { seq: published.seq + 1, serverTime: now };
-      if (book) delta.summary = { book, fund: this.fund };
-      if (histogram) delta.histogram = histogram;
-      if (queue) delta.queue = queue;
-      if (this.newEvents.length) delta.events = this.newEvents.splice(0).reverse();
-      if (Object.keys(delta).length > 2 || heartbeat) this.publish(delta, queue ?? null);
+      const events = this.newEvents.length ? this.newEvents.splice(0).reverse() : undefined;
+      if (book || histogram || queue || events || heartbeat) {
+        this.out.emit((seq) => {
+          const delta: DeskDelta = { seq, serverTime: now };
+          if (book) delta.summary = { book, fund: this.fund };
+          if (histogram) delta.histogram = histogram;
+          if (queue) delta.queue = queue;
+          if (events) delta.events = events;
+          return this.apply(delta, queue ?? null);
+        });
+      }
       if (this.dirty.queue || this.dirty.histogram) this.schedule();
     } catch (error) {
       // The engine may have moved its queue diff past a result that never went out.
       if (askedQueue) this.queueReset = true;
       this.log.error({ err: error }, "desk push failed");
-    } finally {
-      this.flushing = false;
     }
   }
 
-  /** Sends a delta and applies it to the published state, in the same turn. */
-  private publish(delta: DeskDelta, queue: QueuePageChanges | null): void {
+  /** Applies a delta to the published state (the delta goes out in the same turn); throws when its queue changes do not fit. */
+  private apply(delta: DeskDelta, queue: QueuePageChanges | null): DeskDelta {
     const p = this.published!;
     let page = p.queue;
     if (queue) {
@@ -171,7 +170,6 @@ export class DeskFeed {
       page = next;
     }
     this.published = {
-      seq: delta.seq,
       serverTime: delta.serverTime,
       summary: delta.summary ?? p.summary,
       histogram: delta.histogram ?? p.histogram,
@@ -179,7 +177,7 @@ export class DeskFeed {
       queueTs: queue ? delta.serverTime : p.queueTs,
       events: delta.events ? [...delta.events, ...p.events].slice(0, FEED_EVENTS) : p.events,
     };
-    this.emit?.(delta);
+    return delta;
   }
 
   private async refreshFund(): Promise<void> {
@@ -211,17 +209,15 @@ export class DeskFeed {
     const p = this.published;
     if (!p) throw new Error("the desk feed has not started");
     const queue = applyQueueChanges(p.queue, { total: p.queue.total, upserts: [], removed: [] }, p.serverTime - p.queueTs)!;
-    return { seq: p.seq, serverTime: p.serverTime, riskParams: this.riskParams, summary: p.summary, histogram: p.histogram, queue, events: p.events };
+    return { seq: this.out.seq(), serverTime: p.serverTime, riskParams: this.riskParams, summary: p.summary, histogram: p.histogram, queue, events: p.events };
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    this.out.stop();
     if (this.runwayTimer) clearInterval(this.runwayTimer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    this.timer = null;
     this.runwayTimer = null;
     this.heartbeatTimer = null;
-    this.emit = null;
     for (const u of this.unsubscribe) u();
   }
 }
