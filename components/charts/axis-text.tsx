@@ -4,6 +4,9 @@ import { AXIS, AXIS_SECOND_LINE, FONT_SIZE, LABEL_CHAR_WIDTH, TICK_LABEL_GAP, TI
 /** From a tick's end to its label, px. */
 export const LABEL_OFFSET = TICK_LENGTH + TICK_LABEL_GAP;
 
+/** From a y axis's top to the foot of its unit, px: clear of the top tick's label (the chart's top margin holds the unit: 16 px at least). */
+const UNIT_ABOVE_TOP = 5;
+
 /** The line of a text that sits at its `y`: its top (under an x axis), its middle (beside a y axis) or its bottom. */
 export type TextBaseline = "top" | "middle" | "bottom";
 const DY: Record<TextBaseline, string> = { top: "0.71em", middle: "0.32em", bottom: "-0.2em" };
@@ -31,21 +34,23 @@ export function labelWidth(text: string): number {
 }
 
 /**
- * A y axis's unit, written above its top tick: aligned with the labels' outer edge, or, when it is
- * wider than the axis, from the chart's edge inwards. `side` is the axis's side; `labelsEdge`, the
- * x where its labels end (left) or start (right); `chartEdge`, the chart's left (0) or right edge.
+ * A left y axis's unit, written above its top tick: aligned with the labels' right end
+ * (`labelsEnd`), or from the chart's left edge when it is wider than the axis.
  */
-export function YAxisUnit({ unit, side, labelsEdge, chartEdge, top }: {
+export function LeftAxisUnit({ unit, labelsEnd, chartLeft, top }: {
   unit: string;
-  side: "left" | "right";
-  labelsEdge: number;
-  chartEdge: number;
+  labelsEnd: number;
+  chartLeft: number;
   /** Of the plot, px. */
   top: number;
 }) {
-  const fits = labelWidth(unit) <= Math.abs(labelsEdge - chartEdge);
-  const anchor = side === "left" ? (fits ? "end" : "start") : fits ? "start" : "end";
-  return <AxisText x={fits ? labelsEdge : chartEdge} y={top - LABEL_OFFSET} anchor={anchor} baseline="bottom">{unit}</AxisText>;
+  const fits = labelWidth(unit) <= labelsEnd - chartLeft;
+  return <AxisText x={fits ? labelsEnd : chartLeft} y={top - UNIT_ABOVE_TOP} anchor={fits ? "end" : "start"} baseline="bottom">{unit}</AxisText>;
+}
+
+/** A right y axis's unit, written above its top tick, ending at the chart's right edge. */
+export function RightAxisUnit({ unit, chartRight, top }: { unit: string; chartRight: number; top: number }) {
+  return <AxisText x={chartRight} y={top - UNIT_ABOVE_TOP} anchor="end" baseline="bottom">{unit}</AxisText>;
 }
 
 /** An x axis's unit (and its second line's), written left of its first label, under the end of the y axis's labels. */

@@ -19,7 +19,7 @@ export const BalanceChart = memo(function BalanceChart({ points, height, name }:
     <AreaChart responsive data={points} style={{ width: "100%", height }} margin={{ top: 16, right: 12, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} />
       <XAxis dataKey="ts" type="number" scale="time" domain={[from, to]} stroke={AXIS} ticks={xTicks} interval={0}
-        tick={axisTick(time)} label={xUnitLabel(time)} />
+        tick={axisTick(time, [from, to])} label={xUnitLabel(time)} />
       <YAxis stroke={AXIS} width={56} domain={y.domain} ticks={y.ticks} interval={0} tick={axisTick(usd)} label={yUnitLabel(usd)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
         labelFormatter={(ts) => formatTimeUtc(Number(ts))}

@@ -54,7 +54,10 @@ export function barsPath(bars: readonly BarBox[]): string {
   return d;
 }
 
-/** How to anchor a label of half-width `half` centred on `x` so that it stays inside `[0, width]`. */
+/**
+ * How to anchor a label of half-width `half` centred on `x` so that it stays inside `[0, width]`
+ * (an x axis's labels stay over its plot: left of it is the axis's unit).
+ */
 export function labelAnchor(x: number, width: number, half: number): "start" | "middle" | "end" {
   return x < half ? "start" : x > width - half ? "end" : "middle";
 }

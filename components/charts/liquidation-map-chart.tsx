@@ -13,7 +13,7 @@ import { barsPath, type BarBox } from "./chart-geometry";
 import { PlotAxes } from "./plot-axes";
 
 /** The top margin holds the y axis's unit; the bottom one, two lines of x labels. */
-const M = { top: 16, right: 16, bottom: 34, left: 56 };
+const M = { top: 18, right: 16, bottom: 34, left: 56 };
 const MARK_LINE = TEXT;
 
 /**
@@ -80,7 +80,7 @@ export const LiquidationMapChart = memo(function LiquidationMapChart({ map, tick
           <path d={barsPath(longs)} fill={LONG_COLOR} data-testid="map-longs" />
           <path d={barsPath(shorts)} fill={SHORT_COLOR} data-testid="map-shorts" />
           <path d={`M${sx(markPrice).toFixed(1)},${plot.top}V${plot.bottom}`} stroke={MARK_LINE} strokeDasharray="4 3" />
-          <PlotAxes plot={plot} width={width} y={{ ticks: y.ticks, scale: sy, format: usdAxis(y.ticks) }} x={{ ticks: xTicks, scale: sx, format: xFormat }} />
+          <PlotAxes plot={plot} y={{ ticks: y.ticks, scale: sy, format: usdAxis(y.ticks) }} x={{ ticks: xTicks, scale: sx, format: xFormat }} />
         </svg>
         {at ? (
           <div className="chart-readout num">

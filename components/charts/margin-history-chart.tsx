@@ -27,7 +27,7 @@ export const MarginHistoryChart = memo(function MarginHistoryChart({ points, hei
     <LineChart responsive data={points} style={{ width: "100%", height }} margin={{ top: 16, right: 12, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} />
       <XAxis dataKey="ts" type="number" scale="time" domain={[from, to]} stroke={AXIS} ticks={xTicks} interval={0}
-        tick={axisTick(time)} label={xUnitLabel(time)} />
+        tick={axisTick(time, [from, to])} label={xUnitLabel(time)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
         labelFormatter={(ts) => formatTimeUtc(Number(ts))}
         formatter={(v, _name, item) => {

@@ -10,7 +10,7 @@ import { PlotAxes } from "./plot-axes";
 
 export const MARK_CHART_HEIGHT = 150;
 /** The top margin holds the y axis's unit. */
-const M = { top: 16, right: 8, bottom: 20, left: 72 };
+const M = { top: 18, right: 8, bottom: 20, left: 72 };
 
 /**
  * A market's recent marks as a line, drawn as plain SVG (a path and a few labels, nothing measured):
@@ -44,7 +44,7 @@ export const MarkPriceChart = memo(function MarkPriceChart({ history, tickSize, 
     <div className="mark-chart">
       <svg width={width} height={MARK_CHART_HEIGHT} role="img" aria-label={`mark price, last ${Math.round((to - from) / 1000)} s`}
         onPointerMove={onPointerMove} onPointerLeave={() => setHover(null)}>
-        <PlotAxes plot={plot} width={width} y={{ ticks: y.ticks, scale: sy, format: priceAxis(tickSize) }}
+        <PlotAxes plot={plot} y={{ ticks: y.ticks, scale: sy, format: priceAxis(tickSize) }}
           x={{ ticks: xTicks, scale: sx, format: timeAxis(xTicks) }} />
         <path d={linePath(points, sx, sy)} fill="none" stroke={stale ? STALE_LINE : ACCENT} strokeWidth={LINE_WIDTH} strokeLinejoin="round"
           data-testid="mark-line" />

@@ -26,7 +26,7 @@ export const RatioSeriesChart = memo(function RatioSeriesChart({ series, height,
     <LineChart responsive style={{ width: "100%", height }} margin={{ top: 16, right: 12, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} />
       <XAxis dataKey="ts" type="number" scale="time" domain={[from, to]} stroke={AXIS} allowDuplicatedCategory={false}
-        ticks={xTicks} interval={0} tick={axisTick(time)} label={xUnitLabel(time)} />
+        ticks={xTicks} interval={0} tick={axisTick(time, [from, to])} label={xUnitLabel(time)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
         labelFormatter={(ts) => formatTimeUtc(Number(ts))}
         formatter={(v, name) => [v === null || v === undefined ? "∞ (equity ≤ 0)" : formatMarginRatio(Number(v) / 100), name]} />

@@ -1,5 +1,6 @@
 import type { AxisFormat } from "./axis-format";
-import { AxisText, LABEL_OFFSET, XAxisUnit, YAxisUnit, type TextBaseline } from "./axis-text";
+import { AxisText, LABEL_OFFSET, LeftAxisUnit, RightAxisUnit, XAxisUnit, labelWidth, type TextBaseline } from "./axis-text";
+import { labelAnchor } from "./chart-geometry";
 
 /**
  * The axis parts of the Recharts charts, drawn with the plain-SVG charts' own text (axis-text.tsx)
@@ -12,6 +13,8 @@ import { AxisText, LABEL_OFFSET, XAxisUnit, YAxisUnit, type TextBaseline } from 
 interface TickProps {
   x?: number | string;
   y?: number | string;
+  /** Of the axis. */
+  width?: number | string;
   payload?: { value?: unknown };
   textAnchor?: "start" | "middle" | "end" | "inherit";
   verticalAnchor?: string;
@@ -21,10 +24,20 @@ function baselineOf(verticalAnchor: string | undefined): TextBaseline {
   return verticalAnchor === "start" ? "top" : verticalAnchor === "end" ? "bottom" : "middle";
 }
 
-/** A tick renderer writing each numeric tick with the axis's label. */
-export function axisTick(format: AxisFormat) {
-  return function renderTick({ x, y, payload, textAnchor, verticalAnchor }: TickProps) {
-    return <AxisText x={x} y={y} anchor={textAnchor} baseline={baselineOf(verticalAnchor)}>{format.label(Number(payload?.value))}</AxisText>;
+/**
+ * A tick renderer writing each numeric tick with the axis's label. Given the `domain` of an x
+ * axis, a label near an end of the plot is aligned to that end, as on the plain-SVG charts (left
+ * of the plot is the axis's unit).
+ */
+export function axisTick(format: AxisFormat, domain?: readonly [number, number]) {
+  return function renderTick({ x, y, width, payload, textAnchor, verticalAnchor }: TickProps) {
+    const value = Number(payload?.value);
+    const text = format.label(value);
+    let anchor = textAnchor;
+    if (domain && domain[1] > domain[0] && Number(width) > 0) {
+      anchor = labelAnchor(((value - domain[0]) / (domain[1] - domain[0])) * Number(width), Number(width), labelWidth(text) / 2);
+    }
+    return <AxisText x={x} y={y} anchor={anchor} baseline={baselineOf(verticalAnchor)}>{text}</AxisText>;
   };
 }
 
@@ -43,8 +56,8 @@ export function yUnitLabel(format: AxisFormat, side: "left" | "right" = "left") 
   return function renderUnit({ viewBox }: LabelProps) {
     const { x = 0, y = 0, width = 0 } = viewBox ?? {};
     return side === "left"
-      ? <YAxisUnit unit={format.unit} side="left" labelsEdge={x + width - LABEL_OFFSET} chartEdge={x} top={y} />
-      : <YAxisUnit unit={format.unit} side="right" labelsEdge={x + LABEL_OFFSET} chartEdge={x + width} top={y} />;
+      ? <LeftAxisUnit unit={format.unit} labelsEnd={x + width - LABEL_OFFSET} chartLeft={x} top={y} />
+      : <RightAxisUnit unit={format.unit} chartRight={x + width} top={y} />;
   };
 }
 
