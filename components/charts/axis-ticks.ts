@@ -42,13 +42,18 @@ export function valueTicks(values: Iterable<number | null>, { count = VALUE_TICK
     }
   }
   // d3 picks a step of 1, 2 or 5 times a power of ten near span / count; a step rounded down can
-  // give up to twice the ticks asked for, so ask for fewer until they fit (while still an axis).
-  let axis = niceAxis(lo, hi, count, integer);
-  for (let c = count - 1; c >= 1 && axis.ticks.length > count + 1; c--) {
-    const fewer = niceAxis(lo, hi, c, integer);
-    if (fewer.ticks.length >= 2) axis = fewer;
-  }
-  return axis;
+  // give up to twice the ticks asked for, and its nice() may round twice (0–150 to 0–200 at 5).
+  // Of the counts up to `count`, the axis with at most count + 1 ticks (at least 3 where one
+  // has them) on the tightest domain, then the most ticks.
+  const candidates = Array.from({ length: Math.max(1, count) }, (_, i) => niceAxis(lo, hi, count - i, integer))
+    .filter((a) => a.ticks.length >= 2);
+  const fitting = candidates.filter((a) => a.ticks.length <= count + 1);
+  const pool = fitting.some((a) => a.ticks.length >= 3) ? fitting.filter((a) => a.ticks.length >= 3) : fitting;
+  const span = (a: AxisTicks) => a.domain[1] - a.domain[0];
+  return pool.sort((a, b) => span(a) - span(b) || b.ticks.length - a.ticks.length)[0]
+    // None fits (a span at the edge of floating point): the fewest ticks.
+    ?? candidates.sort((a, b) => a.ticks.length - b.ticks.length)[0]
+    ?? { domain: [lo, hi], ticks: [] };
 }
 
 function niceAxis(lo: number, hi: number, count: number, integer: boolean): AxisTicks {

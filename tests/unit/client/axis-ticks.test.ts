@@ -63,6 +63,8 @@ describe("the margin-ratio axis", () => {
     expect(ratioTicks([95, null]).domain).toEqual([0, 120]);
     expect(ratioTicks([12, null, 131.8, 90]).ticks).toEqual([0, 20, 40, 60, 80, 100, 120, 140]);
     expect(ratioTicks([250]).ticks).toEqual([0, 50, 100, 150, 200, 250]);
+    // The tightest round top (d3's nice() alone rounds 0–150 up to 200 at some counts).
+    expect(ratioTicks([149.6]).ticks).toEqual([0, 50, 100, 150]);
     expect(ratioTicks([12_000]).ticks).toEqual([0, 50, 100, 150, 200, 250, 300]);
   });
 
