@@ -16,10 +16,11 @@ export interface AxisTicks {
 /**
  * Round ticks that cover the finite `values` (nulls and non-finite values skipped): d3's nice
  * ticks for about `count` intervals, never more than `count + 1` ticks. `zero` keeps 0 on the axis
- * (bars, counts); `integer` keeps whole ticks only (counts). A flat series is widened around its
+ * (bars, counts); `unit` keeps only ticks on whole units (1 for counts, the tick size for prices:
+ * no two labels alike), at least two of them. A flat series is widened around its
  * value so that its line sits in the middle; no value at all gives no ticks.
  */
-export function valueTicks(values: Iterable<number | null>, { count = VALUE_TICKS, zero = false, integer = false } = {}): AxisTicks {
+export function valueTicks(values: Iterable<number | null>, { count = VALUE_TICKS, zero = false, unit = 0 } = {}): AxisTicks {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const v of values) {
@@ -41,11 +42,21 @@ export function valueTicks(values: Iterable<number | null>, { count = VALUE_TICK
       hi += pad;
     }
   }
+  // At least two whole units on the axis: from 0, one unit up; elsewhere two units wide.
+  const least = zero && lo === 0 ? unit : 2 * unit;
+  if (hi - lo < least) {
+    const widen = least - (hi - lo);
+    if (zero && lo === 0) hi += widen;
+    else {
+      lo -= widen / 2;
+      hi += widen / 2;
+    }
+  }
   // d3 picks a step of 1, 2 or 5 times a power of ten near span / count; a step rounded down can
   // give up to twice the ticks asked for, and its nice() may round twice (0–150 to 0–200 at 5).
   // Of the counts up to `count`, the axis with at most count + 1 ticks (at least 3 where one
   // has them) on the tightest domain, then the most ticks.
-  const candidates = Array.from({ length: Math.max(1, count) }, (_, i) => niceAxis(lo, hi, count - i, integer))
+  const candidates = Array.from({ length: Math.max(1, count) }, (_, i) => niceAxis(lo, hi, count - i, unit))
     .filter((a) => a.ticks.length >= 2);
   const fitting = candidates.filter((a) => a.ticks.length <= count + 1);
   const pool = fitting.some((a) => a.ticks.length >= 3) ? fitting.filter((a) => a.ticks.length >= 3) : fitting;
@@ -56,11 +67,11 @@ export function valueTicks(values: Iterable<number | null>, { count = VALUE_TICK
     ?? { domain: [lo, hi], ticks: [] };
 }
 
-function niceAxis(lo: number, hi: number, count: number, integer: boolean): AxisTicks {
+function niceAxis(lo: number, hi: number, count: number, unit: number): AxisTicks {
   const scale = scaleLinear().domain([lo, hi]).nice(count);
   // `|| 0`: no −0 (an axis at −0.000004 … 0 ends at 0).
   let ticks = scale.ticks(count).map((t) => t || 0);
-  if (integer) ticks = ticks.filter((t) => Number.isInteger(t));
+  if (unit > 0) ticks = ticks.filter((t) => Math.abs(t / unit - Math.round(t / unit)) < 1e-6);
   const [d0, d1] = scale.domain() as [number, number];
   return { domain: [d0 || 0, d1 || 0], ticks };
 }

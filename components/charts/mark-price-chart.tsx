@@ -27,7 +27,7 @@ export const MarkPriceChart = memo(function MarkPriceChart({ history, tickSize, 
   const points = history.map((h) => ({ x: h.ts, y: h.mark }));
   const from = points[0]?.x ?? 0;
   const to = points[points.length - 1]?.x ?? 0;
-  const y = valueTicks(points.map((p) => p.y));
+  const y = valueTicks(points.map((p) => p.y), { unit: tickSize });
   const plot = { left: M.left, right: width - M.right, top: M.top, bottom: MARK_CHART_HEIGHT - M.bottom };
   const sx = scaleLinear().domain([from, to]).range([plot.left, plot.right]);
   const sy = scaleLinear().domain(y.domain).range([plot.bottom, plot.top]);

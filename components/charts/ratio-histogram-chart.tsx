@@ -57,7 +57,7 @@ function countLabel({ x, y, width, value }: CountLabelProps) {
  */
 export const RatioHistogramChart = memo(function RatioHistogramChart({ histogram, height }: { histogram: RatioHistogram; height: number }) {
   const data = histogramBuckets(histogram);
-  const y = valueTicks(data.map((b) => b.count), { zero: true, integer: true });
+  const y = valueTicks(data.map((b) => b.count), { zero: true, unit: 1 });
   return (
     <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 16, right: 4, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} vertical={false} />

@@ -51,9 +51,28 @@ describe("value ticks (d3 nice ticks)", () => {
 
   it("bars and counts start at zero; counts have whole ticks only", () => {
     expect(valueTicks([12, 1_010_000], { zero: true }).ticks).toEqual([0, 500_000, 1_000_000, 1_500_000]);
-    expect(valueTicks([0, 3], { zero: true, integer: true }).ticks).toEqual([0, 1, 2, 3]);
-    expect(valueTicks([1], { zero: true, integer: true }).ticks).toEqual([0, 1]);
+    expect(valueTicks([0, 3], { zero: true, unit: 1 }).ticks).toEqual([0, 1, 2, 3]);
+    expect(valueTicks([1], { zero: true, unit: 1 }).ticks).toEqual([0, 1]);
     expect(valueTicks([0, 0], { zero: true }).domain).toEqual([0, 1]);
+    expect(valueTicks([0, 0], { zero: true, unit: 1 }).ticks).toEqual([0, 1]);
+  });
+
+  it("prices tick on whole tick sizes only, however little they moved: no two labels alike", () => {
+    // LINK at a tick of 0.001, moved by two ticks: d3 alone would tick every 0.0005.
+    const moved = valueTicks([15.046, 15.047, 15.048], { unit: 0.001 }).ticks;
+    expect(moved).toEqual([15.046, 15.047, 15.048]);
+    const flat = valueTicks([15.047, 15.047], { unit: 0.001 });
+    expect(flat.domain[0]).toBeLessThan(15.047);
+    expect(flat.domain[1]).toBeGreaterThan(15.047);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 0, max: 50 }), fc.constantFrom(0.1, 0.01, 0.001, 0.00001),
+      (from, moves, tick) => {
+        const { ticks, domain } = valueTicks([from * tick, (from + moves) * tick], { unit: tick });
+        expect(ticks.length).toBeGreaterThanOrEqual(2);
+        // To floating-point noise (the products here carry some).
+        expect(domain[0]).toBeLessThanOrEqual(from * tick * (1 + 1e-12));
+        expect(domain[1]).toBeGreaterThanOrEqual((from + moves) * tick * (1 - 1e-12));
+        for (const t of ticks) expect(Math.abs(t / tick - Math.round(t / tick))).toBeLessThan(1e-6);
+      }), { numRuns: 1000 });
   });
 });
 
