@@ -18,7 +18,7 @@ export interface AxisFormat {
 
 /** How many ticks a value axis gets: about this many intervals, never more than one tick over. */
 export const VALUE_TICKS = 5;
-/** The margin-ratio axis: finer, so that the 80% and 100% thresholds fall on or near a tick. */
+/** The margin-ratio axis: finer (every 20% up to 140%), so that both thresholds, 80% and 100%, are ticks while the view is near them. */
 export const RATIO_TICKS = 7;
 /**
  * Width of the time axis of a Recharts panel, px. Those charts are not measured: their time ticks

@@ -17,8 +17,8 @@ export interface AxisTicks {
  * Round ticks that cover the finite `values` (nulls and non-finite values skipped): d3's nice
  * ticks for about `count` intervals, never more than `count + 1` ticks. `zero` keeps 0 on the axis
  * (bars, counts); `unit` keeps only ticks on whole units (1 for counts, the tick size for prices:
- * no two labels alike), at least two of them. A flat series is widened around its
- * value so that its line sits in the middle; no value at all gives no ticks.
+ * no two labels alike), at least two of them. A flat series is widened around its value so that
+ * its line sits in the middle; no value at all gives no ticks.
  */
 export function valueTicks(values: Iterable<number | null>, { count = VALUE_TICKS, zero = false, unit = 0 } = {}): AxisTicks {
   let lo = Number.POSITIVE_INFINITY;
@@ -58,8 +58,8 @@ export function valueTicks(values: Iterable<number | null>, { count = VALUE_TICK
   // has them) on the tightest domain, then the most ticks.
   const candidates = Array.from({ length: Math.max(1, count) }, (_, i) => niceAxis(lo, hi, count - i, unit))
     .filter((a) => a.ticks.length >= 2);
-  const fitting = candidates.filter((a) => a.ticks.length <= count + 1);
-  const pool = fitting.some((a) => a.ticks.length >= 3) ? fitting.filter((a) => a.ticks.length >= 3) : fitting;
+  const fit = candidates.filter((a) => a.ticks.length <= count + 1);
+  const pool = fit.some((a) => a.ticks.length >= 3) ? fit.filter((a) => a.ticks.length >= 3) : fit;
   const span = (a: AxisTicks) => a.domain[1] - a.domain[0];
   return pool.sort((a, b) => span(a) - span(b) || b.ticks.length - a.ticks.length)[0]
     // None fits (a span at the edge of floating point): the fewest ticks.

@@ -2,6 +2,7 @@
  * The one look of every chart, Recharts and plain SVG alike (dark theme): colours, type, strokes
  * and where tick labels sit. A chart takes these, never its own literal.
  */
+import { STATUS_COLORS } from "@/lib/client/ratio-bands";
 
 /** Axis lines, tick marks and tick labels. */
 export const AXIS = "#6b7685";
@@ -18,8 +19,9 @@ export const ACCENT = "#4cc2ff";
 export const STALE_LINE = AXIS;
 export const LONG_COLOR = "#f85149";
 export const SHORT_COLOR = "#3fb950";
-export const LIQUIDATION_COLOR = "#f85149";
-export const WARNING_COLOR = "#d29922";
+/** The thresholds' lines, in their statuses' colours. */
+export const LIQUIDATION_COLOR = STATUS_COLORS.liquidatable;
+export const WARNING_COLOR = STATUS_COLORS.warning;
 /** Distinct line colours for several series. */
 export const SERIES_COLORS = ["#4cc2ff", "#f0883e", "#a371f7", "#3fb950", "#db61a2", "#e3b341", "#56d4dd", "#ff7b72"];
 
