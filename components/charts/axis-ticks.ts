@@ -96,8 +96,12 @@ export function ratioTicks(ratios: Iterable<number | null>): AxisTicks {
  * `widthPx` side by side (each its estimated width plus a gap; labels of every line counted).
  */
 function fitting(widthPx: number, most: number, ticksFor: (count: number) => number[], labels: (ticks: number[]) => (t: number) => string[]): number[] {
+  let tried: number[] = [];
   for (let count = Math.max(1, most); ; count--) {
     const ticks = ticksFor(count);
+    // Neighbouring counts often give the same ticks: label each set once.
+    if (count > 1 && ticks.length === tried.length && ticks[0] === tried[0]) continue;
+    tried = ticks;
     const lines = labels(ticks);
     const room = ticks.reduce((sum, t) => sum + Math.max(...lines(t).map((l) => l.length)) * LABEL_CHAR_WIDTH + LABEL_GAP, 0);
     if (room <= widthPx || count <= 1) return ticks;
