@@ -172,11 +172,13 @@ async function main(): Promise<void> {
     // chose; a request forwarded by another instance carries its client's address.
     const forwarded = peer ? req.headers[CLIENT_IP_HEADER] : undefined;
     req.headers[CLIENT_IP_HEADER] = typeof forwarded === "string" ? forwarded : req.socket.remoteAddress ?? "";
-    // Next compresses every response a client accepts compressed. Not these: an ingest answer is a
-    // few dozen bytes of JSON (a zlib stream, ~1 ms of CPU a request, for nothing); a what-if answer
-    // is tens of MB, and compressing it held the main thread up to 0.48 s (docs/PERFORMANCE.md,
-    // "Health under what-if load"), while a route cannot send its own Content-Encoding through Next.
-    if (isUnder(path, INGEST_PREFIX) || path === EVALUATE_PATH) delete req.headers["accept-encoding"];
+    // Next compresses every response a client accepts compressed, whatever its size (it drops a
+    // route's Content-Length, so the size threshold never applies). Not these: an ingest or health
+    // answer is a few dozen bytes of JSON (a zlib stream, ~0.5 ms of main-thread CPU a request, for
+    // nothing; probes ask for health every few seconds or faster); a what-if answer is tens of MB,
+    // and compressing it held the main thread up to 0.48 s (docs/PERFORMANCE.md, "Health under
+    // what-if load"), while a route cannot send its own Content-Encoding through Next.
+    if (isUnder(path, INGEST_PREFIX) || path === EVALUATE_PATH || path === HEALTH_PATH) delete req.headers["accept-encoding"];
     void handle(req, res);
   });
   const hub = new SocketHub(server, live ?? runtime!, roomsOf);
