@@ -40,9 +40,17 @@ const layers = [
   },
   {
     name: "lib/engine: pure state and its threads; no server, no browser",
-    files: ["lib/engine/**/*.{ts,tsx}"],
+    files: ["lib/engine/thread/**/*.{ts,tsx}", "lib/engine/*.{ts,tsx}"],
     patterns: [
       { group: ["@/lib/server", "@/lib/server/**", "@/lib/client", "@/lib/client/**", "@/components/**", "@/app/**"], message: "lib/engine imports lib/risk, lib/contracts and itself" },
+    ],
+  },
+  {
+    name: "lib/engine/book and views: the pure book and its read models; no I/O",
+    files: ["lib/engine/book/**/*.{ts,tsx}", "lib/engine/views/**/*.{ts,tsx}"],
+    patterns: [
+      { group: ["@/lib/server", "@/lib/server/**", "@/lib/client", "@/lib/client/**", "@/components/**", "@/app/**"], message: "lib/engine imports lib/risk, lib/contracts and itself" },
+      { group: ["node:*", "server-only", "../thread/*", "../thread/**"], message: "the book and its views are pure: no I/O, no threads (lib/engine/thread owns those)" },
     ],
   },
 ];

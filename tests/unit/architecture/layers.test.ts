@@ -47,7 +47,17 @@ const cases: { file: string; refused: string[]; allowed: string[] }[] = [
     allowed: [`import { useDesk } from "@/lib/client/use-desk";`],
   },
   {
-    file: "lib/engine/layer-probe.ts",
+    file: "lib/engine/book/layer-probe.ts",
+    refused: [`import { readFileSync } from "node:fs";`, `import { EngineClient } from "../thread/engine-client";`, `import { x } from "@/lib/server/env";`],
+    allowed: [`import { evaluateScenario } from "@/lib/risk";`, `import { accountView } from "../views/account-view";`],
+  },
+  {
+    file: "lib/engine/views/layer-probe.ts",
+    refused: [`import { setTimeout } from "node:timers/promises";`],
+    allowed: [`import type { BookState } from "../book/book-state";`],
+  },
+  {
+    file: "lib/engine/thread/layer-probe.ts",
     refused: [`import { x } from "@/lib/server/env";`, `import { y } from "@/lib/client/socket";`],
     allowed: [`import { evaluateScenario } from "@/lib/risk";`],
   },
