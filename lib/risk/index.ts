@@ -27,6 +27,7 @@ export {
   type LiveStatus,
 } from "./account-status";
 export { marginRatio, health } from "./margin-ratio";
+export { isFresh, markPrice, type SourcePrice } from "./mark-price";
 export type { AccountInput, PositionInput, MarketBook, MarkPrices } from "./account-input";
 export {
   accountFigures,

@@ -1,4 +1,4 @@
-import { isFresh, markPrice, type SourcePrice } from "./mark-price";
+import { isFresh, markPrice, type SourcePrice } from "@/lib/risk/mark-price";
 
 export interface MarketMark {
   marketId: string;

@@ -1,3 +1,4 @@
+/** Spec §7: the mark of a market from its sources' latest prices (pure; kept per market on the main thread by lib/server/markets). */
 export interface SourcePrice {
   price: number;
   /** The source's own timestamp of the price, epoch ms: its sequence (older ignored, duplicate no-op). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { markPrice } from "@/lib/server/markets/mark-price";
+import { markPrice } from "@/lib/risk/mark-price";
 import { MarketMarks } from "@/lib/server/markets/market-marks";
 
 describe("mark price (spec §7)", () => {
