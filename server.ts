@@ -12,7 +12,7 @@ import { openDatabase } from "@/lib/server/database";
 import { seedDatabase } from "@/lib/server/seed";
 import { seedDemoAccounts } from "@/lib/server/seed-demo-accounts";
 import { Runtime } from "@/lib/server/runtime";
-import { setRuntime } from "@/lib/server/runtime-registry";
+import { setServices } from "@/lib/server/services/services-registry";
 import { openFeeds } from "@/lib/server/feeds/open-feeds";
 import { PriceSimulator } from "@/lib/sim/price-simulator";
 import { CLIENT_IP_HEADER, createAuth } from "@/lib/server/auth/auth";
@@ -27,7 +27,7 @@ import { CLUSTER_HEADER, clusterSecret, fromInstance } from "@/lib/server/cluste
 import { answerInternal, INTERNAL_PREFIX } from "@/lib/server/cluster/internal-api";
 import { forwardToLeader, NO_LEADER } from "@/lib/server/cluster/leader-proxy";
 import { LeaderClient } from "@/lib/server/cluster/leader-client";
-import { LiveSource } from "@/lib/server/cluster/live-source";
+import { LiveSource, localFeedSources } from "@/lib/server/cluster/live-source";
 import { connectRedisFanout } from "@/lib/server/cluster/redis-fanout";
 import { setClusterState } from "@/lib/server/cluster/cluster-registry";
 import { hostRefusal } from "@/lib/server/auth/site-origin";
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     if (peerSecret !== null) {
       if (req.url?.startsWith(INTERNAL_PREFIX)) {
         if (!peer) res.writeHead(403).end();
-        else void answerInternal(req, res, runtime);
+        else void answerInternal(req, res, runtime?.services ?? null);
         return;
       }
       // A standby answers its own health; everything else is the leader's to answer. A request
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     void handle(req, res);
   });
   // The socket feeds: a socket lives only as long as its session (sign-out, expiry, revocation, role or accounts change).
-  const feeds = openFeeds(server, { snapshots: live ?? runtime!, views: live ?? runtime!.engine.client }, { auth, prisma: db.prisma, env: config, log });
+  const feeds = openFeeds(server, live ? { snapshots: live, views: live } : localFeedSources(runtime!.services), { auth, prisma: db.prisma, env: config, log });
   // socket.io answers its own HTTP requests (polling, refusals): the same headers, no page there.
   feeds.transport.io.engine.on("headers", (headers: Record<string, string>) => Object.assign(headers, headersFor("-"), {
     "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   });
   if (runtime) {
     await runtime.attachFeeds(feeds);
-    setRuntime(runtime);
+    setServices(runtime.services);
   }
   shutdownSteps.push({ name: "http and sockets", run: async () => {
     // Closing the HTTP server waits for every open connection; a page's keep-alive connection
@@ -216,26 +216,26 @@ async function main(): Promise<void> {
     `Liqdesk is ready at http://localhost:${config.PORT}/desk`);
 
   /** What only the instance running the engine does: the simulator, the demo data. */
-  const leaderDuties = async (rt: Runtime) => {
+  const leaderDuties = async ({ services }: Runtime) => {
     if (config.LIQDESK_SIMULATOR === "on") {
-      const latest = rt.markets.views(Date.now());
+      const latest = services.markets.snapshot().markets;
       const sim = new PriceSimulator({
-        markets: seedMarkets.filter((m) => rt.markets.has(m.id)),
+        markets: seedMarkets.filter((m) => latest.some((l) => l.id === m.id)),
         sources: ["sim-a", "sim-b", "sim-c"],
         tickMs: config.LIQDESK_SIM_TICK_MS,
         seed: config.LIQDESK_SIM_SEED,
         startPrices: new Map(latest.flatMap((m) => (m.mark === null ? [] : [[m.id, m.mark] as const]))),
-        ingest: (batch) => rt.ingestPrices(batch),
+        ingest: (batch) => services.ingest.prices(batch),
         onError: (error) => log.error({ err: error }, "simulator ingest failed"),
       });
-      const accounts = await seedDemoAccounts(rt, config.LIQDESK_SIM_ACCOUNTS, config.LIQDESK_SIM_SEED);
+      const accounts = await seedDemoAccounts(db.prisma, services, config.LIQDESK_SIM_ACCOUNTS, config.LIQDESK_SIM_SEED);
       if (accounts) log.info({ accounts }, "first start: demo accounts ingested");
       sim.start();
       shutdownSteps.push({ name: "simulator", run: () => sim.stop() });
       log.info({ tickMs: config.LIQDESK_SIM_TICK_MS }, "price simulator on (LIQDESK_SIMULATOR=off turns it off)");
     }
     if (config.LIQDESK_DEMO_USERS === "on") {
-      const demo = await bindDemoTraders(rt);
+      const demo = await bindDemoTraders(db.prisma, services.accounts);
       if (demo) {
         const traders = demo.traders.map((t) => `${t.email} (accounts ${t.accounts.join(", ") || "none"})`).join(", ");
         log.info({ signIn: `http://localhost:${config.PORT}/sign-in`, ...demo },
@@ -266,9 +266,9 @@ async function main(): Promise<void> {
     const seqBase = Date.now();
     const rt = await Runtime.create(config, log, db.prisma, { seqBase });
     runtime = rt;
-    live.lead(rt);
+    live.lead(rt.services);
     await rt.attachFeeds(feeds);
-    setRuntime(rt);
+    setServices(rt.services);
     await recordLeader(db.prisma, internalUrl, backendPid);
     log.info({ internalUrl, ms: Math.round(performance.now() - started) }, "took over the engine: this instance is the leader");
   })();

@@ -33,7 +33,7 @@ const cases: { file: string; refused: string[]; allowed: string[] }[] = [
   {
     file: "lib/client/layer-probe.ts",
     refused: [
-      `import { x } from "@/lib/server/read-model";`,
+      `import { x } from "@/lib/server/services/services-registry";`,
       `import { LiveBook } from "@/lib/engine";`,
       `import "server-only";`,
       `import { PrismaClient } from "@prisma/client";`,
