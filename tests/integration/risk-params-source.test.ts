@@ -6,7 +6,7 @@ import { ratioBand, ratioBands } from "@/lib/client/ratio-bands";
 import { DEFAULT_RISK_PARAMS, type AccountStatus } from "@/lib/risk";
 import type { Runtime } from "@/lib/server/runtime";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
+import { deskStreamOf, engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
 
 /** Not the defaults: warning from 60% (not 80%), backstop above 200% (not 150%). */
 const PARAMS = { warnRatio: 0.6, backstopFraction: 0.5 };
@@ -30,6 +30,7 @@ describe("risk parameters: one source, the running configuration", () => {
     await setMark(runtime, "BTC-PERP", 60000);
     await accountAt("p-warn", 0.7); // warning at 60%, healthy at the default 80%
     await accountAt("p-liq", 1.8); // liquidatable below 200%, backstop above the default 150%
+    await deskStreamOf(runtime).start(() => undefined); // the desk snapshot, without the socket feeds
   });
   afterAll(async () => {
     await runtime?.stop();
