@@ -53,6 +53,21 @@ const layers = [
       { group: ["node:*", "server-only", "../thread/*", "../thread/**"], message: "the book and its views are pure: no I/O, no threads (lib/engine/thread owns those)" },
     ],
   },
+  {
+    name: "app: routes and pages call the services; no engine values, no runtime internals",
+    files: ["app/**/*.{ts,tsx}"],
+    patterns: [
+      { group: ["@/lib/engine", "@/lib/engine/**"], allowTypeImports: true, message: "routes and pages ask the services (lib/server/services), never the engine: its types only" },
+      {
+        group: [
+          "@/lib/server/runtime", "@/lib/server/live-engine", "@/lib/server/markets/**", "@/lib/server/db/**", "@/lib/server/database",
+          "@/lib/server/feeds/*-stream", "@/lib/server/margin-snapshotter", "@/lib/server/what-ifs", "@/lib/server/topup/**",
+          "@/lib/server/audit-log", "@/lib/server/liquidation-events", "@/lib/server/execution/**", "@/lib/server/persistence/**",
+        ],
+        message: "the runtime's internals: routes and pages call the services (guarded's `services`, or pageServices() from lib/server/services/services-registry)",
+      },
+    ],
+  },
 ];
 
 export default defineConfig([

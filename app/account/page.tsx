@@ -7,7 +7,7 @@ import { TopBar } from "@/components/ui/top-bar";
 import { QueryState } from "@/components/ui/query-state";
 import { requirePage } from "@/lib/server/auth/page-access";
 import { NotFoundError } from "@/lib/server/errors";
-import { getAccountDetail, getDisplaySettings, getMarketsSnapshot } from "@/lib/server/read-model";
+import { pageServices } from "@/lib/server/services/services-registry";
 
 export const metadata: Metadata = { title: "My account · Liqdesk" };
 
@@ -26,7 +26,8 @@ export default async function TraderAccountPage({ searchParams }: { searchParams
   if (!accountId) {
     return <>{bar}<main><QueryState kind="empty" height={300}><div data-testid="no-account">No margin account is bound to {user.email} yet: ask the risk desk.</div></QueryState></main></>;
   }
-  const detail = await getAccountDetail(accountId).catch((error: unknown) => {
+  const services = pageServices();
+  const detail = await services.accounts.detail(accountId).catch((error: unknown) => {
     if (error instanceof NotFoundError) return null;
     throw error;
   });
@@ -36,8 +37,8 @@ export default async function TraderAccountPage({ searchParams }: { searchParams
   return (
     <>
       {bar}
-      <TraderAccountView accountId={accountId} accountIds={user.accountIds} initial={detail} initialMarkets={getMarketsSnapshot()}
-        staleAfterMs={getDisplaySettings().staleAfterMs} />
+      <TraderAccountView accountId={accountId} accountIds={user.accountIds} initial={detail} initialMarkets={services.markets.snapshot()}
+        staleAfterMs={services.markets.displaySettings().staleAfterMs} />
     </>
   );
 }

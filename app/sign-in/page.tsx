@@ -3,8 +3,7 @@ import { connection } from "next/server";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { homeOf, pageUser } from "@/lib/server/auth/page-access";
-import { oidcEnabled } from "@/lib/server/auth/auth";
-import { findRuntime } from "@/lib/server/runtime-registry";
+import { pageServices } from "@/lib/server/services/services-registry";
 
 export const metadata: Metadata = { title: "Sign in · Liqdesk" };
 
@@ -18,10 +17,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const next = safeNext((await searchParams).next);
   const user = await pageUser();
   if (user) redirect(next ?? homeOf(user));
-  const env = findRuntime()?.env;
   return (
     <main className="sign-in-page">
-      <SignInForm next={next} oidcName={env && oidcEnabled(env) ? env.LIQDESK_OIDC_NAME : null} />
+      <SignInForm next={next} oidcName={pageServices().sessions.oidcName()} />
     </main>
   );
 }

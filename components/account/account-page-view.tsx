@@ -1,4 +1,5 @@
 "use client";
+import { RatioBandsProvider } from "@/lib/client/ratio-bands-context";
 import Link from "next/link";
 import { useMemo } from "react";
 import type { AccountDetail } from "@/lib/contracts/desk";
@@ -50,6 +51,7 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
   const figuresStale = stale || held.stale;
 
   return (
+    <RatioBandsProvider params={initial.riskParams}>
     <main className="account-page">
       <div className="crumbs"><Link href="/desk">Risk desk</Link> / accounts / {accountId}</div>
       <div className="account-head">
@@ -93,6 +95,7 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
         </Panel>
       </div>
     </main>
+    </RatioBandsProvider>
   );
 }
 

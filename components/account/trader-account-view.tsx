@@ -1,4 +1,5 @@
 "use client";
+import { RatioBandsProvider } from "@/lib/client/ratio-bands-context";
 import Link from "next/link";
 import { useMemo } from "react";
 import type { AccountDetail } from "@/lib/contracts/desk";
@@ -61,6 +62,7 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
   const points = useMemo(() => marginPointsOf(detail), [detail]);
 
   return (
+    <RatioBandsProvider params={initial.riskParams}>
     <main className="account-page">
       <div className="account-head">
         <h1 data-testid="account-id">{accountId}</h1>
@@ -123,5 +125,6 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
         </Panel>
       </div>
     </main>
+    </RatioBandsProvider>
   );
 }

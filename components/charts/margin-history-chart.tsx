@@ -8,6 +8,7 @@ import { formatTimeUtc, PANEL_TIME_AXIS_PX, timeAxis } from "./axis-format";
 import { ratioTicks, timeTicks } from "./axis-ticks";
 import { axisTick, xUnitLabel } from "./recharts-axis";
 import { ratioAxis } from "./ratio-axis";
+import { useRatioBands } from "@/lib/client/ratio-bands-context";
 
 export interface MarginPoint {
   ts: number;
@@ -23,6 +24,7 @@ export const MarginHistoryChart = memo(function MarginHistoryChart({ points, hei
   const to = points[points.length - 1]?.ts ?? 0;
   const xTicks = timeTicks(from, to, PANEL_TIME_AXIS_PX);
   const time = timeAxis(xTicks);
+  const bands = useRatioBands();
   return (
     <LineChart responsive data={points} style={{ width: "100%", height }} margin={{ top: 16, right: 12, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} />
@@ -35,7 +37,7 @@ export const MarginHistoryChart = memo(function MarginHistoryChart({ points, hei
           const ratio = v === null || v === undefined ? "∞ (equity ≤ 0)" : formatMarginRatio(Number(v) / 100);
           return [`${ratio} · equity ${formatUsd(p.equity)} · MM ${formatUsd(p.maintenanceMargin)} USD`, "margin ratio"];
         }} />
-      {ratioAxis(ratioTicks(points.map((p) => p.ratio)))}
+      {ratioAxis(bands, ratioTicks(points.map((p) => p.ratio)))}
       <Line dataKey="ratio" type="linear" stroke={ACCENT} strokeWidth={LINE_WIDTH} dot={false} isAnimationActive={false} connectNulls={false} />
     </LineChart>
   );

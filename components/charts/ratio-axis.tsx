@@ -1,4 +1,5 @@
 import { ReferenceLine, YAxis } from "recharts";
+import type { RatioBands } from "@/lib/client/ratio-bands";
 import { AXIS, FONT_SIZE, LIQUIDATION_COLOR, PANEL, WARNING_COLOR } from "./chart-theme";
 import { MARGIN_RATIO_AXIS } from "./axis-format";
 import type { AxisTicks } from "./axis-ticks";
@@ -10,17 +11,20 @@ function thresholdLabel(value: string, color: string, position: "insideTopLeft" 
 }
 
 /**
- * The margin-ratio axis (ratioTicks) and its two thresholds, for a Recharts chart (called as a
+ * The margin-ratio axis (ratioTicks) and its two thresholds (the warning and liquidation bands of
+ * the server's risk parameters, lib/client/ratio-bands.ts), for a Recharts chart (called as a
  * function: Recharts reads its children's elements). The liquidation label sits above its line,
  * the warning label below its own, so that the two never crowd the band between them.
  */
-export function ratioAxis(axis: AxisTicks) {
+export function ratioAxis(bands: RatioBands, axis: AxisTicks) {
+  const warn = Math.round(bands.warn * 1000) / 10;
+  const liquidation = Math.round(bands.liquidation * 1000) / 10;
   return [
     <YAxis key="y" stroke={AXIS} width={48} domain={axis.domain} allowDataOverflow ticks={axis.ticks} interval={0}
       tick={axisTick(MARGIN_RATIO_AXIS)} label={yUnitLabel(MARGIN_RATIO_AXIS)} />,
-    <ReferenceLine key="warning" y={80} stroke={WARNING_COLOR} strokeDasharray="3 3"
-      label={thresholdLabel("80% warning", WARNING_COLOR, "insideTopLeft")} />,
-    <ReferenceLine key="liquidation" y={100} stroke={LIQUIDATION_COLOR} strokeDasharray="3 3"
-      label={thresholdLabel("100% liquidation", LIQUIDATION_COLOR, "insideBottomLeft")} />,
+    <ReferenceLine key="warning" y={warn} stroke={WARNING_COLOR} strokeDasharray="3 3"
+      label={thresholdLabel(`${warn}% warning`, WARNING_COLOR, "insideTopLeft")} />,
+    <ReferenceLine key="liquidation" y={liquidation} stroke={LIQUIDATION_COLOR} strokeDasharray="3 3"
+      label={thresholdLabel(`${liquidation}% liquidation`, LIQUIDATION_COLOR, "insideBottomLeft")} />,
   ];
 }

@@ -2,7 +2,8 @@
 import { memo } from "react";
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from "recharts";
 import type { RatioHistogram } from "@/lib/contracts/desk";
-import { ratioBand, STATUS_COLORS } from "@/lib/client/ratio-bands";
+import { ratioBand, STATUS_COLORS, type RatioBands } from "@/lib/client/ratio-bands";
+import { useRatioBands } from "@/lib/client/ratio-bands-context";
 import { formatCount, formatCountOf } from "@/lib/format/quantity";
 import { AXIS, GRID, HOVER_FILL, SMALL_FONT_SIZE, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE, VALUE_LABEL } from "./chart-theme";
 import { ACCOUNTS_AXIS, RATIO_BUCKET_AXIS } from "./axis-format";
@@ -21,7 +22,7 @@ function pct(r: number): string {
 }
 
 /** Buckets of the histogram in display order, with the equity ≤ 0 bucket last. */
-export function histogramBuckets(h: RatioHistogram): Bucket[] {
+export function histogramBuckets(h: RatioHistogram, bands: RatioBands): Bucket[] {
   const out: Bucket[] = h.edges.map((lo, i) => {
     const hi = h.edges[i + 1];
     return {
@@ -29,7 +30,7 @@ export function histogramBuckets(h: RatioHistogram): Bucket[] {
       range: hi === undefined ? `margin ratio ≥ ${pct(lo)}` : `margin ratio ${pct(lo)} – ${pct(hi)}`,
       count: h.counts[i] ?? 0,
       // A bucket is coloured by the band of its middle (the 100–110% bucket is liquidatable).
-      color: STATUS_COLORS[ratioBand(hi === undefined ? lo + 1e-9 : (lo + hi) / 2)],
+      color: STATUS_COLORS[ratioBand(hi === undefined ? lo + 1e-9 : (lo + hi) / 2, bands)],
     };
   });
   out.push({ label: "eq≤0", range: "equity ≤ 0 (bankrupt, no ratio)", count: h.bankrupt, color: STATUS_COLORS.bankrupt });
@@ -51,12 +52,12 @@ function countLabel({ x, y, width, value }: CountLabelProps) {
 }
 
 /**
- * Margin-ratio distribution as bars coloured by band (healthy, warning ≥ 80%, liquidatable ≥ 100%,
- * backstop > 150%); counts written over the bars so that the few accounts at risk stay readable
+ * Margin-ratio distribution as bars coloured by band (healthy, warning, liquidatable ≥ 100%, backstop:
+ * the server's risk parameters); counts written over the bars so that the few accounts at risk stay readable
  * beside the many healthy ones.
  */
 export const RatioHistogramChart = memo(function RatioHistogramChart({ histogram, height }: { histogram: RatioHistogram; height: number }) {
-  const data = histogramBuckets(histogram);
+  const data = histogramBuckets(histogram, useRatioBands());
   const y = valueTicks(data.map((b) => b.count), { zero: true, unit: 1 });
   return (
     <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 16, right: 4, bottom: 0, left: 0 }}>

@@ -7,6 +7,7 @@ import { formatTimeUtc, PANEL_TIME_AXIS_PX, timeAxis } from "./axis-format";
 import { ratioTicks, timeTicks } from "./axis-ticks";
 import { axisTick, xUnitLabel } from "./recharts-axis";
 import { ratioAxis } from "./ratio-axis";
+import { useRatioBands } from "@/lib/client/ratio-bands-context";
 
 export interface RatioSeries {
   id: string;
@@ -22,6 +23,7 @@ export interface RatioSeries {
 export const RatioSeriesChart = memo(function RatioSeriesChart({ series, height, from, to }: { series: RatioSeries[]; height: number; from: number; to: number }) {
   const xTicks = timeTicks(from, to, PANEL_TIME_AXIS_PX);
   const time = timeAxis(xTicks);
+  const bands = useRatioBands();
   return (
     <LineChart responsive style={{ width: "100%", height }} margin={{ top: 16, right: 12, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} />
@@ -30,7 +32,7 @@ export const RatioSeriesChart = memo(function RatioSeriesChart({ series, height,
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE}
         labelFormatter={(ts) => formatTimeUtc(Number(ts))}
         formatter={(v, name) => [v === null || v === undefined ? "∞ (equity ≤ 0)" : formatMarginRatio(Number(v) / 100), name]} />
-      {ratioAxis(ratioTicks(series.flatMap((s) => s.points.map((p) => p.ratio))))}
+      {ratioAxis(bands, ratioTicks(series.flatMap((s) => s.points.map((p) => p.ratio))))}
       {series.map((s) => (
         <Line key={s.id} data={s.points} dataKey="ratio" name={s.id} type="linear" dot={false} isAnimationActive={false}
           stroke={s.color} strokeWidth={LINE_WIDTH} connectNulls={false} />

@@ -1,4 +1,5 @@
 "use client";
+import { RatioBandsProvider } from "@/lib/client/ratio-bands-context";
 import { useCallback, useMemo, useState } from "react";
 import type { DeskSnapshot } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
@@ -52,6 +53,7 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
   const figuresTs = figureTs(desk.serverTime, marks);
 
   return (
+    <RatioBandsProvider params={initialDesk.riskParams}>
     <main className="desk">
       <DeskSummary summary={desk.summary} ts={figuresTs} {...figures} />
       <StaleMarketsBanner markets={markets} paused={desk.summary.book.queue.paused} />
@@ -69,5 +71,6 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
         <MarketsSection markets={markets} {...live} />
       </div>
     </main>
+    </RatioBandsProvider>
   );
 }

@@ -1,20 +1,28 @@
-import type { AccountStatus } from "@/lib/risk";
+import type { AccountStatus, RiskParams } from "@/lib/risk";
 
 /**
- * Display bands of the margin ratio (MM / equity; 1 = 100% = liquidation), at the engine's default
- * parameters (spec §6): warning from `warnRatio` 80%, liquidatable from 100%, backstop above
- * 1 / backstopFraction = 150%. Only for colouring figures the server sent: statuses come from the server.
+ * Display bands of the margin ratio (MM / equity; 1 = 100% = liquidation), from the risk parameters
+ * the server's engine runs with (spec §6; the desk snapshot and the account detail carry them):
+ * warning from `warnRatio`, liquidatable from 100%, backstop above 1 / backstopFraction. Only for
+ * colouring figures the server sent: statuses come from the server.
  */
-export const WARN_RATIO = 0.8;
-export const LIQUIDATION_RATIO = 1;
-export const BACKSTOP_RATIO = 1.5;
+export interface RatioBands {
+  readonly warn: number;
+  readonly liquidation: number;
+  readonly backstop: number;
+}
+
+/** The bands of the running parameters. */
+export function ratioBands(params: Pick<RiskParams, "warnRatio" | "backstopFraction">): RatioBands {
+  return { warn: params.warnRatio, liquidation: 1, backstop: 1 / params.backstopFraction };
+}
 
 /** The band a margin ratio lies in (`null`: equity <= 0). */
-export function ratioBand(ratio: number | null): AccountStatus {
+export function ratioBand(ratio: number | null, bands: RatioBands): AccountStatus {
   if (ratio === null) return "bankrupt";
-  if (ratio > BACKSTOP_RATIO) return "backstop";
-  if (ratio >= LIQUIDATION_RATIO) return "liquidatable";
-  if (ratio >= WARN_RATIO) return "warning";
+  if (ratio > bands.backstop) return "backstop";
+  if (ratio >= bands.liquidation) return "liquidatable";
+  if (ratio >= bands.warn) return "warning";
   return "healthy";
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { EngineClient, type ChangeSet, type PriceUpdate, type QueueEntry } from "@/lib/engine";
 import type { LiquidationEventView } from "@/lib/contracts/desk";
-import { resolveRiskParams, type Close, type MarketParams, type RiskParams } from "@/lib/risk";
+import { buildMarketBook, resolveRiskParams, type Close, type MarketBook, type MarketParams, type RiskParams } from "@/lib/risk";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Logger } from "./logger";
 import { serverMetrics } from "./metrics";
@@ -42,6 +42,8 @@ export class LiveEngine {
     readonly client: EngineClient,
     /** The parameters the engine runs with (spec §6 defaults under `LiveEngineOptions.params`). */
     readonly params: RiskParams,
+    /** The markets the engine runs with, compiled (spec §2): the same book for the top-up preview. */
+    readonly marketBook: MarketBook,
     private readonly prisma: PrismaClient,
     private readonly log: Logger,
   ) {}
@@ -67,7 +69,7 @@ export class LiveEngine {
       accountId: p.account_id, marketId: p.market_id, qty: Number(p.qty), entryPrice: Number(p.entry_price),
     })));
     options.log.info({ accounts: accounts.length, positions: positions.length }, "engine rebuilt from PostgreSQL");
-    return new LiveEngine(client, resolveRiskParams(options.params), prisma, options.log);
+    return new LiveEngine(client, resolveRiskParams(options.params), buildMarketBook(options.markets), prisma, options.log);
   }
 
   onChanges(listener: (changes: ChangeSet) => void): () => void {

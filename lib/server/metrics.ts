@@ -2,7 +2,7 @@ import "server-only";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { LIVE_STATUSES } from "@/lib/risk";
 import type { BookSummary } from "@/lib/engine";
-import { findRuntime } from "./runtime-registry";
+import { findServices } from "./services/services-registry";
 
 export type IngestKind = "prices" | "positions" | "collateral" | "funding" | "topup";
 export type RoomKind = "desk" | "markets" | "account";
@@ -76,9 +76,9 @@ function createMetrics(): ServerMetrics {
 function bookSummary(): () => Promise<BookSummary | undefined> {
   let inFlight: Promise<BookSummary | undefined> | null = null;
   return () => {
-    const rt = findRuntime();
-    if (!rt) return Promise.resolve(undefined);
-    inFlight ??= rt.engine.client.summary().finally(() => { inFlight = null; });
+    const services = findServices();
+    if (!services) return Promise.resolve(undefined);
+    inFlight ??= services.desk.summary().finally(() => { inFlight = null; });
     return inFlight;
   };
 }
@@ -107,7 +107,7 @@ function registerRuntimeGauges(registry: Registry): void {
   new Gauge({
     name: "liqdesk_socket_clients", help: "Connected socket clients by room kind", labelNames: ["room"], registers,
     collect() {
-      const clients = findRuntime()?.socketClients();
+      const clients = findServices()?.health.socketClients();
       for (const room of ROOM_KINDS) this.set({ room }, clients?.[room] ?? 0);
     },
   });
@@ -116,7 +116,7 @@ function registerRuntimeGauges(registry: Registry): void {
     help: "Bytes held in this process for socket clients, not yet written to their connections: all clients, and the client holding most",
     labelNames: ["of"], registers,
     collect() {
-      const backlog = findRuntime()?.socketSendBacklog() ?? { bytes: 0, largest: 0 };
+      const backlog = findServices()?.health.socketSendBacklog() ?? { bytes: 0, largest: 0 };
       this.set({ of: "all" }, backlog.bytes);
       this.set({ of: "largest" }, backlog.largest);
     },
@@ -124,13 +124,13 @@ function registerRuntimeGauges(registry: Registry): void {
   new Gauge({
     name: "liqdesk_margin_snapshot_backlog", help: "Margin snapshot rows of the flush in progress not yet committed", registers,
     collect() {
-      this.set(findRuntime()?.snapshotter.lag(Date.now()).backlog ?? 0);
+      this.set(findServices()?.health.snapshotLag().backlog ?? 0);
     },
   });
   new Gauge({
     name: "liqdesk_margin_snapshot_age_seconds", help: "Seconds since the last margin snapshot flush finished", registers,
     collect() {
-      this.set(findRuntime()?.snapshotter.lag(Date.now()).ageSeconds ?? 0);
+      this.set(findServices()?.health.snapshotLag().ageSeconds ?? 0);
     },
   });
 }

@@ -2,8 +2,8 @@ import "server-only";
 import type { Env } from "./env";
 import type { Logger } from "./logger";
 import type { PrismaClient } from "./db/prisma-client";
-import type { MarketsResponse } from "@/lib/contracts/markets";
 import type { PriceUpdate } from "@/lib/engine";
+import type { RiskParams } from "@/lib/risk";
 import { LiveMarkets, type MarketInfo } from "./markets/live-markets";
 import { parsePriceBatch, persistPriceTicks, type IngestPricesResult } from "./ingest/ingest-prices";
 import { ingestCollateral, ingestFunding, parsePositionBatch, persistPositionBatch, type IngestDeps } from "./ingest/ingest-service";
@@ -12,15 +12,19 @@ import { LiveEngine } from "./live-engine";
 import { MarginSnapshotter } from "./margin-snapshotter";
 import { SerialQueue } from "./serial-queue";
 import type { LiveFeeds } from "./feeds/open-feeds";
-import type { SendBacklog } from "./feeds/send-backlog";
 import { DeskStream } from "./feeds/desk-stream";
 import { MarketsStream } from "./feeds/markets-stream";
-import type { BookLiquidationMap, DeskRiskParams, DeskSnapshot, DeskStressResponse } from "@/lib/contracts/desk";
-import { insuranceFundBalance } from "./execution/insurance-fund";
+import type { DeskRiskParams } from "@/lib/contracts/desk";
 import { marketParamsOf } from "./market-params-of";
-import { serverMetrics, type IngestKind, type RoomKind } from "./metrics";
-import { checkDatabase } from "./check-database";
+import { serverMetrics, type IngestKind } from "./metrics";
 import { WhatIfs } from "./what-ifs";
+import type { Services } from "./services/services";
+import { AccountsService } from "./services/accounts";
+import { AuditService } from "./services/audit";
+import { DeskService } from "./services/desk";
+import { HealthService } from "./services/health";
+import { MarketsService } from "./services/markets";
+import { SessionsService } from "./services/sessions";
 import { loadMarketMarks, repairFutureDatedPrices, saveMarketMarks } from "./persistence/market-marks";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
@@ -34,13 +38,23 @@ function committed(kind: IngestKind, items: number, receivedAt: number): void {
   metrics.ingestCommitSeconds.observe({ kind }, (Date.now() - receivedAt) / 1000);
 }
 
+/** What `Runtime.create` may be given besides the configuration. */
+export interface RuntimeOptions {
+  /** The markets and desk streams' deltas are numbered after it (an instance taking over the engine passes a number above its predecessor's: docs/SCALING.md). */
+  seqBase?: number;
+  /** Risk parameters of spec §6 laid over the defaults: what the engine, the top-up preview and the pages all run with. */
+  riskParams?: Partial<RiskParams>;
+}
+
 /**
  * The live side of one Liqdesk process: the database, the live marks, the engine worker and the
- * streams its socket feeds publish. Data flows one way: ingest → PostgreSQL (committed) → engine → feeds. Route handlers
- * reach the runtime through the runtime registry; they never compute risk themselves.
+ * streams its socket feeds publish. Data flows one way: ingest → PostgreSQL (committed) → engine → feeds.
+ * It keeps all of these to itself and hands out `services` (lib/server/services/): routes and pages
+ * call those, by what they do; they never reach the engine or the database through the runtime,
+ * and never compute risk themselves.
  */
 export class Runtime {
-  readonly startedAt = Date.now();
+  private readonly startedAt = Date.now();
   private feeds: LiveFeeds | null = null;
   /** The write of computed marks in flight (one at a time). */
   private savingMarks: Promise<void> | null = null;
@@ -48,34 +62,61 @@ export class Runtime {
   /** Account-changing writes, one at a time: the engine hears them in commit order. */
   private readonly accountWrites = new SerialQueue();
   private readonly deps: IngestDeps;
-  readonly desk: DeskStream;
+  private readonly deskStream: DeskStream;
   private readonly marketsStream: MarketsStream;
   /** What-ifs and stress runs: off the main thread, within per-user and server-wide limits. */
-  readonly whatIfs: WhatIfs;
+  private readonly whatIfs: WhatIfs;
+  /** What routes, pages, the socket feeds and the server's own start-up steps call. */
+  readonly services: Services;
 
   private constructor(
-    readonly env: Env,
-    readonly log: Logger,
-    readonly prisma: PrismaClient,
-    readonly markets: LiveMarkets,
-    readonly engine: LiveEngine,
+    private readonly env: Env,
+    private readonly log: Logger,
+    private readonly prisma: PrismaClient,
+    private readonly markets: LiveMarkets,
+    private readonly engine: LiveEngine,
     private readonly lotSizes: Map<string, number>,
     private readonly recorder: IngestRecorder | null,
-    readonly snapshotter: MarginSnapshotter,
+    private readonly snapshotter: MarginSnapshotter,
     seqBase: number,
   ) {
     this.deps = { prisma, markets: (id) => (lotSizes.has(id) ? { lotSize: lotSizes.get(id)! } : undefined), recorder };
-    this.desk = new DeskStream(engine, prisma, log, this.riskParams(), seqBase);
+    this.deskStream = new DeskStream(engine, prisma, log, this.riskParams(), seqBase);
     this.marketsStream = new MarketsStream(markets, seqBase);
     this.whatIfs = new WhatIfs(env, prisma);
+    this.services = this.buildServices();
   }
 
-  /**
-   * Loads markets, prices, a few minutes of marks and every account from PostgreSQL.
-   * `seqBase`: the markets and desk streams' deltas are numbered after it (an instance taking over the engine
-   * passes a number above its predecessor's: docs/SCALING.md).
-   */
-  static async create(env: Env, log: Logger, prisma: PrismaClient, options: { seqBase?: number } = {}): Promise<Runtime> {
+  private buildServices(): Services {
+    const { engine, prisma, env } = this;
+    const riskParams = () => this.riskParams();
+    const accountView = (accountId: string, now: number) => engine.client.accountView(accountId, now);
+    return {
+      accounts: new AccountsService(engine.client, {
+        prisma, env, accountView, marketBook: engine.marketBook, riskParams,
+        writeCollateral: (write) => this.writeCollateral(write),
+      }, riskParams),
+      desk: new DeskService(engine.client, prisma, this.deskStream, (id) => this.markets.has(id), riskParams),
+      markets: new MarketsService(this.marketsStream, env.LIQDESK_STALE_AFTER_MS),
+      audit: new AuditService(prisma),
+      whatIfs: this.whatIfs,
+      ingest: {
+        prices: (body) => this.ingestPrices(body),
+        positions: (body) => this.ingestPositions(body),
+        collateral: (body) => this.ingestCollateral(body),
+        funding: (body) => this.ingestFunding(body),
+      },
+      health: new HealthService(this.startedAt, prisma, this.snapshotter, {
+        clients: () => this.feeds?.transport.clientsByRoomKind() ?? { desk: 0, markets: 0, account: 0 },
+        sendBacklog: () => this.feeds?.transport.sendBacklog() ?? { bytes: 0, largest: 0 },
+      }),
+      sessions: new SessionsService(prisma, env),
+      log: this.log,
+    };
+  }
+
+  /** Loads markets, prices, a few minutes of marks and every account from PostgreSQL. */
+  static async create(env: Env, log: Logger, prisma: PrismaClient, options: RuntimeOptions = {}): Promise<Runtime> {
     const rows = await prisma.market.findMany({ orderBy: { id: "asc" } });
     const infos: MarketInfo[] = rows.map((m) => ({
       id: m.id, baseAsset: m.baseAsset, tickSize: m.tickSize.toNumber(), lotSize: m.lotSize.toNumber(),
@@ -111,7 +152,7 @@ export class Runtime {
       const u = markets.refresh(id, now);
       return u && u.mark !== null ? [{ marketId: id, price: u.mark, stale: u.stale }] : [];
     });
-    const engine = await LiveEngine.start({ prisma, log, markets: rows.map(marketParamsOf) }, marks);
+    const engine = await LiveEngine.start({ prisma, log, markets: rows.map(marketParamsOf), params: options.riskParams }, marks);
     const recorder = env.LIQDESK_RECORD_FILE
       ? createIngestRecorder(env.LIQDESK_RECORD_FILE, (error) => log.error({ err: error }, "ingest recording failed"))
       : null;
@@ -130,46 +171,16 @@ export class Runtime {
   async attachFeeds(feeds: LiveFeeds): Promise<void> {
     this.feeds = feeds;
     this.marketsStream.start((delta) => feeds.markets.publish(delta));
-    await this.desk.start((delta) => feeds.desk.publish(delta));
+    await this.deskStream.start((delta) => feeds.desk.publish(delta));
   }
 
-  deskSnapshot(): DeskSnapshot {
-    return this.desk.snapshot();
-  }
-
-  /** The risk parameters of spec §6 the engine runs with, and §7's staleness limit. */
-  riskParams(): DeskRiskParams {
+  /** The risk parameters of spec §6 the engine runs with, and §7's staleness limit: the one source of both. */
+  private riskParams(): DeskRiskParams {
     return { ...this.engine.params, staleAfterMs: this.env.LIQDESK_STALE_AFTER_MS };
   }
 
-  /** Spec §8 against the live book (the engine's analytics thread), with the insurance fund's current balance. */
-  async stress(shocks: Record<string, number>, maxRounds?: number, depthPer1Pct?: Record<string, number>): Promise<DeskStressResponse> {
-    const fund = await insuranceFundBalance(this.prisma);
-    const asOf = Date.now();
-    return { result: await this.engine.client.stress(shocks, Number(fund), maxRounds, depthPer1Pct), insuranceFund: fund, asOf };
-  }
-
-  /** Spec §9 for a market at its live mark (the engine's analytics thread); no map before its first price; null for an unknown market. */
-  liquidationMap(marketId: string): Promise<BookLiquidationMap | null> {
-    return this.engine.client.liquidationMap(marketId);
-  }
-
-  /** Connected socket clients by room kind (all 0 before the feeds are attached). */
-  socketClients(): Record<RoomKind, number> {
-    return this.feeds?.transport.clientsByRoomKind() ?? { desk: 0, markets: 0, account: 0 };
-  }
-
-  /** Bytes held in this process for socket clients, not yet written to their connections (0 before the feeds are attached). */
-  socketSendBacklog(): SendBacklog {
-    return this.feeds?.transport.sendBacklog() ?? { bytes: 0, largest: 0 };
-  }
-
-  marketsSnapshot(): MarketsResponse {
-    return this.marketsStream.snapshot();
-  }
-
   /** The price ingest path, shared by the HTTP API and the simulator. */
-  async ingestPrices(body: unknown): Promise<IngestPricesResult> {
+  private async ingestPrices(body: unknown): Promise<IngestPricesResult> {
     const receivedAt = Date.now();
     const batch = parsePriceBatch(body, (id) => this.markets.has(id), { now: receivedAt, maxClockSkewMs: this.env.LIQDESK_MAX_CLOCK_SKEW_MS });
     const result = await persistPriceTicks(this.prisma, batch.source, batch.ticks, receivedAt);
@@ -186,7 +197,7 @@ export class Runtime {
    * runs before it (overlapping another batch's commit), and the engine's answer is awaited after it
    * (the worker takes its messages in the order they were posted, which is commit order).
    */
-  async ingestPositions(body: unknown) {
+  private async ingestPositions(body: unknown) {
     const receivedAt = Date.now();
     const batch = parsePositionBatch(body);
     let engineApplied: Promise<unknown> = Promise.resolve();
@@ -205,7 +216,7 @@ export class Runtime {
   }
 
   /** Collateral: persisted (committed), then the engine gets each moved account's balance. */
-  ingestCollateral(body: unknown) {
+  private ingestCollateral(body: unknown) {
     const receivedAt = Date.now();
     return this.accountWrites.run(async () => {
       const result = await ingestCollateral(this.deps, body);
@@ -221,7 +232,7 @@ export class Runtime {
    * A collateral write made outside the ingest API (manual top-ups, lib/server/topup): runs in turn
    * with the other account writes, then the engine gets the balances it returns. Counted as one top-up.
    */
-  writeCollateral<T>(write: () => Promise<{ result: T; balances: { accountId: string; collateral: string }[] }>): Promise<T> {
+  private writeCollateral<T>(write: () => Promise<{ result: T; balances: { accountId: string; collateral: string }[] }>): Promise<T> {
     const receivedAt = Date.now();
     return this.accountWrites.run(async () => {
       const { result, balances } = await write();
@@ -234,7 +245,7 @@ export class Runtime {
   }
 
   /** Funding (spec §7): ledger entries persisted, then the engine gets each holder's balance. */
-  ingestFunding(body: unknown) {
+  private ingestFunding(body: unknown) {
     const receivedAt = Date.now();
     return this.accountWrites.run(async () => {
       const result = await ingestFunding(this.deps, body, { now: receivedAt, maxClockSkewMs: this.env.LIQDESK_MAX_CLOCK_SKEW_MS });
@@ -275,7 +286,7 @@ export class Runtime {
    * their age). Called once a second and at stop; one write at a time, a failed one logged and retried
    * with the next.
    */
-  saveMarks(): Promise<void> {
+  private saveMarks(): Promise<void> {
     if (this.savingMarks) return this.savingMarks;
     const marks = this.markets.takeComputedMarks();
     if (marks.length === 0) return Promise.resolve();
@@ -290,11 +301,6 @@ export class Runtime {
     return this.savingMarks;
   }
 
-  /** null when the database answers within the timeout, else what is wrong. */
-  checkDatabase(timeoutMs = 2000): Promise<string | null> {
-    return checkDatabase(this.prisma, timeoutMs);
-  }
-
   /** Stops timers and the engine; every queued account write finishes first. */
   async stop(): Promise<void> {
     if (this.stalenessTimer) clearInterval(this.stalenessTimer);
@@ -302,7 +308,7 @@ export class Runtime {
     await this.savingMarks;
     await this.saveMarks();
     this.marketsStream.stop();
-    await this.desk.stop();
+    await this.deskStream.stop();
     await this.snapshotter.stop();
     await this.accountWrites.idle();
     await this.whatIfs.stop();

@@ -4,7 +4,7 @@ import { generateAccountPopulation } from "@/lib/sim/account-population";
 import { PriceSimulator } from "@/lib/sim/price-simulator";
 import { seedMarkets } from "@/lib/sim/seed-markets";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { engineSettled, nextTs, startTestRuntime } from "../support/test-runtime";
+import { engineOf, engineSettled, nextTs, startTestRuntime } from "../support/test-runtime";
 
 const MINUTE = 60_000;
 
@@ -27,29 +27,29 @@ describe("conservation of money over a simulated hour", () => {
       markets, sources: ["src-a", "src-b", "src-c"], tickMs: MINUTE, seed: 11, startPrices: prices,
       // one tick is a simulated minute of a violent market: liquidations of every kind happen
       path: { timeScale: 40, jumpProbability: 0.05, jumpStdDev: 0.03 },
-      ingest: (batch) => runtime.ingestPrices({ ...batch, ticks: batch.ticks.map((t) => ({ ...t, ts: nextTs() })) }),
+      ingest: (batch) => runtime.services.ingest.prices({ ...batch, ticks: batch.ticks.map((t) => ({ ...t, ts: nextTs() })) }),
       onError: (error) => { throw error; },
     });
     await sim.tick(nextTs());
     const population = generateAccountPopulation({ markets, prices, count: 300, seed: 5 });
-    await runtime.ingestCollateral({ entries: population.collateral });
-    await runtime.ingestPositions({ source: "venue", updates: population.positions });
+    await runtime.services.ingest.collateral({ entries: population.collateral });
+    await runtime.services.ingest.positions({ source: "venue", updates: population.positions });
 
     let clock = Date.now();
     for (let minute = 1; minute <= 60; minute++) {
       await sim.tick(nextTs());
       if (minute % 8 === 0) {
         for (const m of markets) {
-          const view = runtime.markets.views(Date.now()).find((v) => v.id === m.id)!;
-          await runtime.ingestFunding({ marketId: m.id, rate: minute % 16 === 0 ? 0.0001 : -0.00007, markPrice: view.mark!, ts: nextTs() });
+          const view = runtime.services.markets.snapshot().markets.find((v) => v.id === m.id)!;
+          await runtime.services.ingest.funding({ marketId: m.id, rate: minute % 16 === 0 ? 0.0001 : -0.00007, markPrice: view.mark!, ts: nextTs() });
         }
       }
       if (minute % 20 === 0) {
-        await runtime.ingestCollateral({ entries: [{ accountId: "acct-00001", amount: "123.456789", kind: "deposit", idempotencyKey: `extra:${minute}` }] });
+        await runtime.services.ingest.collateral({ entries: [{ accountId: "acct-00001", amount: "123.456789", kind: "deposit", idempotencyKey: `extra:${minute}` }] });
       }
       await engineSettled(runtime);
       clock += MINUTE;
-      await runtime.engine.executeDueSteps(clock);
+      await engineOf(runtime).executeDueSteps(clock);
     }
 
     const [ledger] = await db.prisma.$queryRaw<{ deposits: string; realized: string; funding: string; fees: string; payments: string; total: string }[]>`

@@ -4,11 +4,10 @@ import { deskStateOf, type DeskState } from "@/lib/client/desk-state";
 import { applyQueueChanges } from "@/lib/contracts/apply-queue-changes";
 import { DESK_HEARTBEAT_MS, type DeskDelta } from "@/lib/contracts/desk";
 import { DEFAULT_RISK_PARAMS } from "@/lib/risk";
-import { getAccountDetail, listAccounts } from "@/lib/server/read-model";
 import type { Runtime } from "@/lib/server/runtime";
-import { setRuntime } from "@/lib/server/runtime-registry";
+import { setServices } from "@/lib/server/services/services-registry";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
+import { deskStreamOf, engineOf, engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,15 +34,15 @@ describe("the desk stream on a live runtime", () => {
       updates.push({ accountId: `w${i}`, marketId: i % 2 ? "BTC-PERP" : "ETH-PERP", qty: i % 2 ? 2 : 40, entryPrice: i % 2 ? 60500 : 3020, seq: 1 });
       entries.push({ accountId: `w${i}`, amount: String(500 + i * 40), kind: "deposit" as const, idempotencyKey: `dep-w${i}` });
     }
-    await runtime.ingestCollateral({ entries });
-    await runtime.ingestPositions({ source: "venue", updates });
+    await runtime.services.ingest.collateral({ entries });
+    await runtime.services.ingest.positions({ source: "venue", updates });
     await engineSettled(runtime);
-    await runtime.desk.start((d) => deltas.push(d));
-    initial = deskStateOf(runtime.deskSnapshot());
-    setRuntime(runtime);
+    await deskStreamOf(runtime).start((d) => deltas.push(d));
+    initial = deskStateOf(runtime.services.desk.snapshot());
+    setServices(runtime.services);
   });
   afterAll(async () => {
-    setRuntime(undefined);
+    setServices(undefined);
     await runtime?.stop();
     await db?.drop();
   });
@@ -53,8 +52,8 @@ describe("the desk stream on a live runtime", () => {
     const moves = [59800, 59500, 59900, 59300, 60100, 59000];
     for (const [i, price] of moves.entries()) {
       await setMark(runtime, i % 2 ? "BTC-PERP" : "ETH-PERP", i % 2 ? price : price / 20);
-      if (i === 2) await runtime.engine.executeDueSteps(Date.now());
-      if (i === 3) await runtime.ingestCollateral({ entries: [{ accountId: "w1", amount: "50000", kind: "deposit", idempotencyKey: "heal-w1" }] });
+      if (i === 2) await engineOf(runtime).executeDueSteps(Date.now());
+      if (i === 3) await runtime.services.ingest.collateral({ entries: [{ accountId: "w1", amount: "50000", kind: "deposit", idempotencyKey: "heal-w1" }] });
       await sleep(300);
     }
     await sleep(1500);
@@ -68,11 +67,11 @@ describe("the desk stream on a live runtime", () => {
       expect(next).not.toBeNull();
       state = next!;
     }
-    const served = runtime.deskSnapshot();
+    const served = runtime.services.desk.snapshot();
     expect(served.seq).toBe(state.seq);
     expect(asOfServerTime(state)).toEqual(deskStateOf(served));
     // And it is the engine's queue, not just consistent with itself.
-    const engineQueue = await runtime.engine.client.queue(served.serverTime, 0, served.queue.limit);
+    const engineQueue = await engineOf(runtime).client.queue(served.serverTime, 0, served.queue.limit);
     expect(served.queue.items.map((e) => e.accountId)).toEqual(engineQueue.items.map((e) => e.accountId));
     expect(served.queue.items.some((e) => e.accountId === "w1")).toBe(false);
   });
@@ -89,13 +88,13 @@ describe("the desk stream on a live runtime", () => {
 
   it("the snapshot and an account's detail carry the risk parameters the figures use", async () => {
     const params = { ...DEFAULT_RISK_PARAMS, staleAfterMs: 600000 };
-    expect(runtime.deskSnapshot().riskParams).toEqual(params);
-    expect((await getAccountDetail("w0")).riskParams).toEqual(params);
+    expect(runtime.services.desk.snapshot().riskParams).toEqual(params);
+    expect((await runtime.services.accounts.detail("w0")).riskParams).toEqual(params);
   });
 
   it("accounts by id prefix are filtered in the engine, then paged", async () => {
-    const page = await listAccounts({ q: "w1", limit: "5" });
-    const all = await runtime.engine.client.atRisk({ limit: 1000 });
+    const page = await runtime.services.accounts.list({ q: "w1", limit: "5" });
+    const all = await engineOf(runtime).client.atRisk({ limit: 1000 });
     const want = all.items.filter((a) => a.accountId.startsWith("w1"));
     expect(page.total).toBe(want.length);
     expect(page.items).toEqual(want.slice(0, 5));

@@ -18,7 +18,7 @@ const ingestPositions = (deps: IngestDeps, body: unknown) => persistPositionBatc
 import { createIngestToken } from "@/lib/server/ingest/ingest-tokens";
 import { createLogger } from "@/lib/server/logger";
 import { Runtime } from "@/lib/server/runtime";
-import { setRuntime } from "@/lib/server/runtime-registry";
+import { setServices } from "@/lib/server/services/services-registry";
 import { seedDatabase } from "@/lib/server/seed";
 import { freePort } from "../support/free-port";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
@@ -57,7 +57,7 @@ describe("recording and replay of the feed", () => {
     // Execution off: replayed positions land before their collateral, and the simulated venue must
     // not liquidate them in between (this file tests the feed, not execution).
     runtime = await Runtime.create(parseEnv({ LOG_LEVEL: "silent", LIQDESK_EXECUTION: "off" }), createLogger("silent"), target.prisma);
-    setRuntime(runtime);
+    setServices(runtime.services);
     token = (await createIngestToken(target.prisma, "replay")).token;
     const routes: Record<string, (request: Request) => Promise<Response>> = {
       "/api/v1/ingest/prices": postPrices, "/api/v1/ingest/positions": postPositions,
@@ -82,7 +82,7 @@ describe("recording and replay of the feed", () => {
     url = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
-    setRuntime(undefined);
+    setServices(undefined);
     runtime?.stop();
     await new Promise((resolve) => server?.close(resolve));
     await Promise.all([source?.drop(), target?.drop()]);

@@ -7,7 +7,7 @@ import { parseEnv } from "@/lib/server/env";
 import { createIngestToken } from "@/lib/server/ingest/ingest-tokens";
 import { createLogger } from "@/lib/server/logger";
 import { Runtime } from "@/lib/server/runtime";
-import { setRuntime } from "@/lib/server/runtime-registry";
+import { setServices } from "@/lib/server/services/services-registry";
 import { seedDatabase } from "@/lib/server/seed";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
@@ -19,11 +19,11 @@ describe("ingest HTTP routes", () => {
     db = await createTestDatabase();
     await seedDatabase(db.prisma);
     runtime = await Runtime.create(parseEnv({ LOG_LEVEL: "silent" }), createLogger("silent"), db.prisma);
-    setRuntime(runtime);
+    setServices(runtime.services);
     token = (await createIngestToken(db.prisma, "routes-test")).token;
   });
   afterAll(async () => {
-    setRuntime(undefined);
+    setServices(undefined);
     runtime?.stop();
     await db?.drop();
   });
@@ -112,13 +112,13 @@ describe("ingest HTTP routes", () => {
   });
 
   it("answers 503 while the runtime is not up", async () => {
-    setRuntime(undefined);
+    setServices(undefined);
     try {
       const response = await post(postPositions, { source: "venue", updates: [] });
       expect(response.status).toBe(503);
       expect((await response.json()).error.code).toBe("not_ready");
     } finally {
-      setRuntime(runtime);
+      setServices(runtime.services);
     }
   });
 });

@@ -3,7 +3,7 @@ import { createLogger } from "@/lib/server/logger";
 import { MarginSnapshotter } from "@/lib/server/margin-snapshotter";
 import type { Runtime } from "@/lib/server/runtime";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
+import { engineOf, engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
 
 describe("margin snapshots of a live runtime", () => {
   let db: TestDatabase;
@@ -14,13 +14,13 @@ describe("margin snapshots of a live runtime", () => {
     db = await createTestDatabase();
     // The runtime's own snapshotter flushes once an hour here: this one is driven by hand.
     runtime = await startTestRuntime(db);
-    snapshotter = new MarginSnapshotter(runtime.engine, db.prisma, createLogger("silent"));
+    snapshotter = new MarginSnapshotter(engineOf(runtime), db.prisma, createLogger("silent"));
     await setMark(runtime, "BTC-PERP", 60000);
     await setMark(runtime, "ETH-PERP", 3000);
-    await runtime.ingestCollateral({
+    await runtime.services.ingest.collateral({
       entries: ["btc-1", "btc-2", "eth-1", "idle"].map((id, i) => ({ accountId: id, amount: String(1000 + 100 * i), kind: "deposit" as const, idempotencyKey: `dep-${id}` })),
     });
-    await runtime.ingestPositions({
+    await runtime.services.ingest.positions({
       source: "venue",
       updates: [
         { accountId: "btc-1", marketId: "BTC-PERP", qty: 1, entryPrice: 60000, seq: 1 },
@@ -41,7 +41,7 @@ describe("margin snapshots of a live runtime", () => {
     const rows = await db.prisma.marginSnapshot.findMany({ where: { ts: new Date(t1) }, orderBy: { accountId: "asc" } });
     expect(rows.map((r) => r.accountId)).toEqual(["btc-1", "btc-2", "eth-1", "idle"]);
     for (const r of rows) {
-      const view = (await runtime.engine.client.accountView(r.accountId, Date.now()))!;
+      const view = (await engineOf(runtime).client.accountView(r.accountId, Date.now()))!;
       expect(r.equity.toNumber()).toBeCloseTo(view.equity!, 9);
       expect(r.maintenanceMargin.toNumber()).toBeCloseTo(view.maintenanceMargin!, 9);
       expect(r.marginRatio).toBe(view.marginRatio);
@@ -51,7 +51,7 @@ describe("margin snapshots of a live runtime", () => {
     expect(await snapshotter.flush(t1 + 5000)).toBe(0);
     await setMark(runtime, "BTC-PERP", 59000);
     await engineSettled(runtime);
-    await runtime.engine.client.applyPrices([]); // the tick's revaluation has been applied
+    await engineOf(runtime).client.applyPrices([]); // the tick's revaluation has been applied
     expect(await snapshotter.flush(t1 + 10_000)).toBe(2);
     const second = await db.prisma.marginSnapshot.findMany({ where: { ts: new Date(t1 + 10_000) }, orderBy: { accountId: "asc" } });
     expect(second.map((r) => r.accountId)).toEqual(["btc-1", "btc-2"]);

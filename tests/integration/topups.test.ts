@@ -8,9 +8,9 @@ import { setAuth } from "@/lib/server/auth/auth-registry";
 import { createUser } from "@/lib/server/auth/users";
 import { createLogger } from "@/lib/server/logger";
 import type { Runtime } from "@/lib/server/runtime";
-import { setRuntime } from "@/lib/server/runtime-registry";
+import { setServices } from "@/lib/server/services/services-registry";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { engineSettled, setMark, startTestRuntime } from "../support/test-runtime";
+import { engineOf, engineSettled, setMark, startTestRuntime, testConfig } from "../support/test-runtime";
 
 const SITE = "http://localhost:3000";
 const PASSWORD = "integration-pw";
@@ -46,13 +46,14 @@ describe("manual top-ups", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    runtime = await startTestRuntime(db, { LIQDESK_TOPUP_MAX: "100000", LIQDESK_TOPUP_RATE_LIMIT: "25", LIQDESK_SIGNIN_RATE_LIMIT: "5" });
-    setRuntime(runtime);
-    setAuth(createAuth({ prisma: db.prisma, env: runtime.env, secret: "integration-secret-integration-secret", log: createLogger("silent") }));
+    const env = { LIQDESK_TOPUP_MAX: "100000", LIQDESK_TOPUP_RATE_LIMIT: "25", LIQDESK_SIGNIN_RATE_LIMIT: "5" };
+    runtime = await startTestRuntime(db, env);
+    setServices(runtime.services);
+    setAuth(createAuth({ prisma: db.prisma, env: testConfig(env), secret: "integration-secret-integration-secret", log: createLogger("silent") }));
     await setMark(runtime, "BTC-PERP", 62000);
     // The spec's "large-long": 12 BTC from 61,200 with 20,000 collateral, liquidation price 60,025.25.
-    await runtime.ingestCollateral({ entries: ["t-a", "t-b", "t-r"].map((a) => ({ accountId: a, amount: "20000", kind: "deposit", idempotencyKey: `${a}-dep` })) });
-    await runtime.ingestPositions({ source: "venue", updates: ["t-a", "t-b", "t-r"].map((a) => ({ accountId: a, marketId: "BTC-PERP", qty: 12, entryPrice: 61200, seq: 1 })) });
+    await runtime.services.ingest.collateral({ entries: ["t-a", "t-b", "t-r"].map((a) => ({ accountId: a, amount: "20000", kind: "deposit", idempotencyKey: `${a}-dep` })) });
+    await runtime.services.ingest.positions({ source: "venue", updates: ["t-a", "t-b", "t-r"].map((a) => ({ accountId: a, marketId: "BTC-PERP", qty: 12, entryPrice: 61200, seq: 1 })) });
     await setMark(runtime, "BTC-PERP", 60000);
     await engineSettled(runtime);
     await createUser(db.prisma, { email: "a@t.test", name: "A", role: "trader", accountIds: ["t-a"], password: PASSWORD });
@@ -67,7 +68,7 @@ describe("manual top-ups", () => {
   });
   afterAll(async () => {
     setAuth(undefined);
-    setRuntime(undefined);
+    setServices(undefined);
     await runtime?.stop();
     await db?.drop();
   });
@@ -120,7 +121,7 @@ describe("manual top-ups", () => {
   });
 
   it("the owner's top-up writes balance, ledger and audit together and takes the account out of the queue at once", async () => {
-    expect((await runtime.engine.client.accountView("t-a", Date.now()))!.queue).not.toBeNull();
+    expect((await engineOf(runtime).client.accountView("t-a", Date.now()))!.queue).not.toBeNull();
     const res = await post(postTopUp, "a", "t-a", { amount: "5000", idempotencyKey: "a-1", note: "margin call" });
     expect(res.status).toBe(201);
     const result = await res.json() as TopUpResult;
@@ -132,7 +133,7 @@ describe("manual top-ups", () => {
     const audit = await db.prisma.auditLog.findFirstOrThrow({ where: { action: "topup.create", accountId: "t-a" }, include: { user: true } });
     expect(audit.user?.email).toBe("a@t.test");
     expect(audit.note).toBe("margin call");
-    expect((await runtime.engine.client.queue(Date.now(), 0, 100)).items.map((q) => q.accountId)).not.toContain("t-a");
+    expect((await engineOf(runtime).client.queue(Date.now(), 0, 100)).items.map((q) => q.accountId)).not.toContain("t-a");
   });
 
   it("a double submit applies once; the same key with another body is a 409 and writes nothing", async () => {

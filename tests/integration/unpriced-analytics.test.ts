@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BookLiquidationMap, DeskStressResponse } from "@/lib/contracts/desk";
-import { engineSettled } from "../support/test-runtime";
+import { engineOf, engineSettled } from "../support/test-runtime";
 import { startRouteHarness, type RouteHarness } from "../support/route-harness";
 
 // Spec §7 revision 2 on the desk's book-wide analytics: SOL-PERP is a configured market that has
@@ -10,13 +10,13 @@ let h: RouteHarness;
 
 beforeAll(async () => {
   h = await startRouteHarness();
-  await h.runtime.ingestCollateral({
+  await h.runtime.services.ingest.collateral({
     entries: [
       { accountId: "u-sol", amount: "500", kind: "deposit", idempotencyKey: "u-sol-dep" },
       { accountId: "u-mixed", amount: "3000", kind: "deposit", idempotencyKey: "u-mixed-dep" },
     ],
   });
-  await h.runtime.ingestPositions({
+  await h.runtime.services.ingest.positions({
     source: "venue",
     updates: [
       { accountId: "u-sol", marketId: "SOL-PERP", qty: 10, entryPrice: 150, seq: 1 },
@@ -50,7 +50,7 @@ describe("desk analytics while a held market has never had a price", () => {
   });
 
   it("the fund runway is computed over the priced accounts and says which it leaves out", async () => {
-    const runway = await h.runtime.engine.client.fundRunway(1000);
+    const runway = await engineOf(h.runtime).client.fundRunway(1000);
     expect(runway.unknownAccounts).toEqual({ count: 2, markets: ["SOL-PERP"] });
     expect(runway.coversMove).toBeGreaterThan(0);
   });

@@ -12,10 +12,10 @@ import { setAuth } from "@/lib/server/auth/auth-registry";
 import { createUser } from "@/lib/server/auth/users";
 import { createLogger } from "@/lib/server/logger";
 import type { Runtime } from "@/lib/server/runtime";
-import { setRuntime } from "@/lib/server/runtime-registry";
+import { setServices } from "@/lib/server/services/services-registry";
 import { largeWhatIf } from "../../bench/lib/whatif-scenario";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { setMark, startTestRuntime } from "../support/test-runtime";
+import { setMark, startTestRuntime, testConfig } from "../support/test-runtime";
 import { compareOutput } from "../unit/risk/helpers/compare-output";
 import { exampleNames, examplesDir } from "../unit/risk/helpers/paths";
 
@@ -46,11 +46,12 @@ describe("what-ifs off the main thread, with limits", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    runtime = await startTestRuntime(db, {
+    const env = {
       LIQDESK_WHATIF_WORKERS: "1", LIQDESK_WHATIF_QUEUE: "0", LIQDESK_WHATIF_PER_USER: "1", LIQDESK_WHATIF_RATE_LIMIT: String(RATE),
-    });
-    setRuntime(runtime);
-    setAuth(createAuth({ prisma: db.prisma, env: runtime.env, secret: "integration-secret-integration-secret", log: createLogger("silent") }));
+    };
+    runtime = await startTestRuntime(db, env);
+    setServices(runtime.services);
+    setAuth(createAuth({ prisma: db.prisma, env: testConfig(env), secret: "integration-secret-integration-secret", log: createLogger("silent") }));
     await setMark(runtime, "BTC-PERP", 62000);
     const users = ["ex", "a", "b", "c", "r", "s"];
     for (const [i, who] of users.entries()) {
@@ -71,7 +72,7 @@ describe("what-ifs off the main thread, with limits", () => {
   });
   afterAll(async () => {
     setAuth(undefined);
-    setRuntime(undefined);
+    setServices(undefined);
     await runtime?.stop();
     await db?.drop();
   });
@@ -133,7 +134,7 @@ describe("what-ifs off the main thread, with limits", () => {
     const refused = b.status === 503 ? b : c;
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await error(refused)).toMatchObject({ code: "busy", message: expect.stringMatching(/queue is full/) });
-    expect(runtime.whatIfs.pool.threads).toBe(1);
+    expect(runtime.services.whatIfs.pool.threads).toBe(1);
   });
 
   it(`more than ${RATE} what-ifs and stress runs of one user in a minute: 429 rate_limited with Retry-After; other users are not limited`, async () => {
@@ -165,8 +166,8 @@ describe("a what-if thread that fails", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     runtime = await startTestRuntime(db, { LIQDESK_WHATIF_MEMORY_MB: "32" });
-    setRuntime(runtime);
-    setAuth(createAuth({ prisma: db.prisma, env: runtime.env, secret: "integration-secret-integration-secret", log: createLogger("silent") }));
+    setServices(runtime.services);
+    setAuth(createAuth({ prisma: db.prisma, env: testConfig({ LIQDESK_WHATIF_MEMORY_MB: "32" }), secret: "integration-secret-integration-secret", log: createLogger("silent") }));
     await createUser(db.prisma, { email: "m@t.test", name: "M", role: "trader", accountIds: [], password: PASSWORD });
     const res = await authPost(new Request(`${SITE}/api/auth/sign-in/email`, {
       method: "POST", headers: { "content-type": "application/json", origin: SITE, [CLIENT_IP_HEADER]: "10.0.4.1" },
@@ -176,7 +177,7 @@ describe("a what-if thread that fails", () => {
   });
   afterAll(async () => {
     setAuth(undefined);
-    setRuntime(undefined);
+    setServices(undefined);
     await runtime?.stop();
     await db?.drop();
   });

@@ -28,9 +28,9 @@ import { createUser } from "@/lib/server/auth/users";
 import { createIngestToken } from "@/lib/server/ingest/ingest-tokens";
 import { createLogger } from "@/lib/server/logger";
 import type { Runtime } from "@/lib/server/runtime";
-import { setRuntime } from "@/lib/server/runtime-registry";
+import { setServices } from "@/lib/server/services/services-registry";
 import { createTestDatabase, type TestDatabase } from "./test-database";
-import { engineSettled, setMark, startTestRuntime } from "./test-runtime";
+import { engineOf, engineSettled, setMark, startTestRuntime, testConfig } from "./test-runtime";
 
 export const SITE = "http://localhost:3000";
 const PASSWORD = "harness-password";
@@ -83,15 +83,16 @@ export async function startRouteHarness(): Promise<RouteHarness> {
   const db = await createTestDatabase();
   // Marks stay fresh for the whole file: what a request changed is compared before and after,
   // and a market going stale on a loaded machine would change the book on its own.
-  const runtime = await startTestRuntime(db, { LIQDESK_STALE_AFTER_MS: "3600000" });
-  setRuntime(runtime);
-  setAuth(createAuth({ prisma: db.prisma, env: runtime.env, secret: "harness-secret-harness-secret-harness", log: createLogger("silent") }));
+  const env = { LIQDESK_STALE_AFTER_MS: "3600000" };
+  const runtime = await startTestRuntime(db, env);
+  setServices(runtime.services);
+  setAuth(createAuth({ prisma: db.prisma, env: testConfig(env), secret: "harness-secret-harness-secret-harness", log: createLogger("silent") }));
   const token = (await createIngestToken(db.prisma, "harness")).token;
   const traderAccount = "h-trader";
   await setMark(runtime, "BTC-PERP", 60000);
   await setMark(runtime, "ETH-PERP", 3000);
-  await runtime.ingestCollateral({ entries: [{ accountId: traderAccount, amount: "20000", kind: "deposit", idempotencyKey: "h-dep" }] });
-  await runtime.ingestPositions({ source: "venue", updates: [{ accountId: traderAccount, marketId: "BTC-PERP", qty: 1, entryPrice: 60000, seq: 1 }] });
+  await runtime.services.ingest.collateral({ entries: [{ accountId: traderAccount, amount: "20000", kind: "deposit", idempotencyKey: "h-dep" }] });
+  await runtime.services.ingest.positions({ source: "venue", updates: [{ accountId: traderAccount, marketId: "BTC-PERP", qty: 1, entryPrice: 60000, seq: 1 }] });
   await engineSettled(runtime);
   await createUser(db.prisma, { email: "desk@h.test", name: "Desk", role: "desk", accountIds: [], password: PASSWORD });
   await createUser(db.prisma, { email: "trader@h.test", name: "Trader", role: "trader", accountIds: [traderAccount], password: PASSWORD });
@@ -129,7 +130,7 @@ export async function startRouteHarness(): Promise<RouteHarness> {
     },
     async stop() {
       setAuth(undefined);
-      setRuntime(undefined);
+      setServices(undefined);
       await runtime.stop();
       await db.drop();
     },
@@ -151,8 +152,8 @@ export async function bookState(h: RouteHarness): Promise<unknown> {
            (SELECT count(*) FROM ingest_cursors)::text AS cursors,
            (SELECT count(*) FROM audit_log WHERE action <> 'ingest.token')::text AS audit`;
   await engineSettled(h.runtime);
-  const summary = await h.runtime.engine.client.summary();
-  const markets = h.runtime.markets.views(0).map((m) => ({ id: m.id, mark: m.mark, sources: m.sources.map((s) => [s.source, s.price, s.ts]) }));
+  const summary = await engineOf(h.runtime).client.summary();
+  const markets = h.runtime.services.markets.snapshot().markets.map((m) => ({ id: m.id, mark: m.mark, sources: m.sources.map((s) => [s.source, s.price, s.ts]) }));
   return { db: row, engine: summary, markets };
 }
 

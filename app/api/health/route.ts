@@ -1,4 +1,4 @@
-import { findRuntime } from "@/lib/server/runtime-registry";
+import { findServices } from "@/lib/server/services/services-registry";
 import { findClusterState } from "@/lib/server/cluster/cluster-registry";
 
 const NO_STORE = { "cache-control": "no-store" };
@@ -21,12 +21,13 @@ export async function GET(): Promise<Response> {
     }
     return Response.json({ db: "ok", uptimeS, role, leader }, { headers: NO_STORE });
   }
-  const runtime = findRuntime();
-  if (!runtime) {
+  // Not behind `guarded` (a probe has no credential, and "not ready" is an answer here, not an error).
+  const health = findServices()?.health;
+  if (!health) {
     return Response.json({ db: "unknown", notReady: ["runtime"], message: "the live runtime is still starting" }, { status: 503 });
   }
-  const uptimeS = Math.round((Date.now() - runtime.startedAt) / 1000);
-  const dbProblem = await runtime.checkDatabase();
+  const uptimeS = Math.round((Date.now() - health.startedAt) / 1000);
+  const dbProblem = await health.checkDatabase();
   if (dbProblem !== null) {
     return Response.json({ db: "down", uptimeS, notReady: ["db"], message: `database: ${dbProblem}` }, { status: 503 });
   }

@@ -1,7 +1,7 @@
 import { connection } from "next/server";
 import { DeskDashboard } from "@/components/desk/desk-dashboard";
 import { requirePage } from "@/lib/server/auth/page-access";
-import { getDeskSnapshot, getDisplaySettings, getMarketsSnapshot } from "@/lib/server/read-model";
+import { pageServices } from "@/lib/server/services/services-registry";
 
 /**
  * The live desk. The layout's check sets the redirect's status, but Next renders a layout and its
@@ -11,7 +11,9 @@ import { getDeskSnapshot, getDisplaySettings, getMarketsSnapshot } from "@/lib/s
 export default async function DeskPage() {
   await connection(); // live data: rendered per request, never prerendered
   await requirePage("desk", "/desk");
-  const [desk, markets] = await Promise.all([getDeskSnapshot(), getMarketsSnapshot()]);
-  const { staleAfterMs } = getDisplaySettings();
+  const services = pageServices();
+  const desk = services.desk.snapshot();
+  const markets = services.markets.snapshot();
+  const { staleAfterMs } = services.markets.displaySettings();
   return <DeskDashboard initialDesk={desk} initialMarkets={markets} staleAfterMs={staleAfterMs} />;
 }

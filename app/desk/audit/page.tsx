@@ -4,9 +4,7 @@ import { AuditLogView } from "@/components/audit/audit-log-view";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { TopBar } from "@/components/ui/top-bar";
 import { requirePage } from "@/lib/server/auth/page-access";
-import { listAudit } from "@/lib/server/audit-log";
-import { findRuntime } from "@/lib/server/runtime-registry";
-import { NotReadyError } from "@/lib/server/errors";
+import { pageServices } from "@/lib/server/services/services-registry";
 
 export const metadata: Metadata = { title: "Audit log · Liqdesk" };
 
@@ -14,11 +12,9 @@ export const metadata: Metadata = { title: "Audit log · Liqdesk" };
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const user = await requirePage("desk", "/desk/audit");
-  const runtime = findRuntime();
-  if (!runtime) throw new NotReadyError();
   const q = await searchParams;
   const accountId = typeof q.accountId === "string" && q.accountId ? q.accountId : null;
-  const initial = await listAudit(runtime.prisma, { limit: "200", ...(accountId ? { accountId } : {}) });
+  const initial = await pageServices().audit.list({ limit: "200", ...(accountId ? { accountId } : {}) });
   return (
     <>
       <TopBar subtitle="Risk desk · audit log"><SignOutButton email={user.email} role={user.role} /></TopBar>

@@ -1,11 +1,8 @@
 import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { NotReadyError } from "../errors";
-import { findRuntime } from "../runtime-registry";
-import { findAuth } from "./auth-registry";
+import { pageServices } from "../services/services-registry";
 import { access, decide, type UserPrincipal } from "./policy";
-import { sessionPrincipal } from "./principal";
 
 /** Where each role lands after sign-in. */
 export function homeOf(user: UserPrincipal): string {
@@ -14,11 +11,7 @@ export function homeOf(user: UserPrincipal): string {
 
 /** The signed-in user of the page being rendered, or null. */
 export async function pageUser(): Promise<UserPrincipal | null> {
-  const runtime = findRuntime();
-  const auth = findAuth();
-  if (!runtime || !auth) throw new NotReadyError();
-  const principal = await sessionPrincipal(auth, runtime.prisma, await headers());
-  return principal.kind === "user" ? principal : null;
+  return pageServices().sessions.user(await headers());
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "../db/prisma-client";
-import type { Runtime } from "../runtime";
+import type { AccountsService } from "../services/accounts";
 import { DEMO_TRADER_ACCOUNTS } from "@/lib/sim/demo-trader-accounts";
 import { bindAccounts, createUser } from "./users";
 
@@ -33,8 +33,7 @@ export async function createDemoUsers(prisma: PrismaClient, password: string): P
  * riskiest of the book, which the simulator liquidates within seconds). Then reports the demo
  * users for the start-up log; null when there is no demo desk user.
  */
-export async function bindDemoTraders(runtime: Runtime): Promise<DemoUsers | null> {
-  const prisma = runtime.prisma;
+export async function bindDemoTraders(prisma: PrismaClient, accounts: AccountsService): Promise<DemoUsers | null> {
   const load = () => prisma.user.findMany({
     where: { email: { in: [DEMO_DESK_EMAIL, DEMO_TRADER_A_EMAIL, DEMO_TRADER_B_EMAIL] } },
     include: { accounts: { select: { accountId: true }, orderBy: { accountId: "asc" } } },
@@ -43,8 +42,7 @@ export async function bindDemoTraders(runtime: Runtime): Promise<DemoUsers | nul
   let users = await load();
   const traders = users.filter((u) => u.role === "trader");
   if (traders.length === 2 && traders.every((t) => t.accounts.length === 0)) {
-    const engine = runtime.engine.client;
-    const exists = async (id: string) => (await engine.accountView(id, Date.now())) !== null;
+    const exists = async (id: string) => (await accounts.view(id)) !== null;
     if (await exists(DEMO_TRADER_ACCOUNTS.comfortable)) await bindAccounts(prisma, DEMO_TRADER_A_EMAIL, [DEMO_TRADER_ACCOUNTS.comfortable], "system");
     if (await exists(DEMO_TRADER_ACCOUNTS.warning)) await bindAccounts(prisma, DEMO_TRADER_B_EMAIL, [DEMO_TRADER_ACCOUNTS.warning], "system");
     users = await load();

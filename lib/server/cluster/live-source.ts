@@ -1,31 +1,40 @@
 import "server-only";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import type { AccountView, DeskSnapshot } from "@/lib/contracts/desk";
-import type { Runtime } from "../runtime";
+import type { Services } from "../services/services";
+import type { FeedSources } from "../feeds/open-feeds";
 import type { LeaderClient } from "./leader-client";
 
+/** The socket feeds' sources on an instance that runs the engine from the start (no cluster): its own services. */
+export function localFeedSources(services: Services): FeedSources {
+  return {
+    snapshots: { marketsSnapshot: () => services.markets.snapshot(), deskSnapshot: () => services.desk.snapshot() },
+    views: { accountView: (accountId, now) => services.accounts.view(accountId, now) },
+  };
+}
+
 /**
- * What the sockets of an instance are served from: this instance's runtime while it leads, the
+ * What the sockets of an instance are served from: this instance's services while it leads, the
  * leader's (over HTTP) while it follows. The socket feeds ask it (lib/server/feeds/open-feeds.ts).
  */
 export class LiveSource {
-  private runtime: Runtime | null = null;
+  private services: Services | null = null;
 
   constructor(private readonly leader: LeaderClient) {}
 
-  lead(runtime: Runtime): void {
-    this.runtime = runtime;
+  lead(services: Services): void {
+    this.services = services;
   }
 
   marketsSnapshot(): MarketsResponse | Promise<MarketsResponse> {
-    return this.runtime ? this.runtime.marketsSnapshot() : this.leader.marketsSnapshot();
+    return this.services ? this.services.markets.snapshot() : this.leader.marketsSnapshot();
   }
 
   deskSnapshot(): DeskSnapshot | Promise<DeskSnapshot> {
-    return this.runtime ? this.runtime.deskSnapshot() : this.leader.deskSnapshot();
+    return this.services ? this.services.desk.snapshot() : this.leader.deskSnapshot();
   }
 
   accountView(accountId: string, now: number): Promise<AccountView | null> {
-    return this.runtime ? this.runtime.engine.client.accountView(accountId, now) : this.leader.accountView(accountId);
+    return this.services ? this.services.accounts.view(accountId, now) : this.leader.accountView(accountId);
   }
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import type { UserPrincipal } from "../auth/policy";
-import type { Runtime } from "../runtime";
+import type { WhatIfs } from "../what-ifs";
 
 /**
  * The answer of `POST /api/v1/risk/evaluate` (spec §10) to a request: a scenario in, the figures
@@ -10,6 +10,6 @@ import type { Runtime } from "../runtime";
  * limits of lib/server/what-ifs.ts (429 / 503 with Retry-After). Who may ask is the route's
  * business (signed in).
  */
-export function evaluateRisk(runtime: Runtime, user: UserPrincipal, request: Request): Promise<Response> {
-  return runtime.whatIfs.evaluate(user, request);
+export function evaluateRisk(whatIfs: WhatIfs, user: UserPrincipal, request: Request): Promise<Response> {
+  return whatIfs.evaluate(user, request);
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { isInputError } from "@/lib/contracts/api-error";
-import { findRuntime } from "../runtime-registry";
+import { findServices } from "../services/services-registry";
 import { isHttpError } from "../errors";
 import { errorResponse } from "./error-response";
 
@@ -31,7 +31,7 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
       if (error instanceof Error && error.name === "NotReadyError") return errorResponse({ status: 503, code: "not_ready", message: error.message });
       if (isClientAbort(error)) {
         // Nobody reads this answer; the request was not applied (a body is read whole before anything is written).
-        findRuntime()?.log.debug({ err: error }, "client aborted the request");
+        findServices()?.log.debug({ err: error }, "client aborted the request");
         return errorResponse({ status: 400, code: "aborted", message: "the client closed the request before its body was read" });
       }
       console.error("request failed", error);

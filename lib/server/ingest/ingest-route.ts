@@ -1,7 +1,7 @@
 import "server-only";
 import { BODY_LIMITS } from "@/lib/server/http/body-limits";
 import { readJson } from "@/lib/server/http/read-body";
-import type { Runtime } from "@/lib/server/runtime";
+import type { IngestService } from "@/lib/server/services/ingest";
 import { guarded } from "@/lib/server/auth/guard";
 import { access } from "@/lib/server/auth/policy";
 
@@ -11,9 +11,9 @@ import { access } from "@/lib/server/auth/policy";
  * `readJson` (415 not JSON, 413 above BODY_LIMITS.batch, 400 not UTF-8 / nested too deeply / JSON / text); then `handle` runs (an InputError is a 400 naming the
  * fields) and its result is answered as JSON, once committed.
  */
-export function ingestRoute<T>(handle: (runtime: Runtime, body: unknown) => Promise<T>, respond: (result: T) => unknown) {
-  return guarded(access.ingest, async ({ request, runtime }): Promise<Response> => {
+export function ingestRoute<T>(handle: (ingest: IngestService, body: unknown) => Promise<T>, respond: (result: T) => unknown) {
+  return guarded(access.ingest, async ({ request, services }): Promise<Response> => {
     const body = await readJson(request, BODY_LIMITS.batch);
-    return Response.json(respond(await handle(runtime, body)));
+    return Response.json(respond(await handle(services.ingest, body)));
   });
 }

@@ -33,7 +33,7 @@ const cases: { file: string; refused: string[]; allowed: string[] }[] = [
   {
     file: "lib/client/layer-probe.ts",
     refused: [
-      `import { x } from "@/lib/server/read-model";`,
+      `import { x } from "@/lib/server/services/services-registry";`,
       `import { LiveBook } from "@/lib/engine";`,
       `import "server-only";`,
       `import { PrismaClient } from "@prisma/client";`,
@@ -60,6 +60,32 @@ const cases: { file: string; refused: string[]; allowed: string[] }[] = [
     file: "lib/engine/thread/layer-probe.ts",
     refused: [`import { x } from "@/lib/server/env";`, `import { y } from "@/lib/client/socket";`],
     allowed: [`import { evaluateScenario } from "@/lib/risk";`],
+  },
+  {
+    file: "app/api/v1/layer-probe/route.ts",
+    refused: [
+      `import { EngineClient } from "@/lib/engine";`,
+      `import { accountView } from "@/lib/engine/views/account-view";`,
+      `import { Runtime } from "@/lib/server/runtime";`,
+      `import type { Runtime } from "@/lib/server/runtime";`,
+      `import { LiveEngine } from "@/lib/server/live-engine";`,
+      `import { LiveMarkets } from "@/lib/server/markets/live-markets";`,
+      `import { prismaClient } from "@/lib/server/db/prisma-client";`,
+      `import { DeskStream } from "@/lib/server/feeds/desk-stream";`,
+      `import { previewTopUp } from "@/lib/server/topup/top-ups";`,
+      `import { listAudit } from "@/lib/server/audit-log";`,
+    ],
+    allowed: [
+      `import type { AccountView } from "@/lib/engine";`,
+      `import { pageServices } from "@/lib/server/services/services-registry";`,
+      `import { guarded } from "@/lib/server/auth/guard";`,
+      `import { readJson } from "@/lib/server/http/read-body";`,
+    ],
+  },
+  {
+    file: "app/desk/layer-probe/page.tsx",
+    refused: [`import { Runtime } from "@/lib/server/runtime";`, `import { LIVE_STATUSES } from "@/lib/engine";`],
+    allowed: [`import { pageServices } from "@/lib/server/services/services-registry";`, `import { requirePage } from "@/lib/server/auth/page-access";`],
   },
 ];
 

@@ -1,11 +1,10 @@
 import { findAuth } from "@/lib/server/auth/auth-registry";
 import { checkedAuthRequest, isOAuthCallback } from "@/lib/server/auth/auth-request";
 import { crossSiteReason } from "@/lib/server/auth/same-origin";
-import { allowedOrigins } from "@/lib/server/auth/site-origin";
 import { findSocketSessions } from "@/lib/server/feeds/socket-sessions";
 import { errorResponse } from "@/lib/server/http/error-response";
 import { withErrors } from "@/lib/server/http/with-errors";
-import { findRuntime } from "@/lib/server/runtime-registry";
+import { findServices } from "@/lib/server/services/services-registry";
 
 /** Endpoints that end sessions: this instance's sockets are checked at once (the others within a second). */
 const ENDS_SESSIONS = /\/(sign-out|revoke-session|revoke-sessions|revoke-other-sessions)$/;
@@ -20,10 +19,11 @@ const ENDS_SESSIONS = /\/(sign-out|revoke-session|revoke-sessions|revoke-other-s
  */
 async function handle(request: Request): Promise<Response> {
   const auth = findAuth();
-  const env = findRuntime()?.env;
-  if (!auth || !env) return errorResponse({ status: 503, code: "not_ready", message: "Liqdesk is starting" });
+  // Not behind `guarded` (better-auth is the credential check here): the services are looked up, not injected.
+  const sessions = findServices()?.sessions;
+  if (!auth || !sessions) return errorResponse({ status: 503, code: "not_ready", message: "Liqdesk is starting" });
   if (request.method === "POST" && !isOAuthCallback(request)) {
-    const reason = crossSiteReason(request.headers, allowedOrigins(env));
+    const reason = crossSiteReason(request.headers, sessions.allowedOrigins());
     if (reason) return errorResponse({ status: 403, code: "cross_site", message: `refused: sign-in and sign-out must come from this site (${reason})` });
   }
   const response = await auth.handler(request.method === "GET" ? request : await checkedAuthRequest(request));

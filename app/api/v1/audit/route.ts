@@ -1,7 +1,6 @@
 import { guarded } from "@/lib/server/auth/guard";
 import { access } from "@/lib/server/auth/policy";
-import { listAudit } from "@/lib/server/audit-log";
 import { searchParams } from "@/lib/server/http/search-params";
 
 /** `GET /api/v1/audit?accountId=&action=&before=&limit=` (desk): who did what, when, to which account, with the note; newest first. */
-export const GET = guarded(access.desk, async ({ request, runtime }) => Response.json(await listAudit(runtime.prisma, searchParams(request))));
+export const GET = guarded(access.desk, async ({ request, services }) => Response.json(await services.audit.list(searchParams(request))));

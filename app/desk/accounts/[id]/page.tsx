@@ -4,7 +4,7 @@ import { notFound, redirect } from "next/navigation";
 import { AccountPageView } from "@/components/account/account-page-view";
 import { TopBar } from "@/components/ui/top-bar";
 import { NotFoundError } from "@/lib/server/errors";
-import { getAccountDetail, getDisplaySettings, getMarketsSnapshot } from "@/lib/server/read-model";
+import { pageServices } from "@/lib/server/services/services-registry";
 import { pageUser, requirePage } from "@/lib/server/auth/page-access";
 import { DeskUserLinks } from "@/components/auth/desk-user-links";
 
@@ -19,15 +19,16 @@ export default async function AccountPage({ params }: { params: Promise<{ id: st
   // A trader is sent to this account on their own page, which shows it if it is theirs and a 404 if not (never their own instead).
   if ((await pageUser())?.role === "trader") redirect(`/account?account=${encodeURIComponent(accountId)}`);
   const user = await requirePage("desk", `/desk/accounts/${encodeURIComponent(accountId)}`);
-  const detail = await getAccountDetail(accountId).catch((error: unknown) => {
+  const services = pageServices();
+  const detail = await services.accounts.detail(accountId).catch((error: unknown) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const { staleAfterMs } = getDisplaySettings();
+  const { staleAfterMs } = services.markets.displaySettings();
   return (
     <>
       <TopBar subtitle="Risk desk · account"><DeskUserLinks email={user.email} /></TopBar>
-      <AccountPageView accountId={accountId} initial={detail} initialMarkets={getMarketsSnapshot()} staleAfterMs={staleAfterMs} />
+      <AccountPageView accountId={accountId} initial={detail} initialMarkets={services.markets.snapshot()} staleAfterMs={staleAfterMs} />
     </>
   );
 }

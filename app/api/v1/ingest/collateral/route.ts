@@ -5,7 +5,7 @@ import { ingestRoute } from "@/lib/server/ingest/ingest-route";
  * → `{ accepted, replayed, entries: [{ idempotencyKey, id, balanceAfter }] }` (docs/API.md).
  */
 export const POST = ingestRoute(
-  (runtime, body) => runtime.ingestCollateral(body),
+  (ingest, body) => ingest.collateral(body),
   (r) => ({
     accepted: r.applied.length,
     replayed: r.replayed,

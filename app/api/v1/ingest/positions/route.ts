@@ -5,6 +5,6 @@ import { ingestRoute } from "@/lib/server/ingest/ingest-route";
  * → `{ accepted, ignored, newAccounts }` (docs/API.md).
  */
 export const POST = ingestRoute(
-  (runtime, body) => runtime.ingestPositions(body),
+  (ingest, body) => ingest.positions(body),
   (r) => ({ accepted: r.applied.length, ignored: r.ignored, newAccounts: r.newAccountIds.length }),
 );

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "@/lib/contracts/api-error";
 import { textSchema } from "@/lib/contracts/text";
-import { getLiquidationEvents } from "@/lib/server/read-model";
 import { guarded } from "@/lib/server/auth/guard";
 import { access } from "@/lib/server/auth/policy";
 import { searchParams } from "@/lib/server/http/search-params";
@@ -12,7 +11,7 @@ const query = z.object({ accountId: textSchema(128).optional(), limit: z.coerce.
  * `GET /api/v1/liquidations/events`: executed steps, newest first (one account with `accountId`).
  * The desk sees every account's; a trader only one of their own, named by `accountId`.
  */
-export const GET = guarded(access.deskOrOwner, async ({ request }) => {
+export const GET = guarded(access.deskOrOwner, async ({ request, services }) => {
   const q = parseInput(query, searchParams(request));
-  return Response.json(await getLiquidationEvents(q.accountId, q.limit));
+  return Response.json(await services.desk.events(q.accountId, q.limit));
 }, (request) => new URL(request.url).searchParams.get("accountId") ?? undefined);

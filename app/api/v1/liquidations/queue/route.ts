@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { parseInput } from "@/lib/contracts/api-error";
-import { getQueue } from "@/lib/server/read-model";
 import { guarded } from "@/lib/server/auth/guard";
 import { access } from "@/lib/server/auth/policy";
 import { searchParams } from "@/lib/server/http/search-params";
@@ -8,7 +7,7 @@ import { searchParams } from "@/lib/server/http/search-params";
 const query = z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 /** `GET /api/v1/liquidations/queue` (desk): pending plans in queue order, with next step, cool-down and pause. */
-export const GET = guarded(access.desk, async ({ request }) => {
+export const GET = guarded(access.desk, async ({ request, services }) => {
   const q = parseInput(query, searchParams(request));
-  return Response.json(await getQueue(q.offset, q.limit));
+  return Response.json(await services.desk.queue(q.offset, q.limit));
 });

@@ -2,8 +2,7 @@ import { BODY_LIMITS } from "@/lib/server/http/body-limits";
 import { readJson } from "@/lib/server/http/read-body";
 import { guarded } from "@/lib/server/auth/guard";
 import { access } from "@/lib/server/auth/policy";
-import { previewTopUp } from "@/lib/server/topup/top-ups";
 
 /** `POST /api/v1/accounts/:id/topups/preview` `{ amount? }` (desk, owner): before → after at current marks, and the presets. Writes nothing. */
-export const POST = guarded<{ id: string }>(access.deskOrOwner, async ({ request, params, runtime }) =>
-  Response.json(await previewTopUp(runtime, params.id, await readJson(request, BODY_LIMITS.topUp))), (_request, params) => params.id);
+export const POST = guarded<{ id: string }>(access.deskOrOwner, async ({ request, params, services }) =>
+  Response.json(await services.accounts.previewTopUp(params.id, await readJson(request, BODY_LIMITS.topUp))), (_request, params) => params.id);
