@@ -36,7 +36,7 @@
  * tenth), warm-up 8 s, measured 20 s.
  */
 import os from "node:os";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import type { AccountViewUpdate } from "@/lib/contracts/socket-events";
 import type { DeskDelta } from "@/lib/contracts/desk";
 import { roundToTick } from "@/lib/sim/price-path";
