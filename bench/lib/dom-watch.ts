@@ -29,34 +29,39 @@ declare global {
 /** Epoch ms of now on this process's clock (sub-ms, as the page's). */
 export const nodeEpoch = () => performance.timeOrigin + performance.now();
 
+/**
+ * The page's side, as plain JavaScript text: a function of `Watched`. (Not a TypeScript function
+ * handed to page.evaluate: tsx compiles the benchmark with esbuild's keepNames, whose `__name`
+ * helper does not exist in the page.)
+ */
+const WATCH_SCRIPT = `(w) => {
+  const now = () => performance.timeOrigin + performance.now();
+  const read = () => {
+    if (w.kind === "ratio") return document.querySelector('[data-testid="account-ratio"]')?.getAttribute("data-value") ?? "missing";
+    const row = document.querySelector('[data-testid="queue-row-' + CSS.escape(w.accountId) + '"]');
+    if (!row) return "absent";
+    // The expected-price cell's title is "mark <price>" at the market's tick decimals.
+    const mark = row.querySelector('[title^="mark "]')?.getAttribute("title")?.slice(5).replace(/,/g, "") ?? "";
+    const rank = row.querySelector('[role="cell"]')?.textContent?.trim() ?? "";
+    return "present|" + mark + "|" + rank;
+  };
+  const records = [];
+  window.__tickToDom = records;
+  let last = read();
+  records.push({ t: now(), frame: null, value: last });
+  new MutationObserver(() => {
+    const value = read();
+    if (value === last) return;
+    last = value;
+    const record = { t: now(), frame: null, value };
+    records.push(record);
+    requestAnimationFrame(() => { record.frame = now(); });
+  }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["data-value", "title"] });
+}`;
+
 /** Starts recording the watched figure's changes in the page (the current value first). */
 export async function watchDom(page: Page, watched: Watched): Promise<void> {
-  await page.evaluate((w) => {
-    const now = () => performance.timeOrigin + performance.now();
-    const read = (): string => {
-      if (w.kind === "ratio") return document.querySelector('[data-testid="account-ratio"]')?.getAttribute("data-value") ?? "missing";
-      const row = document.querySelector(`[data-testid="queue-row-${CSS.escape(w.accountId)}"]`);
-      if (!row) return "absent";
-      // The expected-price cell's title is "mark <price>" at the market's tick decimals.
-      const mark = row.querySelector('[title^="mark "]')?.getAttribute("title")?.slice(5).replace(/,/g, "") ?? "";
-      const rank = row.querySelector('[role="cell"]')?.textContent?.trim() ?? "";
-      return `present|${mark}|${rank}`;
-    };
-    const records: DomRecord[] = [];
-    window.__tickToDom = records;
-    let last = read();
-    records.push({ t: now(), frame: null, value: last });
-    new MutationObserver(() => {
-      const value = read();
-      if (value === last) return;
-      last = value;
-      const record: DomRecord = { t: now(), frame: null, value };
-      records.push(record);
-      requestAnimationFrame(() => {
-        record.frame = now();
-      });
-    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["data-value", "title"] });
-  }, watched);
+  await page.evaluate(`(${WATCH_SCRIPT})(${JSON.stringify(watched)})`);
 }
 
 export async function domRecords(page: Page): Promise<DomRecord[]> {
