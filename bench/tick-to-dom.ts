@@ -210,8 +210,18 @@ async function measure(
   try {
     const ratioPage = await newDeskPage(browser, server, { viewport: VIEWPORT });
     const boardPage = await newDeskPage(browser, server, { viewport: VIEWPORT });
-    const ratioFrames = recordFrames(ratioPage, ["account:view"]);
-    const boardFrames = recordFrames(boardPage, ["desk:delta"]);
+    // What the pushes carried: the ratio probe's view (its ratio), and the queue probe's row (added with its mark, or removed).
+    const ratioFrames = recordFrames(ratioPage, "account:view", (payload) => {
+      const u = payload as AccountViewUpdate;
+      return { serverTime: u.serverTime, ratio: u.accountId === RATIO_PROBE.accountId ? u.view.marginRatio : null };
+    });
+    const boardFrames = recordFrames(boardPage, "desk:delta", (payload) => {
+      const d = payload as DeskDelta;
+      const up = d.queue?.upserts.find((e) => e.accountId === QUEUE_PROBE.accountId);
+      const row = up ? { present: true, mark: up.nextStep ? markText(up.nextStep.markPrice) : null }
+        : d.queue?.removed.includes(QUEUE_PROBE.accountId) ? { present: false, mark: null } : null;
+      return { serverTime: d.serverTime, row };
+    });
     try {
       await ratioPage.goto(`${server.url}/desk/accounts/${RATIO_PROBE.accountId}`, { waitUntil: "domcontentloaded" });
       await waitFor("the ratio probe's margin ratio on its page", async () =>
@@ -254,10 +264,9 @@ async function measure(
       // The ratio page.
       const ratioRecords = (await domRecords(ratioPage)).map((r) => ({ ...r, t: r.t - ratioOffset, frame: r.frame === null ? null : r.frame - ratioOffset }));
       const ratioObs = observeRatio(ratioRecords, expectedRatio);
-      const ratioPush = ratioFrames.flatMap((f): Observation[] => {
-        const u = f.data as AccountViewUpdate;
-        const tick = u.accountId === RATIO_PROBE.accountId && u.view.marginRatio !== null ? matchTick(expectedRatio, u.view.marginRatio) : null;
-        return tick === null ? [] : [{ t: u.serverTime, tick }];
+      const ratioPush = ratioFrames.flatMap(({ data }): Observation[] => {
+        const tick = data.ratio === null ? null : matchTick(expectedRatio, data.ratio);
+        return tick === null ? [] : [{ t: data.serverTime, tick }];
       });
       const ratio = measureOf(sentAt, measured, ratioObs.observations, ratioPush, ratioRecords, ratioObs.unmatched);
 
@@ -268,20 +277,14 @@ async function measure(
         return { t: r.t, present: state === "present", tick: state === "present" ? markTick.get(mark ?? "") ?? null : null };
       });
       const rowObs = rowObservations(rowStates);
-      const rowPush = rowObservations(boardFrames.flatMap((f): RowState[] => {
-        const d = f.data as DeskDelta;
-        const q = d.queue;
-        if (!q) return [];
-        const up = q.upserts.find((e) => e.accountId === QUEUE_PROBE.accountId);
-        if (up) return [{ t: d.serverTime, present: true, tick: up.nextStep ? markTick.get(markText(up.nextStep.markPrice)) ?? null : null }];
-        return q.removed.includes(QUEUE_PROBE.accountId) ? [{ t: d.serverTime, present: false, tick: null }] : [];
-      }));
+      const rowPush = rowObservations(boardFrames.flatMap(({ data: { serverTime, row } }): RowState[] =>
+        row ? [{ t: serverTime, present: row.present, tick: row.mark === null ? null : markTick.get(row.mark) ?? null }] : []));
       const row = measureOf(sentAt, measured, rowObs, rowPush, rowRecords, rowStates.filter((s) => s.present && s.tick === null).length);
       const down = measured.filter((k) => tickDirection(k) === -1);
       const up = measured.filter((k) => tickDirection(k) === 1);
       const rowRanks = [...new Set(rowRecords.filter((r) => r.value.startsWith("present")).map((r) => r.value.split("|")[2] ?? ""))];
 
-      const inWindow = (f: SocketFrame) => f.at >= framesFrom && f.at < framesTo;
+      const inWindow = (f: SocketFrame<unknown>) => f.at >= framesFrom && f.at < framesTo;
       const acks = measured.map((k) => ticks[k]!.ackMs).filter((x): x is number => x !== null);
       const clockText = (i: number) => `${ms([ratioOffset, boardOffset][i]!, 2)} ms (±${ms(Math.max(clock0[i]!.uncertaintyMs, clock1[i]!.uncertaintyMs), 2)}, drift ${ms(clock1[i]!.offsetMs - clock0[i]!.offsetMs, 2)})`;
       return {

@@ -83,24 +83,28 @@ export async function pageClockOffset(page: Page, samples = 15): Promise<{ offse
   return best;
 }
 
-export interface SocketFrame {
+export interface SocketFrame<T> {
   /** When this process heard of it (Playwright's event), epoch ms. */
   at: number;
-  event: string;
-  data: unknown;
+  /** What `pick` kept of the event's payload. */
+  data: T;
 }
 
-/** Records the socket.io events the page receives whose name is in `events` (JSON text frames `42[...]`). */
-export function recordFrames(page: Page, events: readonly string[]): SocketFrame[] {
-  const frames: SocketFrame[] = [];
+/**
+ * Records what `pick` keeps of each socket.io event named `event` that the page receives (JSON text
+ * frames `42["event", payload]`); a frame it returns null for is left out. Only the kept part stays
+ * in memory (a desk delta of a large book is tens of KB).
+ */
+export function recordFrames<T>(page: Page, event: string, pick: (payload: unknown) => T | null): SocketFrame<T>[] {
+  const frames: SocketFrame<T>[] = [];
+  const prefix = `42[${JSON.stringify(event)},`;
   page.on("websocket", (ws) => {
     ws.on("framereceived", (f) => {
-      if (typeof f.payload !== "string" || !f.payload.startsWith("42[")) return;
-      const name = /^42\["([a-z:]+)"/.exec(f.payload)?.[1];
-      if (!name || !events.includes(name)) return;
+      if (typeof f.payload !== "string" || !f.payload.startsWith(prefix)) return;
       const at = nodeEpoch();
-      const [, data] = JSON.parse(f.payload.slice(2)) as [string, unknown];
-      frames.push({ at, event: name, data });
+      const [, payload] = JSON.parse(f.payload.slice(2)) as [string, unknown];
+      const data = pick(payload);
+      if (data !== null) frames.push({ at, data });
     });
   });
   return frames;
