@@ -39,6 +39,7 @@ import os from "node:os";
 import type { Browser } from "playwright-core";
 import type { AccountViewUpdate } from "@/lib/contracts/socket-events";
 import type { DeskDelta } from "@/lib/contracts/desk";
+import { DESK_BEAT } from "@/lib/client/redraw-beats";
 import { roundToTick } from "@/lib/sim/price-path";
 import { launchBrowser } from "../tests/support/browser";
 import { runScript, type AppServer } from "../tests/support/app-server";
@@ -103,6 +104,8 @@ interface RunReport {
   rowIn: TickLatencies;
   rowOut: TickLatencies;
   rowRanks: string[];
+  /** ms after the desk page's redraw beat (page clock) at which the row changed. */
+  rowBeatPhase: number[];
   frames: { accountViews: number; deskDeltas: number; seconds: number };
   clock: { ratioPage: string; boardPage: string };
   visibility: string[];
@@ -271,7 +274,10 @@ async function measure(
       const ratio = measureOf(sentAt, measured, ratioObs.observations, ratioPush, ratioRecords, ratioObs.unmatched);
 
       // The queue row on the board.
-      const rowRecords = (await domRecords(boardPage)).map((r) => ({ ...r, t: r.t - boardOffset, frame: r.frame === null ? null : r.frame - boardOffset }));
+      const rowRaw = await domRecords(boardPage);
+      // The desk page takes a new desk state on its redraw beat: how long after a beat each change of the row came.
+      const rowBeatPhase = rowRaw.slice(1).map((r) => (((r.t - DESK_BEAT.offsetMs) % DESK_BEAT.periodMs) + DESK_BEAT.periodMs) % DESK_BEAT.periodMs);
+      const rowRecords = rowRaw.map((r) => ({ ...r, t: r.t - boardOffset, frame: r.frame === null ? null : r.frame - boardOffset }));
       const rowStates: RowState[] = rowRecords.map((r) => {
         const [state, mark] = r.value.split("|");
         return { t: r.t, present: state === "present", tick: state === "present" ? markTick.get(mark ?? "") ?? null : null };
@@ -291,7 +297,7 @@ async function measure(
         label, size, loadS, startS, ticks: measured.length,
         ackMs: summarize(acks), ackErrors,
         ratio, row,
-        rowIn: tickLatencies(sentAt, down, rowObs), rowOut: tickLatencies(sentAt, up, rowObs), rowRanks,
+        rowIn: tickLatencies(sentAt, down, rowObs), rowOut: tickLatencies(sentAt, up, rowObs), rowRanks, rowBeatPhase,
         frames: { accountViews: ratioFrames.filter(inWindow).length, deskDeltas: boardFrames.filter(inWindow).length, seconds: (framesTo - framesFrom) / 1000 },
         clock: { ratioPage: clockText(0), boardPage: clockText(1) },
         visibility,
@@ -369,6 +375,7 @@ function printRun(r: RunReport): void {
   printMeasure(`ratio on /desk/accounts/${RATIO_PROBE.accountId}`, r.ratio);
   printMeasure(`queue row of ${QUEUE_PROBE.accountId} on /desk`, r.row);
   console.log(`  row appears (down ticks) ${stats(r.rowIn.shownOrSuperseded)}; row leaves (up ticks) ${stats(r.rowOut.shownOrSuperseded)}; rank shown: ${r.rowRanks.join(", ") || "never present"}`);
+  console.log(`  the row changed ${stats(r.rowBeatPhase)} after the desk page's redraw beat (every ${DESK_BEAT.periodMs} ms, lib/client/redraw-beats.ts)`);
   console.log(`frames received in the window: account:view ${r.frames.accountViews} (${(r.frames.accountViews / r.frames.seconds).toFixed(2)}/s), desk:delta ${r.frames.deskDeltas} (${(r.frames.deskDeltas / r.frames.seconds).toFixed(2)}/s)`);
   console.log(`page clock − this process's clock: account page ${r.clock.ratioPage}, board ${r.clock.boardPage}; visibility ${r.visibility.join(", ")}`);
   console.log(processCpuLine(r.processes));
