@@ -5,7 +5,10 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
+import { spawnSync } from "node:child_process";
 import { descendants, machineBusyMs, procSample } from "./live-server";
+
+const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim()) || 100;
 
 function comm(pid: number): string {
   try {
@@ -13,6 +16,12 @@ function comm(pid: number): string {
   } catch {
     return "?";
   }
+}
+
+/** CPU ms the hypervisor gave to other machines (steal, in /proc/stat's busy time). */
+function stealMs(): number {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return ((f[7] ?? 0) * 1000) / CLK_TCK;
 }
 
 function allCpu(): Map<number, number> {
@@ -38,12 +47,16 @@ export interface ProcessCpu {
   cores: number;
   /** The busiest processes not started by this benchmark: `name pct%` (several of a name summed). */
   busiestOthers: string[];
+  /** Of everything else: steal (the VM waiting for the host), and processes that ended before the window did (not named). */
+  stealPct: number;
+  endedPct: number;
 }
 
 export class ProcessCpuWindow {
   private readonly t0 = performance.now();
   private readonly cpu0 = allCpu();
   private readonly machine0 = machineBusyMs();
+  private readonly steal0 = stealMs();
 
   constructor(private readonly serverPid: number) {}
 
@@ -72,10 +85,13 @@ export class ProcessCpuWindow {
     }
     const machineMs = machineBusyMs() - this.machine0;
     const othersMs = Math.max(0, machineMs - serverMs - postgresMs - chromiumMs - benchMs - oursOtherMs);
+    const steal = stealMs() - this.steal0;
+    const named = [...others.values()].reduce((a, b) => a + b, 0);
     return {
       seconds,
       serverPct: pct(serverMs), postgresPct: pct(postgresMs), chromiumPct: pct(chromiumMs), benchPct: pct(benchMs + oursOtherMs), othersPct: pct(othersMs),
       machineCores: machineMs / 1000 / seconds, cores: os.availableParallelism(),
+      stealPct: pct(steal), endedPct: pct(Math.max(0, othersMs - steal - named)),
       busiestOthers: [...others].sort((a, b) => b[1] - a[1]).slice(0, 5).filter(([, ms]) => pct(ms) >= 1).map(([name, ms]) => `${name} ${pct(ms).toFixed(0)}%`),
     };
   }
@@ -83,6 +99,7 @@ export class ProcessCpuWindow {
 
 export function processCpuLine(c: ProcessCpu): string {
   return `CPU (% of one core, ${c.cores} cores): server ${c.serverPct.toFixed(0)}%, its PostgreSQL ${c.postgresPct.toFixed(0)}%, Chromium ${c.chromiumPct.toFixed(0)}%, ` +
-    `this benchmark ${c.benchPct.toFixed(0)}%, everything else ${c.othersPct.toFixed(0)}% (${c.busiestOthers.join(", ") || "nothing over 1%"}); ` +
+    `this benchmark ${c.benchPct.toFixed(0)}%, everything else ${c.othersPct.toFixed(0)}% (${c.busiestOthers.join(", ") || "nothing over 1%"}; ` +
+    `processes that ended during the window ${c.endedPct.toFixed(0)}%, steal ${c.stealPct.toFixed(0)}%); ` +
     `machine busy ${c.machineCores.toFixed(2)} of ${c.cores} cores`;
 }
