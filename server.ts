@@ -1,10 +1,10 @@
 /**
- * Liqdesk in one process on one port: Next.js pages and API, the socket.io hub, the live
+ * Liqdesk in one process on one port: Next.js pages and API, the socket feeds, the live
  * runtime and (by default) the demo price simulator. With REDIS_URL, one of several instances:
  * the live runtime runs on the one holding the engine lock, the others forward to it
  * (docs/SCALING.md).
  */
-import { createServer, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import next from "next";
 import { env, EnvError } from "@/lib/server/env";
 import { createLogger } from "@/lib/server/logger";
@@ -13,15 +13,12 @@ import { seedDatabase } from "@/lib/server/seed";
 import { seedDemoAccounts } from "@/lib/server/seed-demo-accounts";
 import { Runtime } from "@/lib/server/runtime";
 import { setRuntime } from "@/lib/server/runtime-registry";
-import { SocketHub } from "@/lib/server/socket-hub";
+import { openFeeds } from "@/lib/server/feeds/open-feeds";
 import { PriceSimulator } from "@/lib/sim/price-simulator";
 import { CLIENT_IP_HEADER, createAuth } from "@/lib/server/auth/auth";
 import { resolveAuthSecret } from "@/lib/server/auth/auth-secret";
 import { setAuth } from "@/lib/server/auth/auth-registry";
-import { authorizeSockets, roomsOf } from "@/lib/server/auth/socket-auth";
-import { SocketSessions } from "@/lib/server/auth/socket-sessions";
 import { bindDemoTraders, createDemoUsers } from "@/lib/server/auth/seed-demo-users";
-import { AccountFeed } from "@/lib/server/account-feed";
 import { seedMarkets } from "@/lib/sim/seed-markets";
 import { checkDatabase } from "@/lib/server/check-database";
 import { EngineLock } from "@/lib/server/cluster/engine-lock";
@@ -35,7 +32,10 @@ import { connectRedisFanout } from "@/lib/server/cluster/redis-fanout";
 import { setClusterState } from "@/lib/server/cluster/cluster-registry";
 import { hostRefusal } from "@/lib/server/auth/site-origin";
 import { newNonce, securityHeaders } from "@/lib/server/http/security-headers";
+import { errorBody, sendError } from "@/lib/server/http/error-response";
 import { isUnder, requestLineRefusal, routedPath } from "@/lib/server/http/request-line";
+import { StartError } from "@/lib/server/start-error";
+import { webPortTaken } from "@/lib/server/port-in-use";
 
 const SOCKET_PATH = "/socket.io";
 const HEALTH_PATH = "/api/health";
@@ -48,12 +48,6 @@ const EVALUATE_PATH = "/api/v1/risk/evaluate";
 const ANY_HOST_PATHS = [HEALTH_PATH, INGEST_PREFIX, "/api/metrics"];
 /** How long an orderly shutdown may take before the process exits anyway (status 1). */
 const SHUTDOWN_DEADLINE_MS = 30_000;
-
-/** Answers a request refused before the app sees it, in the API's error shape. */
-function refuse(res: ServerResponse, r: { status: number; code: string; message: string; headers?: Record<string, string>; fields?: unknown[] }): void {
-  res.writeHead(r.status, { "content-type": "application/json", ...r.headers })
-    .end(JSON.stringify({ error: { code: r.code, message: r.message, ...(r.fields ? { fields: r.fields } : {}) } }));
-}
 
 async function main(): Promise<void> {
   let config;
@@ -147,13 +141,13 @@ async function main(): Promise<void> {
     // A method the app does not answer (405), two Host headers, a path or query that is not strict
     // UTF-8 percent-encoding or has a dot-segment (400): refused before anything reads them.
     const line = requestLineRefusal(req.method, req.url, req.rawHeaders);
-    if (line) return void refuse(res, line);
+    if (line) return void sendError(res, line);
     const peer = peerSecret !== null && fromInstance(req.headers, peerSecret);
     // A Host that is not a host (400), or not this site's when it has no public URL (421): refused
     // here, before better-auth, which resolves the site's address from it, could fail on it.
     const path = routedPath(req.url ?? "/");
     const refusal = peer || ANY_HOST_PATHS.some((p) => isUnder(path, p)) ? null : hostRefusal(req.headers.host, config);
-    if (refusal) return void refuse(res, refusal);
+    if (refusal) return void sendError(res, refusal);
     delete req.headers[CLUSTER_HEADER];
     if (peerSecret !== null) {
       if (req.url?.startsWith(INTERNAL_PREFIX)) {
@@ -172,56 +166,53 @@ async function main(): Promise<void> {
     // chose; a request forwarded by another instance carries its client's address.
     const forwarded = peer ? req.headers[CLIENT_IP_HEADER] : undefined;
     req.headers[CLIENT_IP_HEADER] = typeof forwarded === "string" ? forwarded : req.socket.remoteAddress ?? "";
-    // Next compresses every response a client accepts compressed. Not these: an ingest answer is a
-    // few dozen bytes of JSON (a zlib stream, ~1 ms of CPU a request, for nothing); a what-if answer
-    // is tens of MB, and compressing it held the main thread up to 0.48 s (docs/PERFORMANCE.md,
-    // "Health under what-if load"), while a route cannot send its own Content-Encoding through Next.
-    if (isUnder(path, INGEST_PREFIX) || path === EVALUATE_PATH) delete req.headers["accept-encoding"];
+    // Next compresses every response a client accepts compressed, whatever its size (it drops a
+    // route's Content-Length, so the size threshold never applies). Not these: an ingest or health
+    // answer is a few dozen bytes of JSON (a zlib stream, ~0.5 ms of main-thread CPU a request, for
+    // nothing; probes ask for health every few seconds or faster); a what-if answer is tens of MB,
+    // and compressing it held the main thread up to 0.48 s (docs/PERFORMANCE.md, "Health under
+    // what-if load"), while a route cannot send its own Content-Encoding through Next.
+    if (isUnder(path, INGEST_PREFIX) || path === EVALUATE_PATH || path === HEALTH_PATH) delete req.headers["accept-encoding"];
     void handle(req, res);
   });
-  const hub = new SocketHub(server, live ?? runtime!, roomsOf);
+  // The socket feeds: a socket lives only as long as its session (sign-out, expiry, revocation, role or accounts change).
+  const feeds = openFeeds(server, { snapshots: live ?? runtime!, views: live ?? runtime!.engine.client }, { auth, prisma: db.prisma, env: config, log });
   // socket.io answers its own HTTP requests (polling, refusals): the same headers, no page there.
-  hub.io.engine.on("headers", (headers: Record<string, string>) => Object.assign(headers, headersFor("-"), {
+  feeds.transport.io.engine.on("headers", (headers: Record<string, string>) => Object.assign(headers, headersFor("-"), {
     "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
   }));
-  authorizeSockets(hub.io, { auth, prisma: db.prisma, env: config });
-  // A socket lives only as long as its session (sign-out, expiry, revocation, role or accounts change).
-  const socketSessions = new SocketSessions(hub.io, db.prisma, log);
-  socketSessions.start();
-  const closeRedis = config.REDIS_URL ? await connectRedisFanout(hub.io, config.REDIS_URL, config.LIQDESK_REDIS_CHANNEL, log) : null;
-  const accountFeed = new AccountFeed(hub.io, live ?? runtime!.engine.client);
-  accountFeed.start();
+  feeds.transport.start();
+  const closeRedis = config.REDIS_URL ? await connectRedisFanout(feeds.transport.io, config.REDIS_URL, config.LIQDESK_REDIS_CHANNEL, log) : null;
   // CONNECT is not answered here (Node hands it to this event, not to the request handler).
   server.on("connect", (_req, socket) => {
     socket.end("HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
-      + JSON.stringify({ error: { code: "bad_method", message: "method \"CONNECT\" is not answered here" } }));
+      + JSON.stringify(errorBody({ status: 405, code: "bad_method", message: "method \"CONNECT\" is not answered here" })));
   });
   // socket.io answers upgrades on its own path; every other upgrade (Next's dev HMR) goes to Next.
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith(SOCKET_PATH)) void nextUpgrade(req, socket, head);
   });
   if (runtime) {
-    await runtime.attachHub(hub);
+    await runtime.attachFeeds(feeds);
     setRuntime(runtime);
   }
   shutdownSteps.push({ name: "http and sockets", run: async () => {
     // Closing the HTTP server waits for every open connection; a page's keep-alive connection
     // that keeps carrying requests would hold it open for minutes. Idle ones go now, the rest
     // after a grace period for the requests in flight.
-    accountFeed.stop();
-    socketSessions.stop();
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 2_000);
-    await hub.close();
+    await feeds.transport.close();
     clearTimeout(force);
     await closeRedis?.();
   } });
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? webPortTaken(config.PORT) : error));
     server.listen(config.PORT, config.HOST, () => resolve());
   });
-  log.info({ port: config.PORT, dev, database: db.embedded ? "embedded" : "DATABASE_URL" },
+  /** Said once the pages have something to show: after the demo is loaded, where there is one. */
+  const ready = () => log.info({ port: config.PORT, dev, database: db.embedded ? "embedded" : "DATABASE_URL" },
     `Liqdesk is ready at http://localhost:${config.PORT}/desk`);
 
   /** What only the instance running the engine does: the simulator, the demo data. */
@@ -256,8 +247,10 @@ async function main(): Promise<void> {
 
   if (!lock || !live) {
     await leaderDuties(runtime!);
+    ready();
     return;
   }
+  ready();
   setClusterState({
     role: () => (runtime ? "leader" : "standby"),
     leaderUrl: async () => (runtime ? internalUrl : locator.current()),
@@ -274,8 +267,7 @@ async function main(): Promise<void> {
     const rt = await Runtime.create(config, log, db.prisma, { seqBase });
     runtime = rt;
     live.lead(rt);
-    hub.continueAfter(seqBase);
-    await rt.attachHub(hub);
+    await rt.attachFeeds(feeds);
     setRuntime(rt);
     await recordLeader(db.prisma, internalUrl, backendPid);
     log.info({ internalUrl, ms: Math.round(performance.now() - started) }, "took over the engine: this instance is the leader");
@@ -285,6 +277,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error("liqdesk: failed to start:", error);
+  if (error instanceof StartError) console.error(`liqdesk: ${error.message}`);
+  else console.error("liqdesk: failed to start:", error);
   process.exit(1);
 });

@@ -8,13 +8,13 @@
  *              `applyCollateral` in batches of 10,000 (the start-up rebuild path), and the resident
  *              memory it adds (RSS delta after a full GC; goal < 1.5 GB);
  *   tick       one mark on M00 (50,000 holders) to an updated queue: `setMark` (revaluation by
- *              deltas, statuses, queue membership), then `queuePage(now, 0, 50)` (re-order, plan
+ *              deltas, statuses, queue membership), then `queue.page(now, 0, 50)` (re-order, plan
  *              the dirty entries of the first page); p50/p99 over 300 ticks (goal p99 < 20 ms),
  *              against a from-scratch lib/risk `accountFiguresColumnar` over the same 50,000
  *              accounts (all their positions); in a calm book (~2.5% of accounts in the queue) and
  *              a stressed one (~13%). Changes are drained every 50 ms as the worker does (timed
  *              apart);
- *   eager      the same ticks followed by `refreshQueue` (every dirty member re-planned), for scale:
+ *   eager      the same ticks followed by `queue.refresh` (every dirty member re-planned), for scale:
  *              what planning the whole dirty set on every tick would cost;
  *   summary    `summary()` after a tick (it plans every dirty member);
  *   ticks/s    random ticks over all 50 markets (±0.2%), applied one at a time, then as a steady
@@ -34,7 +34,7 @@ import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { EngineClient, LiveBook, type PriceUpdate } from "@/lib/engine";
+import { bookSummary, EngineClient, LiveBook, type PriceUpdate } from "@/lib/engine";
 import { accountFiguresColumnar, DEFAULT_RISK_PARAMS } from "@/lib/risk";
 import { BOOK_SEED, bookAccountId, generateBook, scaledBook, VENUE_BOOK, type GeneratedBook } from "./lib/book-generator";
 import { mulberry32 } from "./lib/prng";
@@ -134,8 +134,8 @@ interface TickReport {
 
 /**
  * What follows each tick on M00 (timed with it):
- * - `page`: `queuePage(now, 0, 50)` (re-order, plan the dirty entries of the first page);
- * - `eager`: `refreshQueue()` (plan every dirty member), then the same;
+ * - `page`: `queue.page(now, 0, 50)` (re-order, plan the dirty entries of the first page);
+ * - `eager`: `queue.refresh()` (plan every dirty member), then the same;
  * - `summary`: `summary()` (plans every dirty member, sums).
  * `drainChanges` runs after a tick once 50 ms of tick time have passed since the last (timed apart).
  */
@@ -160,17 +160,17 @@ function tickBench(book: LiveBook, input: Input, mode: TickMode, ticks = 300): T
   const drains: number[] = [];
   const baseline: number[] = [];
   let sinceDrain = 0;
-  book.summary();
+  bookSummary(book);
   book.drainChanges();
-  const planned0 = book.plansComputed;
+  const planned0 = book.queue.planned;
   for (let t = 0; t < ticks + 20; t++) {
     const price = p0 * (1 + 0.004 * (rand() - 0.5));
     const s0 = process.hrtime.bigint();
     book.setMark(id, price);
     const s1 = process.hrtime.bigint();
-    if (mode === "eager") book.refreshQueue();
-    if (mode === "summary") book.summary();
-    else book.queuePage(NOW, 0, 50);
+    if (mode === "eager") book.queue.refresh();
+    if (mode === "summary") bookSummary(book);
+    else book.queue.page(NOW, 0, 50);
     const s2 = process.hrtime.bigint();
     sinceDrain += Number(s2 - s0) / 1e6;
     if (sinceDrain >= 50) {
@@ -190,14 +190,14 @@ function tickBench(book: LiveBook, input: Input, mode: TickMode, ticks = 300): T
     baseline.push(b);
   }
   return {
-    queue: book.queueLength,
+    queue: book.queue.length,
     p50: percentile(total, 50),
     p99: percentile(total, 99),
     max: Math.max(...total),
     setMarkP50: percentile(setMark, 50),
     afterP50: percentile(after, 50),
     drainP50: drains.length > 0 ? percentile(drains, 50) : 0,
-    planned: (book.plansComputed - planned0) / (ticks + 20),
+    planned: (book.queue.planned - planned0) / (ticks + 20),
     baselineP50: percentile(baseline, 50),
   };
 }
@@ -375,10 +375,10 @@ export default async function main(): Promise<SummaryRow[]> {
   const loadMs = ms(t0);
   const t1 = process.hrtime.bigint();
   book.drainChanges();
-  const first = book.refreshQueue();
+  const first = book.queue.refresh();
   const planMs = ms(t1);
   const after = settledMemory();
-  const summary = book.summary();
+  const summary = bookSummary(book);
   console.log("");
   console.log(`load: ${fmt(loadMs, 0)} ms (${fmt(perSecond(POSITIONS, loadMs) / 1e6, 2)} M positions/s), then first drain + plans for ${first.toLocaleString("en-US")} queued accounts: ${fmt(planMs, 0)} ms`);
   console.log(
@@ -431,7 +431,7 @@ export default async function main(): Promise<SummaryRow[]> {
   const stressedInput = generateInput(0.13);
   const stressed = load(stressedInput);
   stressed.drainChanges();
-  stressed.refreshQueue();
+  stressed.queue.refresh();
   console.log("");
   for (const mode of ["page", "eager", "summary"] as const) printTick("stressed (13% at or below maintenance)", mode, tickBench(stressed, stressedInput, mode));
   console.log("");

@@ -27,7 +27,7 @@
  * the book (for trying it out); the report names the size.
  */
 import { DEFAULT_RISK_PARAMS, accountFiguresColumnar, ACCOUNT_STATUSES } from "@/lib/risk";
-import { LiveBook } from "@/lib/engine";
+import { accountRow, bookSummary, LiveBook } from "@/lib/engine";
 import type pg from "pg";
 import { generateBook, scaledBook, BOOK_SEED } from "./lib/book-generator";
 import { readBookFromSql, type SqlBook } from "./lib/book-from-sql";
@@ -191,7 +191,7 @@ async function checkAgreement(client: pg.Client, book: SqlBook, live: LiveBook):
     let sqlMm = 0;
     for (const r of res.rows) {
       const a = index.get(r.id);
-      const row = live.accountRow(r.id);
+      const row = accountRow(live, r.id);
       if (a === undefined || row === null) {
         problems.push(`SQL ${t} has account ${r.id} that the engine does not`);
         continue;
@@ -204,7 +204,7 @@ async function checkAgreement(client: pg.Client, book: SqlBook, live: LiveBook):
       worstColumnar = Math.max(worstColumnar, relDiff(r.equity, cols.equity[a]!, eqScale), relDiff(r.mm, cols.maintenanceMargin[a]!, r.mm));
       if (r.status !== row.status || r.status !== ACCOUNT_STATUSES[cols.status[a]!]) statusDiffs++;
     }
-    const engineCounts = live.summary().byStatus;
+    const engineCounts = bookSummary(live).byStatus;
     const engineMm = cols.maintenanceMargin.reduce((s, x) => s + x, 0);
     const counts = ACCOUNT_STATUSES.map((s) => `${s} ${int(byStatus.get(s) ?? 0)}/${int(engineCounts[s])}`).join(", ");
     console.log(`  SQL ${t} vs engine: accounts by status (SQL/engine) ${counts}; Σ MM ${engineMm.toExponential(9)} (engine), relative difference ${relDiff(sqlMm, engineMm, engineMm).toExponential(1)}; ` +

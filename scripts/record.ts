@@ -20,7 +20,7 @@
  */
 import { createWriteStream, type WriteStream } from "node:fs";
 import { parseArgs } from "node:util";
-import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-prices";
+import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-batch";
 import { env } from "@/lib/server/env";
 import { openCliDatabase } from "@/lib/server/ingest/cli-database";
 import type { RecordedBatch } from "@/lib/server/ingest/ingest-recorder";

@@ -6,7 +6,8 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { TopBar } from "@/components/ui/top-bar";
 import { QueryState } from "@/components/ui/query-state";
 import { requirePage } from "@/lib/server/auth/page-access";
-import { getAccountDetail, getDisplaySettings, getMarketsSnapshot, NotFoundError } from "@/lib/server/read-model";
+import { NotFoundError } from "@/lib/server/errors";
+import { getAccountDetail, getDisplaySettings, getMarketsSnapshot } from "@/lib/server/read-model";
 
 export const metadata: Metadata = { title: "My account · Liqdesk" };
 

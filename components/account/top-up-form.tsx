@@ -3,7 +3,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import Decimal from "decimal.js";
 import { COLLATERAL_DECIMALS, type TopUpPreview, type TopUpResult, type TopUpSide } from "@/lib/contracts/topup";
-import type { LiveStatus } from "@/lib/engine";
+import type { LiveStatus } from "@/lib/risk";
 import { smallestAmountAbove } from "@/lib/risk/top-up-to-safe";
 import { ApiError, postJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";

@@ -1,18 +1,20 @@
 "use client";
 import { memo, useState, type PointerEvent } from "react";
 import type { LiquidationMap } from "@/lib/risk";
+import { scaleLinear } from "d3-scale";
 import { formatPrice } from "@/lib/format/price";
 import { formatUsdCompact } from "@/lib/format/usd";
 import { formatCount } from "@/lib/format/quantity";
-import { AXIS, GRID, LONG_COLOR, SHORT_COLOR } from "./chart-theme";
+import { GRID, HOVER_FILL, LONG_COLOR, SHORT_COLOR, TEXT } from "./chart-theme";
+import { moveAxis, priceAxis, usdAxis, type AxisFormat } from "./axis-format";
+import { moveTicks, valueTicks } from "./axis-ticks";
 import { ChartLegend } from "./chart-legend";
-import { barsPath, labelAnchor, linearScale, niceTicks, type BarBox } from "./chart-geometry";
+import { barsPath, type BarBox } from "./chart-geometry";
 import { PlotAxes } from "./plot-axes";
 
-const M = { top: 6, right: 16, bottom: 34, left: 56 };
-const MARK_LINE = "#d7dde5";
-/** Half the width of a price label at 10 px: closer than this to an edge, it is aligned to that edge. */
-const HALF_LABEL = 24;
+/** The top margin holds the y axis's unit; the bottom one, two lines of x labels. */
+const M = { top: 18, right: 16, bottom: 34, left: 56 };
+const MARK_LINE = TEXT;
 
 /**
  * Spec §9: notional that would be liquidated at each price level, longs (red, below the mark) and
@@ -33,9 +35,9 @@ export const LiquidationMapChart = memo(function LiquidationMapChart({ map, tick
   const last = buckets[buckets.length - 1];
   const domain: [number, number] = first && last ? [first.priceFrom, last.priceTo] : [markPrice * 0.7, markPrice * 1.3];
   const plot = { left: M.left, right: width - M.right, top: M.top, bottom: height - M.bottom };
-  const sx = linearScale(domain, [plot.left, plot.right]);
-  const y = niceTicks(0, Math.max(1, ...buckets.map((b) => b.longNotional + b.shortNotional)), 5);
-  const sy = linearScale(y.domain, [plot.bottom, plot.top]);
+  const sx = scaleLinear().domain(domain).range([plot.left, plot.right]);
+  const y = valueTicks(buckets.map((b) => b.longNotional + b.shortNotional), { zero: true });
+  const sy = scaleLinear().domain(y.domain).range([plot.bottom, plot.top]);
   // A pixel between neighbouring bars while they are wide enough to show it.
   const gap = (plot.right - plot.left) / Math.max(1, buckets.length) > 3 ? 0.5 : 0;
   const longs: BarBox[] = [];
@@ -46,12 +48,11 @@ export const LiquidationMapChart = memo(function LiquidationMapChart({ map, tick
     longs.push({ x0, x1, y0: sy(0), y1: sy(b.longNotional) });
     shorts.push({ x0, x1, y0: sy(b.longNotional), y1: sy(b.longNotional + b.shortNotional) });
   }
-  // Ticks every 5% of the mark.
-  const xTicks = Array.from({ length: 13 }, (_, i) => markPrice * (1 + (i - 6) * 0.05)).filter((p) => p >= domain[0] && p <= domain[1]);
-  const move = (p: number) => {
-    const m = Math.round((p / markPrice - 1) * 100);
-    return m === 0 ? "mark" : `${m > 0 ? "+" : "−"}${Math.abs(m)}%`;
-  };
+  // Ticks on round moves from the mark (every 5% when there is room), each labelled with its price and its move.
+  const move = moveAxis("vs mark", "mark");
+  const xFormat: AxisFormat = { ...priceAxis(tickSize), second: { unit: move.unit, label: (p) => move.label(p / markPrice - 1) } };
+  const xTicks = moveTicks(domain[0] / markPrice - 1, domain[1] / markPrice - 1, plot.right - plot.left,
+    (m) => [xFormat.label(markPrice * (1 + m)), move.label(m)]).map((m) => markPrice * (1 + m));
   const at = hover === null ? null : (buckets[hover] ?? null);
 
   const onPointerMove = (e: PointerEvent<SVGSVGElement>) => {
@@ -75,20 +76,11 @@ export const LiquidationMapChart = memo(function LiquidationMapChart({ map, tick
             {y.ticks.map((t) => <path key={t} d={`M${plot.left},${sy(t).toFixed(1)}H${plot.right}`} />)}
           </g>
           {at ? <rect x={sx(at.priceFrom)} y={plot.top} width={Math.max(1, sx(at.priceTo) - sx(at.priceFrom))} height={plot.bottom - plot.top}
-            fill="rgba(255,255,255,0.05)" /> : null}
+            fill={HOVER_FILL} /> : null}
           <path d={barsPath(longs)} fill={LONG_COLOR} data-testid="map-longs" />
           <path d={barsPath(shorts)} fill={SHORT_COLOR} data-testid="map-shorts" />
           <path d={`M${sx(markPrice).toFixed(1)},${plot.top}V${plot.bottom}`} stroke={MARK_LINE} strokeDasharray="4 3" />
-          <PlotAxes plot={plot} yTicks={y.ticks} sy={sy} xTicks={xTicks} sx={sx} />
-          <g fill={AXIS} fontSize={10} className="tick">
-            {y.ticks.map((t) => <text key={t} x={plot.left - 9} y={sy(t)} dy="0.32em" textAnchor="end">{formatUsdCompact(t)}</text>)}
-            {xTicks.map((t) => (
-              <text key={t} x={sx(t)} y={plot.bottom + 8} textAnchor={labelAnchor(sx(t), width, HALF_LABEL)}>
-                <tspan x={sx(t)} dy="0.71em">{formatPrice(t, tickSize)}</tspan>
-                <tspan x={sx(t)} dy="1.2em" fill="#5d6877">{move(t)}</tspan>
-              </text>
-            ))}
-          </g>
+          <PlotAxes plot={plot} y={{ ticks: y.ticks, scale: sy, format: usdAxis(y.ticks) }} x={{ ticks: xTicks, scale: sx, format: xFormat }} />
         </svg>
         {at ? (
           <div className="chart-readout num">

@@ -1,17 +1,16 @@
 "use client";
 import { memo, useState, type PointerEvent } from "react";
+import { scaleLinear } from "d3-scale";
 import { formatPrice } from "@/lib/format/price";
-import { formatClock } from "@/lib/format/time";
-import { ACCENT, AXIS } from "./chart-theme";
-import { extent, labelAnchor, linePath, linearScale, nearestIndex, niceTicks } from "./chart-geometry";
-import { timeTicks } from "./plain-tick";
+import { ACCENT, HOVER_LINE, LINE_WIDTH, STALE_LINE } from "./chart-theme";
+import { formatTimeUtc, priceAxis, timeAxis } from "./axis-format";
+import { timeTicks, valueTicks } from "./axis-ticks";
+import { linePath, nearestIndex } from "./chart-geometry";
 import { PlotAxes } from "./plot-axes";
 
 export const MARK_CHART_HEIGHT = 150;
-/** Half the width of a time label ("12:34:56" at 10 px): closer than this to an edge, it is aligned to that edge. */
-const HALF_LABEL = 22;
-const M = { top: 6, right: 8, bottom: 20, left: 72 };
-const STALE_LINE = "#6b7685";
+/** The top margin holds the y axis's unit. */
+const M = { top: 18, right: 8, bottom: 20, left: 72 };
 
 /**
  * A market's recent marks as a line, drawn as plain SVG (a path and a few labels, nothing measured):
@@ -28,39 +27,35 @@ export const MarkPriceChart = memo(function MarkPriceChart({ history, tickSize, 
   const points = history.map((h) => ({ x: h.ts, y: h.mark }));
   const from = points[0]?.x ?? 0;
   const to = points[points.length - 1]?.x ?? 0;
-  const [lo, hi] = extent(points.map((p) => p.y));
-  const y = niceTicks(lo, hi, 5);
+  const y = valueTicks(points.map((p) => p.y), { unit: tickSize });
   const plot = { left: M.left, right: width - M.right, top: M.top, bottom: MARK_CHART_HEIGHT - M.bottom };
-  const sx = linearScale([from, to], [plot.left, plot.right]);
-  const sy = linearScale(y.domain, [plot.bottom, plot.top]);
-  const xTicks = timeTicks(from, to, 3);
+  const sx = scaleLinear().domain([from, to]).range([plot.left, plot.right]);
+  const sy = scaleLinear().domain(y.domain).range([plot.bottom, plot.top]);
+  const xTicks = timeTicks(from, to, plot.right - plot.left);
   const at = hover === null ? null : (points[hover] ?? null);
 
   const onPointerMove = (e: PointerEvent<SVGSVGElement>) => {
     const box = e.currentTarget.getBoundingClientRect();
     const px = e.clientX - box.left;
-    setHover(px < plot.left || px > plot.right ? null : nearestIndex(points, from + ((px - plot.left) / Math.max(1, plot.right - plot.left)) * (to - from)));
+    setHover(px < plot.left || px > plot.right ? null : nearestIndex(points, sx.invert(px)));
   };
 
   return (
     <div className="mark-chart">
       <svg width={width} height={MARK_CHART_HEIGHT} role="img" aria-label={`mark price, last ${Math.round((to - from) / 1000)} s`}
         onPointerMove={onPointerMove} onPointerLeave={() => setHover(null)}>
-        <PlotAxes plot={plot} yTicks={y.ticks} sy={sy} xTicks={xTicks} sx={sx} />
-        <g fill={AXIS} fontSize={10} className="tick">
-          {y.ticks.map((t) => <text key={t} x={plot.left - 9} y={sy(t)} dy="0.32em" textAnchor="end">{formatPrice(t, tickSize)}</text>)}
-          {xTicks.map((t) => <text key={t} x={sx(t)} y={plot.bottom + 8} dy="0.71em" textAnchor={labelAnchor(sx(t), width, HALF_LABEL)}>{formatClock(t)}</text>)}
-        </g>
-        <path d={linePath(points, sx, sy)} fill="none" stroke={stale ? STALE_LINE : ACCENT} strokeWidth={1.5} strokeLinejoin="round"
+        <PlotAxes plot={plot} y={{ ticks: y.ticks, scale: sy, format: priceAxis(tickSize) }}
+          x={{ ticks: xTicks, scale: sx, format: timeAxis(xTicks) }} />
+        <path d={linePath(points, sx, sy)} fill="none" stroke={stale ? STALE_LINE : ACCENT} strokeWidth={LINE_WIDTH} strokeLinejoin="round"
           data-testid="mark-line" />
         {at ? (
           <g pointerEvents="none">
-            <path d={`M${sx(at.x).toFixed(1)},${plot.top}V${plot.bottom}`} stroke="#3a4654" />
+            <path d={`M${sx(at.x).toFixed(1)},${plot.top}V${plot.bottom}`} stroke={HOVER_LINE} />
             <circle cx={sx(at.x)} cy={sy(at.y)} r={3} fill={stale ? STALE_LINE : ACCENT} />
           </g>
         ) : null}
       </svg>
-      {at ? <div className="chart-readout num">{formatClock(at.x)} UTC · {formatPrice(at.y, tickSize)} USD</div> : null}
+      {at ? <div className="chart-readout num">{formatTimeUtc(at.x)} · {formatPrice(at.y, tickSize)} USD</div> : null}
     </div>
   );
 });

@@ -1,22 +1,26 @@
 import { ReferenceLine, YAxis } from "recharts";
-import { AXIS } from "./chart-theme";
-import { plainTick } from "./plain-tick";
-import { ratioTicks } from "./chart-geometry";
+import { AXIS, FONT_SIZE, LIQUIDATION_COLOR, PANEL, WARNING_COLOR } from "./chart-theme";
+import { MARGIN_RATIO_AXIS } from "./axis-format";
+import type { AxisTicks } from "./axis-ticks";
+import { axisTick, yUnitLabel } from "./recharts-axis";
 
-/** The panel's background (--panel) as the threshold labels' outline, so that a series crossing a label leaves it readable. */
-const LABEL_HALO = "#111821";
+/** A threshold's label: its colour, outlined in the panel's background so that a series crossing it leaves it readable. */
+function thresholdLabel(value: string, color: string, position: "insideTopLeft" | "insideBottomLeft") {
+  return { value, fill: color, fontSize: FONT_SIZE, position, stroke: PANEL, strokeWidth: 3, paintOrder: "stroke" };
+}
 
 /**
- * The margin-ratio axis and its two thresholds, for a Recharts chart (called as a function:
- * Recharts reads its children's elements). The liquidation label sits above its line, the warning
- * label below its own, so that the two never crowd the band between them.
+ * The margin-ratio axis (ratioTicks) and its two thresholds, for a Recharts chart (called as a
+ * function: Recharts reads its children's elements). The liquidation label sits above its line,
+ * the warning label below its own, so that the two never crowd the band between them.
  */
-export function ratioAxis(top: number) {
+export function ratioAxis(axis: AxisTicks) {
   return [
-    <YAxis key="y" stroke={AXIS} width={48} domain={[0, top]} allowDataOverflow ticks={ratioTicks(top)} interval={0} tick={plainTick((p) => `${p}%`)} />,
-    <ReferenceLine key="warning" y={80} stroke="#d29922" strokeDasharray="3 3"
-      label={{ value: "80% warning", fill: "#d29922", fontSize: 10, position: "insideTopLeft", stroke: LABEL_HALO, strokeWidth: 3, paintOrder: "stroke" }} />,
-    <ReferenceLine key="liquidation" y={100} stroke="#f85149" strokeDasharray="3 3"
-      label={{ value: "100% liquidation", fill: "#f85149", fontSize: 10, position: "insideBottomLeft", stroke: LABEL_HALO, strokeWidth: 3, paintOrder: "stroke" }} />,
+    <YAxis key="y" stroke={AXIS} width={48} domain={axis.domain} allowDataOverflow ticks={axis.ticks} interval={0}
+      tick={axisTick(MARGIN_RATIO_AXIS)} label={yUnitLabel(MARGIN_RATIO_AXIS)} />,
+    <ReferenceLine key="warning" y={80} stroke={WARNING_COLOR} strokeDasharray="3 3"
+      label={thresholdLabel("80% warning", WARNING_COLOR, "insideTopLeft")} />,
+    <ReferenceLine key="liquidation" y={100} stroke={LIQUIDATION_COLOR} strokeDasharray="3 3"
+      label={thresholdLabel("100% liquidation", LIQUIDATION_COLOR, "insideBottomLeft")} />,
   ];
 }

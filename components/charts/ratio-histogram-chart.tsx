@@ -4,8 +4,10 @@ import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } 
 import type { RatioHistogram } from "@/lib/contracts/desk";
 import { ratioBand, STATUS_COLORS } from "@/lib/client/ratio-bands";
 import { formatCount, formatCountOf } from "@/lib/format/quantity";
-import { AXIS, GRID, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE } from "./chart-theme";
-import { plainCategoryTick, plainTick } from "./plain-tick";
+import { AXIS, GRID, HOVER_FILL, SMALL_FONT_SIZE, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE, VALUE_LABEL } from "./chart-theme";
+import { ACCOUNTS_AXIS, RATIO_BUCKET_AXIS } from "./axis-format";
+import { valueTicks } from "./axis-ticks";
+import { axisTick, categoryTick, xUnitLabel, yUnitLabel } from "./recharts-axis";
 
 interface Bucket {
   label: string;
@@ -45,7 +47,7 @@ interface CountLabelProps {
 function countLabel({ x, y, width, value }: CountLabelProps) {
   const n = Number(value);
   if (!(n > 0)) return null;
-  return <text x={Number(x) + Number(width) / 2} y={Number(y) - 3} textAnchor="middle" fill="#aab4c0" fontSize={9}>{formatCount(n)}</text>;
+  return <text x={Number(x) + Number(width) / 2} y={Number(y) - 3} textAnchor="middle" fill={VALUE_LABEL} fontSize={SMALL_FONT_SIZE}>{formatCount(n)}</text>;
 }
 
 /**
@@ -55,12 +57,13 @@ function countLabel({ x, y, width, value }: CountLabelProps) {
  */
 export const RatioHistogramChart = memo(function RatioHistogramChart({ histogram, height }: { histogram: RatioHistogram; height: number }) {
   const data = histogramBuckets(histogram);
+  const y = valueTicks(data.map((b) => b.count), { zero: true, unit: 1 });
   return (
-    <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 14, right: 4, bottom: 0, left: 0 }}>
+    <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 16, right: 4, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} vertical={false} />
-      <XAxis dataKey="label" stroke={AXIS} interval={0} tickLine={false} tick={plainCategoryTick} height={20} />
-      <YAxis stroke={AXIS} width={44} allowDecimals={false} tickCount={5} interval={0} tick={plainTick(formatCount)} />
-      <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} cursor={{ fill: "rgba(255,255,255,0.04)" }}
+      <XAxis dataKey="label" stroke={AXIS} interval={0} tickLine={false} tick={categoryTick} height={20} label={xUnitLabel(RATIO_BUCKET_AXIS)} />
+      <YAxis stroke={AXIS} width={44} domain={y.domain} ticks={y.ticks} interval={0} tick={axisTick(ACCOUNTS_AXIS)} label={yUnitLabel(ACCOUNTS_AXIS)} />
+      <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} cursor={{ fill: HOVER_FILL }}
         labelFormatter={(_, payload) => (payload?.[0]?.payload as Bucket | undefined)?.range ?? ""}
         formatter={(n) => [formatCountOf(Number(n), "account"), "count"]} />
       <Bar dataKey="count" isAnimationActive={false}>

@@ -1,7 +1,7 @@
 "use client";
 import { memo } from "react";
 import type { DeskSummary as Summary } from "@/lib/contracts/desk";
-import { LIVE_STATUSES } from "@/lib/engine/live-status";
+import { LIVE_STATUSES } from "@/lib/risk";
 import { Figure } from "@/components/ui/figure";
 import { formatUsdCompact, formatUsd } from "@/lib/format/usd";
 import { formatCount, formatCountOf } from "@/lib/format/quantity";

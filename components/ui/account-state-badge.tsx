@@ -1,4 +1,4 @@
-import type { LiveStatus } from "@/lib/engine";
+import type { LiveStatus } from "@/lib/risk";
 import { formatUsd } from "@/lib/format/usd";
 import { StatusBadge } from "./status-badge";
 

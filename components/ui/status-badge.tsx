@@ -1,4 +1,4 @@
-import type { LiveStatus } from "@/lib/engine";
+import type { LiveStatus } from "@/lib/risk";
 
 const TITLES: Record<LiveStatus, string> = {
   healthy: "margin ratio below 80%",

@@ -1,5 +1,5 @@
 import { FEED_EVENTS, type DeskDelta, type LiquidationEventView } from "@/lib/contracts/desk";
-import { applyQueueChanges } from "@/lib/engine/queue-page-diff";
+import { applyQueueChanges } from "@/lib/contracts/apply-queue-changes";
 import type { DeskState } from "./desk-state";
 
 /** Newest first, without duplicates (a resync can resend events already shown), at most FEED_EVENTS. */

@@ -9,10 +9,8 @@ export const WARN_RATIO = 0.8;
 export const LIQUIDATION_RATIO = 1;
 export const BACKSTOP_RATIO = 1.5;
 
-export type RatioBand = "healthy" | "warning" | "liquidatable" | "backstop" | "bankrupt";
-
 /** The band a margin ratio lies in (`null`: equity <= 0). */
-export function ratioBand(ratio: number | null): RatioBand {
+export function ratioBand(ratio: number | null): AccountStatus {
   if (ratio === null) return "bankrupt";
   if (ratio > BACKSTOP_RATIO) return "backstop";
   if (ratio >= LIQUIDATION_RATIO) return "liquidatable";

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { formatPath } from "@/lib/risk/risk-issue";
 
 /** One invalid field: its path as written in the request (`ticks[3].price`) and what is wrong. */
 export interface FieldError {
@@ -27,16 +28,6 @@ export class InputError extends Error {
  */
 export function isInputError(error: unknown): error is InputError {
   return error instanceof Error && error.name === "InputError" && Array.isArray((error as InputError).fields);
-}
-
-/** `accounts[2].positions[0].qty` from zod's `["accounts", 2, "positions", 0, "qty"]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
-  }
-  return out === "" ? "(body)" : out;
 }
 
 /** An issue's message; a bad record key says what is wrong with it, not only "Invalid key in record". */

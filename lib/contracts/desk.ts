@@ -1,9 +1,10 @@
 import { z } from "zod";
-import type {
-  AccountRow, AccountView, BookLiquidationMap, BookStressResult, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, UnknownAccounts,
-} from "@/lib/engine";
-import { MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, shockRangeMessage, type RiskParams, type StressResult } from "@/lib/risk";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import {
+  AT_RISK_SORTS, type AccountRow, type AccountView, type BookLiquidationMap, type BookStressResult, type BookSummary, type Page, type QueueEntry,
+  type QueuePageChanges, type RatioHistogram, type UnknownAccounts,
+} from "@/lib/contracts/book-views";
+import { LIVE_STATUSES, MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, shockRangeMessage, type RiskParams, type StressResult } from "@/lib/risk";
+import { BOUNDS } from "@/lib/risk/bounds";
 import { marketRecord } from "@/lib/contracts/market-record";
 import { textSchema } from "@/lib/contracts/text";
 import { expected } from "./zod-issues";
@@ -11,8 +12,6 @@ import { expected } from "./zod-issues";
 export type {
   AccountRow, AccountView, BookLiquidationMap, BookStressResult, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, StressResult, UnknownAccounts,
 };
-
-export const ACCOUNT_STATUS_VALUES = ["healthy", "warning", "liquidatable", "backstop", "bankrupt", "unknown"] as const;
 
 /** One executed liquidation step as the desk sees it (decimal strings are exact, from the ledger). */
 export interface LiquidationEventView {
@@ -103,10 +102,10 @@ export interface DeskDelta {
 
 /** `GET /api/v1/accounts` query. */
 export const accountsQuerySchema = z.object({
-  status: z.union([z.enum(ACCOUNT_STATUS_VALUES), z.array(z.enum(ACCOUNT_STATUS_VALUES))]).optional(),
+  status: z.union([z.enum(LIVE_STATUSES), z.array(z.enum(LIVE_STATUSES))]).optional(),
   market: textSchema(64).optional(),
   minRatio: z.coerce.number().finite().min(0).optional(),
-  sort: z.enum(["marginRatio:desc", "marginRatio:asc"]).default("marginRatio:desc"),
+  sort: z.enum(AT_RISK_SORTS).default("marginRatio:desc"),
   q: textSchema(64, { min: 0 }).optional(),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

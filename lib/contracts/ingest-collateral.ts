@@ -1,6 +1,7 @@
 import Decimal from "decimal.js";
 import { z } from "zod";
-import { BOUNDS, boundText, MAX_BATCH_ITEMS } from "@/lib/contracts/bounds";
+import { BOUNDS, boundText } from "@/lib/risk/bounds";
+import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-batch";
 import { textSchema } from "@/lib/contracts/text";
 import { describeValue, expected } from "@/lib/contracts/zod-issues";
 
@@ -13,7 +14,7 @@ const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 export interface DecimalOptions {
   /** `positive`: > 0; `nonnegative`: >= 0; `nonzero`: ≠ 0; default any sign. */
   sign?: "positive" | "nonnegative" | "nonzero";
-  /** The range of |value| (lib/contracts/bounds.ts), `min` applying to a value other than 0, in `unit`. */
+  /** The range of |value| (lib/risk/bounds.ts), `min` applying to a value other than 0, in `unit`. */
   range?: { min?: number; max: number; unit: string };
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BOUNDS, boundText } from "@/lib/contracts/bounds";
+import { BOUNDS, boundText } from "@/lib/risk/bounds";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
 import { textSchema } from "@/lib/contracts/text";
 import { timestampSchema } from "@/lib/contracts/ingest-prices";

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { BOUNDS, MAX_BATCH_ITEMS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
+import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-batch";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
 import { textSchema } from "@/lib/contracts/text";
 import { describeValue, expected } from "@/lib/contracts/zod-issues";

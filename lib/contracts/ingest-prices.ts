@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { BOUNDS, MAX_BATCH_ITEMS, outOfRange, tooManyDecimals } from "@/lib/contracts/bounds";
+import { BOUNDS, outOfRange, tooManyDecimals } from "@/lib/risk/bounds";
+import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-batch";
 import { textSchema } from "@/lib/contracts/text";
 import { describeValue, expected } from "@/lib/contracts/zod-issues";
-
-export { MAX_BATCH_ITEMS };
 
 /**
  * A timestamp as epoch milliseconds (a whole number in [0, 8.64e15]) or an ISO 8601 string with a

@@ -89,4 +89,14 @@ export const clientEventPayloads = {
   "session:rooms": z.tuple([]),
 } as const satisfies { [E in keyof ClientToServerEvents]: z.ZodTuple };
 
+/**
+ * The socket rooms, named here only (DESIGN.md "Socket events"). The server puts a connection in
+ * them (lib/server/auth/policy.ts `socketRooms` decides which); a client never names one.
+ */
 export const DESK_ROOM = "desk";
+export const MARKETS_ROOM = "markets";
+const ACCOUNT_ROOM_PREFIX = "account:";
+/** The room of one account's live view (`account:view`). */
+export const accountRoom = (accountId: string) => `${ACCOUNT_ROOM_PREFIX}${accountId}`;
+/** The account whose room this is, or null for any other room. */
+export const accountOfRoom = (room: string): string | null => (room.startsWith(ACCOUNT_ROOM_PREFIX) ? room.slice(ACCOUNT_ROOM_PREFIX.length) : null);

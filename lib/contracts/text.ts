@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { formatPath, type FieldError } from "@/lib/contracts/api-error";
+import { type FieldError } from "@/lib/contracts/api-error";
+import { formatPath } from "@/lib/risk/risk-issue";
 import { expected } from "@/lib/contracts/zod-issues";
 
 const NUL = /\u0000/;

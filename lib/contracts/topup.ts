@@ -1,12 +1,11 @@
 import Decimal from "decimal.js";
 import { z } from "zod";
-import type { AccountStatus, LiquidationTrigger } from "@/lib/risk";
+import type { AccountStatus, LiquidationTrigger, LiveStatus } from "@/lib/risk";
 import type { AccountView } from "@/lib/contracts/desk";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
 import { textSchema } from "@/lib/contracts/text";
 import { expected } from "@/lib/contracts/zod-issues";
-import type { LiveStatus } from "@/lib/engine";
 
 /**
  * The collateral is USD kept to the micro-dollar: a top-up has at most this many decimals (the

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { formatPath, issueMessage, type FieldError } from "@/lib/contracts/api-error";
+import { issueMessage, type FieldError } from "@/lib/contracts/api-error";
+import { formatPath } from "@/lib/risk/risk-issue";
 
 /** A parse that either succeeded or names every bad field (`accounts[2].positions[0].qty`). */
 export type FieldParseResult<T> = { success: true; data: T } | { success: false; fields: FieldError[] };

@@ -1,19 +1,29 @@
 /**
- * The live engine (DESIGN "Engine"): pure live state (`LiveBook`, `LiquidationQueue`: no I/O, no
- * clock) and the worker-thread wrapper (`EngineClient`, protocol in `engine-protocol.ts`; the
- * worker paces revaluations by its own clock and runs its analytics thread). No `process.env`, no
- * `server-only`: the server wires it to ingest, Postgres and the socket hub.
+ * The live engine (DESIGN "Engine"), in three rooms:
+ * - `book/`: the pure live state (`LiveBook` over `BookState`, `LiquidationQueue`, change
+ *   tracking): no I/O, no clock, valued incrementally;
+ * - `views/`: the read models over a book (account view and rows, at-risk list, summary, margin
+ *   rows, histogram, snapshot, the queue stream's diff, the stress/runway/map analytics);
+ * - `thread/`: the worker-thread wrapper (`EngineClient`, protocol in `engine-protocol.ts`; the
+ *   worker paces revaluations by its own clock and runs its analytics thread) and the what-if pool.
+ * No `process.env`, no `server-only`: the server wires it to ingest, Postgres and the socket hub.
  */
-export { LiveBook, type LiveBookOptions } from "./live-book";
-export { LiquidationQueue, type QueueSource } from "./liquidation-queue";
-export { scenarioOfSnapshot } from "./scenario-of-snapshot";
-export { fundRunway, liquidationMapOfSnapshot, stressOfSnapshot } from "./book-analytics";
-export { CHANGE_SET_MAX_IDS } from "./change-tracker";
-export { applyQueueChanges } from "./queue-page-diff";
-export { RATIO_EDGES } from "./ratio-histogram";
-export { LIVE_STATUSES, STATUS_UNKNOWN } from "./live-status";
+export { LiveBook } from "./book/live-book";
+export type { BookState, LiveBookOptions } from "./book/book-state";
+export { LiquidationQueue, type QueueSource } from "./book/liquidation-queue";
+export { CHANGE_SET_MAX_IDS } from "./book/change-tracker";
+export { accountRow } from "./views/account-row";
+export { accountView } from "./views/account-view";
+export { atRisk } from "./views/at-risk";
+export { bookSnapshot } from "./views/book-snapshot";
+export { bookSummary } from "./views/book-summary";
+export { marginRows } from "./views/margin-rows";
+export { QueuePageDiff } from "./views/queue-page-diff";
+export { RATIO_EDGES, ratioHistogram } from "./views/ratio-histogram";
+export { scenarioOfSnapshot } from "./views/scenario-of-snapshot";
+export { fundRunway, liquidationMapOfSnapshot, stressOfSnapshot } from "./views/book-analytics";
 export type * from "./engine-types";
-export { EngineClient, type EngineClientOptions } from "./engine-client";
-export { dispatchEngineRequest } from "./engine-dispatch";
-export type * from "./engine-protocol";
-export { MUTATIONS } from "./engine-protocol";
+export { EngineClient, type EngineClientOptions } from "./thread/engine-client";
+export { dispatchEngineRequest, type EngineState } from "./thread/engine-dispatch";
+export type * from "./thread/engine-protocol";
+export { MUTATIONS } from "./thread/engine-protocol";

@@ -1,6 +1,7 @@
 const clock = new Intl.DateTimeFormat("en-GB", {
   hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC",
 });
+const day = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", timeZone: "UTC" });
 const dateClock = new Intl.DateTimeFormat("en-GB", {
   year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
   hour12: false, timeZone: "UTC",
@@ -9,6 +10,11 @@ const dateClock = new Intl.DateTimeFormat("en-GB", {
 /** Time of day in UTC: "14:03:27". */
 export function formatClock(ts: number): string {
   return clock.format(ts);
+}
+
+/** The day in UTC: "22 Nov". */
+export function formatDay(ts: number): string {
+  return day.format(ts);
 }
 
 /** Date and time in UTC: "22/11/2026, 14:03:27". */

@@ -2,12 +2,24 @@
 export const ACCOUNT_STATUSES = ["healthy", "warning", "liquidatable", "backstop", "bankrupt"] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
-/** Numeric status codes for columnar use: the index in `ACCOUNT_STATUSES`. */
+/**
+ * An account's status in the live book: spec §3's, or `unknown` while it holds a position in a
+ * market that has never had a price (spec §7: its figures are unknown, never valued at the entry
+ * price; it is neither queued nor liquidated until that market is priced).
+ */
+export type LiveStatus = AccountStatus | "unknown";
+
+/** Spec §3's statuses, safest to worst, then `unknown`: the index is the live book's status code. The one list of statuses. */
+export const LIVE_STATUSES = [...ACCOUNT_STATUSES, "unknown"] as const satisfies readonly LiveStatus[];
+
+/** Numeric status codes for columnar use: the index in `ACCOUNT_STATUSES` (`LIVE_STATUSES` for `unknown`). */
 export const STATUS_HEALTHY = 0;
 export const STATUS_WARNING = 1;
 export const STATUS_LIQUIDATABLE = 2;
 export const STATUS_BACKSTOP = 3;
 export const STATUS_BANKRUPT = 4;
+/** Status code of `unknown` (after spec §3's five). */
+export const STATUS_UNKNOWN = ACCOUNT_STATUSES.length;
 
 /**
  * Status code of an account (spec §3, first match wins): no position → healthy; `equity <= 0` →

@@ -1,5 +1,6 @@
 /**
- * The pure risk model of spec/risk-model.md (§2–§6, §8, §9): no I/O, no clock, no globals.
+ * The pure risk model of spec/risk-model.md (§2–§6, §8, §9, and the settlement of an executed
+ * step, §5/§7, in exact decimals): no I/O, no clock, no globals.
  * Two layers: primitives on compiled markets and flat arrays for the live engine's hot path, and
  * a friendly object API (`evaluateScenario`, `stressTest`) used by the CLI and the HTTP API.
  */
@@ -18,11 +19,15 @@ export {
   STATUS_LIQUIDATABLE,
   STATUS_BACKSTOP,
   STATUS_BANKRUPT,
+  STATUS_UNKNOWN,
+  LIVE_STATUSES,
   accountStatus,
   accountStatusCode,
   type AccountStatus,
+  type LiveStatus,
 } from "./account-status";
 export { marginRatio, health } from "./margin-ratio";
+export { isFresh, markPrice, type SourcePrice } from "./mark-price";
 export type { AccountInput, PositionInput, MarketBook, MarkPrices } from "./account-input";
 export {
   accountFigures,
@@ -85,3 +90,17 @@ export {
 } from "./liquidation-map";
 export { topUpEffect, type TopUpFigures } from "./top-up-effect";
 export { liquidationTrigger, type LiquidationTrigger } from "./liquidation-trigger";
+export { Exact, exact, LEDGER_DECIMALS } from "./exact-decimal";
+export {
+  closeMismatch,
+  liquidationFill,
+  settleLiquidationStep,
+  type Amount,
+  type CollateralEntryKind,
+  type Fill,
+  type FillInput,
+  type FundEntryKind,
+  type Settlement,
+  type SettlementEntry,
+  type SettlementState,
+} from "./settle-liquidation-step";

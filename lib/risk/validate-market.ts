@@ -1,4 +1,4 @@
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "./bounds";
 import { MAX_LOT_DECIMALS, parseLotSize } from "./lot-size";
 import { inRange } from "./range-issue";
 import type { MarketParams } from "./market-params";
@@ -16,7 +16,7 @@ const finite = (x: unknown): x is number => typeof x === "number" && Number.isFi
 export function validateMarket(market: MarketParams, path: readonly (string | number)[] = []): RiskIssue[] {
   const issues: RiskIssue[] = [];
   const at = (field: (string | number)[], message: string) => issues.push({ path: [...path, ...field], message });
-  /** > 0, and within `[min, max]` (lib/contracts/bounds.ts) when given. */
+  /** > 0, and within `[min, max]` (lib/risk/bounds.ts) when given. */
   const positive = (field: (string | number)[], value: unknown, range?: { min?: number; max: number; unit: string }) => {
     if (!finite(value)) at(field, `must be a finite number (got ${String(value)})`);
     else if (value <= 0) at(field, `must be > 0 (got ${value})`);

@@ -1,4 +1,4 @@
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "./bounds";
 import { parseLotSize } from "./lot-size";
 import type { MarketParams } from "./market-params";
 import { inRange, moneyInRange } from "./range-issue";
@@ -60,7 +60,7 @@ export function validateLotQuantity(qty: number, lotSize: number): string | null
  * parameters out of range, duplicate account ids, collateral not finite (negative is a debt, spec §3), positions in an
  * unknown market or one without a price, two positions in one market, quantities that are not whole
  * lots, entry prices not finite and `> 0`; prices, collateral, quantities and entry prices outside
- * BOUNDS (lib/contracts/bounds.ts), so that every figure is finite. Empty when the scenario can be evaluated.
+ * BOUNDS (lib/risk/bounds.ts), so that every figure is finite. Empty when the scenario can be evaluated.
  */
 export function validateScenario(scenario: RiskScenario): RiskIssue[] {
   const issues: RiskIssue[] = [];

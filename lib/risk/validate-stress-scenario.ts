@@ -1,4 +1,4 @@
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "./bounds";
 import type { RiskIssue } from "./risk-issue";
 import { MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, type StressScenario } from "./stress-scenario";
 import { inRange } from "./range-issue";

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { parseInput } from "@/lib/contracts/api-error";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
 import { textSchema } from "@/lib/contracts/text";
 import type { AuditEntryView } from "@/lib/contracts/topup";
 import type { PrismaClient } from "./db/prisma-client";

@@ -21,14 +21,16 @@ export async function openDatabase(env: Env, log: Logger): Promise<Database> {
   let url = env.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | null = null;
   if (!url) {
-    // Loaded only when used: the library installs a SIGTERM hook that exits the process (status
-    // 143) as soon as its own servers are stopped, cutting short this server's orderly shutdown.
     const { startEmbeddedPostgres } = await import("./db/embedded-postgres");
-    const dataDir = path.resolve(env.LIQDESK_DATA_DIR, "postgres");
-    log.info({ dataDir, port: env.LIQDESK_PG_PORT }, "starting embedded PostgreSQL");
+    log.info("starting embedded PostgreSQL");
     const pg = await startEmbeddedPostgres({
-      dataDir, port: env.LIQDESK_PG_PORT, database: "liqdesk", log: (line) => log.debug({ pg: line }),
+      dataDir: path.resolve(env.LIQDESK_DATA_DIR, "postgres"),
+      port: env.LIQDESK_PG_PORT,
+      database: "liqdesk",
+      log: (line) => log.debug({ pg: line }),
+      notice: (line) => log.info(line),
     });
+    log.info({ dataDir: pg.dataDir, port: pg.port }, "embedded PostgreSQL started");
     url = pg.connectionString;
     stopEmbedded = pg.stop;
   }

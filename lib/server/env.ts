@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
 
 /** Spec §7's default `maxClockSkewMs`, in ms (LIQDESK_MAX_CLOCK_SKEW_MS). */
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 5000;
@@ -55,7 +55,7 @@ const envSchema = z.object({
   LIQDESK_OIDC_NAME: z.string().min(1).max(40).default("SSO"),
   /** Bearer token Prometheus sends to GET /api/metrics. Unset: /api/metrics answers 401 to everyone. */
   LIQDESK_METRICS_TOKEN: z.string().min(24, "at least 24 characters").optional(),
-  /** Largest manual top-up (USD), at most the largest collateral movement (lib/contracts/bounds.ts). */
+  /** Largest manual top-up (USD), at most the largest collateral movement (lib/risk/bounds.ts). */
   LIQDESK_TOPUP_MAX: z.string().regex(/^\d{1,20}(\.\d{1,6})?$/, "a positive decimal with at most 6 decimals").default("1000000")
     .refine((v) => Number(v) > 0, "must be > 0")
     .refine((v) => Number(v) <= BOUNDS.amount.maxAbs, `must be at most ${BOUNDS.amount.maxAbs}`),

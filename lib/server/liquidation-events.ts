@@ -1,13 +1,6 @@
 import "server-only";
 import type { LiquidationEventView } from "@/lib/contracts/desk";
 import type { PrismaClient } from "./db/prisma-client";
-import type { LiquidationEventRecord } from "./execution/persist-liquidation-step";
-
-/** A recorded step as the desk sees it. */
-export function eventView(e: LiquidationEventRecord): LiquidationEventView {
-  return { ...e };
-}
-
 /** The newest executed steps (all accounts, or one), newest first. */
 export async function recentLiquidationEvents(prisma: PrismaClient, opts: { accountId?: string; limit: number }): Promise<LiquidationEventView[]> {
   const rows = await prisma.liquidationEvent.findMany({

@@ -1,10 +1,11 @@
 import "server-only";
 import { EngineClient, type ChangeSet, type PriceUpdate, type QueueEntry } from "@/lib/engine";
+import type { LiquidationEventView } from "@/lib/contracts/desk";
 import { resolveRiskParams, type Close, type MarketParams, type RiskParams } from "@/lib/risk";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Logger } from "./logger";
 import { serverMetrics } from "./metrics";
-import { persistLiquidationStep, StaleStepError, type LiquidationEventRecord } from "./execution/persist-liquidation-step";
+import { persistLiquidationStep, StaleStepError } from "./execution/persist-liquidation-step";
 
 /** Longest failure reason shown in a queue entry's `pausedReason` (the log has the whole error). */
 const REASON_MAX = 200;
@@ -33,7 +34,7 @@ export interface LiveEngineOptions {
 export class LiveEngine {
   private executorTimer: NodeJS.Timeout | null = null;
   private executing: Promise<void> | null = null;
-  private readonly stepListeners = new Set<(event: LiquidationEventRecord) => void>();
+  private readonly stepListeners = new Set<(event: LiquidationEventView) => void>();
   /** The last failure logged per account (one log line per account per distinct reason). */
   private readonly failureLogged = new Map<string, string>();
 
@@ -73,7 +74,7 @@ export class LiveEngine {
     return this.client.onChanges(listener);
   }
 
-  onStep(listener: (event: LiquidationEventRecord) => void): () => void {
+  onStep(listener: (event: LiquidationEventView) => void): () => void {
     this.stepListeners.add(listener);
     return () => this.stepListeners.delete(listener);
   }

@@ -1,6 +1,6 @@
 import "server-only";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { LIVE_STATUSES } from "@/lib/engine/live-status";
+import { LIVE_STATUSES } from "@/lib/risk";
 import type { BookSummary } from "@/lib/engine";
 import { findRuntime } from "./runtime-registry";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "./db/prisma-client";
-import { HttpError } from "./http/http-error";
+import { HttpError } from "./errors";
 
 /** Windows older than this are deleted when a key opens a new window. */
 const KEEP_MS = 3_600_000;

@@ -1,32 +1,19 @@
+/**
+ * Every read the pages and the API make of live state goes through here, so that access rules
+ * apply in one place. Figures come from the engine; history from PostgreSQL.
+ */
 import "server-only";
 import type { MarketsResponse } from "@/lib/contracts/markets";
-import { formatPath, InputError, parseInput } from "@/lib/contracts/api-error";
+import { InputError, parseInput } from "@/lib/contracts/api-error";
+import { formatPath } from "@/lib/risk/risk-issue";
 import {
   accountsQuerySchema, deskStressRequestSchema, type AccountDetail, type AccountRow, type BookLiquidationMap, type DeskSnapshot, type DeskStressResponse,
   type InsuranceFundView, type LiquidationEventView, type Page, type QueueEntry,
 } from "@/lib/contracts/desk";
 import type { RiskIssue } from "@/lib/risk";
+import { NotFoundError, NotReadyError } from "./errors";
 import { findRuntime } from "./runtime-registry";
 import { recentLiquidationEvents } from "./liquidation-events";
-
-/**
- * Every read the pages and the API make of live state goes through here, so that access rules
- * apply in one place. Figures come from the engine; history from PostgreSQL.
- */
-export class NotReadyError extends Error {
-  constructor() {
-    super("Liqdesk is starting: the live engine is not ready yet");
-    this.name = "NotReadyError";
-  }
-}
-
-/** A resource that does not exist: 404. */
-export class NotFoundError extends Error {
-  constructor(what: string) {
-    super(`${what} not found`);
-    this.name = "NotFoundError";
-  }
-}
 
 function runtime() {
   const rt = findRuntime();

@@ -4,15 +4,17 @@ import type { Logger } from "./logger";
 import type { PrismaClient } from "./db/prisma-client";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import type { PriceUpdate } from "@/lib/engine";
-import { LiveMarkets, type MarketInfo } from "./live-markets";
+import { LiveMarkets, type MarketInfo } from "./markets/live-markets";
 import { parsePriceBatch, persistPriceTicks, type IngestPricesResult } from "./ingest/ingest-prices";
 import { ingestCollateral, ingestFunding, parsePositionBatch, persistPositionBatch, type IngestDeps } from "./ingest/ingest-service";
 import { createIngestRecorder, type IngestRecorder } from "./ingest/ingest-recorder";
 import { LiveEngine } from "./live-engine";
 import { MarginSnapshotter } from "./margin-snapshotter";
 import { SerialQueue } from "./serial-queue";
-import type { SendBacklog, SocketHub } from "./socket-hub";
-import { DeskFeed } from "./desk-feed";
+import type { LiveFeeds } from "./feeds/open-feeds";
+import type { SendBacklog } from "./feeds/send-backlog";
+import { DeskStream } from "./feeds/desk-stream";
+import { MarketsStream } from "./feeds/markets-stream";
 import type { BookLiquidationMap, DeskRiskParams, DeskSnapshot, DeskStressResponse } from "@/lib/contracts/desk";
 import { insuranceFundBalance } from "./execution/insurance-fund";
 import { marketParamsOf } from "./market-params-of";
@@ -34,19 +36,20 @@ function committed(kind: IngestKind, items: number, receivedAt: number): void {
 
 /**
  * The live side of one Liqdesk process: the database, the live marks, the engine worker and the
- * socket hub. Data flows one way: ingest → PostgreSQL (committed) → engine → hub. Route handlers
+ * streams its socket feeds publish. Data flows one way: ingest → PostgreSQL (committed) → engine → feeds. Route handlers
  * reach the runtime through the runtime registry; they never compute risk themselves.
  */
 export class Runtime {
   readonly startedAt = Date.now();
-  private hub: SocketHub | null = null;
+  private feeds: LiveFeeds | null = null;
   /** The write of computed marks in flight (one at a time). */
   private savingMarks: Promise<void> | null = null;
   private stalenessTimer: NodeJS.Timeout | null = null;
   /** Account-changing writes, one at a time: the engine hears them in commit order. */
   private readonly accountWrites = new SerialQueue();
   private readonly deps: IngestDeps;
-  readonly desk: DeskFeed;
+  readonly desk: DeskStream;
+  private readonly marketsStream: MarketsStream;
   /** What-ifs and stress runs: off the main thread, within per-user and server-wide limits. */
   readonly whatIfs: WhatIfs;
 
@@ -62,13 +65,14 @@ export class Runtime {
     seqBase: number,
   ) {
     this.deps = { prisma, markets: (id) => (lotSizes.has(id) ? { lotSize: lotSizes.get(id)! } : undefined), recorder };
-    this.desk = new DeskFeed(engine, prisma, log, this.riskParams(), seqBase);
+    this.desk = new DeskStream(engine, prisma, log, this.riskParams(), seqBase);
+    this.marketsStream = new MarketsStream(markets, seqBase);
     this.whatIfs = new WhatIfs(env, prisma);
   }
 
   /**
    * Loads markets, prices, a few minutes of marks and every account from PostgreSQL.
-   * `seqBase`: the desk stream's deltas are numbered after it (an instance taking over the engine
+   * `seqBase`: the markets and desk streams' deltas are numbered after it (an instance taking over the engine
    * passes a number above its predecessor's: docs/SCALING.md).
    */
   static async create(env: Env, log: Logger, prisma: PrismaClient, options: { seqBase?: number } = {}): Promise<Runtime> {
@@ -122,9 +126,11 @@ export class Runtime {
     return runtime;
   }
 
-  async attachHub(hub: SocketHub): Promise<void> {
-    this.hub = hub;
-    await this.desk.start((delta) => hub.publishDesk(delta));
+  /** The streams publish to this instance's feeds from now on. */
+  async attachFeeds(feeds: LiveFeeds): Promise<void> {
+    this.feeds = feeds;
+    this.marketsStream.start((delta) => feeds.markets.publish(delta));
+    await this.desk.start((delta) => feeds.desk.publish(delta));
   }
 
   deskSnapshot(): DeskSnapshot {
@@ -148,19 +154,18 @@ export class Runtime {
     return this.engine.client.liquidationMap(marketId);
   }
 
-  /** Connected socket clients by room kind (all 0 before the hub is attached). */
+  /** Connected socket clients by room kind (all 0 before the feeds are attached). */
   socketClients(): Record<RoomKind, number> {
-    return this.hub?.clientsByRoomKind() ?? { desk: 0, markets: 0, account: 0 };
+    return this.feeds?.transport.clientsByRoomKind() ?? { desk: 0, markets: 0, account: 0 };
   }
 
-  /** Bytes held in this process for socket clients, not yet written to their connections (0 before the hub is attached). */
+  /** Bytes held in this process for socket clients, not yet written to their connections (0 before the feeds are attached). */
   socketSendBacklog(): SendBacklog {
-    return this.hub?.sendBacklog() ?? { bytes: 0, largest: 0 };
+    return this.feeds?.transport.sendBacklog() ?? { bytes: 0, largest: 0 };
   }
 
   marketsSnapshot(): MarketsResponse {
-    const now = Date.now();
-    return { seq: this.hub?.currentSeq() ?? 0, serverTime: now, markets: this.markets.views(now) };
+    return this.marketsStream.snapshot();
   }
 
   /** The price ingest path, shared by the HTTP API and the simulator. */
@@ -253,7 +258,7 @@ export class Runtime {
     for (const id of marketIds) {
       const update = this.markets.refresh(id, now);
       if (!update) continue;
-      this.hub?.publishMark(update, receivedAt);
+      this.marketsStream.publish(update, receivedAt);
       if (update.mark !== null) engineMarks.push({ marketId: id, price: update.mark, stale: update.stale });
     }
     if (engineMarks.length) {
@@ -296,6 +301,7 @@ export class Runtime {
     this.stalenessTimer = null;
     await this.savingMarks;
     await this.saveMarks();
+    this.marketsStream.stop();
     await this.desk.stop();
     await this.snapshotter.stop();
     await this.accountWrites.idle();

@@ -1,5 +1,5 @@
 import "server-only";
-import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-prices";
+import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-batch";
 import { generateAccountPopulation } from "@/lib/sim/account-population";
 import { demoTraderAccounts } from "@/lib/sim/demo-trader-accounts";
 import { seedMarkets } from "@/lib/sim/seed-markets";

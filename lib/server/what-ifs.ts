@@ -1,11 +1,11 @@
 import "server-only";
 import { InputError } from "@/lib/contracts/api-error";
-import { BoundedSlots, SlotsFullError } from "@/lib/engine/bounded-slots";
-import { WhatIfFailedError, WhatIfPool } from "@/lib/engine/what-if-pool";
+import { BoundedSlots, SlotsFullError } from "@/lib/engine/thread/bounded-slots";
+import { WhatIfFailedError, WhatIfPool } from "@/lib/engine/thread/what-if-pool";
 import type { UserPrincipal } from "./auth/policy";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Env } from "./env";
-import { HttpError } from "./http/http-error";
+import { HttpError } from "./errors";
 import { BODY_LIMITS } from "./http/body-limits";
 import { readJsonBytes } from "./http/read-body";
 import { streamBytes } from "./http/stream-bytes";
@@ -52,7 +52,7 @@ export class WhatIfs {
   async evaluate(user: UserPrincipal, request: Request): Promise<Response> {
     const leave = await this.admit(user, () => this.pool.full());
     try {
-      const bytes = await readJsonBytes(request, BODY_LIMITS.whatIf);
+      const bytes = await readJsonBytes(request, BODY_LIMITS.batch);
       const outcome = await this.pool.evaluate(bytes).catch(refusal);
       if (!outcome.ok) throw new InputError(outcome.fields);
       return new Response(streamBytes(outcome.body), { headers: { "content-type": "application/json" } });

@@ -151,6 +151,19 @@ describe("HTTP edges (real server)", () => {
     expect(me.session).not.toHaveProperty("token");
   });
 
+  it("small answers polled often (health, ingest) are never gzipped, pages are; Next's size threshold never applies", async () => {
+    const gzip = { "accept-encoding": "gzip, deflate, br" };
+    const health = await raw(server.port, "GET", "/api/health", gzip);
+    expect(health.status).toBe(200);
+    expect(health.headers["content-encoding"]).toBeUndefined();
+    const ingest = await raw(server.port, "POST", "/api/v1/ingest/prices", { ...gzip, authorization: `Bearer ${token}`, "content-type": "application/json" },
+      JSON.stringify({ source: "gzip-probe", ticks: [] }));
+    expect(ingest.headers["content-encoding"]).toBeUndefined();
+    const page = await raw(server.port, "GET", "/sign-in", gzip);
+    expect(page.status).toBe(200);
+    expect(page.headers["content-encoding"]).toBe("gzip");
+  });
+
   it("a client that goes away mid-body is not logged as a failed request, and nothing here was a 500", async () => {
     await new Promise<void>((resolve) => {
       const socket = tcpConnect(server.port, "127.0.0.1", () => {

@@ -82,8 +82,8 @@ describe("JSON bodies: a limit per route, and a nesting limit before parsing", (
   it("an ingest batch of nearly 10 MiB, flat, is still accepted", async () => {
     const tick = JSON.stringify({ marketId: "BTC-PERP", price: 60123, ts: Date.now() });
     const head = "{\"source\":\"big-flat\",\"ticks\":[";
-    const text = head + " ".repeat(BODY_LIMITS.ingest - head.length - tick.length - 2 - 64) + tick + "]}";
-    expect(text.length).toBeGreaterThan(BODY_LIMITS.ingest - 100);
+    const text = head + " ".repeat(BODY_LIMITS.batch - head.length - tick.length - 2 - 64) + tick + "]}";
+    expect(text.length).toBeGreaterThan(BODY_LIMITS.batch - 100);
     const res = await h.call("POST /api/v1/ingest/prices", { body: text, headers: { "content-type": "application/json" } });
     expect(res.status).toBe(200);
     const stored = await h.db.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM latest_prices WHERE source = 'big-flat'`;

@@ -1,5 +1,5 @@
 // Issue 15 item 6: every number that can reach PostgreSQL or a figure is range-checked up front
-// (lib/contracts/bounds.ts; the bounds are written out here as docs/API.md states them): 400 naming the field, nothing changed — never a 500, a number
+// (lib/risk/bounds.ts; the bounds are written out here as docs/API.md states them): 400 naming the field, nothing changed — never a 500, a number
 // PostgreSQL rounds to something else, or a figure that is not finite.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectRefused, startRouteHarness, type CallOptions, type RouteHarness, type RouteName } from "../support/route-harness";

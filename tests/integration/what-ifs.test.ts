@@ -35,7 +35,7 @@ describe("what-ifs off the main thread, with limits", () => {
   let runtime: Runtime;
   const cookies = new Map<string, string>();
 
-  function post(handler: typeof postEvaluate, who: string, body: string): Promise<Response> {
+  function post(handler: typeof postEvaluate, who: string, body: string | Uint8Array<ArrayBuffer>): Promise<Response> {
     const url = handler === postEvaluate ? "/api/v1/risk/evaluate" : "/api/v1/stress";
     return handler(new Request(`${SITE}${url}`, {
       method: "POST", headers: { "content-type": "application/json", cookie: cookies.get(who) ?? "", host: "localhost:3000", origin: SITE }, body,

@@ -6,7 +6,7 @@ import { TopBar } from "@/components/ui/top-bar";
 import { requirePage } from "@/lib/server/auth/page-access";
 import { listAudit } from "@/lib/server/audit-log";
 import { findRuntime } from "@/lib/server/runtime-registry";
-import { NotReadyError } from "@/lib/server/read-model";
+import { NotReadyError } from "@/lib/server/errors";
 
 export const metadata: Metadata = { title: "Audit log · Liqdesk" };
 

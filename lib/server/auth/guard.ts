@@ -1,8 +1,9 @@
 import "server-only";
-import { InputError, type ApiErrorBody } from "@/lib/contracts/api-error";
+import { InputError } from "@/lib/contracts/api-error";
 import { paramProblems } from "../http/search-params";
+import { errorResponse } from "../http/error-response";
 import { withErrors } from "../http/with-errors";
-import { NotReadyError } from "../read-model";
+import { NotReadyError } from "../errors";
 import type { Runtime } from "../runtime";
 import { findRuntime } from "../runtime-registry";
 import { findAuth } from "./auth-registry";
@@ -16,11 +17,6 @@ export interface GuardedRequest<P> {
   params: P;
   principal: Principal;
   runtime: Runtime;
-}
-
-function refuse(status: number, code: string, message: string, headers?: HeadersInit): Response {
-  const body: ApiErrorBody = { error: { code, message } };
-  return Response.json(body, { status, headers });
 }
 
 /**
@@ -44,11 +40,11 @@ export function guarded<P = Record<string, never>>(
     if (!decision.ok) {
       const challenge = decision.status === 401 && (rule.credential === "ingest" || rule.credential === "scrape")
         ? { "www-authenticate": `Bearer realm="liqdesk-${rule.credential}"` } : undefined;
-      return refuse(decision.status, decision.code, decision.message, challenge);
+      return errorResponse({ status: decision.status, code: decision.code, message: decision.message, headers: challenge });
     }
     if (rule.credential === "session" && isStateChanging(request.method)) {
       const reason = crossSiteReason(request.headers, allowedOrigins(runtime.env));
-      if (reason) return refuse(403, "cross_site", `refused: a state-changing request with a session must come from this site (${reason})`);
+      if (reason) return errorResponse({ status: 403, code: "cross_site", message: `refused: a state-changing request with a session must come from this site (${reason})` });
     }
     const badParams = paramProblems(request, params);
     if (badParams.length > 0) throw new InputError(badParams);

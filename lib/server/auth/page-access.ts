@@ -1,7 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { NotReadyError } from "../read-model";
+import { NotReadyError } from "../errors";
 import { findRuntime } from "../runtime-registry";
 import { findAuth } from "./auth-registry";
 import { access, decide, type UserPrincipal } from "./policy";

@@ -1,12 +1,12 @@
 /**
  * Who may see and do what: the one policy that route handlers (guard.ts), pages (page-access.ts)
- * and the socket hub (socket-auth.ts) consult. Pure: a principal and a rule in, a decision out.
+ * and the socket feeds (lib/server/feeds) consult. Pure: a principal and a rule in, a decision out.
  *
  * 401 = no valid credential of the kind the endpoint takes (not signed in, no or a bad token);
  * 403 = a valid credential that is not allowed (a trader on the desk's API or on someone else's
  * account). A session never opens the ingest API and an ingest token never opens the rest.
  */
-import { DESK_ROOM } from "@/lib/contracts/socket-events";
+import { accountOfRoom, accountRoom, DESK_ROOM, MARKETS_ROOM } from "@/lib/contracts/socket-events";
 
 export type Role = "desk" | "trader";
 
@@ -95,17 +95,31 @@ export function decide(principal: Principal, rule: AccessRule, accountId?: strin
     case "deskOrOwner":
       if (principal.role === "desk") return { ok: true };
       if (accountId === undefined) return deny(403, "name one of your accounts (accountId)");
-      return principal.accountIds.includes(accountId) ? { ok: true } : deny(403, `account "${accountId}" is not yours`);
+      return canUseAccount(principal, accountId) ? { ok: true } : deny(403, `account "${accountId}" is not yours`);
   }
 }
 
-/** Socket rooms (DESIGN.md "Socket events"): computed by the server, never named by a client. */
-export const MARKETS_ROOM = "markets";
-export const accountRoom = (accountId: string) => `account:${accountId}`;
+/** A connection's socket rooms, as `socketRooms` decides them. */
+export interface SocketRooms {
+  /** The rooms it is put in on its own: the desk the desk and markets rooms, a trader markets and their accounts' rooms. */
+  readonly given: readonly string[];
+  /** Whether it may be in `room`: one it was given, or (when it asks) the room of an account it may use. */
+  mayJoin(room: string): boolean;
+}
 
-/** The rooms a connection joins on its own: the desk sees the desk and markets, a trader markets and their accounts. */
-export function defaultRooms(principal: Principal): string[] {
-  if (principal.kind !== "user") return [];
-  if (principal.role === "desk") return [DESK_ROOM, MARKETS_ROOM];
-  return [MARKETS_ROOM, ...principal.accountIds.map(accountRoom)];
+/**
+ * Every socket room decision (room names: lib/contracts/socket-events.ts): computed by the server,
+ * never named by a client. An account's room follows `canUseAccount`, as the HTTP API does.
+ */
+export function socketRooms(principal: Principal): SocketRooms {
+  const given = principal.kind !== "user" ? []
+    : principal.role === "desk" ? [DESK_ROOM, MARKETS_ROOM]
+    : [MARKETS_ROOM, ...principal.accountIds.map(accountRoom)];
+  return {
+    given,
+    mayJoin(room) {
+      const accountId = accountOfRoom(room);
+      return accountId === null ? given.includes(room) : canUseAccount(principal, accountId);
+    },
+  };
 }

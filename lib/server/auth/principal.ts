@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "../db/prisma-client";
 import type { Env } from "../env";
 import { verifyIngestToken } from "../ingest/ingest-tokens";
-import { NotReadyError } from "../read-model";
+import { NotReadyError } from "../errors";
 import type { LiqdeskAuth } from "./auth";
 import type { Credential, Principal, Role, UserPrincipal } from "./policy";
 

@@ -1,8 +1,8 @@
 import "server-only";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
-import type { ApiErrorBody } from "@/lib/contracts/api-error";
 import { CLIENT_IP_HEADER } from "../auth/auth";
+import { sendError } from "../http/error-response";
 import type { Logger } from "../logger";
 import { CLUSTER_HEADER } from "./cluster-secret";
 import type { LeaderLocator } from "./engine-leader";
@@ -20,9 +20,7 @@ const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "transfer-en
 const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
 
 function unavailable(res: ServerResponse, message: string): void {
-  const body: ApiErrorBody = { error: { code: "no_leader", message } };
-  res.writeHead(503, { "content-type": "application/json", "retry-after": String(RETRY_AFTER_S), "cache-control": "no-store" });
-  res.end(JSON.stringify(body));
+  sendError(res, { status: 503, code: "no_leader", message, headers: { "retry-after": String(RETRY_AFTER_S), "cache-control": "no-store" } });
 }
 
 /**

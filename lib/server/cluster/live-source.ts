@@ -6,7 +6,7 @@ import type { LeaderClient } from "./leader-client";
 
 /**
  * What the sockets of an instance are served from: this instance's runtime while it leads, the
- * leader's (over HTTP) while it follows. The socket hub and the account feed ask it.
+ * leader's (over HTTP) while it follows. The socket feeds ask it (lib/server/feeds/open-feeds.ts).
  */
 export class LiveSource {
   private runtime: Runtime | null = null;

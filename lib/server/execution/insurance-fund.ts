@@ -2,7 +2,7 @@ import "server-only";
 import type { Prisma, PrismaClient } from "@/lib/server/db/prisma-client";
 import { transactionLock } from "@/lib/server/db/transaction-lock";
 import { TRANSACTION_OPTIONS } from "@/lib/server/ingest/sql-errors";
-import { Exact } from "./exact-decimal";
+import { Exact } from "@/lib/risk";
 
 /**
  * Serialises writers of the insurance fund ledger for the rest of the transaction, so that each

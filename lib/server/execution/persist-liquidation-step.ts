@@ -1,37 +1,17 @@
 import "server-only";
+import type { LiquidationEventView } from "@/lib/contracts/desk";
 import { LIQUIDATION_SOURCE } from "@/lib/contracts/ingest-positions";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
 import { transactionLock } from "@/lib/server/db/transaction-lock";
 import { TRANSACTION_OPTIONS } from "@/lib/server/ingest/sql-errors";
 import { POSITION_WRITE_LOCK } from "@/lib/server/ingest/persist-positions";
-import { exact, Exact } from "./exact-decimal";
+import { closeMismatch, Exact, liquidationFill, settleLiquidationStep, type FillInput, type SettlementEntry } from "@/lib/risk";
 import { lockInsuranceFund, readInsuranceFundBalance } from "./insurance-fund";
 
-/** Amounts as decimal strings, or numbers read as written (`String(n)`), rounded to 18 decimals. */
-type Amount = string | number;
-
 /** One executed step of the simulated venue (a close of spec §6 that filled at its expected price). */
-export interface LiquidationStep {
+export interface LiquidationStep extends FillInput {
   accountId: string;
   marketId: string;
-  /** `sell` closes a long, `buy` a short. */
-  side: "buy" | "sell";
-  /** Closed base quantity, > 0 and at most the position's size. */
-  qty: Amount;
-  /** The expected price of spec §5 (slippage already inside it). */
-  fillPrice: Amount;
-  markPrice: Amount;
-  /**
-   * Liquidation fee (to the insurance fund), >= 0. Omit it (recommended) to have it computed
-   * exactly as `liquidationFeeRate × qty × markPrice` (spec §5) from the market's stored rate,
-   * rather than recording a float64 product.
-   */
-  fee?: Amount;
-  /**
-   * Slippage cost `X × a(X)`, >= 0, recorded for display (it is already inside the fill price).
-   * Omit it to have it computed exactly as `qty × |markPrice − fillPrice|`.
-   */
-  slippage?: Amount;
   mode: "partial" | "full";
   executedAt: Date | number;
   /**
@@ -41,30 +21,10 @@ export interface LiquidationStep {
   stepKey?: string;
 }
 
-export interface LiquidationEventRecord {
-  id: string;
-  accountId: string;
-  marketId: string;
-  side: "buy" | "sell";
-  qty: string;
-  /** Fill price. */
-  price: string;
-  markPrice: string;
-  /** qty × markPrice. */
-  notional: string;
-  fee: string;
-  slippage: string;
-  realizedPnl: string;
-  /** Negative balance settled at this step (covered + uncovered), "0" if none. */
-  deficit: string;
-  mode: "partial" | "full";
-  executedAt: number;
-}
-
 export interface LiquidationStepResult {
   /** true: the stepKey was already recorded; nothing changed and the figures are the recorded ones. */
   replayed: boolean;
-  event: LiquidationEventRecord;
+  event: LiquidationEventView;
   /** The position after the step ("0" = closed); entry price unchanged. */
   position: { qty: string; entryPrice: string; source: string; lastSeq: string };
   /** Account collateral after the step. */
@@ -90,33 +50,20 @@ export class StaleStepError extends Error {
  * Records one executed liquidation step of the simulated venue in ONE transaction:
  *
  * 1. take the position-write lock, lock the account and position rows (then the insurance fund);
- * 2. realised PnL of the closed quantity `x`: `x × (fillPrice − entryPrice) × sign(qty)`, exact
- *    (slippage is inside the fill price); the position shrinks by `x` (entry unchanged, 0 when
- *    closed) and is marked `source = 'liquidation'`, `lastSeq = <event id>`, after the cursor of
- *    the ingest source that wrote it last is saved in `ingest_cursors` (see persistPositionUpdates);
- * 3. collateral ledger: `realized_pnl` (+pnl) and `liquidation_fee` (−fee); fund ledger: `fee`
- *    (+fee);
- * 4. when the account's balance is then negative and it holds no open position any more (this
- *    close was its last), the fund pays the deficit as far as its balance allows
- *    (`insurance_payment` to the account, `deficit_payment` from the fund), and the rest is an
- *    `uncovered_bad_debt` fund entry (amount −uncovered, balance unchanged); the account keeps
- *    that negative balance (auto-deleveraging is a later stage);
- * 5. a `liquidation_events` row with every figure; `balanceAfter` of each entry chains.
+ * 2. settle the step with the pure model (`settleLiquidationStep`, lib/risk: realised PnL, fee,
+ *    the deficit the fund pays as far as it can and the uncovered bad debt, all exact);
+ * 3. write what it returns in one statement: the position shrinks (entry unchanged, 0 when closed)
+ *    and is marked `source = 'liquidation'`, `lastSeq = <event id>`, after the cursor of the ingest
+ *    source that wrote it last is saved in `ingest_cursors` (see persistPositionUpdates); the
+ *    account's collateral; its ledger entries (`realized_pnl`, `liquidation_fee`, then
+ *    `insurance_payment`) and the fund's (`fee`, then `deficit_payment`, `uncovered_bad_debt`),
+ *    each `balanceAfter` chaining; a `liquidation_events` row with every figure.
  *
  * Ledger keys: `liquidation:<stepKey or event id>:<kind>`. Throws StaleStepError (nothing
  * written) when the position is gone, on the other side, or smaller than `qty`.
  */
 export async function persistLiquidationStep(prisma: PrismaClient, step: LiquidationStep): Promise<LiquidationStepResult> {
-  const qty = exact(step.qty);
-  const fillPrice = exact(step.fillPrice);
-  const markPrice = exact(step.markPrice);
-  const givenFee = step.fee === undefined ? null : exact(step.fee);
-  const slippage = step.slippage === undefined
-    ? qty.times(markPrice.minus(fillPrice).abs()).toDecimalPlaces(18)
-    : exact(step.slippage);
-  if (!qty.gt(0) || !fillPrice.gt(0) || !markPrice.gt(0) || givenFee?.lt(0) || slippage.lt(0)) {
-    throw new Error(`invalid liquidation step ${JSON.stringify(step)}: qty and prices must be > 0, fee and slippage >= 0`);
-  }
+  const fill = liquidationFill(step);
   const executedAt = new Date(step.executedAt);
 
   return prisma.$transaction(async (tx) => {
@@ -135,52 +82,29 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
       if (recorded) return recorded;
     }
     if (!row) throw new StaleStepError(`no position of ${step.accountId} in ${step.marketId}`);
-    const positionQty = new Exact(row.qty);
-    const sign = positionQty.gt(0) ? 1 : positionQty.lt(0) ? -1 : 0;
-    const closingSide = sign > 0 ? "sell" : "buy";
-    if (sign === 0 || closingSide !== step.side) {
-      throw new StaleStepError(`${step.side} does not close the position of ${step.accountId} in ${step.marketId} (qty ${row.qty})`);
-    }
-    if (qty.gt(positionQty.abs())) {
-      throw new StaleStepError(`closing ${qty.toFixed()} exceeds the position of ${step.accountId} in ${step.marketId} (qty ${row.qty})`);
-    }
-
-    const entryPrice = new Exact(row.entry_price);
-    const newQty = positionQty.minus(qty.times(sign));
-    const realizedPnl = qty.times(fillPrice.minus(entryPrice)).times(sign).toDecimalPlaces(18);
-    const notional = qty.times(markPrice).toDecimalPlaces(18);
-    const fee = givenFee ?? new Exact(row.fee_rate).times(qty).times(markPrice).toDecimalPlaces(18);
-    const afterPnl = new Exact(row.collateral).plus(realizedPnl);
-    const afterFee = afterPnl.minus(fee);
+    const mismatch = closeMismatch(new Exact(row.qty), step.side, fill.qty);
+    if (mismatch) throw new StaleStepError(`${step.accountId} in ${step.marketId}: ${mismatch}`);
 
     await lockInsuranceFund(tx);
-    const fundBefore = new Exact(await readInsuranceFundBalance(tx));
-    const fundAfterFee = fundBefore.plus(fee);
-    const settles = afterFee.lt(0) && newQty.isZero() && row.others === 0;
-    const deficit = settles ? afterFee.neg() : new Exact(0);
-    const payment = Exact.min(deficit, Exact.max(fundAfterFee, 0));
-    const uncovered = deficit.minus(payment);
-    const collateral = afterFee.plus(payment);
-    const fundAfter = fundAfterFee.minus(payment);
-
-    const ledger: [string, Exact, Exact][] = [["realized_pnl", realizedPnl, afterPnl], ["liquidation_fee", fee.neg(), afterFee]];
-    if (payment.gt(0)) ledger.push(["insurance_payment", payment, collateral]);
-    const fund: [string, Exact, Exact][] = [["fee", fee, fundAfterFee]];
-    if (payment.gt(0)) fund.push(["deficit_payment", payment.neg(), fundAfter]);
-    if (uncovered.gt(0)) fund.push(["uncovered_bad_debt", uncovered.neg(), fundAfter]);
-    const text = (rows: [string, Exact, Exact][], i: 0 | 1 | 2) => rows.map((r) => (i === 0 ? r[0] : r[i].toFixed()));
+    const s = settleLiquidationStep(fill, {
+      collateral: row.collateral, positionQty: row.qty, entryPrice: row.entry_price, feeRate: row.fee_rate,
+      otherOpenPositions: row.others, fundBalance: await readInsuranceFundBalance(tx),
+    });
+    const ledger = columns(s.ledger);
+    const fund = columns(s.fund);
+    const { qty, fillPrice, markPrice } = fill;
 
     const [written] = await tx.$queryRaw<{ event_id: bigint; ledger_ids: bigint[]; fund_ids: bigint[] }[]>`
       WITH event AS (
         INSERT INTO liquidation_events (account_id, market_id, side, qty, price, mark_price, notional, fee, slippage,
                                         realized_pnl, deficit, mode, executed_at)
         VALUES (${step.accountId}, ${step.marketId}, ${step.side}::side, ${qty.toFixed()}::numeric, ${fillPrice.toFixed()}::numeric,
-                ${markPrice.toFixed()}::numeric, ${notional.toFixed()}::numeric, ${fee.toFixed()}::numeric,
-                ${slippage.toFixed()}::numeric, ${realizedPnl.toFixed()}::numeric, ${deficit.toFixed()}::numeric,
+                ${markPrice.toFixed()}::numeric, ${s.notional.toFixed()}::numeric, ${s.fee.toFixed()}::numeric,
+                ${s.slippage.toFixed()}::numeric, ${s.realizedPnl.toFixed()}::numeric, ${s.deficit.toFixed()}::numeric,
                 ${step.mode}::liquidation_mode, ${executedAt})
         RETURNING id
       ), position AS (
-        UPDATE positions SET qty = ${newQty.toFixed()}::numeric, source = ${LIQUIDATION_SOURCE},
+        UPDATE positions SET qty = ${s.positionQty.toFixed()}::numeric, source = ${LIQUIDATION_SOURCE},
                              last_seq = (SELECT id FROM event), updated_at = now()
          WHERE account_id = ${step.accountId} AND market_id = ${step.marketId}
       ), replaced_source AS (
@@ -190,20 +114,20 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
         ON CONFLICT (source, kind, key) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at
           WHERE c.last_seq < excluded.last_seq
       ), account AS (
-        UPDATE accounts SET collateral = ${collateral.toFixed()}::numeric, updated_at = now() WHERE id = ${step.accountId}
+        UPDATE accounts SET collateral = ${s.collateral.toFixed()}::numeric, updated_at = now() WHERE id = ${step.accountId}
       ), ledger AS (
         INSERT INTO collateral_ledger (account_id, kind, amount, balance_after, idempotency_key, liquidation_event_id)
         SELECT ${step.accountId}, t.kind::collateral_kind, t.amount, t.balance_after,
                'liquidation:' || coalesce(${step.stepKey ?? null}::text, (SELECT id FROM event)::text) || ':' || t.kind,
                (SELECT id FROM event)
-          FROM unnest(${text(ledger, 0)}::text[], ${text(ledger, 1)}::numeric[], ${text(ledger, 2)}::numeric[])
+          FROM unnest(${ledger.kinds}::text[], ${ledger.amounts}::numeric[], ${ledger.balances}::numeric[])
                WITH ORDINALITY AS t(kind, amount, balance_after, n)
          ORDER BY t.n
         RETURNING id
       ), fund AS (
         INSERT INTO insurance_fund_ledger (kind, amount, balance_after, liquidation_event_id)
         SELECT t.kind::insurance_fund_kind, t.amount, t.balance_after, (SELECT id FROM event)
-          FROM unnest(${text(fund, 0)}::text[], ${text(fund, 1)}::numeric[], ${text(fund, 2)}::numeric[])
+          FROM unnest(${fund.kinds}::text[], ${fund.amounts}::numeric[], ${fund.balances}::numeric[])
                WITH ORDINALITY AS t(kind, amount, balance_after, n)
          ORDER BY t.n
         RETURNING id
@@ -217,19 +141,28 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
       replayed: false,
       event: {
         id: eventId, accountId: step.accountId, marketId: step.marketId, side: step.side, qty: qty.toFixed(),
-        price: fillPrice.toFixed(), markPrice: markPrice.toFixed(), notional: notional.toFixed(), fee: fee.toFixed(),
-        slippage: slippage.toFixed(), realizedPnl: realizedPnl.toFixed(), deficit: deficit.toFixed(), mode: step.mode,
+        price: fillPrice.toFixed(), markPrice: markPrice.toFixed(), notional: s.notional.toFixed(), fee: s.fee.toFixed(),
+        slippage: s.slippage.toFixed(), realizedPnl: s.realizedPnl.toFixed(), deficit: s.deficit.toFixed(), mode: step.mode,
         executedAt: executedAt.getTime(),
       },
-      position: { qty: newQty.toFixed(), entryPrice: entryPrice.toFixed(), source: LIQUIDATION_SOURCE, lastSeq: eventId },
-      collateral: collateral.toFixed(),
-      insurancePayment: payment.toFixed(),
-      uncoveredBadDebt: uncovered.toFixed(),
-      insuranceFundBalance: fundAfter.toFixed(),
+      position: { qty: s.positionQty.toFixed(), entryPrice: new Exact(row.entry_price).toFixed(), source: LIQUIDATION_SOURCE, lastSeq: eventId },
+      collateral: s.collateral.toFixed(),
+      insurancePayment: s.insurancePayment.toFixed(),
+      uncoveredBadDebt: s.uncoveredBadDebt.toFixed(),
+      insuranceFundBalance: s.fundBalance.toFixed(),
       ledgerEntryIds: written.ledger_ids.map(String),
       fundEntryIds: written.fund_ids.map(String),
     };
   }, TRANSACTION_OPTIONS);
+}
+
+/** Ledger entries as the three arrays the statement unnests, amounts as exact decimal text. */
+function columns(entries: readonly SettlementEntry<string>[]): { kinds: string[]; amounts: string[]; balances: string[] } {
+  return {
+    kinds: entries.map((e) => e.kind),
+    amounts: entries.map((e) => e.amount.toFixed()),
+    balances: entries.map((e) => e.balanceAfter.toFixed()),
+  };
 }
 
 type Tx = Parameters<typeof lockInsuranceFund>[0];

@@ -12,10 +12,11 @@ export const BODY_LIMITS = {
   /** A trader's top-up and its preview, a stress run: a handful of fields. */
   topUp: 64 * 1024,
   stress: 64 * 1024,
-  /** An ingest batch (10,000 items fit with room to spare). */
-  ingest: 10 * 1024 * 1024,
-  /** A what-if (`/risk/evaluate`: tens of thousands of accounts), parsed in a what-if thread. */
-  whatIf: 10 * 1024 * 1024,
+  /**
+   * A batch: an ingest batch (10,000 items fit with room to spare), or a what-if book
+   * (`/risk/evaluate`: tens of thousands of accounts, parsed in a what-if thread).
+   */
+  batch: 10 * 1024 * 1024,
 } as const;
 
 /** `16 KiB`, `10 MiB`: a limit as a person reads it. */

@@ -3,7 +3,7 @@ import { InputError } from "@/lib/contracts/api-error";
 import { nestingProblem } from "@/lib/contracts/json-depth";
 import { findBadText } from "@/lib/contracts/text";
 import { formatBytes } from "./body-limits";
-import { HttpError } from "./http-error";
+import { HttpError } from "../errors";
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;

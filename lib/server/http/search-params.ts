@@ -1,5 +1,6 @@
 import "server-only";
-import { formatPath, type FieldError } from "@/lib/contracts/api-error";
+import { type FieldError } from "@/lib/contracts/api-error";
+import { formatPath } from "@/lib/risk/risk-issue";
 import { textProblem } from "@/lib/contracts/text";
 
 /** A request's query string as an object; a repeated key becomes an array (`?status=a&status=b`). */

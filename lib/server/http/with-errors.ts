@@ -1,7 +1,8 @@
 import "server-only";
-import { isInputError, type ApiErrorBody } from "@/lib/contracts/api-error";
+import { isInputError } from "@/lib/contracts/api-error";
 import { findRuntime } from "../runtime-registry";
-import { isHttpError } from "./http-error";
+import { isHttpError } from "../errors";
+import { errorResponse } from "./error-response";
 
 /** Whether the request failed because its client went away mid-body (Node's `Error: aborted`, ECONNRESET), not because of a fault here. */
 export function isClientAbort(error: unknown): boolean {
@@ -10,11 +11,6 @@ export function isClientAbort(error: unknown): boolean {
     if (e.message === "aborted" || e.name === "AbortError" || code === "ECONNRESET" || code === "ABORT_ERR") return true;
   }
   return false;
-}
-
-function errorResponse(status: number, code: string, message: string, fields?: ApiErrorBody["error"]["fields"], headers?: HeadersInit) {
-  const body: ApiErrorBody = { error: { code, message, ...(fields ? { fields } : {}) } };
-  return Response.json(body, { status, headers });
 }
 
 /**
@@ -27,19 +23,19 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
     try {
       return await handler(...args);
     } catch (error) {
-      if (isInputError(error)) return errorResponse(400, error.code, error.message, error.fields);
-      if (isHttpError(error)) return errorResponse(error.status, error.code, error.message, undefined, error.headers);
+      if (isInputError(error)) return errorResponse({ status: 400, code: error.code, message: error.message, fields: error.fields });
+      if (isHttpError(error)) return errorResponse(error);
       // By name, not class: the production bundle minifies class names, and the runtime's errors
       // come from another module graph (see isInputError).
-      if (error instanceof Error && error.name === "NotFoundError") return errorResponse(404, "not_found", error.message);
-      if (error instanceof Error && error.name === "NotReadyError") return errorResponse(503, "not_ready", error.message);
+      if (error instanceof Error && error.name === "NotFoundError") return errorResponse({ status: 404, code: "not_found", message: error.message });
+      if (error instanceof Error && error.name === "NotReadyError") return errorResponse({ status: 503, code: "not_ready", message: error.message });
       if (isClientAbort(error)) {
         // Nobody reads this answer; the request was not applied (a body is read whole before anything is written).
         findRuntime()?.log.debug({ err: error }, "client aborted the request");
-        return errorResponse(400, "aborted", "the client closed the request before its body was read");
+        return errorResponse({ status: 400, code: "aborted", message: "the client closed the request before its body was read" });
       }
       console.error("request failed", error);
-      return errorResponse(500, "internal", "Internal error; the request was not applied");
+      return errorResponse({ status: 500, code: "internal", message: "Internal error; the request was not applied" });
     }
   };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import Decimal from "decimal.js";
-import { BOUNDS, boundText } from "@/lib/contracts/bounds";
+import { BOUNDS, boundText } from "@/lib/risk/bounds";
 
 /**
  * Decimals exact to `Decimal(38,18)` and beyond (decimal.js rounds to 20 significant digits by

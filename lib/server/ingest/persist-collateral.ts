@@ -2,7 +2,7 @@ import "server-only";
 import Decimal from "decimal.js";
 import { InputError, type FieldError } from "@/lib/contracts/api-error";
 import type { CollateralEntry, CollateralIngestKind } from "@/lib/contracts/ingest-collateral";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
 import { balanceOutOfRange, ExactDecimal } from "./balance-range";
 import { isUniqueViolation, TRANSACTION_OPTIONS } from "./sql-errors";

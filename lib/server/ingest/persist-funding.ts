@@ -2,7 +2,7 @@ import "server-only";
 import Decimal from "decimal.js";
 import { InputError, type FieldError } from "@/lib/contracts/api-error";
 import type { IngestFunding } from "@/lib/contracts/ingest-funding";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
 import type { Prisma, PrismaClient } from "@/lib/server/db/prisma-client";
 import { balanceOutOfRange } from "./balance-range";
 import { TRANSACTION_OPTIONS } from "./sql-errors";

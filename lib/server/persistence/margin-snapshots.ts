@@ -1,8 +1,7 @@
 import "server-only";
+import type { AccountStatus } from "@/lib/risk";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
 import { TRANSACTION_OPTIONS } from "@/lib/server/ingest/sql-errors";
-
-export type SnapshotStatus = "healthy" | "warning" | "liquidatable" | "backstop" | "bankrupt";
 
 /** One account's figures (spec §3) at `ts`: monitoring figures, float64 allowed. */
 export interface MarginSnapshotRow {
@@ -15,7 +14,8 @@ export interface MarginSnapshotRow {
   maintenanceMargin: number;
   /** null when equity <= 0. */
   marginRatio: number | null;
-  status: SnapshotStatus;
+  /** An account of unknown status has no snapshot. */
+  status: AccountStatus;
 }
 
 /**

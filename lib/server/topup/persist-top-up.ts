@@ -1,12 +1,11 @@
 import "server-only";
 import Decimal from "decimal.js";
 import { InputError } from "@/lib/contracts/api-error";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
 import type { PrismaClient } from "../db/prisma-client";
 import { balanceOutOfRange, ExactDecimal } from "../ingest/balance-range";
-import { HttpError } from "../http/http-error";
+import { HttpError, NotFoundError } from "../errors";
 import { isUniqueViolation } from "../ingest/sql-errors";
-import { NotFoundError } from "../read-model";
 import type { UserPrincipal } from "../auth/policy";
 
 export interface TopUpWrite {

@@ -1,12 +1,11 @@
 import "server-only";
-import { HttpError } from "@/lib/server/http/http-error";
+import { HttpError, NotFoundError } from "@/lib/server/errors";
 import Decimal from "decimal.js";
 import { InputError, parseInput } from "@/lib/contracts/api-error";
 import {
   topUpPreviewRequestSchema, topUpRequestSchema, COLLATERAL_DECIMALS, type TopUpPreview, type TopUpResult, type TopUpSide,
 } from "@/lib/contracts/topup";
 import { buildMarketBook, DEFAULT_RISK_PARAMS, liquidationTrigger, topUpEffect, type TopUpFigures } from "@/lib/risk";
-import { NotFoundError } from "../read-model";
 import type { Runtime } from "../runtime";
 import { marketParamsOf } from "../market-params-of";
 import { consumeRateWindow } from "../rate-window";

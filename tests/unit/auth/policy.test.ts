@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { access, canUseAccount, decide, defaultRooms, type Principal } from "@/lib/server/auth/policy";
+import { access, canUseAccount, decide, socketRooms, type Principal } from "@/lib/server/auth/policy";
+import { accountOfRoom, accountRoom, DESK_ROOM, MARKETS_ROOM } from "@/lib/contracts/socket-events";
 import { crossSiteReason, isStateChanging } from "@/lib/server/auth/same-origin";
 import { allowedOrigins, hostRefusal } from "@/lib/server/auth/site-origin";
 
@@ -44,10 +45,28 @@ describe("the policy", () => {
   });
 
   it("rooms are the server's: the desk gets desk and markets, a trader markets and their accounts, nobody else any", () => {
-    expect(defaultRooms(desk)).toEqual(["desk", "markets"]);
-    expect(defaultRooms(trader)).toEqual(["markets", "account:a1", "account:a2"]);
-    expect(defaultRooms(anonymous)).toEqual([]);
-    expect(defaultRooms(ingest)).toEqual([]);
+    expect(socketRooms(desk).given).toEqual(["desk", "markets"]);
+    expect(socketRooms(trader).given).toEqual(["markets", "account:a1", "account:a2"]);
+    expect(socketRooms(anonymous).given).toEqual([]);
+    expect(socketRooms(ingest).given).toEqual([]);
+  });
+
+  it("a room may be joined as the HTTP API allows: the desk any account's room, a trader only their own's, nobody the desk room but the desk", () => {
+    const may = (p: Principal, room: string) => socketRooms(p).mayJoin(room);
+    expect(may(desk, accountRoom("zz"))).toBe(true);
+    expect(may(desk, DESK_ROOM)).toBe(true);
+    expect(may(trader, accountRoom("a2"))).toBe(true);
+    expect(may(trader, accountRoom("zz"))).toBe(false);
+    expect(may(trader, MARKETS_ROOM)).toBe(true);
+    expect(may(trader, DESK_ROOM)).toBe(false);
+    expect(may(anonymous, MARKETS_ROOM)).toBe(false);
+    expect(may(ingest, accountRoom("a1"))).toBe(false);
+    // A socket's own room, or any name the contract does not give, is nobody's to join.
+    expect(may(desk, "Xy3_socket-id")).toBe(false);
+    // An account id that itself starts like a room name is still only that account.
+    expect(may(trader, accountRoom("account:a1"))).toBe(false);
+    expect(accountOfRoom(accountRoom("account:a1"))).toBe("account:a1");
+    expect(accountOfRoom(MARKETS_ROOM)).toBeNull();
   });
 });
 

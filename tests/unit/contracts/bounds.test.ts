@@ -1,9 +1,9 @@
-// Issue 15 item 6: within the bounds of lib/contracts/bounds.ts every figure of a what-if and of a
+// Issue 15 item 6: within the bounds of lib/risk/bounds.ts every figure of a what-if and of a
 // stress test is a finite number (before the bounds, a huge price answered 200 with `equity: null`),
 // and every bound is enforced where the contracts read numbers.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BOUNDS } from "@/lib/contracts/bounds";
+import { BOUNDS } from "@/lib/risk/bounds";
 import { ingestCollateralSchema } from "@/lib/contracts/ingest-collateral";
 import { priceSchema, timestampSchema } from "@/lib/contracts/ingest-prices";
 import { evaluateResponseSchema } from "@/lib/contracts/risk-evaluation";

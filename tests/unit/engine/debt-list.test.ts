@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { bookSummary } from "@/lib/engine";
 import { pricedBook } from "./helpers/book";
 
 /** Spec §3 (revision 2): accounts carrying debt (collateral below 0) are listed with the amount, whatever their status. */
@@ -10,7 +11,7 @@ describe("the summary's debt list", () => {
     book.setPosition("long-debt", "BTC-PERP", 0.1, 50000);
     book.setCollateral("long-debt", -900);
     book.setCollateral("zero", 0);
-    const { debt, byStatus } = book.summary();
+    const { debt, byStatus } = bookSummary(book);
     expect(debt.accounts).toBe(2);
     expect(debt.total).toBe(1150.5);
     expect(debt.largest.map((r) => [r.accountId, r.collateral, r.status])).toEqual([
@@ -26,9 +27,9 @@ describe("the summary's debt list", () => {
     book.drainChanges();
     book.addCollateral("d", -160); // a funding payment beyond the balance
     expect(book.drainChanges().summaryChanged).toBe(true);
-    expect(book.summary().debt).toMatchObject({ accounts: 1, total: 60, largest: [{ accountId: "d", collateral: -60 }] });
+    expect(bookSummary(book).debt).toMatchObject({ accounts: 1, total: 60, largest: [{ accountId: "d", collateral: -60 }] });
     book.addCollateral("d", 60);
     expect(book.drainChanges().summaryChanged).toBe(true);
-    expect(book.summary().debt).toEqual({ accounts: 0, total: 0, largest: [] });
+    expect(bookSummary(book).debt).toEqual({ accounts: 0, total: 0, largest: [] });
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LiveBook, scenarioOfSnapshot } from "@/lib/engine";
+import { accountRow, accountView, atRisk, bookSnapshot, bookSummary, LiveBook, ratioHistogram, scenarioOfSnapshot } from "@/lib/engine";
 import {
   accountFigures,
   buildMarketBook,
@@ -90,16 +90,16 @@ function apply(book: LiveBook, op: Op): void {
  * account holding a market never priced has status `unknown` and no figures (never entry-price ones).
  */
 function expectMatchesFromScratch(book: LiveBook): void {
-  const scenario = scenarioOfSnapshot(book.snapshot());
+  const scenario = scenarioOfSnapshot(bookSnapshot(book));
   const markets = buildMarketBook(scenario.markets);
   const marks = new Map(Object.entries(scenario.prices));
   for (const input of scenario.accounts) {
-    const got = book.accountRow(input.id)!;
+    const got = accountRow(book, input.id)!;
     const unpriced = [...new Set(input.positions.filter((p) => !marks.has(p.marketId)).map((p) => p.marketId))].sort();
     if (unpriced.length > 0) {
       expect(got).toMatchObject({ status: "unknown", equity: null, maintenanceMargin: null, initialMargin: null, marginRatio: null, notional: null, unpricedMarkets: unpriced });
       expect(got.positions).toBe(input.positions.length);
-      expect(book.accountView(input.id, NOW)).toMatchObject({ status: "unknown", equity: null, liquidation: null, topUp: null, queue: null });
+      expect(accountView(book, input.id, NOW)).toMatchObject({ status: "unknown", equity: null, liquidation: null, topUp: null, queue: null });
       continue;
     }
     const want = accountFigures(input, markets, marks, book.params);
@@ -151,13 +151,13 @@ describe("incremental revaluation", () => {
         });
         expectMatchesFromScratch(book);
         // Nothing of unknown figures is queued or due; the status counts add up.
-        const summary = book.summary();
-        const unknown = book.atRisk({ status: "unknown", limit: 1000 }).items;
+        const summary = bookSummary(book);
+        const unknown = atRisk(book, { status: "unknown", limit: 1000 }).items;
         expect(summary.byStatus.unknown).toBe(unknown.length);
         expect(Object.values(summary.byStatus).reduce((t, n) => t + n, 0)).toBe(summary.accounts);
-        const queued = new Set(book.queuePage(NOW, 0, 1000).items.map((e) => e.accountId));
+        const queued = new Set(book.queue.page(NOW, 0, 1000).items.map((e) => e.accountId));
         for (const row of unknown) expect(queued.has(row.accountId)).toBe(false);
-        expect(book.ratioHistogram().unknown).toBe(unknown.length);
+        expect(ratioHistogram(book).unknown).toBe(unknown.length);
       }),
       { numRuns: 120 },
     );
@@ -168,10 +168,10 @@ describe("incremental revaluation", () => {
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 150 }), (ops) => {
         const book = seededBook(255);
         for (const op of ops) apply(book, op);
-        const scenario = scenarioOfSnapshot(book.snapshot());
+        const scenario = scenarioOfSnapshot(bookSnapshot(book));
         const markets = buildMarketBook(scenario.markets);
         const marks = new Map(Object.entries(scenario.prices));
-        const page = book.queuePage(NOW, 0, 1000).items;
+        const page = book.queue.page(NOW, 0, 1000).items;
         const queued = new Set(page.map((e) => e.accountId));
         // The incrementally kept order equals a full sort of the from-scratch figures.
         const severity = (s: string) => ["liquidatable", "backstop", "bankrupt"].indexOf(s);
@@ -185,7 +185,7 @@ describe("incremental revaluation", () => {
           const want = accountFigures(input, markets, marks, book.params);
           const inQueue = want.status === "liquidatable" || want.status === "backstop" || want.status === "bankrupt";
           expect(queued.has(input.id), `${input.id} is ${want.status}`).toBe(inQueue);
-          const view = book.accountView(input.id, NOW)!;
+          const view = accountView(book, input.id, NOW)!;
           if (!inQueue) {
             expect(view.liquidation!.mode).toBe("none");
             continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LiveBook } from "@/lib/engine";
+import { accountRow, accountView, bookSummary, LiveBook } from "@/lib/engine";
 import { BEYOND_DEPTH, evaluateScenario, smallestAmountAbove, type AccountInput, type LiquidationPlan } from "@/lib/risk";
 import { pricedBook } from "./helpers/book";
 import { MARKETS, PRICES } from "./helpers/markets";
@@ -43,12 +43,12 @@ describe("liquidation queue", () => {
   it("an account crossing maintenance enters the queue with the plan of spec §6", () => {
     const book = pricedBook({}, MARKETS, { ...PRICES, "BTC-PERP": 61000 });
     load(book, TWO_LEGS);
-    expect(book.queueLength).toBe(0);
+    expect(book.queue.length).toBe(0);
     book.drainChanges();
 
     book.setMark("BTC-PERP", 60000);
     expect(book.drainChanges().ids!.queueAdded).toEqual(["two-legs"]);
-    const { items } = book.queuePage(T0);
+    const { items } = book.queue.page(T0);
     expect(items).toHaveLength(1);
     const entry = items[0]!;
     expect(entry).toMatchObject({ accountId: "two-legs", rank: 0, status: "liquidatable", mode: "partial", paused: false, pausedReason: null, cooldownRemainingMs: 0, lastStepAt: null });
@@ -61,7 +61,7 @@ describe("liquidation queue", () => {
     const book = pricedBook();
     const backstop: AccountInput = { ...TWO_LEGS, id: "deep", collateral: 2000 };
     load(book, backstop);
-    const entry = book.queuePage(T0).items[0]!;
+    const entry = book.queue.page(T0).items[0]!;
     expect(entry.status).toBe("backstop");
     expect(entry.mode).toBe("full");
     expectSamePlan(entry.plan, specPlan(backstop));
@@ -71,97 +71,97 @@ describe("liquidation queue", () => {
   it("a top-up that lifts the account above maintenance removes it from the queue at once", () => {
     const book = pricedBook();
     load(book, TWO_LEGS);
-    const view = book.accountView("two-legs", T0)!;
+    const view = accountView(book, "two-legs", T0)!;
     expect(view.queue).not.toBeNull();
     const needed = view.topUp!.toMaintenance;
     expect(needed).toBeCloseTo(view.maintenanceMargin! - view.equity!, 9);
     book.drainChanges();
 
     book.addCollateral("two-legs", needed - 1); // not enough: still pending, with a new plan
-    expect(book.queueLength).toBe(1);
+    expect(book.queue.length).toBe(1);
     expect(book.drainChanges().ids).toMatchObject({ queueChanged: ["two-legs"], queueAdded: [], queueRemoved: [] });
 
     book.addCollateral("two-legs", smallestAmountAbove(1, 0.01));
-    expect(book.queueLength).toBe(0);
-    expect(book.queuePage(T0).items).toEqual([]);
-    expect(book.accountView("two-legs", T0)!.queue).toBeNull();
+    expect(book.queue.length).toBe(0);
+    expect(book.queue.page(T0).items).toEqual([]);
+    expect(accountView(book, "two-legs", T0)!.queue).toBeNull();
     expect(book.drainChanges().ids).toMatchObject({ queueRemoved: ["two-legs"], statusChanged: ["two-legs"] });
   });
 
   it("an entry is paused with the reason while a market its plan closes is stale, and resumes on a fresh price", () => {
     const book = pricedBook();
     load(book, TWO_LEGS);
-    expect(book.dueSteps(T0).map((e) => e.accountId)).toEqual(["two-legs"]);
+    expect(book.queue.dueSteps(T0).map((e) => e.accountId)).toEqual(["two-legs"]);
     book.drainChanges();
 
     book.setStale("ETH-PERP", true);
-    const paused = book.queuePage(T0).items[0]!;
+    const paused = book.queue.page(T0).items[0]!;
     expect(paused).toMatchObject({ paused: true, pausedReason: "stale price: ETH-PERP" });
-    expect(book.dueSteps(T0)).toEqual([]);
-    expect(book.summary().queue).toEqual({ size: 1, paused: 1, byMode: { none: 0, partial: 0, full: 0, [paused.mode]: 1 }, plansPending: 0 });
+    expect(book.queue.dueSteps(T0)).toEqual([]);
+    expect(bookSummary(book).queue).toEqual({ size: 1, paused: 1, byMode: { none: 0, partial: 0, full: 0, [paused.mode]: 1 }, plansPending: 0 });
     expect(book.drainChanges().ids!.queueChanged).toEqual(["two-legs"]);
 
     book.setMark("ETH-PERP", 3000, false);
-    expect(book.queuePage(T0).items[0]).toMatchObject({ paused: false, pausedReason: null });
-    expect(book.dueSteps(T0).map((e) => e.accountId)).toEqual(["two-legs"]);
+    expect(book.queue.page(T0).items[0]).toMatchObject({ paused: false, pausedReason: null });
+    expect(book.queue.dueSteps(T0).map((e) => e.accountId)).toEqual(["two-legs"]);
   });
 
   it("a stale market the plan does not close pauses the whole account (spec §7 touching); the reason names every stale market held", () => {
     const book = pricedBook();
     load(book, TWO_LEGS); // partial: closes ETH only
     load(book, { ...TWO_LEGS, id: "deep", collateral: 2000 }); // full: closes both
-    expect(book.dueSteps(T0).map((e) => e.accountId).sort()).toEqual(["deep", "two-legs"]);
+    expect(book.queue.dueSteps(T0).map((e) => e.accountId).sort()).toEqual(["deep", "two-legs"]);
     book.setStale("BTC-PERP", true);
-    const byId = new Map(book.queuePage(T0).items.map((e) => [e.accountId, e]));
+    const byId = new Map(book.queue.page(T0).items.map((e) => [e.accountId, e]));
     // two-legs' plan closes only ETH (fresh), but its BTC leg is stale: nothing of it runs.
     expect(byId.get("two-legs")!.nextStep!.marketId).toBe("ETH-PERP");
     expect(byId.get("two-legs")).toMatchObject({ paused: true, pausedReason: "stale price: BTC-PERP" });
     expect(byId.get("deep")).toMatchObject({ paused: true, pausedReason: "stale price: BTC-PERP" });
-    expect(book.dueSteps(T0)).toEqual([]);
-    expect(book.summary().queue.paused).toBe(2);
+    expect(book.queue.dueSteps(T0)).toEqual([]);
+    expect(bookSummary(book).queue.paused).toBe(2);
     book.setStale("ETH-PERP", true);
-    for (const e of book.queuePage(T0).items) expect(e.pausedReason).toBe("stale price: BTC-PERP, ETH-PERP");
+    for (const e of book.queue.page(T0).items) expect(e.pausedReason).toBe("stale price: BTC-PERP, ETH-PERP");
     book.setStale("BTC-PERP", false);
     book.setStale("ETH-PERP", false);
-    expect(book.queuePage(T0).items.map((e) => e.paused)).toEqual([false, false]);
-    expect(book.summary().queue.paused).toBe(0);
-    expect(book.dueSteps(T0)).toHaveLength(2);
+    expect(book.queue.page(T0).items.map((e) => e.paused)).toEqual([false, false]);
+    expect(bookSummary(book).queue.paused).toBe(0);
+    expect(book.queue.dueSteps(T0)).toHaveLength(2);
   });
 
   it("a position in a market never priced takes the account out of the queue (its figures are unknown) until that market is priced", () => {
     const book = pricedBook({}, MARKETS.filter((m) => m.id !== "SOL-PERP"));
     book.upsertMarket(MARKETS.find((m) => m.id === "SOL-PERP")!);
     load(book, TWO_LEGS);
-    expect(book.dueSteps(T0)).toHaveLength(1);
+    expect(book.queue.dueSteps(T0)).toHaveLength(1);
     book.setPosition("two-legs", "SOL-PERP", 1, 150);
-    expect(book.dueSteps(T0)).toEqual([]);
-    expect(book.queuePage(T0).items).toEqual([]);
-    expect(book.accountRow("two-legs")!.status).toBe("unknown");
+    expect(book.queue.dueSteps(T0)).toEqual([]);
+    expect(book.queue.page(T0).items).toEqual([]);
+    expect(accountRow(book, "two-legs")!.status).toBe("unknown");
     book.setMark("SOL-PERP", 150);
-    expect(book.queuePage(T0).items[0]).toMatchObject({ accountId: "two-legs", paused: false });
+    expect(book.queue.page(T0).items[0]).toMatchObject({ accountId: "two-legs", paused: false });
     book.setStale("SOL-PERP", true);
-    expect(book.queuePage(T0).items[0]).toMatchObject({ paused: true, pausedReason: "stale price: SOL-PERP" });
+    expect(book.queue.page(T0).items[0]).toMatchObject({ paused: true, pausedReason: "stale price: SOL-PERP" });
   });
 
   it("an account in mode full does not wait out a cool-down left by an earlier partial step (spec §6.5)", () => {
     const book = pricedBook({ params: { cooldownMs: 30_000 } });
     load(book, TWO_LEGS);
-    expect(book.queuePage(T0).items[0]!.mode).toBe("partial");
+    expect(book.queue.page(T0).items[0]!.mode).toBe("partial");
     book.markStepExecuted("two-legs", T0);
-    expect(book.dueSteps(T0 + 1000)).toEqual([]);
-    expect(book.queuePage(T0 + 1000).items[0]!.cooldownRemainingMs).toBe(29_000);
+    expect(book.queue.dueSteps(T0 + 1000)).toEqual([]);
+    expect(book.queue.page(T0 + 1000).items[0]!.cooldownRemainingMs).toBe(29_000);
     // The price moves against it: now below the backstop line, mode full, due at once.
     book.setMark("BTC-PERP", 59_000);
-    const entry = book.queuePage(T0 + 1000).items[0]!;
+    const entry = book.queue.page(T0 + 1000).items[0]!;
     expect(entry.mode).toBe("full");
     expect(entry.cooldownRemainingMs).toBe(0);
     expect(entry.lastStepAt).toBe(T0);
-    const due = book.dueSteps(T0 + 1000);
+    const due = book.queue.dueSteps(T0 + 1000);
     expect(due.map((e) => e.accountId)).toEqual(["two-legs"]);
     expect(due[0]!.plan.closes.map((c) => c.marketId).sort()).toEqual(["BTC-PERP", "ETH-PERP"]);
     // Still in mode full right after a step of its own: no cool-down either.
     book.markStepExecuted("two-legs", T0 + 1000);
-    expect(book.dueSteps(T0 + 1001).map((e) => e.accountId)).toEqual(["two-legs"]);
+    expect(book.queue.dueSteps(T0 + 1001).map((e) => e.accountId)).toEqual(["two-legs"]);
   });
 
   it("dueSteps honours the cool-down after an executed step", () => {
@@ -170,10 +170,10 @@ describe("liquidation queue", () => {
     book.drainChanges();
     book.markStepExecuted("two-legs", T0);
     expect(book.drainChanges().ids!.queueChanged).toEqual(["two-legs"]);
-    expect(book.dueSteps(T0 + 4999)).toEqual([]);
-    expect(book.queuePage(T0 + 4999).items[0]).toMatchObject({ cooldownRemainingMs: 1, lastStepAt: T0 });
-    expect(book.dueSteps(T0 + 5000).map((e) => e.accountId)).toEqual(["two-legs"]);
-    expect(book.queuePage(T0 + 5000).items[0]!.cooldownRemainingMs).toBe(0);
+    expect(book.queue.dueSteps(T0 + 4999)).toEqual([]);
+    expect(book.queue.page(T0 + 4999).items[0]).toMatchObject({ cooldownRemainingMs: 1, lastStepAt: T0 });
+    expect(book.queue.dueSteps(T0 + 5000).map((e) => e.accountId)).toEqual(["two-legs"]);
+    expect(book.queue.page(T0 + 5000).items[0]!.cooldownRemainingMs).toBe(0);
   });
 
   it("a step that failed to execute pauses the account with the reason for the cool-down, then it is due again; a step that executes clears it", () => {
@@ -182,25 +182,25 @@ describe("liquidation queue", () => {
     book.drainChanges();
     book.markStepFailed("two-legs", T0, "venue refused the order");
     expect(book.drainChanges().ids!.queueChanged).toEqual(["two-legs"]);
-    expect(book.dueSteps(T0 + 4999)).toEqual([]);
-    expect(book.queuePage(T0 + 4999).items[0]).toMatchObject({ paused: true, pausedReason: "execution failed: venue refused the order" });
-    expect(book.summary().queue.paused).toBe(1);
-    expect(book.dueSteps(T0 + 5000).map((e) => e.accountId)).toEqual(["two-legs"]);
-    expect(book.queuePage(T0 + 5000).items[0]).toMatchObject({ paused: false, pausedReason: null });
+    expect(book.queue.dueSteps(T0 + 4999)).toEqual([]);
+    expect(book.queue.page(T0 + 4999).items[0]).toMatchObject({ paused: true, pausedReason: "execution failed: venue refused the order" });
+    expect(bookSummary(book).queue.paused).toBe(1);
+    expect(book.queue.dueSteps(T0 + 5000).map((e) => e.accountId)).toEqual(["two-legs"]);
+    expect(book.queue.page(T0 + 5000).items[0]).toMatchObject({ paused: false, pausedReason: null });
     book.markStepExecuted("two-legs", T0 + 5000);
-    expect(book.summary().queue.paused).toBe(0);
+    expect(bookSummary(book).queue.paused).toBe(0);
   });
 
   it("a plan whose next step is beyond the book's depth pauses the account with that reason and is never due", () => {
     const book = pricedBook();
     // 10,000 BTC long: a full close of 600 M against BTC's depth has an average impact a(X) > 1.
     load(book, { id: "whale", collateral: 100000, positions: [{ marketId: "BTC-PERP", qty: 10000, entryPrice: 60000 }] });
-    const entry = book.queuePage(T0).items[0]!;
+    const entry = book.queue.page(T0).items[0]!;
     expect(entry).toMatchObject({ accountId: "whale", mode: "full", paused: true });
     expect(entry.pausedReason).toBe(`${BEYOND_DEPTH}: BTC-PERP`);
     expect(entry.nextStep!.beyondDepth).toBe(true);
-    expect(book.dueSteps(T0)).toEqual([]);
-    expect(book.summary().queue.paused).toBe(1);
+    expect(book.queue.dueSteps(T0)).toEqual([]);
+    expect(bookSummary(book).queue.paused).toBe(1);
   });
 
   it("after a step executes the account is planned again at the marks of that moment, and leaves once above maintenance", () => {
@@ -208,7 +208,7 @@ describe("liquidation queue", () => {
     const deeper: AccountInput = { ...TWO_LEGS, collateral: 3300 };
     load(book, deeper);
     const fill = (collateral: number, shortQty: number) => {
-      const step = book.dueSteps(T0)[0]!.nextStep!;
+      const step = book.queue.dueSteps(T0)[0]!.nextStep!;
       expect(step).toMatchObject({ marketId: "ETH-PERP", side: "buy", qty: 10 });
       // The simulated venue fills the step at its expected price: the short shrinks, PnL and fee are realized.
       book.setPosition("two-legs", "ETH-PERP", shortQty + step.qty, 2990);
@@ -217,7 +217,7 @@ describe("liquidation queue", () => {
       return { collateral: collateral - step.qty * (step.expectedPrice - 2990) - step.fee, qty: shortQty + step.qty };
     };
     const after = fill(3300, -40);
-    const entry = book.queuePage(T0 + 1).items[0]!;
+    const entry = book.queue.page(T0 + 1).items[0]!;
     const afterInput: AccountInput = {
       id: "two-legs",
       collateral: after.collateral,
@@ -226,16 +226,16 @@ describe("liquidation queue", () => {
     // With less ETH left, BTC now carries the larger MM: the new plan closes BTC.
     expectSamePlan(entry.plan, specPlan(afterInput));
     expect(entry.nextStep!.marketId).toBe("BTC-PERP");
-    expect(book.dueSteps(T0 + 1)).toEqual([]);
-    expect(book.dueSteps(T0 + 30_000)).toHaveLength(1);
+    expect(book.queue.dueSteps(T0 + 1)).toEqual([]);
+    expect(book.queue.dueSteps(T0 + 30_000)).toHaveLength(1);
 
     const lighter = pricedBook();
     load(lighter, TWO_LEGS);
-    const step = lighter.dueSteps(T0)[0]!.nextStep!;
+    const step = lighter.queue.dueSteps(T0)[0]!.nextStep!;
     lighter.setPosition("two-legs", "ETH-PERP", -40 + step.qty, 2990);
     lighter.addCollateral("two-legs", -step.qty * (step.expectedPrice - 2990) - step.fee);
-    expect(lighter.queueLength).toBe(0);
-    expect(lighter.accountRow("two-legs")!.status).toBe("warning");
+    expect(lighter.queue.length).toBe(0);
+    expect(accountRow(lighter, "two-legs")!.status).toBe("warning");
   });
 
   it("orders entries by severity, then health ascending (margin ratio descending), then account id", () => {
@@ -246,7 +246,7 @@ describe("liquidation queue", () => {
       book.setPosition(id, "BTC-PERP", 1, 60000);
       book.setCollateral(id, c);
     }
-    const page = book.queuePage(T0);
+    const page = book.queue.page(T0);
     expect(page.items.map((e) => [e.accountId, e.status])).toEqual([
       ["bust2", "bankrupt"],
       ["bust", "bankrupt"],
@@ -257,11 +257,11 @@ describe("liquidation queue", () => {
       ["liq-b", "liquidatable"],
     ]);
     expect(page.items.map((e) => e.rank)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(book.queuePage(T0, 2, 2).items.map((e) => e.accountId)).toEqual(["stop", "stop2"]);
-    expect(book.dueSteps(T0, 3).map((e) => e.accountId)).toEqual(["bust2", "bust", "stop"]);
+    expect(book.queue.page(T0, 2, 2).items.map((e) => e.accountId)).toEqual(["stop", "stop2"]);
+    expect(book.queue.dueSteps(T0, 3).map((e) => e.accountId)).toEqual(["bust2", "bust", "stop"]);
     // A tick re-orders: the short-lived order follows the figures.
     book.setPosition("liq-b", "ETH-PERP", 10, 3100); // a 1000 loss on ETH: liq-b is now the most bankrupt
-    expect(book.queuePage(T0).items.map((e) => e.accountId).slice(0, 3)).toEqual(["liq-b", "bust2", "bust"]);
+    expect(book.queue.page(T0).items.map((e) => e.accountId).slice(0, 3)).toEqual(["liq-b", "bust2", "bust"]);
   });
 
   it("only queue members whose figures changed are planned again", () => {
@@ -276,20 +276,20 @@ describe("liquidation queue", () => {
     }
     book.setPosition("healthy-eth", "ETH-PERP", 1, 3000);
     book.setCollateral("healthy-eth", 10_000);
-    expect(book.refreshQueue()).toBe(7);
-    expect(book.queueDirty).toBe(0);
-    expect(book.refreshQueue()).toBe(0);
+    expect(book.queue.refresh()).toBe(7);
+    expect(book.queue.dirtyCount()).toBe(0);
+    expect(book.queue.refresh()).toBe(0);
 
     book.setMark("ETH-PERP", 2999);
-    expect(book.queueDirty).toBe(3);
-    const before = book.plansComputed;
-    book.queuePage(T0);
-    expect(book.plansComputed - before).toBe(3);
+    expect(book.queue.dirtyCount()).toBe(3);
+    const before = book.queue.planned;
+    book.queue.page(T0);
+    expect(book.queue.planned - before).toBe(3);
 
     book.setMark("ETH-PERP", 2998);
     book.setMark("ETH-PERP", 2997); // two ticks before a read: still one plan each
-    book.summary();
-    expect(book.plansComputed - before).toBe(6);
+    bookSummary(book);
+    expect(book.queue.planned - before).toBe(6);
   });
 
   it("a page of the queue plans only its own dirty entries; the summary plans the rest", () => {
@@ -298,13 +298,13 @@ describe("liquidation queue", () => {
       book.setPosition(`a${i}`, "BTC-PERP", 1, 60000);
       book.setCollateral(`a${i}`, 150 + 5 * i);
     }
-    const before = book.plansComputed;
-    expect(book.queuePage(T0, 0, 3).items.map((e) => e.accountId)).toEqual(["a0", "a1", "a2"]);
-    expect(book.plansComputed - before).toBe(3);
-    expect(book.queueDirty).toBe(7);
-    book.summary();
-    expect(book.plansComputed - before).toBe(10);
-    expect(book.queueDirty).toBe(0);
+    const before = book.queue.planned;
+    expect(book.queue.page(T0, 0, 3).items.map((e) => e.accountId)).toEqual(["a0", "a1", "a2"]);
+    expect(book.queue.planned - before).toBe(3);
+    expect(book.queue.dirtyCount()).toBe(7);
+    bookSummary(book);
+    expect(book.queue.planned - before).toBe(10);
+    expect(book.queue.dirtyCount()).toBe(0);
   });
 
   it("the order follows every kind of change: entries, exits, ticks and top-ups", () => {
@@ -315,10 +315,10 @@ describe("liquidation queue", () => {
       book.setPosition(id, "ETH-PERP", i % 2 === 0 ? 5 : -5, 3000);
       book.setCollateral(id, 200 + 20 * i);
     });
-    const order = () => book.queuePage(T0).items.map((e) => e.accountId);
+    const order = () => book.queue.page(T0).items.map((e) => e.accountId);
     const byHealth = () =>
       ids
-        .map((id) => book.accountRow(id)!)
+        .map((id) => accountRow(book, id)!)
         .filter((r) => r.status === "liquidatable" || r.status === "backstop" || r.status === "bankrupt")
         .sort((x, y) => ["liquidatable", "backstop", "bankrupt"].indexOf(y.status) - ["liquidatable", "backstop", "bankrupt"].indexOf(x.status) || x.health! - y.health!)
         .map((r) => r.accountId);
@@ -335,8 +335,8 @@ describe("liquidation queue", () => {
 
   it("a book without accounts has an empty queue and summary", () => {
     const book = new LiveBook();
-    expect(book.queuePage(T0)).toEqual({ total: 0, offset: 0, limit: 100, items: [] });
-    expect(book.dueSteps(T0)).toEqual([]);
-    expect(book.summary()).toMatchObject({ accounts: 0, positions: 0, mmShortfall: 0, pendingNotional: 0, queue: { size: 0, paused: 0 } });
+    expect(book.queue.page(T0)).toEqual({ total: 0, offset: 0, limit: 100, items: [] });
+    expect(book.queue.dueSteps(T0)).toEqual([]);
+    expect(bookSummary(book)).toMatchObject({ accounts: 0, positions: 0, mmShortfall: 0, pendingNotional: 0, queue: { size: 0, paused: 0 } });
   });
 });

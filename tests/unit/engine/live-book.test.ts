@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { LiveBook, scenarioOfSnapshot } from "@/lib/engine";
+import {
+  accountRow, accountView, atRisk, bookSnapshot, bookSummary, LiveBook, marginRows, ratioHistogram, scenarioOfSnapshot,
+} from "@/lib/engine";
 import { evaluateScenario, RiskInputError, type RiskScenario } from "@/lib/risk";
 import { closeTo, pricedBook } from "./helpers/book";
 import { BTC, ETH, SOL } from "./helpers/markets";
 
-const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../shared/spec/examples");
+const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../docs/spec/examples");
 const NOW = 1_700_000_000_000;
 
 function loadScenario(book: LiveBook, scenario: RiskScenario): void {
@@ -26,7 +28,7 @@ describe("live book", () => {
     loadScenario(book, scenario);
     const expected = evaluateScenario(scenario).accounts;
     for (const want of expected) {
-      const view = book.accountView(want.id, NOW)!;
+      const view = accountView(book, want.id, NOW)!;
       expect(view.status).toBe(want.status);
       for (const key of ["equity", "maintenanceMargin", "initialMargin"] as const) expect(closeTo(view[key]!, want[key], Math.abs(want[key]))).toBe(true);
       const byMarket = new Map(view.positions.map((p) => [p.marketId, p]));
@@ -85,7 +87,7 @@ describe("live book", () => {
     ]);
     expect(touched).toBe(1);
     expect(book.markOf("BTC-PERP")).toBe(61000);
-    expect(book.accountRow("a")!.equity).toBe(6000);
+    expect(accountRow(book, "a")!.equity).toBe(6000);
   });
 
   it("closing an account's last position brings its sums back to exactly zero", () => {
@@ -96,7 +98,7 @@ describe("live book", () => {
     for (let i = 0; i < 50; i++) book.setMark("BTC-PERP", 60000 + 7.3 * i);
     book.setPosition("a", "BTC-PERP", 0, 0);
     book.setPosition("a", "ETH-PERP", 0, 0);
-    expect(book.accountRow("a")).toMatchObject({ equity: 1234.5, maintenanceMargin: 0, initialMargin: 0, notional: 0, positions: 0, status: "healthy", marginRatio: 0, health: null });
+    expect(accountRow(book, "a")).toMatchObject({ equity: 1234.5, maintenanceMargin: 0, initialMargin: 0, notional: 0, positions: 0, status: "healthy", marginRatio: 0, health: null });
     expect(book.positionCount).toBe(0);
     expect(book.holdersOf("BTC-PERP")).toBe(0);
   });
@@ -107,9 +109,9 @@ describe("live book", () => {
     book.setPosition("a", "BTC-PERP", 1, 60000);
     const statusAt = (collateral: number) => {
       book.setCollateral("a", collateral);
-      return book.accountRow("a")!.status;
+      return accountRow(book, "a")!.status;
     };
-    expect(book.accountRow("a")!.maintenanceMargin).toBeCloseTo(250, 9);
+    expect(accountRow(book, "a")!.maintenanceMargin).toBeCloseTo(250, 9);
     expect(statusAt(1000)).toBe("healthy");
     expect(statusAt(500)).toBe("warning"); // ratio 0.5 >= warnRatio
     expect(statusAt(250)).toBe("liquidatable"); // equity == MM
@@ -123,7 +125,7 @@ describe("live book", () => {
     book.setPosition("new", "ETH-PERP", 0, 0);
     expect(book.hasAccount("new")).toBe(true);
     book.addCollateral("other", -5);
-    expect(book.accountRow("other")).toMatchObject({ status: "healthy", equity: -5, marginRatio: 0 });
+    expect(accountRow(book, "other")).toMatchObject({ status: "healthy", equity: -5, marginRatio: 0 });
   });
 
   it("a market without a price is stale and its holders' figures are unknown, never valued at the entry price, until one arrives (spec §7)", () => {
@@ -137,36 +139,36 @@ describe("live book", () => {
     book.setCollateral("b", 50);
     book.setPosition("b", "ETH-PERP", 10, 3000);
     expect(book.isStale("BTC-PERP")).toBe(true);
-    expect(book.accountRow("a")).toEqual({
+    expect(accountRow(book, "a")).toEqual({
       accountId: "a", status: "unknown", collateral: 1000, equity: null, maintenanceMargin: null, initialMargin: null,
       marginRatio: null, health: null, notional: null, positions: 2, unpricedMarkets: ["BTC-PERP"],
     });
-    const view = book.accountView("a", NOW)!;
+    const view = accountView(book, "a", NOW)!;
     expect(view).toMatchObject({ status: "unknown", equity: null, maintenanceMargin: null, liquidation: null, topUp: null, queue: null, unpricedMarkets: ["BTC-PERP"] });
     expect(view.positions.find((p) => p.marketId === "BTC-PERP")).toMatchObject({ markPrice: null, notional: null, unrealizedPnl: null, maintenanceMargin: null, tier: null, liquidationPrice: null, stale: true });
     // The priced leg's own figures are known; its liquidation price needs the account's equity: unknown.
     expect(view.positions.find((p) => p.marketId === "ETH-PERP")).toMatchObject({ markPrice: 3000, notional: 30000, unrealizedPnl: -1000, liquidationPrice: null });
     // Not queued and not liquidated while unknown, though its known legs alone would put it below maintenance.
-    expect(book.queueLength).toBe(1);
-    expect(book.dueSteps(NOW).map((e) => e.accountId)).toEqual(["b"]);
-    expect(book.summary().byStatus.unknown).toBe(1);
-    expect(book.summary().staleMarkets).toEqual(["BTC-PERP"]);
-    expect(book.ratioHistogram()).toMatchObject({ unknown: 1 });
-    expect(book.marginRows().accountIds).toEqual(["b"]);
+    expect(book.queue.length).toBe(1);
+    expect(book.queue.dueSteps(NOW).map((e) => e.accountId)).toEqual(["b"]);
+    expect(bookSummary(book).byStatus.unknown).toBe(1);
+    expect(bookSummary(book).staleMarkets).toEqual(["BTC-PERP"]);
+    expect(ratioHistogram(book)).toMatchObject({ unknown: 1 });
+    expect(marginRows(book).accountIds).toEqual(["b"]);
 
     book.setMark("BTC-PERP", 59000);
     expect(book.isStale("BTC-PERP")).toBe(false);
-    expect(book.accountRow("a")).toMatchObject({ status: "bankrupt", equity: -1000, notional: 89000, unpricedMarkets: [] });
-    expect(book.summary().staleMarkets).toEqual([]);
-    expect(book.summary().byStatus.unknown).toBe(0);
-    expect(book.queueLength).toBe(2);
+    expect(accountRow(book, "a")).toMatchObject({ status: "bankrupt", equity: -1000, notional: 89000, unpricedMarkets: [] });
+    expect(bookSummary(book).staleMarkets).toEqual([]);
+    expect(bookSummary(book).byStatus.unknown).toBe(0);
+    expect(book.queue.length).toBe(2);
     // Closing the position in a market never priced makes the account's figures known again.
     book.upsertMarket(SOL);
     book.setPosition("b", "SOL-PERP", 1, 150);
-    expect(book.accountRow("b")).toMatchObject({ status: "unknown", unpricedMarkets: ["SOL-PERP"] });
-    expect(book.queueLength).toBe(1);
+    expect(accountRow(book, "b")).toMatchObject({ status: "unknown", unpricedMarkets: ["SOL-PERP"] });
+    expect(book.queue.length).toBe(1);
     book.setPosition("b", "SOL-PERP", 0, 0);
-    expect(book.accountRow("b")).toMatchObject({ status: book.queuePage(NOW).items.find((e) => e.accountId === "b")!.status, equity: 50, unpricedMarkets: [] });
+    expect(accountRow(book, "b")).toMatchObject({ status: book.queue.page(NOW).items.find((e) => e.accountId === "b")!.status, equity: 50, unpricedMarkets: [] });
   });
 
   it("changing a market's tiers revalues the positions in it", () => {
@@ -174,7 +176,7 @@ describe("live book", () => {
     book.setPosition("a", "BTC-PERP", 1, 60000);
     const flat = { ...BTC, tiers: [{ maxNotional: null, mmr: 0.01, maxLeverage: 50 }] };
     book.upsertMarket(flat);
-    expect(book.accountRow("a")!.maintenanceMargin).toBeCloseTo(600, 9);
+    expect(accountRow(book, "a")!.maintenanceMargin).toBeCloseTo(600, 9);
   });
 
   it("a batch with one bad row is rejected whole, naming the field, and changes nothing", () => {
@@ -190,7 +192,7 @@ describe("live book", () => {
     expect(bad).toThrow(RiskInputError);
     expect(bad).toThrow(/updates\[1\]\.marketId: unknown market DOGE-PERP/);
     expect(bad).toThrow(/updates\[2\]\.qty: 0.001 is not a whole number of lots/);
-    expect(book.accountRow("a")!.notional).toBe(60000);
+    expect(accountRow(book, "a")!.notional).toBe(60000);
     expect(book.hasAccount("b")).toBe(false);
     expect(() => book.applyPrices([{ marketId: "BTC-PERP", price: 1 }, { marketId: "ETH-PERP", price: -1 }])).toThrow(/ticks\[1\]\.price/);
     expect(book.markOf("BTC-PERP")).toBe(60000);
@@ -209,14 +211,14 @@ describe("live book", () => {
     book.setCollateral("eth", 30);
     book.setCollateral("flat", 100);
 
-    const all = book.atRisk({ limit: 100 });
+    const all = atRisk(book, { limit: 100 });
     expect(all.total).toBe(9);
     expect(all.items.map((r) => r.accountId)).toEqual(["x1", "b1", "l2", "l1", "w1", "eth", "h2", "h1", "flat"]);
-    expect(book.atRisk({ sort: "marginRatio:asc", limit: 3 }).items.map((r) => r.accountId)).toEqual(["flat", "h1", "h2"]);
-    expect(book.atRisk({ status: ["liquidatable", "backstop"] }).items.map((r) => r.accountId)).toEqual(["b1", "l2", "l1"]);
-    expect(book.atRisk({ market: "ETH-PERP" }).items.map((r) => r.accountId)).toEqual(["eth"]);
-    expect(book.atRisk({ minRatio: 1 }).items.map((r) => r.accountId)).toEqual(["x1", "b1", "l2", "l1"]);
-    const page = book.atRisk({ offset: 2, limit: 2 });
+    expect(atRisk(book, { sort: "marginRatio:asc", limit: 3 }).items.map((r) => r.accountId)).toEqual(["flat", "h1", "h2"]);
+    expect(atRisk(book, { status: ["liquidatable", "backstop"] }).items.map((r) => r.accountId)).toEqual(["b1", "l2", "l1"]);
+    expect(atRisk(book, { market: "ETH-PERP" }).items.map((r) => r.accountId)).toEqual(["eth"]);
+    expect(atRisk(book, { minRatio: 1 }).items.map((r) => r.accountId)).toEqual(["x1", "b1", "l2", "l1"]);
+    const page = atRisk(book, { offset: 2, limit: 2 });
     expect(page).toMatchObject({ total: 9, offset: 2, limit: 2 });
     expect(page.items.map((r) => r.accountId)).toEqual(["l2", "l1"]);
     expect(all.items[0]).toMatchObject({ status: "bankrupt", marginRatio: null, positions: 1 });
@@ -229,9 +231,9 @@ describe("live book", () => {
       book.setPosition(id, "SOL-PERP", 10, 150);
       book.setCollateral(id, ((i * 7919) % 2000) / 10);
     }
-    const full = book.atRisk({ limit: 2000 }).items.map((r) => r.accountId);
-    expect(book.atRisk({ limit: 25 }).items.map((r) => r.accountId)).toEqual(full.slice(0, 25));
-    expect(book.atRisk({ offset: 40, limit: 25 }).items.map((r) => r.accountId)).toEqual(full.slice(40, 65));
+    const full = atRisk(book, { limit: 2000 }).items.map((r) => r.accountId);
+    expect(atRisk(book, { limit: 25 }).items.map((r) => r.accountId)).toEqual(full.slice(0, 25));
+    expect(atRisk(book, { offset: 40, limit: 25 }).items.map((r) => r.accountId)).toEqual(full.slice(40, 65));
   });
 
   it("the summary counts accounts by status and sums the maintenance shortfall and the planned closes", () => {
@@ -241,11 +243,11 @@ describe("live book", () => {
       book.setPosition(id, "BTC-PERP", 1, 60000);
       book.setCollateral(id, c);
     }
-    const s = book.summary();
+    const s = bookSummary(book);
     expect(s.byStatus).toEqual({ healthy: 1, warning: 0, liquidatable: 1, backstop: 1, bankrupt: 1, unknown: 0 });
     expect(s).toMatchObject({ markets: 3, accounts: 4, accountsWithPositions: 4, positions: 4, queue: { size: 3, paused: 0 } });
     expect(s.mmShortfall).toBeCloseTo(50 + 150 + 250, 9);
-    const evaluated = evaluateScenario(scenarioOfSnapshot(book.snapshot())).accounts;
+    const evaluated = evaluateScenario(scenarioOfSnapshot(bookSnapshot(book))).accounts;
     const planned = evaluated.flatMap((a) => a.liquidation.closes).reduce((t, c) => t + c.notional, 0);
     expect(s.pendingNotional).toBeCloseTo(planned, 6);
     expect(s.expectedDeficit).toBeCloseTo(evaluated.reduce((t, a) => t + a.liquidation.deficit, 0), 9);
@@ -290,8 +292,8 @@ describe("live book", () => {
     const changes = book.drainChanges();
     expect(changes.markets).toEqual(["SOL-PERP"]);
     expect(changes.ids!.accounts.sort()).toEqual(["a", "b"]);
-    expect(book.summary().staleMarkets).toEqual(["SOL-PERP"]);
-    expect(book.accountView("a", NOW)!.positions[0]!.stale).toBe(true);
+    expect(bookSummary(book).staleMarkets).toEqual(["SOL-PERP"]);
+    expect(accountView(book, "a", NOW)!.positions[0]!.stale).toBe(true);
     book.setMark("SOL-PERP", 150); // same price, fresh again
     expect(book.isStale("SOL-PERP")).toBe(false);
   });
@@ -302,14 +304,14 @@ describe("live book", () => {
     book.setPosition("a", "SOL-PERP", -30, 140);
     book.setCollateral("a", 700);
     book.setPosition("b", "ETH-PERP", 2, 2900);
-    const snap = book.snapshot();
+    const snap = bookSnapshot(book);
     expect(snap.accountIds).toEqual(["a", "b"]);
     expect([...snap.accountStart]).toEqual([0, 2, 3]);
     const scenario = scenarioOfSnapshot(snap);
     expect(scenario.prices).toEqual({ "BTC-PERP": 60000, "ETH-PERP": 3000, "SOL-PERP": 150 });
     const [a] = evaluateScenario(scenario).accounts;
-    expect(closeTo(book.accountRow("a")!.equity!, a!.equity, 1000)).toBe(true);
-    expect(closeTo(book.accountRow("a")!.maintenanceMargin!, a!.maintenanceMargin, 100)).toBe(true);
+    expect(closeTo(accountRow(book, "a")!.equity!, a!.equity, 1000)).toBe(true);
+    expect(closeTo(accountRow(book, "a")!.maintenanceMargin!, a!.maintenanceMargin, 100)).toBe(true);
   });
 
   it("the account view lists positions by market id with tiers, liquidation prices and the top-ups that clear each line", () => {
@@ -317,13 +319,13 @@ describe("live book", () => {
     book.setPosition("a", "SOL-PERP", -30, 140);
     book.setPosition("a", "BTC-PERP", 0.5, 61000);
     book.setCollateral("a", 700);
-    const view = book.accountView("a", NOW)!;
+    const view = accountView(book, "a", NOW)!;
     expect(view.positions.map((p) => p.marketId)).toEqual(["BTC-PERP", "SOL-PERP"]);
     expect(view.positions[0]).toMatchObject({ tier: 1, markPrice: 60000, entryPrice: 61000, stale: false });
     const mm = view.maintenanceMargin!;
     expect(view.topUp!.toMaintenance).toBeCloseTo(Math.max(0, mm - view.equity!), 9);
     expect(view.topUp!.toHealthy).toBeCloseTo(Math.max(0, mm / 0.8 - view.equity!), 9);
-    expect(book.accountView("nobody", NOW)).toBeNull();
+    expect(accountView(book, "nobody", NOW)).toBeNull();
     void ETH;
     void SOL;
   });

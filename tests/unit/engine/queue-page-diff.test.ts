@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyQueueChanges, type Page, type QueueEntry } from "@/lib/engine";
+import { applyQueueChanges } from "@/lib/contracts/apply-queue-changes";
+import { QueuePageDiff, type Page, type QueueEntry } from "@/lib/engine";
 import { compileMarket, qtyOfLots } from "@/lib/risk";
 import { createPrng } from "@/lib/sim/prng";
 import { pricedBook } from "./helpers/book";
@@ -9,7 +10,11 @@ const T0 = 1_700_000_000_000;
 const ROWS = 25;
 const EMPTY: Page<QueueEntry> = { total: 0, offset: 0, limit: ROWS, items: [] };
 
-/** 300 accounts over the spec's markets, about a third of them at or below maintenance at the start. */
+/**
+ * 300 accounts over the spec's markets, about a third of them at or below maintenance at the start,
+ * and the desk stream's producing half over its first `ROWS` queue rows (what the worker answers
+ * `queueChanges` with).
+ */
 function loadedBook(seed: number) {
   const random = createPrng(seed);
   const book = pricedBook({ params: { cooldownMs: 5000 } });
@@ -25,14 +30,16 @@ function loadedBook(seed: number) {
     });
     book.setCollateral(id, mm * (0.6 + 1.5 * random()));
   }
-  return { book, random };
+  const published = new QueuePageDiff();
+  const queueChanges = (now: number, reset = false) => published.next(book.queue.page(now, 0, ROWS), reset);
+  return { book, random, queueChanges };
 }
 
 describe("the queue's first rows as a stream of changes", () => {
   it("a consumer applying every change holds exactly the queue's first rows, after ticks, top-ups, steps, stale flags and time", () => {
-    const { book, random } = loadedBook(7);
+    const { book, random, queueChanges } = loadedBook(7);
     let now = T0;
-    let page = applyQueueChanges(EMPTY, book.queueChanges(now, ROWS, true)!, 0)!;
+    let page = applyQueueChanges(EMPTY, queueChanges(now, true)!, 0)!;
     let at = now;
     let upserted = 0;
     let sent = 0;
@@ -43,18 +50,18 @@ describe("the queue's first rows as a stream of changes", () => {
         const m = MARKETS[Math.floor(random() * MARKETS.length)]!;
         book.setMark(m.id, PRICES[m.id]! * (0.985 + 0.03 * random()));
       } else if (op < 0.7) {
-        const top = book.queuePage(now, 0, ROWS).items;
+        const top = book.queue.page(now, 0, ROWS).items;
         const pick = top[Math.floor(random() * top.length)];
         if (pick) book.addCollateral(pick.accountId, pick.shortfall * 2 * random());
       } else if (op < 0.85) {
-        const due = book.dueSteps(now, 1)[0];
+        const due = book.queue.dueSteps(now, 1)[0];
         if (due) book.markStepExecuted(due.accountId, now);
       } else if (op < 0.95) {
         const m = MARKETS[Math.floor(random() * MARKETS.length)]!;
         book.setStale(m.id, !book.isStale(m.id));
       } // else: only time passes
-      const changes = book.queueChanges(now, ROWS);
-      const want = book.queuePage(now, 0, ROWS);
+      const changes = queueChanges(now);
+      const want = book.queue.page(now, 0, ROWS);
       if (changes === null) {
         // Nothing shown changed: the rows held, their cool-downs counted down, are the queue's.
         expect(applyQueueChanges(page, { total: page.total, upserts: [], removed: [] }, now - at)).toEqual(want);
@@ -80,41 +87,41 @@ describe("the queue's first rows as a stream of changes", () => {
   });
 
   it("one account's top-up sends that row alone (and the order only if it moved); nothing changed sends nothing", () => {
-    const { book } = loadedBook(11);
-    book.queueChanges(T0, ROWS, true);
-    expect(book.queueChanges(T0 + 1000, ROWS)).toBeNull();
-    const rows = book.queuePage(T0, 0, ROWS).items;
+    const { book, queueChanges } = loadedBook(11);
+    queueChanges(T0, true);
+    expect(queueChanges(T0 + 1000)).toBeNull();
+    const rows = book.queue.page(T0, 0, ROWS).items;
     const target = rows[rows.length - 1]!;
     book.addCollateral(target.accountId, target.shortfall * 0.01);
-    const changes = book.queueChanges(T0 + 1000, ROWS)!;
+    const changes = queueChanges(T0 + 1000)!;
     expect(changes.upserts.map((e) => e.accountId)).toEqual([target.accountId]);
     expect(changes.removed).toEqual([]);
   });
 
   it("an account healed out of the first rows is a removal and the order; the row that moves up is sent", () => {
-    const { book } = loadedBook(13);
-    book.queueChanges(T0, ROWS, true);
-    const rows = book.queuePage(T0, 0, ROWS + 1).items;
+    const { book, queueChanges } = loadedBook(13);
+    queueChanges(T0, true);
+    const rows = book.queue.page(T0, 0, ROWS + 1).items;
     const healed = rows[0]!;
     book.addCollateral(healed.accountId, healed.shortfall + healed.maintenanceMargin);
-    const changes = book.queueChanges(T0, ROWS)!;
+    const changes = queueChanges(T0)!;
     expect(changes.removed).toEqual([healed.accountId]);
     expect(changes.order).toEqual(rows.slice(1).map((e) => e.accountId));
     expect(changes.upserts.map((e) => e.accountId)).toEqual([rows[ROWS]!.accountId]);
-    expect(changes.total).toBe(book.queueLength);
+    expect(changes.total).toBe(book.queue.length);
   });
 
   it("after a reset the changes rebuild the rows from nothing, whatever the consumer held", () => {
-    const { book } = loadedBook(17);
-    const stale = applyQueueChanges(EMPTY, book.queueChanges(T0, ROWS, true)!, 0)!;
+    const { book, queueChanges } = loadedBook(17);
+    const stale = applyQueueChanges(EMPTY, queueChanges(T0, true)!, 0)!;
     for (const m of MARKETS) book.setMark(m.id, PRICES[m.id]! * 0.97);
-    const rebuilt = applyQueueChanges(stale, book.queueChanges(T0, ROWS, true)!, 0);
-    expect(rebuilt).toEqual(book.queuePage(T0, 0, ROWS));
+    const rebuilt = applyQueueChanges(stale, queueChanges(T0, true)!, 0);
+    expect(rebuilt).toEqual(book.queue.page(T0, 0, ROWS));
   });
 
   it("changes that name a row the consumer never had do not apply (null: start again from a snapshot)", () => {
-    const { book } = loadedBook(19);
-    const changes = book.queueChanges(T0, ROWS, true)!;
+    const { queueChanges } = loadedBook(19);
+    const changes = queueChanges(T0, true)!;
     expect(applyQueueChanges(EMPTY, { ...changes, upserts: changes.upserts.slice(1) }, 0)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fundRunway, liquidationMapOfSnapshot, LiveBook, stressOfSnapshot } from "@/lib/engine";
+import { bookSnapshot, fundRunway, liquidationMapOfSnapshot, LiveBook, stressOfSnapshot } from "@/lib/engine";
 import { RiskInputError, stressTest, type AccountInput } from "@/lib/risk";
 import { MARKETS, PRICES } from "./helpers/markets";
 
@@ -41,7 +41,7 @@ const MIXED = [PRICED_ACCOUNTS[0]!, UNKNOWN[0]!, ...PRICED_ACCOUNTS.slice(1, 6),
 describe("book-wide analytics with a market never priced (spec §7 revision 2)", () => {
   it("stress leaves out the accounts holding it, says so, and evaluates the rest exactly as lib/risk does on the priced sub-book", () => {
     const shocks = { "BTC-PERP": -0.1, "ETH-PERP": 0.05 };
-    const result = stressOfSnapshot(book(MIXED).snapshot(), shocks, 5000);
+    const result = stressOfSnapshot(bookSnapshot(book(MIXED)), shocks, 5000);
     expect(result.unknownAccounts).toEqual({ count: 2, markets: ["SOL-PERP"] });
     const { unknownAccounts, ...figures } = result;
     expect(unknownAccounts.count).toBe(UNKNOWN.length);
@@ -54,12 +54,12 @@ describe("book-wide analytics with a market never priced (spec §7 revision 2)",
   it("with every market priced nothing is left out", () => {
     const b = book(PRICED_ACCOUNTS);
     b.setMark("SOL-PERP", 150);
-    expect(stressOfSnapshot(b.snapshot(), {}, 0).unknownAccounts).toEqual({ count: 0, markets: [] });
-    expect(fundRunway(b.snapshot(), 0).unknownAccounts).toEqual({ count: 0, markets: [] });
+    expect(stressOfSnapshot(bookSnapshot(b), {}, 0).unknownAccounts).toEqual({ count: 0, markets: [] });
+    expect(fundRunway(bookSnapshot(b), 0).unknownAccounts).toEqual({ count: 0, markets: [] });
   });
 
   it("a shock on the never-priced market is refused at shocks.<market>", () => {
-    const run = () => stressOfSnapshot(book(MIXED).snapshot(), { "SOL-PERP": -0.2, "BTC-PERP": -0.1 }, 0);
+    const run = () => stressOfSnapshot(bookSnapshot(book(MIXED)), { "SOL-PERP": -0.2, "BTC-PERP": -0.1 }, 0);
     expect(run).toThrow(RiskInputError);
     try {
       run();
@@ -69,18 +69,18 @@ describe("book-wide analytics with a market never priced (spec §7 revision 2)",
   });
 
   it("the fund runway is the priced sub-book's, and names the accounts it leaves out", () => {
-    const runway = fundRunway(book(MIXED).snapshot(), 100);
-    expect(runway).toEqual({ coversMove: fundRunway(book(PRICED_ACCOUNTS).snapshot(), 100).coversMove, unknownAccounts: { count: 2, markets: ["SOL-PERP"] } });
+    const runway = fundRunway(bookSnapshot(book(MIXED)), 100);
+    expect(runway).toEqual({ coversMove: fundRunway(bookSnapshot(book(PRICED_ACCOUNTS)), 100).coversMove, unknownAccounts: { count: 2, markets: ["SOL-PERP"] } });
     expect(runway.coversMove).toBeGreaterThan(0);
     expect(runway.coversMove).toBeLessThan(0.5);
   });
 
   it("the liquidation map: no map for the never-priced market, and a priced market's map leaves out (and counts) its holders of unknown figures", () => {
     const b = book(MIXED);
-    expect(liquidationMapOfSnapshot(b.snapshot({ market: "SOL-PERP" }), "SOL-PERP")).toEqual({ marketId: "SOL-PERP", markPrice: null, reason: "no price yet" });
-    const btc = liquidationMapOfSnapshot(b.snapshot({ market: "BTC-PERP" }), "BTC-PERP");
-    const pricedOnly = liquidationMapOfSnapshot(book(PRICED_ACCOUNTS).snapshot({ market: "BTC-PERP" }), "BTC-PERP");
+    expect(liquidationMapOfSnapshot(bookSnapshot(b, { market: "SOL-PERP" }), "SOL-PERP")).toEqual({ marketId: "SOL-PERP", markPrice: null, reason: "no price yet" });
+    const btc = liquidationMapOfSnapshot(bookSnapshot(b, { market: "BTC-PERP" }), "BTC-PERP");
+    const pricedOnly = liquidationMapOfSnapshot(bookSnapshot(book(PRICED_ACCOUNTS), { market: "BTC-PERP" }), "BTC-PERP");
     expect(btc).toEqual({ ...pricedOnly, unknownAccounts: { count: 1, markets: ["SOL-PERP"] } });
-    expect(liquidationMapOfSnapshot(b.snapshot({ market: "NOPE" }), "NOPE")).toBeNull();
+    expect(liquidationMapOfSnapshot(bookSnapshot(b, { market: "NOPE" }), "NOPE")).toBeNull();
   });
 });

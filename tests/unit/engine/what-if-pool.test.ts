@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { BoundedSlots, SlotsFullError } from "@/lib/engine/bounded-slots";
-import { WhatIfFailedError, WhatIfPool, type WhatIfPoolOptions } from "@/lib/engine/what-if-pool";
+import { BoundedSlots, SlotsFullError } from "@/lib/engine/thread/bounded-slots";
+import { WhatIfFailedError, WhatIfPool, type WhatIfPoolOptions } from "@/lib/engine/thread/what-if-pool";
 import { parseRiskScenario } from "@/lib/contracts/risk-scenario";
 import { evaluateScenario } from "@/lib/risk";
 import { largeWhatIf } from "../../../bench/lib/whatif-scenario";

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatClock, formatCountdown, formatDuration } from "@/lib/format/time";
+import { formatClock, formatCountdown, formatDay, formatDuration } from "@/lib/format/time";
 import { formatCount, formatCountOf, formatQty } from "@/lib/format/quantity";
 
 describe("time and quantity formatting", () => {
   it("clock times in UTC", () => {
     expect(formatClock(Date.UTC(2026, 10, 22, 14, 3, 27))).toBe("14:03:27");
+    expect(formatDay(Date.UTC(2026, 10, 22, 23, 59, 59))).toBe("22 Nov");
   });
   it("cool-down countdowns", () => {
     expect(formatCountdown(0)).toBe("now");

@@ -12,7 +12,7 @@ const names = exampleNames();
 const read = (file: string): unknown => JSON.parse(readFileSync(path.join(examplesDir, file), "utf8"));
 
 describe("the spec's worked examples", () => {
-  it("are found in the shared folder beside the repository", () => {
+  it("are found in the repository (docs/spec/examples)", () => {
     expect(names.length).toBeGreaterThanOrEqual(3);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { securityHeaders } from "@/lib/server/http/security-headers";
-import { handshakeOriginRefusal } from "@/lib/server/auth/socket-auth";
+import { handshakeOriginRefusal } from "@/lib/server/feeds/handshake";
 import { withoutSessionToken } from "@/lib/server/auth/auth";
 
 describe("security headers", () => {

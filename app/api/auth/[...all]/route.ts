@@ -2,7 +2,8 @@ import { findAuth } from "@/lib/server/auth/auth-registry";
 import { checkedAuthRequest, isOAuthCallback } from "@/lib/server/auth/auth-request";
 import { crossSiteReason } from "@/lib/server/auth/same-origin";
 import { allowedOrigins } from "@/lib/server/auth/site-origin";
-import { findSocketSessions } from "@/lib/server/auth/socket-sessions";
+import { findSocketSessions } from "@/lib/server/feeds/socket-sessions";
+import { errorResponse } from "@/lib/server/http/error-response";
 import { withErrors } from "@/lib/server/http/with-errors";
 import { findRuntime } from "@/lib/server/runtime-registry";
 
@@ -20,10 +21,10 @@ const ENDS_SESSIONS = /\/(sign-out|revoke-session|revoke-sessions|revoke-other-s
 async function handle(request: Request): Promise<Response> {
   const auth = findAuth();
   const env = findRuntime()?.env;
-  if (!auth || !env) return Response.json({ error: { code: "not_ready", message: "Liqdesk is starting" } }, { status: 503 });
+  if (!auth || !env) return errorResponse({ status: 503, code: "not_ready", message: "Liqdesk is starting" });
   if (request.method === "POST" && !isOAuthCallback(request)) {
     const reason = crossSiteReason(request.headers, allowedOrigins(env));
-    if (reason) return Response.json({ error: { code: "cross_site", message: `refused: sign-in and sign-out must come from this site (${reason})` } }, { status: 403 });
+    if (reason) return errorResponse({ status: 403, code: "cross_site", message: `refused: sign-in and sign-out must come from this site (${reason})` });
   }
   const response = await auth.handler(request.method === "GET" ? request : await checkedAuthRequest(request));
   if (request.method === "POST" && response.ok && ENDS_SESSIONS.test(new URL(request.url).pathname)) void findSocketSessions()?.check();

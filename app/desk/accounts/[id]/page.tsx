@@ -3,7 +3,8 @@ import { connection } from "next/server";
 import { notFound, redirect } from "next/navigation";
 import { AccountPageView } from "@/components/account/account-page-view";
 import { TopBar } from "@/components/ui/top-bar";
-import { getAccountDetail, getDisplaySettings, getMarketsSnapshot, NotFoundError } from "@/lib/server/read-model";
+import { NotFoundError } from "@/lib/server/errors";
+import { getAccountDetail, getDisplaySettings, getMarketsSnapshot } from "@/lib/server/read-model";
 import { pageUser, requirePage } from "@/lib/server/auth/page-access";
 import { DeskUserLinks } from "@/components/auth/desk-user-links";
 

@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 /** The repository root (this file is tests/unit/risk/helpers/paths.ts). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
-/** The spec's worked examples, read in place from the shared folder beside the repository. */
-export const examplesDir = path.resolve(repoRoot, "../shared/spec/examples");
+/** The spec's worked examples: the repository's copy (docs/spec, synced from ../shared/spec). */
+export const examplesDir = path.resolve(repoRoot, "docs/spec/examples");
 
 /** Names of every `<name>.scenario.json` that has a `<name>.expected.json`. */
 export function exampleNames(): string[] {

@@ -1,0 +1,308 @@
+import { compileMarket, RiskInputError, validateMarket, type CompiledMarket, type MarketParams } from "@/lib/risk";
+import type { ChangeSet, CollateralDelta, CollateralUpdate, PositionUpdate, PriceUpdate } from "../engine-types";
+import { A_COLLATERAL, A_IM, A_MM, A_STRIDE, A_UPNL } from "./account-record";
+import { BookState } from "./book-state";
+import { grow, nextCapacity } from "./grow";
+import { SLOT_ACCOUNT, SLOT_ENTRY, SLOT_IM, SLOT_MM, SLOT_QTY, SLOT_STRIDE, SLOT_UPNL } from "./position-slots";
+import { throwIfAny, validateCollateral, validateDeltas, validatePositions, validatePrices } from "./validate-updates";
+
+/**
+ * The engine's live book (DESIGN "Engine"): the state of `BookState` and how it changes — markets,
+ * marks and stale flags, positions and collateral, each batch checked whole before any of it is
+ * applied — valued incrementally. Pure and synchronous: no I/O, no clock (callers pass `now`), no
+ * globals. What the desk reads of it are the read models in lib/engine/views.
+ *
+ * - `setMark(m, p)` revalues only the slots in `m`'s holder list: each position's figures are
+ *   recomputed from scratch at the new mark (lib/risk `tierIndex`, `maintenanceMargin`,
+ *   `initialMargin`) and its account's sums move by (new − old). Each account holds at most one
+ *   position per market, so a tick touches each holder account once.
+ * - Drift guard: the sums are recomputed from the positions (a) every `resyncEvery` delta updates
+ *   of the account (counters start staggered so holders of a market do not all resync on one
+ *   tick), (b) whenever a delta update would change its status, so a status line is never
+ *   crossed on accumulated rounding, (c) whenever the account is planned or viewed, and they are
+ *   reset to exactly 0 when its last position closes.
+ * - The liquidation queue follows each status change at once (`settle`).
+ *
+ * It extends `BookState` rather than holding one so that the tick's loop (`revalueMarket` →
+ * `revalue` → `settle`) reads the typed arrays as fields of one object: no indirection per
+ * position.
+ */
+export class LiveBook extends BookState {
+  // ---- markets -------------------------------------------------------------------------------
+
+  /**
+   * Adds a market or replaces its parameters (validated by lib/risk `validateMarket`; throws
+   * `RiskInputError` naming the field). A new market is stale until its first price; a changed one
+   * revalues every position in it.
+   */
+  upsertMarket(params: MarketParams): void {
+    throwIfAny(validateMarket(params, ["market"]));
+    const compiled = compileMarket(params);
+    let m = this.marketIndex.get(params.id);
+    if (m === undefined) {
+      m = this.compiled.length;
+      this.compiled.push(compiled);
+      this.marketIndex.set(params.id, m);
+      this.holders.addMarket(m);
+      if (this.marks.length <= m) {
+        const c = nextCapacity(this.marks.length, m + 1);
+        this.marks = grow(this.marks, c, NaN);
+        this.staleFlag = grow(this.staleFlag, c, 1);
+      }
+      this.marks[m] = NaN;
+      this.staleFlag[m] = 1;
+      this.staleEpoch++;
+    } else {
+      this.compiled[m] = compiled;
+      this.revalueMarket(m);
+    }
+    this.changes.market(m);
+  }
+
+  /** Sets the mark of a market (spec §7: the median of its fresh sources, or the last one when `stale`); returns accounts touched. */
+  setMark(marketId: string, price: number, stale = false): number {
+    throwIfAny(validatePrices([{ marketId, price }], (id) => this.compiledOf(id)));
+    return this.applyMark(this.marketIndex.get(marketId)!, price, stale);
+  }
+
+  /** Marks a market stale or fresh without moving its mark: pauses or resumes liquidations touching it. */
+  setStale(marketId: string, stale: boolean): void {
+    const m = this.marketIndex.get(marketId);
+    if (m === undefined) throw new RiskInputError([{ path: ["marketId"], message: `unknown market ${marketId}` }]);
+    this.setStaleIndex(m, stale);
+  }
+
+  /**
+   * Applies a batch of marks, checked whole first (nothing applied on a bad one). Only the last
+   * mark of each market in the batch is applied: a revaluation depends on the mark, not the path.
+   * Returns accounts touched.
+   */
+  applyPrices(updates: readonly PriceUpdate[]): number {
+    throwIfAny(validatePrices(updates, (id) => this.compiledOf(id)));
+    const last = new Map<number, PriceUpdate>();
+    for (const u of updates) {
+      const m = this.marketIndex.get(u.marketId)!;
+      last.delete(m);
+      last.set(m, u);
+    }
+    let touched = 0;
+    for (const [m, u] of last) touched += this.applyMark(m, u.price, u.stale ?? false);
+    return touched;
+  }
+
+  /** Checks a batch of marks as `applyPrices` would, without applying it (throws `RiskInputError`). */
+  checkPrices(updates: readonly PriceUpdate[]): void {
+    throwIfAny(validatePrices(updates, (id) => this.compiledOf(id)));
+  }
+
+  // ---- positions and collateral --------------------------------------------------------------
+
+  /** Sets the full state of one position (`qty` 0 removes it); an unknown account is created. */
+  setPosition(accountId: string, marketId: string, qty: number, entryPrice: number): void {
+    this.applyPositions([{ accountId, marketId, qty, entryPrice }]);
+  }
+
+  /** Applies a batch of position states, checked whole first. */
+  applyPositions(updates: readonly PositionUpdate[]): void {
+    throwIfAny(validatePositions(updates, (id) => this.compiledOf(id)));
+    for (const u of updates) this.applyPosition(this.accountOf(u.accountId), this.marketIndex.get(u.marketId)!, u.qty, u.entryPrice);
+  }
+
+  /** Sets an account's collateral (creating the account if unknown). */
+  setCollateral(accountId: string, amount: number): void {
+    this.applyCollateral([{ accountId, amount }]);
+  }
+
+  /** Moves an account's collateral by `delta` (a top-up, funding, a fee). */
+  addCollateral(accountId: string, delta: number): void {
+    this.applyCollateralDeltas([{ accountId, delta }]);
+  }
+
+  applyCollateral(updates: readonly CollateralUpdate[]): void {
+    throwIfAny(validateCollateral(updates));
+    for (const u of updates) {
+      const a = this.accountOf(u.accountId);
+      this.noteDebt(this.acc[a * A_STRIDE + A_COLLATERAL]!, u.amount);
+      this.acc[a * A_STRIDE + A_COLLATERAL] = u.amount;
+      this.settle(a, false);
+    }
+  }
+
+  applyCollateralDeltas(deltas: readonly CollateralDelta[]): void {
+    throwIfAny(validateDeltas(deltas));
+    for (const u of deltas) {
+      const a = this.accountOf(u.accountId);
+      const before = this.acc[a * A_STRIDE + A_COLLATERAL]!;
+      this.noteDebt(before, before + u.delta);
+      this.acc[a * A_STRIDE + A_COLLATERAL] = before + u.delta;
+      this.settle(a, false);
+    }
+  }
+
+  /** The summary's debt list changes when a collateral below 0 changes or crosses 0. */
+  private noteDebt(before: number, after: number): void {
+    if ((before < 0 || after < 0) && before !== after) this.changes.summary();
+  }
+
+  /** Records that a step of the account executed at `now`: its cool-down starts. */
+  markStepExecuted(accountId: string, now: number): void {
+    const a = this.accountIndex.get(accountId);
+    if (a === undefined) throw new RiskInputError([{ path: ["accountId"], message: `unknown account ${accountId}` }]);
+    this.queue.steps.executed(a, now);
+    this.changes.account(a);
+  }
+
+  /** Records that a step of the account failed to execute at `now`: it is paused with the reason, then retried. */
+  markStepFailed(accountId: string, now: number, reason: string): void {
+    const a = this.accountIndex.get(accountId);
+    if (a === undefined) throw new RiskInputError([{ path: ["accountId"], message: `unknown account ${accountId}` }]);
+    this.queue.steps.failed(a, now, reason);
+    this.changes.account(a);
+  }
+
+  /** What changed since the last call (see `ChangeSet`). */
+  drainChanges(): ChangeSet {
+    return this.changes.drain(
+      (a) => this.ids[a]!,
+      (m) => this.compiled[m]!.id,
+      (a) => this.queue.has(a),
+      (a) => this.status[a]!,
+    );
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private applyMark(m: number, price: number, stale: boolean): number {
+    let touched = 0;
+    if (price !== this.marks[m]) {
+      if (Number.isNaN(this.marks[m]!)) {
+        this.staleEpoch++;
+        // The market's first price: its holders' figures stop being unknown on its account.
+        const list = this.holders.list(m);
+        const n = this.holders.count(m);
+        for (let i = 0; i < n; i++) this.unpriced[this.slots.account(list[i]!)]!--;
+      }
+      this.marks[m] = price;
+      // Every holder is settled, so its change is recorded (the first price also ends "no price yet").
+      touched = this.revalueMarket(m);
+      this.changes.market(m);
+    }
+    this.setStaleIndex(m, stale);
+    return touched;
+  }
+
+  private setStaleIndex(m: number, stale: boolean): void {
+    const flag = stale ? 1 : 0;
+    if (this.staleFlag[m] === flag) return;
+    this.staleFlag[m] = flag;
+    this.staleEpoch++;
+    this.changes.market(m);
+    this.touchHolders(m);
+  }
+
+  /** Every holder's view changed (staleness), not its figures. */
+  private touchHolders(m: number): void {
+    const list = this.holders.list(m);
+    const n = this.holders.count(m);
+    for (let i = 0; i < n; i++) this.changes.account(this.slots.account(list[i]!));
+  }
+
+  /** Revalues every position in market `m` at its mark and settles each holder. */
+  private revalueMarket(m: number): number {
+    const market = this.compiled[m]!;
+    const price = this.marks[m]!;
+    const list = this.holders.list(m);
+    const n = this.holders.count(m);
+    for (let i = 0; i < n; i++) {
+      const o = list[i]! * SLOT_STRIDE;
+      const a = this.revalue(o, market, price);
+      this.settle(a, true);
+    }
+    return n;
+  }
+
+  /** Values the slot record at offset `o` afresh and moves its account's sums by the difference; returns the account. */
+  private revalue(o: number, market: CompiledMarket, price: number): number {
+    const rec = this.slots.rec;
+    const up0 = rec[o + SLOT_UPNL]!;
+    const mm0 = rec[o + SLOT_MM]!;
+    const im0 = rec[o + SLOT_IM]!;
+    this.value(o, market, price);
+    const a = rec[o + SLOT_ACCOUNT]!;
+    const acc = this.acc;
+    const b = a * A_STRIDE;
+    acc[b + A_UPNL] = acc[b + A_UPNL]! + rec[o + SLOT_UPNL]! - up0;
+    acc[b + A_MM] = acc[b + A_MM]! + rec[o + SLOT_MM]! - mm0;
+    acc[b + A_IM] = acc[b + A_IM]! + rec[o + SLOT_IM]! - im0;
+    return a;
+  }
+
+  /**
+   * After an account's figures changed: drift guard, status (decided on recomputed sums when it
+   * would change), queue membership, change record. `deltas`: the sums moved by a delta update.
+   */
+  private settle(a: number, deltas: boolean): void {
+    if (deltas && ++this.deltaOps[a]! >= this.resyncEvery) this.recompute(a);
+    let code = this.statusOf(a);
+    if (code !== this.status[a] && this.deltaOps[a] !== 0) {
+      this.recompute(a);
+      code = this.statusOf(a);
+    }
+    this.applyStatus(a, code);
+    this.changes.account(a);
+  }
+
+  private applyPosition(a: number, m: number, qty: number, entryPrice: number): void {
+    const sl = this.slots;
+    const rec = sl.rec;
+    const acc = this.acc;
+    const b = a * A_STRIDE;
+    let prev = -1;
+    let s = this.head[a]!;
+    while (s !== -1 && sl.market[s] !== m) {
+      prev = s;
+      s = sl.next[s]!;
+    }
+    if (qty === 0) {
+      if (s === -1) return;
+      if (prev === -1) this.head[a] = sl.next[s]!;
+      else sl.next[prev] = sl.next[s]!;
+      const moved = this.holders.remove(m, sl.holderPos[s]!);
+      if (moved >= 0) sl.holderPos[moved] = sl.holderPos[s]!;
+      const o = s * SLOT_STRIDE;
+      acc[b + A_UPNL] = acc[b + A_UPNL]! - rec[o + SLOT_UPNL]!;
+      acc[b + A_MM] = acc[b + A_MM]! - rec[o + SLOT_MM]!;
+      acc[b + A_IM] = acc[b + A_IM]! - rec[o + SLOT_IM]!;
+      sl.release(s);
+      if (Number.isNaN(this.marks[m]!)) this.unpriced[a]!--;
+      const left = this.count[a]! - 1;
+      this.count[a] = left;
+      if (left === 0) {
+        this.withPositions--;
+        acc[b + A_UPNL] = 0;
+        acc[b + A_MM] = 0;
+        acc[b + A_IM] = 0;
+        this.deltaOps[a] = 0;
+      }
+      this.changes.summary();
+      this.settle(a, left > 0);
+      return;
+    }
+    if (s === -1) {
+      s = sl.alloc(a, m);
+      sl.next[s] = this.head[a]!;
+      this.head[a] = s;
+      sl.holderPos[s] = this.holders.add(m, s);
+      const held = this.count[a]! + 1;
+      this.count[a] = held;
+      if (Number.isNaN(this.marks[m]!)) this.unpriced[a]!++;
+      if (held === 1) this.withPositions++;
+      this.changes.summary();
+    }
+    const o = s * SLOT_STRIDE;
+    sl.rec[o + SLOT_QTY] = qty;
+    sl.rec[o + SLOT_ENTRY] = entryPrice;
+    this.revalue(o, this.compiled[m]!, this.priceFor(s));
+    this.settle(a, true);
+  }
+}

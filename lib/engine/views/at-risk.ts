@@ -1,0 +1,66 @@
+import { marginRatio } from "@/lib/risk";
+import { A_COLLATERAL, A_MM, A_STRIDE, A_UPNL } from "../book/account-record";
+import type { BookState } from "../book/book-state";
+import type { AccountRow, AtRiskQuery, Page } from "../engine-types";
+import { LIVE_STATUSES } from "@/lib/risk";
+import { accountRowAt } from "./account-row";
+import { selectPage } from "./select-page";
+
+/**
+ * Accounts filtered by status, market held, id prefix and least margin ratio, sorted by margin
+ * ratio (default riskiest first: equity <= 0 above every ratio, accounts without positions last),
+ * ties by account id; one page. Figures are the incrementally kept sums.
+ */
+export function atRisk(book: Readonly<BookState>, query: AtRiskQuery = {}): Page<AccountRow> {
+  const offset = Math.max(0, Math.floor(query.offset ?? 0));
+  const limit = Math.max(0, Math.floor(query.limit ?? 50));
+  let mask = 0;
+  if (query.status !== undefined) {
+    const list = typeof query.status === "string" ? [query.status] : query.status;
+    for (const s of list) mask |= 1 << LIVE_STATUSES.indexOf(s);
+  } else mask = 0xff;
+  const minRatio = query.minRatio;
+  const prefix = query.idPrefix ?? "";
+  const acc = book.acc;
+  const keep = (a: number): boolean => {
+    const o = a * A_STRIDE;
+    if (!(mask & (1 << book.status[a]!))) return false;
+    if (prefix && !book.ids[a]!.startsWith(prefix)) return false;
+    if (minRatio === undefined || book.unpriced[a]! > 0) return true;
+    const r = marginRatio(acc[o + A_COLLATERAL]! + acc[o + A_UPNL]!, acc[o + A_MM]!, book.count[a]! > 0);
+    return r === null || r >= minRatio;
+  };
+  const candidates: number[] = [];
+  if (query.market !== undefined) {
+    const m = book.marketIndex.get(query.market);
+    if (m !== undefined) {
+      const list = book.holders.list(m);
+      const n = book.holders.count(m);
+      for (let i = 0; i < n; i++) {
+        const a = book.slots.account(list[i]!);
+        if (keep(a)) candidates.push(a);
+      }
+    }
+  } else {
+    for (let a = 0; a < book.ids.length; a++) if (keep(a)) candidates.push(a);
+  }
+  const desc = (query.sort ?? "marginRatio:desc") === "marginRatio:desc";
+  // Margin ratio descending is health (equity / MM) ascending, equity <= 0 included.
+  const key = (a: number): number => {
+    const o = a * A_STRIDE;
+    if (book.count[a] === 0) return desc ? Infinity : -Infinity;
+    // Unknown figures (a market never priced): first among the riskiest, last among the safest.
+    if (book.unpriced[a]! > 0) return desc ? -Infinity : Infinity;
+    const h = (acc[o + A_COLLATERAL]! + acc[o + A_UPNL]!) / acc[o + A_MM]!;
+    return desc ? h : -h;
+  };
+  const compare = (x: number, y: number): number => {
+    const d = key(x) - key(y);
+    if (d !== 0 && !Number.isNaN(d)) return d;
+    const ix = book.ids[x]!;
+    const iy = book.ids[y]!;
+    return ix < iy ? -1 : ix > iy ? 1 : 0;
+  };
+  const page = selectPage(candidates, compare, offset, limit);
+  return { total: candidates.length, offset, limit, items: page.map((a) => accountRowAt(book, a)) };
+}

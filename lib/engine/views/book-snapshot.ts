@@ -1,0 +1,60 @@
+import { A_COLLATERAL, A_STRIDE } from "../book/account-record";
+import type { BookState } from "../book/book-state";
+import type { BookSnapshot } from "../engine-types";
+
+/**
+ * The live state as columns (for the stress model, spec §8, and for tests): every account, or
+ * with `market` only the accounts holding it (with all their positions). An unknown market gives
+ * no account.
+ */
+export function bookSnapshot(book: Readonly<BookState>, options: { market?: string | undefined } = {}): BookSnapshot {
+  const sl = book.slots;
+  let accounts: ArrayLike<number>;
+  let rows: number;
+  if (options.market === undefined) {
+    accounts = { length: book.ids.length };
+    rows = sl.live;
+  } else {
+    const m = book.marketIndex.get(options.market);
+    const list = m === undefined ? new Int32Array(0) : book.holders.list(m).subarray(0, book.holders.count(m));
+    // Account indices ascending: the snapshot keeps the book's account order.
+    const held = Int32Array.from(list, (s) => sl.account(s)).sort();
+    accounts = held;
+    rows = 0;
+    for (const a of held) rows += book.count[a]!;
+  }
+  const n = accounts.length;
+  const all = options.market === undefined;
+  const accountStart = new Int32Array(n + 1);
+  const positionMarket = new Int32Array(rows);
+  const positionQty = new Float64Array(rows);
+  const positionEntryPrice = new Float64Array(rows);
+  const accountIds = new Array<string>(n);
+  const collateral = new Float64Array(n);
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    const a = all ? i : accounts[i]!;
+    accountIds[i] = book.ids[a]!;
+    collateral[i] = book.acc[a * A_STRIDE + A_COLLATERAL]!;
+    accountStart[i] = r;
+    for (let s = book.head[a]!; s !== -1; s = sl.next[s]!) {
+      positionMarket[r] = sl.market[s]!;
+      positionQty[r] = sl.qty(s);
+      positionEntryPrice[r] = sl.entryPrice(s);
+      r++;
+    }
+  }
+  accountStart[n] = r;
+  return {
+    params: book.params,
+    markets: book.compiled.map((m) => m.params),
+    marks: book.marks.slice(0, book.compiled.length),
+    stale: Uint8Array.from({ length: book.compiled.length }, (_, m) => (book.isStaleIndex(m) ? 1 : 0)),
+    accountIds,
+    collateral,
+    accountStart,
+    positionMarket,
+    positionQty,
+    positionEntryPrice,
+  };
+}

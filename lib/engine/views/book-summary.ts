@@ -1,0 +1,52 @@
+import { A_COLLATERAL, A_STRIDE } from "../book/account-record";
+import type { BookState } from "../book/book-state";
+import type { BookSummary } from "../engine-types";
+import { LIVE_STATUSES, type LiveStatus } from "@/lib/risk";
+import { accountRowAt } from "./account-row";
+
+/**
+ * Dirty queue members `bookSummary` re-plans before it sums (oldest first); the rest keep their
+ * previous plan in the totals until the worker's background refresh reaches them.
+ */
+const SUMMARY_PLAN_LIMIT = 500;
+
+/** Most accounts `BookSummary.debt.largest` lists. */
+const DEBT_ROWS = 50;
+
+/** Book-wide figures: accounts by status, MM shortfall, planned close notional, deficits, stale markets, debt. */
+export function bookSummary(book: Readonly<BookState>): BookSummary {
+  const totals = book.queue.totals(SUMMARY_PLAN_LIMIT);
+  const byStatus = {} as Record<LiveStatus, number>;
+  LIVE_STATUSES.forEach((s, i) => (byStatus[s] = book.statusCounts[i]!));
+  const staleMarkets: string[] = [];
+  for (let m = 0; m < book.compiled.length; m++) if (book.isStaleIndex(m)) staleMarkets.push(book.compiled[m]!.id);
+  return {
+    markets: book.compiled.length,
+    staleMarkets,
+    accounts: book.ids.length,
+    accountsWithPositions: book.withPositions,
+    positions: book.slots.live,
+    byStatus,
+    mmShortfall: totals.shortfall,
+    pendingNotional: totals.pendingNotional,
+    expectedDeficit: totals.expectedDeficit,
+    queue: { size: book.queue.length, paused: totals.paused, byMode: totals.byMode, plansPending: totals.plansPending },
+    debt: debt(book),
+  };
+}
+
+/** Accounts whose collateral is below 0 (a debt), their total and the largest `DEBT_ROWS`. */
+function debt(book: Readonly<BookState>): BookSummary["debt"] {
+  const indebted: number[] = [];
+  let total = 0;
+  for (let a = 0; a < book.ids.length; a++) {
+    const c = book.acc[a * A_STRIDE + A_COLLATERAL]!;
+    if (c < 0) {
+      indebted.push(a);
+      total -= c;
+    }
+  }
+  const collateral = (a: number) => book.acc[a * A_STRIDE + A_COLLATERAL]!;
+  indebted.sort((x, y) => collateral(x) - collateral(y) || (book.ids[x]! < book.ids[y]! ? -1 : 1));
+  return { accounts: indebted.length, total, largest: indebted.slice(0, DEBT_ROWS).map((a) => accountRowAt(book, a)) };
+}

@@ -1,0 +1,49 @@
+import "server-only";
+
+/**
+ * The one pacing of every feed's pushes (DESIGN: at most 10 updates per second per room): `run`
+ * goes at most once per `intervalMs`, the first time at once (in the next turn, so that what the
+ * current turn queues goes with it), later ones at the end of the interval since the last run
+ * began. Requests in between are one run. A run that returns a promise is never overlapped: a
+ * request during it is served after it, still no sooner than the interval allows.
+ */
+export class Pacer {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private lastRun = 0;
+
+  constructor(private readonly intervalMs: number, private readonly run: (now: number) => void | Promise<void>) {}
+
+  request(): void {
+    if (this.stopped || this.timer) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.timer = setTimeout(this.fire, Math.max(0, this.lastRun + this.intervalMs - Date.now()));
+  }
+
+  private readonly fire = (): void => {
+    this.timer = null;
+    this.lastRun = Date.now();
+    const done = this.run(this.lastRun);
+    if (!(done instanceof Promise)) return;
+    this.running = true;
+    void done.finally(() => {
+      this.running = false;
+      if (!this.again) return;
+      this.again = false;
+      this.request();
+    });
+  };
+
+  /** No run after this (one in progress finishes). */
+  stop(): void {
+    this.stopped = true;
+    this.again = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
