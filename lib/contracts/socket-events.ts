@@ -93,6 +93,9 @@ export const clientEventPayloads = {
  * The socket rooms, named here only (DESIGN.md "Socket events"). The server puts a connection in
  * them (lib/server/auth/policy.ts `socketRooms` decides which); a client never names one.
  */
+/** The kinds of room a socket can be in (each account has a room of its own kind "account"). */
+export type RoomKind = "desk" | "markets" | "account";
+export const ROOM_KINDS: readonly RoomKind[] = ["desk", "markets", "account"];
 export const DESK_ROOM = "desk";
 export const MARKETS_ROOM = "markets";
 const ACCOUNT_ROOM_PREFIX = "account:";

@@ -2,11 +2,32 @@ import "server-only";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { LIVE_STATUSES } from "@/lib/risk";
 import type { BookSummary } from "@/lib/engine";
-import { findServices } from "./services/services-registry";
+import { ROOM_KINDS, type RoomKind } from "@/lib/contracts/socket-events";
+import { processSlot } from "./process-slot";
 
 export type IngestKind = "prices" | "positions" | "collateral" | "funding" | "topup";
-export type RoomKind = "desk" | "markets" | "account";
-export const ROOM_KINDS: readonly RoomKind[] = ["desk", "markets", "account"];
+
+/**
+ * What the gauges read from the live runtime at each scrape (its services fit this shape; the
+ * services registry hands them over: `setMetricsSource`). Declared here so that metrics, which
+ * everything counts into, imports nothing of the runtime.
+ */
+export interface MetricsSource {
+  readonly desk: { summary(): Promise<BookSummary> };
+  readonly health: {
+    socketClients(): Record<RoomKind, number>;
+    socketSendBacklog(): { bytes: number; largest: number };
+    snapshotLag(): { backlog: number; ageSeconds: number };
+  };
+}
+
+/** Process-wide, as the registry: Next's module graphs and server.ts's read the same source. */
+const source = processSlot<MetricsSource>("liqdesk.metrics-source");
+
+/** The runtime the gauges read from (undefined: none in this process yet; the gauges read 0). */
+export function setMetricsSource(value: MetricsSource | undefined): void {
+  source.set(value);
+}
 const QUEUE_MODES = ["partial", "full", "none"] as const;
 
 /** What the runtime counts and times as it works; the rest is read from the runtime at each scrape. */
@@ -76,9 +97,9 @@ function createMetrics(): ServerMetrics {
 function bookSummary(): () => Promise<BookSummary | undefined> {
   let inFlight: Promise<BookSummary | undefined> | null = null;
   return () => {
-    const services = findServices();
-    if (!services) return Promise.resolve(undefined);
-    inFlight ??= services.desk.summary().finally(() => { inFlight = null; });
+    const live = source.find();
+    if (!live) return Promise.resolve(undefined);
+    inFlight ??= live.desk.summary().finally(() => { inFlight = null; });
     return inFlight;
   };
 }
@@ -107,7 +128,7 @@ function registerRuntimeGauges(registry: Registry): void {
   new Gauge({
     name: "liqdesk_socket_clients", help: "Connected socket clients by room kind", labelNames: ["room"], registers,
     collect() {
-      const clients = findServices()?.health.socketClients();
+      const clients = source.find()?.health.socketClients();
       for (const room of ROOM_KINDS) this.set({ room }, clients?.[room] ?? 0);
     },
   });
@@ -116,7 +137,7 @@ function registerRuntimeGauges(registry: Registry): void {
     help: "Bytes held in this process for socket clients, not yet written to their connections: all clients, and the client holding most",
     labelNames: ["of"], registers,
     collect() {
-      const backlog = findServices()?.health.socketSendBacklog() ?? { bytes: 0, largest: 0 };
+      const backlog = source.find()?.health.socketSendBacklog() ?? { bytes: 0, largest: 0 };
       this.set({ of: "all" }, backlog.bytes);
       this.set({ of: "largest" }, backlog.largest);
     },
@@ -124,13 +145,13 @@ function registerRuntimeGauges(registry: Registry): void {
   new Gauge({
     name: "liqdesk_margin_snapshot_backlog", help: "Margin snapshot rows of the flush in progress not yet committed", registers,
     collect() {
-      this.set(findServices()?.health.snapshotLag().backlog ?? 0);
+      this.set(source.find()?.health.snapshotLag().backlog ?? 0);
     },
   });
   new Gauge({
     name: "liqdesk_margin_snapshot_age_seconds", help: "Seconds since the last margin snapshot flush finished", registers,
     collect() {
-      this.set(findServices()?.health.snapshotLag().ageSeconds ?? 0);
+      this.set(source.find()?.health.snapshotLag().ageSeconds ?? 0);
     },
   });
 }

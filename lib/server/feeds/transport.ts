@@ -7,7 +7,7 @@ import type { Logger } from "../logger";
 import type { PrismaClient } from "../db/prisma-client";
 import type { LiqdeskAuth } from "../auth/auth";
 import { socketRooms } from "../auth/policy";
-import type { RoomKind } from "../metrics";
+import type { RoomKind } from "@/lib/contracts/socket-events";
 import { answerWhenWritable } from "./answer-when-writable";
 import { onClientEvent, refuseUnknownEvents } from "./client-events";
 import type { Feed, FeedSocket } from "./feed";

@@ -3,7 +3,7 @@ import type { PrismaClient } from "../db/prisma-client";
 import { checkDatabase } from "../check-database";
 import type { SendBacklog } from "../feeds/send-backlog";
 import type { MarginSnapshotter } from "../margin-snapshotter";
-import type { RoomKind } from "../metrics";
+import type { RoomKind } from "@/lib/contracts/socket-events";
 
 /** What the health check and the metrics read of the running process. */
 export class HealthService {

@@ -1,5 +1,6 @@
 import "server-only";
 import { NotReadyError } from "../errors";
+import { setMetricsSource } from "../metrics";
 import { processSlot } from "../process-slot";
 import type { Services } from "./services";
 
@@ -15,6 +16,7 @@ const slot = processSlot<Services>("liqdesk.services");
 
 export function setServices(services: Services | undefined): void {
   slot.set(services);
+  setMetricsSource(services);
 }
 
 /** The services, or undefined while the server is still starting (or in `next build`). */
