@@ -6,7 +6,7 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { TopBar } from "@/components/ui/top-bar";
 import { QueryState } from "@/components/ui/query-state";
 import { requirePage } from "@/lib/server/auth/page-access";
-import { NotFoundError } from "@/lib/server/errors";
+import { isNotFound } from "@/lib/server/errors";
 import { pageServices } from "@/lib/server/services/services-registry";
 
 export const metadata: Metadata = { title: "My account · Liqdesk" };
@@ -28,7 +28,7 @@ export default async function TraderAccountPage({ searchParams }: { searchParams
   }
   const services = pageServices();
   const detail = await services.accounts.detail(accountId).catch((error: unknown) => {
-    if (error instanceof NotFoundError) return null;
+    if (isNotFound(error)) return null;
     throw error;
   });
   if (!detail) {

@@ -34,6 +34,16 @@ export class HttpError extends Error {
   }
 }
 
+/** A `NotFoundError`, from whichever module graph it was thrown in (by name: see above). */
+export function isNotFound(error: unknown): error is NotFoundError {
+  return error instanceof Error && error.name === "NotFoundError";
+}
+
+/** A `NotReadyError`, from whichever module graph it was thrown in. */
+export function isNotReady(error: unknown): error is NotReadyError {
+  return error instanceof Error && error.name === "NotReadyError";
+}
+
 export function isHttpError(error: unknown): error is HttpError {
   return error instanceof Error && error.name === "HttpError" && typeof (error as HttpError).status === "number";
 }

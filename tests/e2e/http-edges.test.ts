@@ -151,6 +151,16 @@ describe("HTTP edges (real server)", () => {
     expect(me.session).not.toHaveProperty("token");
   });
 
+  it("an account the venue has no data on: the desk's page is a 404 and a bound trader's page says so (never a 500)", async () => {
+    const desk = await signIn(server.url, "desk@liqdesk.local", "liqdesk-demo");
+    const deskPage = await desk.fetch("/desk/accounts/acct-no-data-here");
+    expect(deskPage.status).toBe(404);
+    const bound = await signIn(server.url, "nodata@edges.test", createUser(server, "nodata@edges.test", "trader", ["acct-no-data-here"]));
+    const traderPage = await bound.fetch("/account");
+    expect(traderPage.status).toBe(200);
+    expect(await traderPage.text()).toContain("has no data on the venue yet");
+  });
+
   it("small answers polled often (health, ingest) are never gzipped, pages are; Next's size threshold never applies", async () => {
     const gzip = { "accept-encoding": "gzip, deflate, br" };
     const health = await raw(server.port, "GET", "/api/health", gzip);

@@ -1,7 +1,7 @@
 import "server-only";
 import { isInputError } from "@/lib/contracts/api-error";
 import { findServices } from "../services/services-registry";
-import { isHttpError } from "../errors";
+import { isHttpError, isNotFound, isNotReady } from "../errors";
 import { errorResponse } from "./error-response";
 
 /** Whether the request failed because its client went away mid-body (Node's `Error: aborted`, ECONNRESET), not because of a fault here. */
@@ -27,8 +27,8 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
       if (isHttpError(error)) return errorResponse(error);
       // By name, not class: the production bundle minifies class names, and the runtime's errors
       // come from another module graph (see isInputError).
-      if (error instanceof Error && error.name === "NotFoundError") return errorResponse({ status: 404, code: "not_found", message: error.message });
-      if (error instanceof Error && error.name === "NotReadyError") return errorResponse({ status: 503, code: "not_ready", message: error.message });
+      if (isNotFound(error)) return errorResponse({ status: 404, code: "not_found", message: error.message });
+      if (isNotReady(error)) return errorResponse({ status: 503, code: "not_ready", message: error.message });
       if (isClientAbort(error)) {
         // Nobody reads this answer; the request was not applied (a body is read whole before anything is written).
         findServices()?.log.debug({ err: error }, "client aborted the request");

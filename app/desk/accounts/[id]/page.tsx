@@ -3,7 +3,7 @@ import { connection } from "next/server";
 import { notFound, redirect } from "next/navigation";
 import { AccountPageView } from "@/components/account/account-page-view";
 import { TopBar } from "@/components/ui/top-bar";
-import { NotFoundError } from "@/lib/server/errors";
+import { isNotFound } from "@/lib/server/errors";
 import { pageServices } from "@/lib/server/services/services-registry";
 import { pageUser, requirePage } from "@/lib/server/auth/page-access";
 import { DeskUserLinks } from "@/components/auth/desk-user-links";
@@ -21,7 +21,7 @@ export default async function AccountPage({ params }: { params: Promise<{ id: st
   const user = await requirePage("desk", `/desk/accounts/${encodeURIComponent(accountId)}`);
   const services = pageServices();
   const detail = await services.accounts.detail(accountId).catch((error: unknown) => {
-    if (error instanceof NotFoundError) notFound();
+    if (isNotFound(error)) notFound();
     throw error;
   });
   const { staleAfterMs } = services.markets.displaySettings();
