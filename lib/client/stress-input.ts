@@ -1,4 +1,5 @@
 import { SHOCK_MAX, SHOCK_MIN } from "@/lib/risk";
+import { BOUNDS, boundText } from "@/lib/risk/bounds";
 import { formatPct } from "@/lib/format/percent";
 
 /** What a box of the stress form holds: the text as typed, read into a number or an error. */
@@ -40,8 +41,9 @@ export function readShockPct(marketId: string, text: string): BoxReading {
 export function readDepth(marketId: string, text: string): BoxReading {
   if (text.trim() === "") return { kind: "empty" };
   const depth = readDecimal(text);
-  if (depth === null || depth <= 0 || depth > 1e15) {
-    return { kind: "error", message: `${marketId} depth for 1%: must be a number of USD above 0 and at most 10^15 (got "${text.trim()}")` };
+  const { min, max } = BOUNDS.market.depthPer1Pct; // the server's range (lib/risk/bounds.ts), so the box refuses what the server would
+  if (depth === null || depth < min || depth > max) {
+    return { kind: "error", message: `${marketId} depth for 1%: must be a number of USD from ${boundText(min)} to ${boundText(max)} (got "${text.trim()}")` };
   }
   return { kind: "value", value: depth };
 }

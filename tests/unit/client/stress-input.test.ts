@@ -26,6 +26,11 @@ describe("the stress form's boxes", () => {
     expect(readDepth("SOL-PERP", "250000")).toEqual({ kind: "value", value: 250000 });
     expect(readDepth("SOL-PERP", "0")).toMatchObject({ kind: "error", message: expect.stringContaining("SOL-PERP depth for 1%") });
     expect(readDepth("SOL-PERP", "-5")).toMatchObject({ kind: "error" });
+    // The server's range (BOUNDS.market.depthPer1Pct, [1, 1e18]): the box refuses what the server would, and only that.
+    expect(readDepth("SOL-PERP", "0.5")).toMatchObject({ kind: "error", message: expect.stringContaining("from 1 to 1000000000000000000") });
+    expect(readDepth("SOL-PERP", "1e16")).toMatchObject({ kind: "error" }); // not a decimal as typed
+    expect(readDepth("SOL-PERP", "10000000000000000")).toEqual({ kind: "value", value: 1e16 });
+    expect(readDepth("SOL-PERP", "2000000000000000000")).toMatchObject({ kind: "error" });
   });
 
   it("the request: shocks as fractions (zero left out), depth overrides, or every box's error", () => {
