@@ -34,7 +34,7 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
   staleAfterMs: number;
 }) {
   // Socket frames (≤ 10/s) land in the query cache at once; the page redraws on beats (the
-  // queue every 100 ms, other figures and tables twice a second, markets once; charts limit
+  // queue every 50 ms, other figures and tables twice a second, markets once; charts limit
   // themselves further), in transitions that yield to input.
   const liveDesk = useDesk(initialDesk).data;
   const desk = useLiveValue(liveDesk, { beat: DESK_BEAT });
