@@ -19,8 +19,8 @@
  * its mark, leaves), right after the DOM changes.
  *
  * Feed: one batch to POST /api/v1/ingest/prices per tick, about one a second (intervals drawn
- * uniformly in 0.75–1.25 s, so that the ticks do not lock in phase with the server's 1 s account
- * pushes or its 500 ms queue pushes), source "bench": every market of the book ±0.2% around its
+ * uniformly in 0.75–1.25 s, so that the ticks do not lock in phase with the server's 5 s account
+ * refresh or the pages' redraw beats), source "bench": every market of the book ±0.2% around its
  * start mark (the engine revalues every position on every tick), then the two probe markets ±d
  * (last in the batch: the probes are revalued after the whole book). Ticks alternate up and down,
  * so every tick moves the ratio probe across the liquidation line (85% ↔ 115%) and the queue probe
@@ -39,7 +39,7 @@ import os from "node:os";
 import type { Browser } from "playwright-core";
 import type { AccountViewUpdate } from "@/lib/contracts/socket-events";
 import type { DeskDelta } from "@/lib/contracts/desk";
-import { DESK_BEAT } from "@/lib/client/redraw-beats";
+import { QUEUE_BEAT } from "@/lib/client/redraw-beats";
 import { roundToTick } from "@/lib/sim/price-path";
 import { launchBrowser } from "../tests/support/browser";
 import { runScript, type AppServer } from "../tests/support/app-server";
@@ -104,7 +104,7 @@ interface RunReport {
   rowIn: TickLatencies;
   rowOut: TickLatencies;
   rowRanks: string[];
-  /** ms after the desk page's redraw beat (page clock) at which the row changed. */
+  /** ms after the queue panel's redraw beat (page clock) at which the row changed. */
   rowBeatPhase: number[];
   frames: { accountViews: number; deskDeltas: number; seconds: number };
   clock: { ratioPage: string; boardPage: string };
@@ -275,8 +275,8 @@ async function measure(
 
       // The queue row on the board.
       const rowRaw = await domRecords(boardPage);
-      // The desk page takes a new desk state on its redraw beat: how long after a beat each change of the row came.
-      const rowBeatPhase = rowRaw.slice(1).map((r) => (((r.t - DESK_BEAT.offsetMs) % DESK_BEAT.periodMs) + DESK_BEAT.periodMs) % DESK_BEAT.periodMs);
+      // The queue panel takes a new queue on its redraw beat: how long after a beat each change of the row came.
+      const rowBeatPhase = rowRaw.slice(1).map((r) => (((r.t - QUEUE_BEAT.offsetMs) % QUEUE_BEAT.periodMs) + QUEUE_BEAT.periodMs) % QUEUE_BEAT.periodMs);
       const rowRecords = rowRaw.map((r) => ({ ...r, t: r.t - boardOffset, frame: r.frame === null ? null : r.frame - boardOffset }));
       const rowStates: RowState[] = rowRecords.map((r) => {
         const [state, mark] = r.value.split("|");
@@ -375,7 +375,7 @@ function printRun(r: RunReport): void {
   printMeasure(`ratio on /desk/accounts/${RATIO_PROBE.accountId}`, r.ratio);
   printMeasure(`queue row of ${QUEUE_PROBE.accountId} on /desk`, r.row);
   console.log(`  row appears (down ticks) ${stats(r.rowIn.shownOrSuperseded)}; row leaves (up ticks) ${stats(r.rowOut.shownOrSuperseded)}; rank shown: ${r.rowRanks.join(", ") || "never present"}`);
-  console.log(`  the row changed ${stats(r.rowBeatPhase)} after the desk page's redraw beat (every ${DESK_BEAT.periodMs} ms, lib/client/redraw-beats.ts)`);
+  console.log(`  the row changed ${stats(r.rowBeatPhase)} after the queue panel's redraw beat (every ${QUEUE_BEAT.periodMs} ms, lib/client/redraw-beats.ts)`);
   console.log(`frames received in the window: account:view ${r.frames.accountViews} (${(r.frames.accountViews / r.frames.seconds).toFixed(2)}/s), desk:delta ${r.frames.deskDeltas} (${(r.frames.deskDeltas / r.frames.seconds).toFixed(2)}/s)`);
   console.log(`page clock − this process's clock: account page ${r.clock.ratioPage}, board ${r.clock.boardPage}; visibility ${r.visibility.join(", ")}`);
   console.log(processCpuLine(r.processes));

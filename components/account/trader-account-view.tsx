@@ -32,7 +32,7 @@ import { UnknownFiguresBanner, unknownText } from "./unknown-figures";
  * A trader's own account, the way the desk sees it: the margin-ratio gauge, equity, margins and
  * free collateral, positions with their liquidation prices, what happens next in words (and what
  * would happen if liquidation started now), history, ledger and liquidations, and the top-up form.
- * Live: the account's socket room pushes its view every second; history is polled.
+ * Live: the account's socket room pushes its view within 100 ms of a change (every 5 s without one); history is polled.
  */
 export function TraderAccountView({ accountId, accountIds, initial, initialMarkets, staleAfterMs }: {
   accountId: string;

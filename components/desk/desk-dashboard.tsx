@@ -7,7 +7,7 @@ import { useDesk } from "@/lib/client/use-desk";
 import { useMarkets } from "@/lib/client/use-markets";
 import { useStreamStale } from "@/lib/client/use-socket-status";
 import { useLiveValue } from "@/lib/client/use-live-value";
-import { DESK_BEAT, MARKETS_BEAT } from "@/lib/client/redraw-beats";
+import { DESK_BEAT, MARKETS_BEAT, QUEUE_BEAT } from "@/lib/client/redraw-beats";
 import { marketIndex } from "@/lib/client/market-index";
 import { useMarketIndex } from "@/lib/client/use-market-index";
 import { figureTs, marksAsOf } from "@/lib/client/marks-as-of";
@@ -33,10 +33,13 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
   initialMarkets: MarketsResponse;
   staleAfterMs: number;
 }) {
-  // Socket frames (≤ 10/s) land in the query cache at once; the page redraws on slower beats
-  // (figures and tables twice a second, markets once; charts limit themselves further), in
-  // transitions that yield to input.
-  const desk = useLiveValue(useDesk(initialDesk).data, { beat: DESK_BEAT });
+  // Socket frames (≤ 10/s) land in the query cache at once; the page redraws on beats (the
+  // queue every 50 ms, other figures and tables twice a second, markets once; charts limit
+  // themselves further), in transitions that yield to input.
+  const liveDesk = useDesk(initialDesk).data;
+  const desk = useLiveValue(liveDesk, { beat: DESK_BEAT });
+  const liveQueue = useMemo(() => ({ items: liveDesk.queue, ts: liveDesk.queueTs }), [liveDesk.queue, liveDesk.queueTs]);
+  const queue = useLiveValue(liveQueue, { beat: QUEUE_BEAT });
   const marketsData = useLiveValue(useMarkets(initialMarkets).data, { beat: MARKETS_BEAT });
   const stale = useStreamStale();
   const markets = marketsData.markets;
@@ -58,7 +61,7 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
       <DeskSummary summary={desk.summary} ts={figuresTs} {...figures} />
       <StaleMarketsBanner markets={markets} paused={desk.summary.book.queue.paused} />
       <div className="desk-grid">
-        <LiquidationQueueTable queue={desk.queue} queueTs={desk.queueTs} ts={figuresTs} markets={index} {...figures} />
+        <LiquidationQueueTable queue={queue.items} queueTs={queue.ts} ts={figuresTs} markets={index} {...figures} />
         <AtRiskAccountsTable marketIds={marketIds} selected={selected} onToggle={toggle} stale={stale} staleAfterMs={staleAfterMs} />
         <div className="span-5 stack">
           <RatioHistogramPanel histogram={desk.histogram} ts={figuresTs} {...figures} />

@@ -7,7 +7,7 @@ import { newerLiveView, type LiveView } from "./newest-account-view";
 import { getSocket } from "./socket";
 
 /**
- * The account's live view from its socket room (`account:<id>`, pushed once a second), kept as
+ * The account's live view from its socket room (`account:<id>`, pushed within 100 ms of a change, every 5 s without one), kept as
  * the account's `accountLive` entry (the newest wins; `useAccount` merges it with the polled
  * history): figures move between two polls of the history. The server decides
  * whether this page may watch the account (the desk: any; a trader: their own).

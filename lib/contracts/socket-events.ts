@@ -21,7 +21,7 @@ export interface ServerToClientEvents {
   "markets:delta": (delta: MarketsDelta) => void;
   "desk:snapshot": (snapshot: DeskSnapshot) => void;
   "desk:delta": (delta: DeskDelta) => void;
-  /** Room `account:<id>`: the account's live view, pushed once a second while watched. */
+  /** Room `account:<id>`: the account's live view, pushed within 100 ms of a change while watched (every 5 s without one). */
   "account:view": (update: AccountViewUpdate) => void;
   "session:ended": (notice: SessionEndedNotice) => void;
 }

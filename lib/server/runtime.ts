@@ -56,6 +56,8 @@ export interface RuntimeOptions {
 export class Runtime {
   private readonly startedAt = Date.now();
   private feeds: LiveFeeds | null = null;
+  /** Stops the account feed following this engine's change sets. */
+  private unfollowAccounts: (() => void) | null = null;
   /** The write of computed marks in flight (one at a time). */
   private savingMarks: Promise<void> | null = null;
   private stalenessTimer: NodeJS.Timeout | null = null;
@@ -170,6 +172,7 @@ export class Runtime {
   /** The streams publish to this instance's feeds from now on. */
   async attachFeeds(feeds: LiveFeeds): Promise<void> {
     this.feeds = feeds;
+    this.unfollowAccounts = feeds.accounts.follow((listener) => this.engine.onChanges(listener));
     this.marketsStream.start((delta) => feeds.markets.publish(delta));
     await this.deskStream.start((delta) => feeds.desk.publish(delta));
   }
@@ -307,6 +310,8 @@ export class Runtime {
     this.stalenessTimer = null;
     await this.savingMarks;
     await this.saveMarks();
+    this.unfollowAccounts?.();
+    this.unfollowAccounts = null;
     this.marketsStream.stop();
     await this.deskStream.stop();
     await this.snapshotter.stop();

@@ -150,7 +150,7 @@ describe("the account page tells one truth", () => {
     await page.waitForTimeout(1500);
     await ingest.mark("BTC-PERP", 56000);
     const events = page.getByTestId("account-events").locator("[data-testid^=event-]");
-    // The step is on the page: its history (ledger, events) is polled every 2 s while the socket pushes the view every second.
+    // The step is on the page: its history (ledger, events) is polled every 2 s while the socket pushes the view at every change.
     await expect.poll(() => events.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     const pollsBefore = polls.length;
     await page.waitForTimeout(6000); // the full liquidation waits out the cool-down; previews computed before the step asked again

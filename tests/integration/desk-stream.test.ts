@@ -76,6 +76,25 @@ describe("the desk stream on a live runtime", () => {
     expect(served.queue.items.some((e) => e.accountId === "w1")).toBe(false);
   });
 
+  it("queue changes go out at the flush after the tick that made them (≤ 100 ms pacing), not on a slower beat of their own", async () => {
+    expect(runtime.services.desk.snapshot().queue.items.length).toBeGreaterThan(0);
+    const lags: number[] = [];
+    for (const [btc, eth] of [[58800, 2940], [58600, 2930], [58900, 2945], [58700, 2935]] as const) {
+      const from = deltas.length;
+      const sent = Date.now();
+      await setMark(runtime, "BTC-PERP", btc);
+      await setMark(runtime, "ETH-PERP", eth);
+      await expect.poll(() => deltas.slice(from).some((d) => d.queue), { timeout: 2000, interval: 5 }).toBe(true);
+      lags.push(deltas.slice(from).find((d) => d.queue)!.serverTime - sent);
+      await sleep(30);
+    }
+    // Each tick's rows went out within a flush or two, even right after the last queue push.
+    for (const lag of lags) expect(lag).toBeLessThan(250);
+    const times = deltas.map((d) => d.serverTime);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(99);
+    await sleep(1200); // the histogram these ticks changed goes out within a second: quiet afterwards
+  });
+
   it("with nothing changing, an empty delta (a heartbeat) goes out at least every 2 s", async () => {
     const from = deltas.length;
     await sleep(3 * DESK_HEARTBEAT_MS + 500);

@@ -5,11 +5,19 @@ import type { AccountView } from "@/lib/contracts/desk";
 import { socketRooms } from "../auth/policy";
 import { principalOf } from "./handshake";
 import { onClientEvent } from "./client-events";
-import type { Feed, FeedSocket } from "./feed";
+import type { Connection, Feed, FeedSocket } from "./feed";
 import { Pacer } from "./pacer";
+import type { ChangeSet } from "@/lib/engine";
 
-/** Pushes per watched account room, at most this often. */
-const PUSH_INTERVAL_MS = 1000;
+/** Pushes of account views, at most one round per this interval (DESIGN: ≤ 10 updates per second per room), as every stream. */
+const FLUSH_MS = 100;
+/** Every occupied room's view is pushed at least this often, changed or not, so that its ages stay true. */
+const REFRESH_MS = 5000;
+/** The same without change sets to follow (a follower instance: its views come from the leader): every room, once a second. */
+const UNFOLLOWED_REFRESH_MS = 1000;
+
+/** Listens to the engine's change sets (LiveEngine `onChanges`); returns the unsubscribe. */
+export type ChangeSource = (listener: (changes: ChangeSet) => void) => () => void;
 
 /** Where account views come from: the engine here, or the leader's (lib/server/cluster/live-source.ts). */
 export interface AccountViewSource {
@@ -18,14 +26,29 @@ export interface AccountViewSource {
 
 /**
  * Rooms `account:<id>`: the live view of each account someone watches (a trader's own accounts
- * from the start; a page asks with `account:watch`, allowed by the policy), pushed once a second
- * while the room has members, paced like every feed (pacer.ts: one round at a time). Only
- * occupied rooms cost anything: the engine is asked for their views, never for the whole book.
+ * from the start; a page asks with `account:watch`, allowed by the policy). A room's view is
+ * pushed at the next flush (at most one per FLUSH_MS, pacer.ts) after the engine's change set
+ * names its account (a change set too large to name its accounts counts for every room), after
+ * a socket joins it, and every REFRESH_MS regardless (every second while no change sets are
+ * followed: `follow`). Only occupied rooms cost anything: the engine is asked once per flush for
+ * each room's view, never for the whole book, and each view is serialised once for its room.
  * Every instance pushes to the rooms its own sockets are in (no `seq`: each push is the whole
  * view, and a page keeps the newest by `serverTime`).
  */
 export class AccountFeed implements Feed {
-  private readonly pushes = new Pacer(PUSH_INTERVAL_MS, () => this.pushAll());
+  private readonly pushes = new Pacer(FLUSH_MS, () => this.flush());
+  /** Accounts to push at the next flush; `all`: every occupied room. */
+  private due = new Set<string>();
+  private allDue = false;
+  private refreshMs = UNFOLLOWED_REFRESH_MS;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private started = false;
+  /** The adapter whose joins this feed hears (socket.io replaces it when the Redis fan-out is set up). */
+  private heard: ReturnType<Server["of"]>["adapter"] | null = null;
+  private readonly onJoin = (room: string) => {
+    const id = accountOfRoom(room);
+    if (id !== null) this.mark([id]);
+  };
 
   constructor(
     private readonly io: Server<ClientToServerEvents, ServerToClientEvents>,
@@ -33,14 +56,70 @@ export class AccountFeed implements Feed {
   ) {}
 
   start(): void {
-    this.pushes.request();
+    this.started = true;
+    this.hearJoins();
+    this.restartRefresh();
+    this.mark(null);
   }
 
   stop(): void {
+    this.started = false;
+    this.heard?.off("join-room", this.onJoin);
+    this.heard = null;
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = null;
     this.pushes.stop();
   }
 
-  connect(socket: FeedSocket): void {
+  /**
+   * Pushes a room's view when the engine's change sets name its account, with the slow refresh
+   * (REFRESH_MS) in between; returns the function that stops following (back to every second).
+   */
+  follow(changes: ChangeSource): () => void {
+    const unsubscribe = changes((c) => {
+      if (c.accounts > 0) this.mark(c.ids ? c.ids.accounts : null);
+    });
+    this.setRefresh(REFRESH_MS);
+    return () => {
+      unsubscribe();
+      this.setRefresh(UNFOLLOWED_REFRESH_MS);
+    };
+  }
+
+  /** A socket that joins an account room (re-roomed: socket-sessions.ts) gets its view at the next flush. */
+  private hearJoins(): void {
+    const adapter = this.io.of("/").adapter;
+    if (adapter === this.heard) return;
+    this.heard?.off("join-room", this.onJoin);
+    adapter.on("join-room", this.onJoin);
+    this.heard = adapter;
+  }
+
+  private setRefresh(ms: number): void {
+    this.refreshMs = ms;
+    if (this.started) this.restartRefresh();
+  }
+
+  private restartRefresh(): void {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = setInterval(() => {
+      this.hearJoins();
+      this.mark(null);
+    }, this.refreshMs);
+  }
+
+  /** These accounts' views (null: every occupied room's) go out at the next flush. */
+  private mark(accountIds: readonly string[] | null): void {
+    if (!this.started) return;
+    if (accountIds === null) this.allDue = true;
+    else for (const id of accountIds) if (this.io.sockets.adapter.rooms.has(accountRoom(id))) this.due.add(id);
+    if (this.allDue || this.due.size > 0) this.pushes.request();
+  }
+
+  connect(socket: FeedSocket, { rooms }: Connection): void {
+    // The rooms the policy gave it were joined before this (transport.ts): their views go out at the next flush.
+    this.hearJoins();
+    this.mark(rooms.map(accountOfRoom).filter((id) => id !== null));
     const mayWatch = (accountId: string) => socketRooms(principalOf(socket)).mayJoin(accountRoom(accountId));
     onClientEvent(socket, "account:watch", ([accountId], ack) => {
       const reply = (result: AccountWatchAck) => ack?.(result);
@@ -76,14 +155,19 @@ export class AccountFeed implements Feed {
     if (view) this.io.local.to(room).volatile.emit("account:view", { accountId, view, serverTime: now });
   }
 
-  /** One round over the occupied account rooms, then the next one, a second after this one began. */
-  private async pushAll(): Promise<void> {
-    const ids: string[] = [];
-    for (const room of this.io.sockets.adapter.rooms.keys()) {
-      const id = accountOfRoom(room);
-      if (id !== null) ids.push(id);
+  /** One flush: the view of every due account with an occupied room, read once, sent once to its room. */
+  private async flush(): Promise<void> {
+    let ids: Iterable<string> = this.due;
+    if (this.allDue) {
+      const all: string[] = [];
+      for (const room of this.io.sockets.adapter.rooms.keys()) {
+        const id = accountOfRoom(room);
+        if (id !== null) all.push(id);
+      }
+      ids = all;
     }
-    await Promise.all(ids.map((id) => this.push(id).catch(() => undefined)));
-    this.pushes.request();
+    this.due = new Set();
+    this.allDue = false;
+    await Promise.all([...ids].map((id) => this.push(id).catch(() => undefined)));
   }
 }

@@ -14,8 +14,6 @@ import { DeltaStream } from "./delta-stream";
 
 /** At most one desk push per this interval (DESIGN: ≤ 10 updates per second per room). */
 const FLUSH_MS = 100;
-/** The queue's rows go out at most this often (its entries move with every tick of their markets). */
-const QUEUE_MS = 500;
 /** The histogram covers every account: recomputed at most once a second. */
 const HISTOGRAM_MS = 1000;
 /** The fund's runway runs the stress model over the whole book: every 30 s at most. */
@@ -38,8 +36,8 @@ const EMPTY_QUEUE: Page<QueueEntry> = { total: 0, offset: 0, limit: QUEUE_ROWS, 
  * The desk room's stream: watches the engine's change sets and executed steps and turns them into
  * numbered DeskDeltas (numbered and paced as every stream is: delta-stream.ts), carrying only
  * what changed: the summary, the histogram (at most
- * once a second, computed in the engine), the queue's first rows as row changes (at most every
- * QUEUE_MS, only when they changed), new executed steps; and an empty delta (a heartbeat) when
+ * once a second, computed in the engine), the queue's first rows as row changes (at the
+ * flush after a change set touched the queue, only when those rows changed), new executed steps; and an empty delta (a heartbeat) when
  * nothing else went out for DESK_HEARTBEAT_MS, sent only once the engine has answered, so that a
  * client can show honestly how old its data is.
  *
@@ -54,7 +52,6 @@ export class DeskStream {
   private queueReset = false;
   private readonly newEvents: LiquidationEventView[] = [];
   private histogramTs = 0;
-  private queueSentAt = 0;
   private fund: InsuranceFundView = { balance: "0", uncoveredBadDebt: "0", coversMove: null, coversMoveTs: null, coversMoveUnknownAccounts: null };
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private runwayTimer: NodeJS.Timeout | null = null;
@@ -82,7 +79,6 @@ export class DeskStream {
       this.engine.client.histogram(),
     ]);
     this.histogramTs = now;
-    this.queueSentAt = now;
     this.published = {
       serverTime: now, summary: { book, fund: this.fund }, histogram,
       queue: (queue && applyQueueChanges(EMPTY_QUEUE, queue, 0)) ?? EMPTY_QUEUE, queueTs: now, events,
@@ -123,9 +119,7 @@ export class DeskStream {
       this.dirty = { summary: false, queue: false, histogram: false, fund: false };
       const heartbeat = now - published.serverTime >= DESK_HEARTBEAT_MS;
       // The heartbeat asks the engine too (for the queue): it goes out only if the engine answers.
-      const queueWanted = dirty.queue || this.queueReset || heartbeat;
-      const queueDue = queueWanted && now - this.queueSentAt >= QUEUE_MS;
-      if (dirty.queue && !queueDue) this.dirty.queue = true; // not yet: a later push carries it
+      const queueDue = dirty.queue || this.queueReset || heartbeat;
       const histogramDue = dirty.histogram && now - this.histogramTs >= HISTOGRAM_MS;
       if (dirty.histogram && !histogramDue) this.dirty.histogram = true;
       if (dirty.fund) await this.refreshFund();
@@ -136,10 +130,7 @@ export class DeskStream {
         queueDue ? this.engine.client.queueChanges(now, QUEUE_ROWS, reset) : undefined,
         histogramDue ? this.engine.client.histogram() : undefined,
       ]);
-      if (queueDue) {
-        this.queueReset = false;
-        this.queueSentAt = now;
-      }
+      if (queueDue) this.queueReset = false;
       if (histogramDue) this.histogramTs = now;
       const events = this.newEvents.length ? this.newEvents.splice(0).reverse() : undefined;
       if (book || histogram || queue || events || heartbeat) {
@@ -152,7 +143,7 @@ export class DeskStream {
           return this.apply(delta, queue ?? null);
         });
       }
-      if (this.dirty.queue || this.dirty.histogram) this.schedule();
+      if (this.dirty.histogram) this.schedule();
     } catch (error) {
       // The engine may have moved its queue diff past a result that never went out.
       if (askedQueue) this.queueReset = true;

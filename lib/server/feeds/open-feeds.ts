@@ -22,6 +22,8 @@ export interface LiveFeeds {
   readonly transport: FeedTransport;
   readonly markets: StreamFeed<"markets">;
   readonly desk: StreamFeed<"desk">;
+  /** Follows the engine's change sets where the engine runs (Runtime `attachFeeds`). */
+  readonly accounts: AccountFeed;
 }
 
 /**
@@ -33,6 +35,6 @@ export function openFeeds(httpServer: HttpServer, sources: FeedSources, deps: Tr
   const transport = new FeedTransport(httpServer, deps);
   const markets = transport.register(new StreamFeed(transport.io, "markets", () => sources.snapshots.marketsSnapshot()));
   const desk = transport.register(new StreamFeed(transport.io, "desk", () => sources.snapshots.deskSnapshot()));
-  transport.register(new AccountFeed(transport.io, sources.views));
-  return { transport, markets, desk };
+  const accounts = transport.register(new AccountFeed(transport.io, sources.views));
+  return { transport, markets, desk, accounts };
 }
