@@ -6,11 +6,9 @@ import { socketRooms } from "../auth/policy";
 import { principalOf } from "./handshake";
 import { onClientEvent } from "./client-events";
 import type { Connection, Feed, FeedSocket } from "./feed";
-import { Pacer } from "./pacer";
+import { Pacer, ROOM_PUSH_INTERVAL_MS } from "./pacer";
 import type { ChangeSet } from "@/lib/engine";
 
-/** Pushes of account views, at most one round per this interval (DESIGN: ≤ 10 updates per second per room), as every stream. */
-const FLUSH_MS = 100;
 /** Every occupied room's view is pushed at least this often, changed or not, so that its ages stay true. */
 const REFRESH_MS = 5000;
 /** The same without change sets to follow (a follower instance: its views come from the leader): every room, once a second. */
@@ -27,7 +25,7 @@ export interface AccountViewSource {
 /**
  * Rooms `account:<id>`: the live view of each account someone watches (a trader's own accounts
  * from the start; a page asks with `account:watch`, allowed by the policy). A room's view is
- * pushed at the next flush (at most one per FLUSH_MS, pacer.ts) after the engine's change set
+ * pushed at the next flush (at most one per ROOM_PUSH_INTERVAL_MS, pacer.ts) after the engine's change set
  * names its account (a change set too large to name its accounts counts for every room), after
  * a socket joins it, and every REFRESH_MS regardless (every second while no change sets are
  * followed: `follow`). Only occupied rooms cost anything: the engine is asked once per flush for
@@ -36,7 +34,7 @@ export interface AccountViewSource {
  * view, and a page keeps the newest by `serverTime`).
  */
 export class AccountFeed implements Feed {
-  private readonly pushes = new Pacer(FLUSH_MS, () => this.flush());
+  private readonly pushes = new Pacer(ROOM_PUSH_INTERVAL_MS, () => this.flush());
   /** Accounts to push at the next flush; `all`: every occupied room. */
   private due = new Set<string>();
   private allDue = false;

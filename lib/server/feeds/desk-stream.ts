@@ -1,4 +1,5 @@
 import "server-only";
+import { ROOM_PUSH_INTERVAL_MS } from "./pacer";
 import { applyQueueChanges } from "@/lib/contracts/apply-queue-changes";
 import type { ChangeSet, QueuePageChanges } from "@/lib/engine";
 import {
@@ -12,8 +13,6 @@ import { insuranceFundBalance } from "../execution/insurance-fund";
 import { recentLiquidationEvents } from "../liquidation-events";
 import { DeltaStream } from "./delta-stream";
 
-/** At most one desk push per this interval (DESIGN: ≤ 10 updates per second per room). */
-const FLUSH_MS = 100;
 /** The histogram covers every account: recomputed at most once a second. */
 const HISTOGRAM_MS = 1000;
 /** The fund's runway runs the stress model over the whole book: every 30 s at most. */
@@ -65,7 +64,7 @@ export class DeskStream {
     /** The first delta's seq is one more (an engine taking over continues above its predecessor's numbers). */
     seqBase = 0,
   ) {
-    this.out = new DeltaStream(seqBase, FLUSH_MS, (now) => this.flush(now));
+    this.out = new DeltaStream(seqBase, ROOM_PUSH_INTERVAL_MS, (now) => this.flush(now));
   }
 
   /** Reads the desk's state, then sends its deltas to `send`. */
@@ -109,7 +108,7 @@ export class DeskStream {
     this.out.request();
   }
 
-  /** Paced by `out`: never two at once, at most one per FLUSH_MS. */
+  /** Paced by `out`: never two at once, at most one per ROOM_PUSH_INTERVAL_MS. */
   private async flush(now: number): Promise<void> {
     const published = this.published;
     if (!published) return;

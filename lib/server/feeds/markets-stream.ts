@@ -1,11 +1,10 @@
 import "server-only";
+import { ROOM_PUSH_INTERVAL_MS } from "./pacer";
 import type { MarketsResponse, MarketView, MarkUpdate } from "@/lib/contracts/markets";
 import type { MarketsDelta } from "@/lib/contracts/socket-events";
 import { serverMetrics } from "../metrics";
 import { DeltaStream } from "./delta-stream";
 
-/** At most one markets delta per this interval (DESIGN: updates coalesced to ≤ 10/s per room). */
-const FLUSH_MS = 100;
 
 /**
  * The markets room's stream: each market's new state as its marks are refreshed, coalesced into
@@ -20,7 +19,7 @@ export class MarketsStream {
   private readonly pendingReceipts = new Map<string, number>();
 
   constructor(private readonly markets: { views(now: number): MarketView[] }, seqBase = 0) {
-    this.out = new DeltaStream(seqBase, FLUSH_MS, (now) => this.flush(now));
+    this.out = new DeltaStream(seqBase, ROOM_PUSH_INTERVAL_MS, (now) => this.flush(now));
   }
 
   /** Deltas go to `send` from now on (nothing is queued before). */

@@ -1,6 +1,14 @@
 import "server-only";
 
 /**
+ * How often a room may get a push: DESIGN's "at most 10 updates per second per room", with a margin.
+ * At exactly 100 ms a stream at its cap (the desk under a 50 ms feed) was received 11 times in some
+ * 1 s windows (a client's receive times jitter; a timer may fire a millisecond early):
+ * `npm run bench -- tick-to-browser`, docs/PERFORMANCE.md. At 110 ms ten gaps span 1.1 s.
+ */
+export const ROOM_PUSH_INTERVAL_MS = 110;
+
+/**
  * The one pacing of every feed's pushes (DESIGN: at most 10 updates per second per room): `run`
  * goes at most once per `intervalMs`, the first time at once (in the next turn, so that what the
  * current turn queues goes with it), later ones at the end of the interval since the last run

@@ -16,7 +16,7 @@ const views = (): MarketView[] => [
 ];
 
 describe("the markets stream", () => {
-  it("a burst of ticks becomes one delta holding each market's latest state; deltas go at most every 100 ms", async () => {
+  it("a burst of ticks becomes one delta holding each market's latest state; deltas go at most every ROOM_PUSH_INTERVAL_MS (110 ms)", async () => {
     const sent: MarketsDelta[] = [];
     const stream = new MarketsStream({ views }, 0);
     stream.start((d) => sent.push(d));
@@ -31,9 +31,11 @@ describe("the markets stream", () => {
     stream.publish(update("BTC-PERP", 4));
     expect(sent).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(40);
+    expect(sent).toHaveLength(1); // 100 ms after the first: not yet
+    await vi.advanceTimersByTimeAsync(10);
     expect(sent.map((d) => [d.seq, d.serverTime, d.updates.map((u) => u.mark)])).toEqual([
       [1, 5_000_000, [2, 10]],
-      [2, 5_000_100, [4]],
+      [2, 5_000_110, [4]],
     ]);
   });
 
