@@ -125,7 +125,7 @@ interface RunReport {
   processes: ProcessCpu;
   loadBefore: number[];
   loadAfter: number[];
-  /** The background feed in the window (mode "one"): POSTs sent, skipped at the in-flight limit, failed, answered. */
+  /** The background feed in the window (mode "one"): POSTs sent, skipped (in-flight limit or behind schedule), failed, answered. */
   background: { sent: number; skipped: number; errors: number; ackMs: ReturnType<typeof summarize> } | null;
 }
 
@@ -405,7 +405,7 @@ function printRun(r: RunReport): void {
   console.log(`-- ${r.label}: ${int(r.size.accounts)} accounts + ${PROBES.length} probes; book generated and written to PostgreSQL in ${r.loadS.toFixed(1)} s, server ready (book rebuilt) in ${r.startS.toFixed(1)} s`);
   if (r.background) {
     const b = r.background;
-    console.log(`background feed in the window: ${int(b.sent)} POSTs of one market (${(b.sent / (MEASURE_MS / 1000)).toFixed(1)}/s), skipped at the in-flight limit ${b.skipped}, errors ${b.errors}; answered p50 ${ms(b.ackMs.p50)} / p99 ${ms(b.ackMs.p99)} ms`);
+    console.log(`background feed in the window: ${int(b.sent)} POSTs of one market (${(b.sent / (MEASURE_MS / 1000)).toFixed(1)}/s), skipped (in-flight limit or late) ${b.skipped}, errors ${b.errors}; answered p50 ${ms(b.ackMs.p50)} / p99 ${ms(b.ackMs.p99)} ms`);
   }
   console.log(`ticks measured ${r.ticks}; ingest POST → 200 p50 ${ms(r.ackMs.p50)} / p99 ${ms(r.ackMs.p99)} / max ${ms(r.ackMs.max)} ms; errors ${r.ackErrors}`);
   printMeasure(`ratio on /desk/accounts/${RATIO_PROBE.accountId}`, r.ratio);

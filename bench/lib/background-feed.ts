@@ -40,7 +40,7 @@ export interface BackgroundFeedOptions {
   band: number;
   /** Each market's period, ms. */
   periodMs?: number;
-  /** A slot is skipped while this many POSTs are unanswered, so that a slow server does not pile them up. */
+  /** A slot is skipped while this many POSTs are unanswered, so that a slow server does not pile them up (and when this process falls behind schedule). */
   maxInFlight?: number;
 }
 
@@ -56,6 +56,9 @@ export function startBackgroundFeed(o: BackgroundFeedOptions): BackgroundFeed {
   const loop = (async () => {
     const t0 = performance.now();
     for (let s = 0; !stopped; s++) {
+      // Behind schedule (this process busy): skip the missed slots rather than send them in a burst.
+      const late = Math.floor((performance.now() - t0) / slotMs) - s;
+      if (late > 1) { s += late; counts.skipped += late; }
       await sleep(Math.max(0, t0 + s * slotMs - performance.now()));
       if (stopped) break;
       const i = s % o.markets.length;
