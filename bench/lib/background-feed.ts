@@ -25,7 +25,7 @@ export function walkStep(price: number, start: number, u: number, step: number, 
 export interface BackgroundFeed {
   /** Stops the feed and waits for the POSTs in flight. */
   stop(): Promise<void>;
-  /** Counts and answer times (ms) since the last `mark()`. */
+  /** Counts and answer times (ms) since the last `mark()`, as of now (a copy). */
   stats(): { sent: number; skipped: number; errors: number; ackMs: number[] };
   /** Starts a new count (the measured window). */
   mark(): void;
@@ -81,7 +81,7 @@ export function startBackgroundFeed(o: BackgroundFeedOptions): BackgroundFeed {
       await loop;
       await Promise.all([...inFlight]);
     },
-    stats: () => counts,
+    stats: () => ({ ...counts, ackMs: [...counts.ackMs] }),
     mark() { counts = { sent: 0, skipped: 0, errors: 0, ackMs: [] }; },
   };
 }
