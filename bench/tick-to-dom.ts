@@ -18,11 +18,17 @@
  * timestamps every change of the ratio figure's raw value, and of the queue probe's row (appears,
  * its mark, leaves), right after the DOM changes.
  *
- * Feed: one batch to POST /api/v1/ingest/prices per tick, about one a second (intervals drawn
- * uniformly in 0.75–1.25 s, so that the ticks do not lock in phase with the server's 5 s account
- * refresh or the pages' redraw beats), source "bench": every market of the book ±0.2% around its
- * start mark (the engine revalues every position on every tick), then the two probe markets ±d
- * (last in the batch: the probes are revalued after the whole book). Ticks alternate up and down,
+ * Measured ticks: one batch to POST /api/v1/ingest/prices per tick, about one a second (intervals
+ * drawn uniformly in 0.75–1.25 s, so that the ticks do not lock in phase with the server's 5 s
+ * account refresh or the pages' redraw beats), source "bench". Two designs (LIQDESK_BENCH_TICK):
+ *   one  (default, the goal's "a price tick") the batch holds the two probe markets' prices only;
+ *        meanwhile a background feed (bench/lib/background-feed.ts) keeps the book busy: every book
+ *        market gets a tick about once a second, one market per POST, staggered over the second,
+ *        a ±0.2% random walk within ±1% of its start mark, all through warm-up and window.
+ *   all  (the harsher, market-wide move) every market of the book ±0.2% around its start mark
+ *        (the engine revalues every position on every tick), then the two probe markets ±d (last
+ *        in the batch: the probes are revalued after the whole book); no background feed.
+ * Both books get the same feed. The first batch (unmeasured) prices every market. Ticks alternate up and down,
  * so every tick moves the ratio probe across the liquidation line (85% ↔ 115%) and the queue probe
  * into the queue at rank 1 (bankrupt) or out of it (healthy); each tick's probe prices are unique,
  * so every DOM change names the tick it shows (tick-attribution.ts). Latency = DOM change (page
@@ -56,6 +62,7 @@ import { matchTick, rowObservations, tickLatencies, type Observation, type RowSt
 import { ProcessCpuWindow, processCpuLine, type ProcessCpu } from "./lib/process-cpu";
 import type { SummaryRow } from "./lib/bench-summary";
 import { benchScale, quickOr } from "./lib/quick-mode";
+import { startBackgroundFeed } from "./lib/background-feed";
 
 const AT_RISK = 0.025;
 const IDLE_SIZE = scaledBook(0.001);
@@ -66,6 +73,11 @@ const TAIL_MS = 3000;
 const INTERVAL_MS = { min: 750, max: 1250 };
 /** The book's markets move ±this around their start marks, alternately. */
 const BOOK_MOVE = 0.002;
+/** "one": the measured tick moves the probe markets only, under a background feed on the book; "all": every market in one batch. */
+const TICK_MODE: "one" | "all" = process.env.LIQDESK_BENCH_TICK === "all" ? "all" : "one";
+if (!["one", "all", undefined].includes(process.env.LIQDESK_BENCH_TICK)) throw new RangeError(`LIQDESK_BENCH_TICK must be "one" or "all", got "${process.env.LIQDESK_BENCH_TICK}"`);
+/** The background feed's walk: at most this per tick, within this of the start mark. */
+const WALK = { step: 0.002, band: 0.01 };
 const SEED = 20261207;
 const GOAL_MS = 250;
 const VIEWPORT = { width: 1440, height: 900 };
@@ -113,6 +125,8 @@ interface RunReport {
   processes: ProcessCpu;
   loadBefore: number[];
   loadAfter: number[];
+  /** The background feed in the window (mode "one"): POSTs sent, skipped (in-flight limit or behind schedule), failed, answered. */
+  background: { sent: number; skipped: number; errors: number; ackMs: ReturnType<typeof summarize> } | null;
 }
 
 export default async function main(): Promise<SummaryRow[]> {
@@ -121,7 +135,9 @@ export default async function main(): Promise<SummaryRow[]> {
   console.log(machineLine());
   console.log(commitLine());
   console.log(`probes: ${PROBES.map((p) => `${p.accountId} (${p.market.id}, ±${(p.move * 100).toFixed(3)}%: ${describe(p, 0)} ↔ ${describe(p, 1)})`).join("; ")}`);
-  console.log(`feed: one batch a tick, intervals ${INTERVAL_MS.min}–${INTERVAL_MS.max} ms, book markets ±${BOOK_MOVE * 100}%, probe markets last; warm-up ${WARMUP_MS / 1000} s, measured ${MEASURE_MS / 1000} s`);
+  console.log(TICK_MODE === "one"
+    ? `feed (LIQDESK_BENCH_TICK=one): a measured tick = one batch of the probe markets only, intervals ${INTERVAL_MS.min}–${INTERVAL_MS.max} ms; background: every book market a tick a second, one POST each, staggered, ±${WALK.step * 100}% walk within ±${WALK.band * 100}%; warm-up ${WARMUP_MS / 1000} s, measured ${MEASURE_MS / 1000} s`
+    : `feed (LIQDESK_BENCH_TICK=all): one batch a tick, intervals ${INTERVAL_MS.min}–${INTERVAL_MS.max} ms, book markets ±${BOOK_MOVE * 100}%, probe markets last; warm-up ${WARMUP_MS / 1000} s, measured ${MEASURE_MS / 1000} s`);
   const browser = await launchBrowser();
   console.log(`browser: Chromium ${browser.version()} headless (/usr/bin/chromium), two pages at ${VIEWPORT.width}x${VIEWPORT.height}`);
   let idle: RunReport, book: RunReport;
@@ -176,7 +192,7 @@ async function measure(
     const dir = tickDirection(k);
     const ts = Date.now();
     const prices = [
-      ...marks.map((m) => ({ marketId: m.id, price: roundToTick(m.mark * (1 + BOOK_MOVE * dir), m.tickSize), ts })),
+      ...(TICK_MODE === "all" || k === 0 ? marks : []).map((m) => ({ marketId: m.id, price: roundToTick(m.mark * (1 + BOOK_MOVE * dir), m.tickSize), ts })),
       ...PROBES.map((p, i) => {
         probePrices[i]![k] = probePrice(p, k);
         return { marketId: p.market.id, price: probePrices[i]![k]!, ts };
@@ -197,6 +213,17 @@ async function measure(
 
   // Every market priced before the pages open; then a tick about every second until told to stop.
   await send(0);
+  const background = TICK_MODE === "one" ? startBackgroundFeed({
+    markets: marks, seed: SEED + 1, step: WALK.step, band: WALK.band,
+    post: async (prices) => {
+      const res = await fetch(`${server.url}/api/v1/ingest/prices`, {
+        method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ source: BENCH_PRICE_SOURCE, ticks: prices }),
+      });
+      await res.text();
+      return res.status;
+    },
+  }) : null;
   const random = mulberry32(SEED);
   let stop = false;
   const feed = (async () => {
@@ -244,9 +271,11 @@ async function measure(
       const processes = new ProcessCpuWindow(server.pid);
       const loadBefore = os.loadavg();
       const framesFrom = nodeEpoch();
+      background?.mark();
       measuring = true;
       await sleep(MEASURE_MS);
       measuring = false;
+      const bg = background?.stats();
       const framesTo = nodeEpoch();
       const cpuUse = cpu.end();
       const processUse = processes.end();
@@ -254,6 +283,7 @@ async function measure(
       await sleep(TAIL_MS);
       stop = true;
       await feed;
+      await background?.stop();
       await sleep(2000); // the last pushes
       const clock1 = await Promise.all([pageClockOffset(ratioPage), pageClockOffset(boardPage)]);
       const [ratioOffset, boardOffset] = clock0.map((c, i) => (c.offsetMs + clock1[i]!.offsetMs) / 2) as [number, number];
@@ -303,6 +333,7 @@ async function measure(
         visibility,
         cpu: cpuUse, processes: processUse,
         loadBefore, loadAfter,
+        background: bg ? { sent: bg.sent, skipped: bg.skipped, errors: bg.errors, ackMs: summarize(bg.ackMs) } : null,
       };
     } finally {
       await ratioPage.context().close();
@@ -311,6 +342,7 @@ async function measure(
   } finally {
     stop = true;
     await feed;
+    await background?.stop();
   }
 }
 
@@ -371,6 +403,10 @@ function printMeasure(name: string, m: Measure): void {
 function printRun(r: RunReport): void {
   console.log("");
   console.log(`-- ${r.label}: ${int(r.size.accounts)} accounts + ${PROBES.length} probes; book generated and written to PostgreSQL in ${r.loadS.toFixed(1)} s, server ready (book rebuilt) in ${r.startS.toFixed(1)} s`);
+  if (r.background) {
+    const b = r.background;
+    console.log(`background feed in the window: ${int(b.sent)} POSTs of one market (${(b.sent / (MEASURE_MS / 1000)).toFixed(1)}/s), skipped (in-flight limit or late) ${b.skipped}, errors ${b.errors}; answered p50 ${ms(b.ackMs.p50)} / p99 ${ms(b.ackMs.p99)} ms`);
+  }
   console.log(`ticks measured ${r.ticks}; ingest POST → 200 p50 ${ms(r.ackMs.p50)} / p99 ${ms(r.ackMs.p99)} / max ${ms(r.ackMs.max)} ms; errors ${r.ackErrors}`);
   printMeasure(`ratio on /desk/accounts/${RATIO_PROBE.accountId}`, r.ratio);
   printMeasure(`queue row of ${QUEUE_PROBE.accountId} on /desk`, r.row);
@@ -409,16 +445,19 @@ function report(idle: RunReport, book: RunReport): SummaryRow[] {
   const idleRow = summarize(idle.row.latencies.shownOrSuperseded);
   const never = book.ratio.latencies.never + book.row.latencies.never;
   console.log(`goal p99 < ${GOAL_MS} ms with ${positions}: margin ratio ${ms(ratioP99, 0)} ms — ${ratioP99 < GOAL_MS ? "met" : "NOT met"}; queue row ${ms(rowP99, 0)} ms — ${rowP99 < GOAL_MS ? "met" : "NOT met"}${never ? ` (${never} ticks never shown)` : ""}`);
-  const row = (measure: string, value: number, baseline: number, goal: boolean): SummaryRow => ({
+  // The goal is about one price tick: only that design's p99 rows carry it; the market-wide move is a harsher measure without one.
+  const goal = TICK_MODE === "one";
+  const tick = goal ? "one price tick (book fed every market a second)" : "market-wide tick (all markets in one batch)";
+  const row = (measure: string, value: number, baseline: number, withGoal: boolean): SummaryRow => ({
     benchmark: "tick-to-dom", measure, value, unit: "ms", baseline: { measure: "idle book, same pages, p99", value: baseline }, ratio: value / baseline,
-    ...(goal ? { goal: `< ${GOAL_MS} ms`, met: value < GOAL_MS && never === 0 } : {}),
+    ...(withGoal ? { goal: `< ${GOAL_MS} ms`, met: value < GOAL_MS && never === 0 } : {}),
   });
   return [
-    row(`tick → account page's margin ratio in Chromium's DOM, ${positions}, p99`, ratioP99, idleRatio.p99, true),
-    row(`tick → desk board's queue row in Chromium's DOM, ${positions}, p99`, rowP99, idleRow.p99, true),
-    { benchmark: "tick-to-dom", measure: `tick → margin ratio in the DOM, ${positions}, p50`, value: summarize(book.ratio.latencies.shownOrSuperseded).p50, unit: "ms",
+    row(`${tick} → account page's margin ratio in Chromium's DOM, ${positions}, p99`, ratioP99, idleRatio.p99, goal),
+    row(`${tick} → desk board's queue row in Chromium's DOM, ${positions}, p99`, rowP99, idleRow.p99, goal),
+    { benchmark: "tick-to-dom", measure: `${tick} → margin ratio in the DOM, ${positions}, p50`, value: summarize(book.ratio.latencies.shownOrSuperseded).p50, unit: "ms",
       baseline: { measure: "idle book, p50", value: idleRatio.p50 }, ratio: summarize(book.ratio.latencies.shownOrSuperseded).p50 / idleRatio.p50 },
-    { benchmark: "tick-to-dom", measure: `tick → queue row in the DOM, ${positions}, p50`, value: summarize(book.row.latencies.shownOrSuperseded).p50, unit: "ms",
+    { benchmark: "tick-to-dom", measure: `${tick} → queue row in the DOM, ${positions}, p50`, value: summarize(book.row.latencies.shownOrSuperseded).p50, unit: "ms",
       baseline: { measure: "idle book, p50", value: idleRow.p50 }, ratio: summarize(book.row.latencies.shownOrSuperseded).p50 / idleRow.p50 },
   ];
 }

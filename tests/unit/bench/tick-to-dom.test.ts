@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { markText, PROBES, probeFigures, probePrice, QUEUE_PROBE, RATIO_PROBE, tickDirection } from "@/bench/lib/probe-accounts";
 import { matchTick, rowObservations, tickLatencies } from "@/bench/lib/tick-attribution";
+import { walkStep } from "@/bench/lib/background-feed";
 
 describe("tick latencies from what the page showed", () => {
   const sentAt = [0, 1000, 2000, 3000];
@@ -92,6 +93,26 @@ describe("probe accounts", () => {
         const price = probePrice(p, k);
         expect(Math.abs(price / p.market.tickSize - Math.round(price / p.market.tickSize))).toBeLessThan(1e-6);
       }
+    }
+  });
+});
+
+describe("the background feed's walk", () => {
+  it("moves by at most the step, on the tick grid", () => {
+    expect(walkStep(1000, 1000, 1, 0.002, 0.01, 0.01)).toBe(1002);
+    expect(walkStep(1000, 1000, 0, 0.002, 0.01, 0.01)).toBe(998);
+    expect(walkStep(1000, 1000, 0.5, 0.002, 0.01, 0.01)).toBe(1000);
+    expect(walkStep(1000, 1000, 0.75, 0.002, 0.01, 0.5)).toBe(1001);
+  });
+
+  it("reflects back inside the band around the start mark", () => {
+    expect(walkStep(1009, 1000, 1, 0.002, 0.01, 0.001)).toBeCloseTo(1010 - (1009 * 1.002 - 1010), 3);
+    expect(walkStep(991, 1000, 0, 0.002, 0.01, 0.001)).toBeCloseTo(990 + (990 - 991 * 0.998), 3);
+    let price = 1000;
+    for (let i = 0; i < 5000; i++) {
+      price = walkStep(price, 1000, (i * 0.618) % 1 > 0.3 ? 1 : 0, 0.002, 0.01, 0.01);
+      expect(price).toBeGreaterThanOrEqual(990);
+      expect(price).toBeLessThanOrEqual(1010);
     }
   });
 });
