@@ -24,16 +24,19 @@ export function topUpToSafe(equity: number, maintenanceMargin: number, targetRat
 }
 
 /**
- * The smallest whole multiple of `unit` (a decimal such as 0.01) strictly greater than `amount`,
- * written with the unit's decimals: what to actually top up so the ratio ends strictly below the
- * target of `topUpToSafe`.
+ * The smallest whole multiple of `unit` (a decimal such as 0.01) above `amount` by more than
+ * float noise (a millionth of the unit, or 10⁻¹² of the amount), written with the unit's decimals:
+ * what to actually top up so the ratio ends strictly below the target of `topUpToSafe`. Without
+ * the margin an amount a hair under a whole cent (0.599999999999960 for 0.60, the equity having
+ * cancelled 1,355.4 against 1,350 in float) was paid as 0.60, which lands on the target, not below.
  */
 export function smallestAmountAbove(amount: number, unit: number): number {
   const u = parseLotSize(unit);
   if (!u) throw new RangeError(`unit must be a positive decimal, got ${unit}`);
   const valueOf = (n: number) => (n * u.lotUnits) / u.lotScale;
-  let n = Math.max(0, Math.floor(amount / unit));
-  while (n > 0 && valueOf(n - 1) > amount) n--;
-  while (valueOf(n) <= amount) n++;
+  const floor = amount + Math.max(unit * 1e-6, Math.abs(amount) * 1e-12);
+  let n = Math.max(0, Math.floor(floor / unit));
+  while (n > 0 && valueOf(n - 1) > floor) n--;
+  while (valueOf(n) <= floor) n++;
   return valueOf(n);
 }

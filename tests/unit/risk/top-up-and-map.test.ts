@@ -28,6 +28,23 @@ describe("top-up to safe", () => {
     expect(evaluate(700 + smallestAmountAbove(amount, 0.01)).status).toBe("healthy");
   });
 
+  it("an amount a hair under a whole cent is paid as the next cent: the ratio lands strictly below (fast-check counterexample)", () => {
+    // A short whose uPnL nearly cancels its collateral: equity 1,355.4 − 1,350 carries float noise.
+    const s = {
+      markets: [{ id: "M0", lotSize: 0.005, tickSize: 0.01, liquidationFeeRate: 0, tiers: [{ maxNotional: 1000, mmr: 0.002, maxLeverage: 250 }], liquidity: { halfSpreadBps: 0, depthPer1Pct: 10000 } }],
+      prices: { M0: 99999.99999996168 },
+      params: { warnRatio: 0.5, targetBuffer: 0, maxStepFraction: 0.05, largeNotional: 0, backstopFraction: 0.3 },
+    };
+    const target = 1.4999999999999143;
+    const at = (collateral: number) => evaluateScenario({ ...s, accounts: [{ id: "a", collateral, positions: [{ marketId: "M0", qty: -0.045, entryPrice: 69999.99999997318 }] }] }).accounts[0]!;
+    const before = at(1355.3999999994808);
+    const amount = topUpToSafe(before.equity, before.maintenanceMargin, target);
+    const paid = smallestAmountAbove(amount, 0.01);
+    expect(at(1355.3999999994808 + paid).marginRatio!).toBeLessThan(target);
+    expect(smallestAmountAbove(0.59999999999996, 0.01)).toBe(0.61);
+    expect(smallestAmountAbove(0.5999, 0.01)).toBe(0.6);
+  });
+
   it("a bankrupt account needs its deficit back plus the margin", () => {
     const a = evaluate(500); // equity −140
     expect(topUpToSafe(a.equity, a.maintenanceMargin, 1)).toBeCloseTo(332, 9);
