@@ -37,13 +37,13 @@ export interface TopUpAmounts {
 }
 
 /**
- * Everything about one account (spec §3, §4, §6) plus its place in the queue. While it holds a
- * position in a market never priced (`unpricedMarkets` not empty) its status is `unknown` and
- * every figure that depends on that leg is `null`: equity, margins, ratio, health, notional, the
- * plan and the top-ups.
+ * One account's figures (spec §3, §4, §6). While it holds a position in a market never priced
+ * (`unpricedMarkets` not empty) its status is `unknown` and every figure that depends on that leg
+ * is `null`: equity, margins, ratio, health, notional.
  */
-export interface AccountView {
+export interface AccountFigures {
   readonly accountId: string;
+  readonly status: LiveStatus;
   readonly collateral: number;
   readonly equity: number | null;
   readonly maintenanceMargin: number | null;
@@ -51,10 +51,13 @@ export interface AccountView {
   /** `MM / equity`; 1 (100%) is the liquidation line; `null` when equity <= 0 or unknown. */
   readonly marginRatio: number | null;
   readonly health: number | null;
-  readonly status: LiveStatus;
   readonly notional: number | null;
   /** Markets the account holds a position in that have never had a price, in id order. */
   readonly unpricedMarkets: string[];
+}
+
+/** Everything about one account plus its place in the queue (the plan and top-ups `null` while `unknown`). */
+export interface AccountView extends AccountFigures {
   /** Positions ordered by market id. */
   readonly positions: PositionView[];
   readonly liquidation: LiquidationPlan | null;
@@ -63,20 +66,10 @@ export interface AccountView {
   readonly queue: QueueEntry | null;
 }
 
-/** One account as a row of a list (figures only, no positions or plan); figures `null` while `unknown` (see `AccountView`). */
-export interface AccountRow {
-  readonly accountId: string;
-  readonly status: LiveStatus;
-  readonly collateral: number;
-  readonly equity: number | null;
-  readonly maintenanceMargin: number | null;
-  readonly initialMargin: number | null;
-  readonly marginRatio: number | null;
-  readonly health: number | null;
-  readonly notional: number | null;
+/** One account as a row of a list (figures only, no positions or plan). */
+export interface AccountRow extends AccountFigures {
+  /** How many positions it holds. */
   readonly positions: number;
-  /** Markets the account holds a position in that have never had a price, in id order. */
-  readonly unpricedMarkets: string[];
 }
 
 /** Orders of the account list (`GET /api/v1/accounts` `sort`, the engine's `atRisk`). */
