@@ -41,7 +41,7 @@ export interface TopUpAmounts {
  * (`unpricedMarkets` not empty) its status is `unknown` and every figure that depends on that leg
  * is `null`: equity, margins, ratio, health, notional.
  */
-export interface AccountFigures {
+export interface AccountFiguresView {
   readonly accountId: string;
   readonly status: LiveStatus;
   readonly collateral: number;
@@ -57,7 +57,7 @@ export interface AccountFigures {
 }
 
 /** Everything about one account plus its place in the queue (the plan and top-ups `null` while `unknown`). */
-export interface AccountView extends AccountFigures {
+export interface AccountView extends AccountFiguresView {
   /** Positions ordered by market id. */
   readonly positions: PositionView[];
   readonly liquidation: LiquidationPlan | null;
@@ -67,7 +67,7 @@ export interface AccountView extends AccountFigures {
 }
 
 /** One account as a row of a list (figures only, no positions or plan). */
-export interface AccountRow extends AccountFigures {
+export interface AccountRow extends AccountFiguresView {
   /** How many positions it holds. */
   readonly positions: number;
 }
