@@ -1,5 +1,5 @@
 "use client";
-import type { AccountView } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 import { Figure } from "@/components/ui/figure";
 import { MarginRatio } from "@/components/ui/margin-ratio";
 import { formatUsd } from "@/lib/format/usd";

@@ -1,6 +1,6 @@
 "use client";
 import { useMemo } from "react";
-import type { AccountView } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 import { marketDisplay, type MarketDisplay } from "@/lib/client/market-index";
 import { formatPrice } from "@/lib/format/price";
 import { formatQty } from "@/lib/format/quantity";

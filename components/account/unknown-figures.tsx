@@ -1,4 +1,4 @@
-import type { AccountView } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 
 /** "unknown — no price for SOL-PERP": what an account figure says while a market it holds has never had a price (spec §7). */
 export function unknownText(unpricedMarkets: readonly string[]): string {

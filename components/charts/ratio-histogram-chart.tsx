@@ -1,7 +1,7 @@
 "use client";
 import { memo } from "react";
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from "recharts";
-import type { RatioHistogram } from "@/lib/contracts/desk";
+import type { RatioHistogram } from "@/lib/contracts/book-views";
 import { ratioBand, STATUS_COLORS, type RatioBands } from "@/lib/client/ratio-bands";
 import { useRatioBands } from "@/lib/client/ratio-bands-context";
 import { formatCount, formatCountOf } from "@/lib/format/quantity";

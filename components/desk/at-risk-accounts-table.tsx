@@ -1,7 +1,7 @@
 "use client";
 import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useRouter } from "next/navigation";
-import type { AccountRow } from "@/lib/contracts/desk";
+import type { AccountRow } from "@/lib/contracts/book-views";
 import { DEFAULT_ACCOUNTS_FILTER, type AccountsFilter } from "@/lib/client/accounts-filter";
 import { useAccountsWindow } from "@/lib/client/use-accounts-window";
 import { useVirtualWindow } from "@/lib/client/use-virtual-window";

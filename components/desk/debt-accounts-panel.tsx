@@ -1,6 +1,6 @@
 "use client";
 import { memo } from "react";
-import type { BookSummary } from "@/lib/contracts/desk";
+import type { BookSummary } from "@/lib/contracts/book-views";
 import { useElementView } from "@/lib/client/use-element-view";
 import { useHeldWhile } from "@/lib/client/use-held-while";
 import { formatCount, formatCountOf } from "@/lib/format/quantity";

@@ -1,7 +1,7 @@
 "use client";
 import { memo, useCallback, useMemo, useState, type FocusEvent } from "react";
 import { useRouter } from "next/navigation";
-import type { Page, QueueEntry } from "@/lib/contracts/desk";
+import type { Page, QueueEntry } from "@/lib/contracts/book-views";
 import { marketDisplay, type MarketDisplay } from "@/lib/client/market-index";
 import { useSecondsUntil } from "@/lib/client/use-now";
 import { useVirtualWindow } from "@/lib/client/use-virtual-window";

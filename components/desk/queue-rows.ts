@@ -1,4 +1,4 @@
-import type { QueueEntry } from "@/lib/contracts/desk";
+import type { QueueEntry } from "@/lib/contracts/book-views";
 
 /** A queue entry flattened for the table: what the next step does and the ratio and tier before → after. */
 export interface QueueRow {

@@ -1,6 +1,6 @@
 "use client";
 import { memo } from "react";
-import type { RatioHistogram } from "@/lib/contracts/desk";
+import type { RatioHistogram } from "@/lib/contracts/book-views";
 import { useElementView } from "@/lib/client/use-element-view";
 import { useLiveValue } from "@/lib/client/use-live-value";
 import { HISTOGRAM_BEAT } from "@/lib/client/redraw-beats";

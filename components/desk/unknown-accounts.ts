@@ -1,4 +1,4 @@
-import type { UnknownAccounts } from "@/lib/contracts/desk";
+import type { UnknownAccounts } from "@/lib/contracts/book-views";
 import { formatCountOf } from "@/lib/format/quantity";
 
 /**

@@ -1,4 +1,5 @@
-import type { AccountDetail, AccountView } from "@/lib/contracts/desk";
+import type { AccountDetail } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 
 /** A live view of an account and when the engine was asked for it. */
 export interface LiveView {

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
 import { useQueries, useQueryClient } from "@tanstack/react-query";
-import type { AccountRow, Page } from "@/lib/contracts/desk";
+import type { AccountRow, Page } from "@/lib/contracts/book-views";
 import { accountsQueryString, type AccountsFilter } from "./accounts-filter";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./query-keys";

@@ -1,6 +1,6 @@
 "use client";
 import { useMemo } from "react";
-import type { AccountView } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 import type { MarketView } from "@/lib/contracts/markets";
 import { figureTs, marksAsOf } from "./marks-as-of";
 

@@ -1,6 +1,6 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { BookLiquidationMap } from "@/lib/contracts/desk";
+import type { BookLiquidationMap } from "@/lib/contracts/book-views";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./query-keys";
 

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { AccountView } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 import type { TopUpPreview } from "@/lib/contracts/topup";
 import { postJson } from "./fetch-json";
 import { queryKeys } from "./query-keys";

@@ -1,4 +1,4 @@
-import type { Page, QueueEntry, QueuePageChanges } from "./desk";
+import type { Page, QueueEntry, QueuePageChanges } from "./book-views";
 
 /**
  * The consuming half of the desk's queue stream, shared by the desk feed on the server and the

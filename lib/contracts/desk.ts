@@ -1,17 +1,14 @@
 import { z } from "zod";
 import {
-  AT_RISK_SORTS, type AccountRow, type AccountView, type BookLiquidationMap, type BookStressResult, type BookSummary, type Page, type QueueEntry,
+  AT_RISK_SORTS, type AccountView, type BookStressResult, type BookSummary, type Page, type QueueEntry,
   type QueuePageChanges, type RatioHistogram, type UnknownAccounts,
 } from "@/lib/contracts/book-views";
-import { LIVE_STATUSES, MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, shockRangeMessage, type RiskParams, type StressResult } from "@/lib/risk";
+import { LIVE_STATUSES, MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, shockRangeMessage, type RiskParams } from "@/lib/risk";
 import { BOUNDS } from "@/lib/risk/bounds";
 import { marketRecord } from "@/lib/contracts/market-record";
 import { textSchema } from "@/lib/contracts/text";
 import { expected } from "./zod-issues";
 
-export type {
-  AccountRow, AccountView, BookLiquidationMap, BookStressResult, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram, StressResult, UnknownAccounts,
-};
 
 /** One executed liquidation step as the desk sees it (decimal strings are exact, from the ledger). */
 export interface LiquidationEventView {

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { FieldError } from "./api-error";
 import { textSchema } from "./text";
 import type { MarketsResponse, MarkUpdate } from "./markets";
-import type { AccountView, DeskDelta, DeskSnapshot } from "./desk";
+import type { DeskDelta, DeskSnapshot } from "./desk";
+import type { AccountView } from "./book-views";
 
 /** A numbered batch of changes; a client drops any delta whose seq is not newer than its snapshot. */
 export interface MarketsDelta {

@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 import { z } from "zod";
 import type { AccountStatus, LiquidationTrigger, LiveStatus } from "@/lib/risk";
-import type { AccountView } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 import { BOUNDS } from "@/lib/risk/bounds";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
 import { textSchema } from "@/lib/contracts/text";

@@ -3,15 +3,11 @@
  * updates it is given, its account-list query. Plain JSON-able data or typed arrays, so that they
  * cross the worker boundary by structured clone (typed arrays transferred). What it hands out to
  * the API and the browser are wire types, defined in the contracts (lib/contracts/book-views.ts)
- * and re-exported here for the engine's own modules.
+ * (the engine imports them from there).
  */
 import type { LiveStatus, MarketParams, RiskParams } from "../risk";
 import type { AtRiskSort, UnknownAccounts } from "../contracts/book-views";
 
-export type {
-  AccountRow, AccountView, AtRiskSort, BookLiquidationMap, BookStressResult, BookSummary, LiveStatusCounts, Page, PositionView,
-  QueueEntry, QueuePageChanges, RatioHistogram, TopUpAmounts, UnknownAccounts,
-} from "../contracts/book-views";
 
 /** Filters and page of `atRisk`. `minRatio` keeps margin ratios `>= minRatio` (a `null` ratio is above any). */
 export interface AtRiskQuery {

@@ -1,5 +1,6 @@
 import "server-only";
-import { EngineClient, type ChangeSet, type PriceUpdate, type QueueEntry } from "@/lib/engine";
+import { EngineClient, type ChangeSet, type PriceUpdate } from "@/lib/engine";
+import type { QueueEntry } from "@/lib/contracts/book-views";
 import type { LiquidationEventView } from "@/lib/contracts/desk";
 import { buildMarketBook, resolveRiskParams, type Close, type MarketBook, type MarketParams, type RiskParams } from "@/lib/risk";
 import type { PrismaClient } from "./db/prisma-client";

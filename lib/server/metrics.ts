@@ -1,7 +1,7 @@
 import "server-only";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { LIVE_STATUSES } from "@/lib/risk";
-import type { BookSummary } from "@/lib/engine";
+import type { BookSummary } from "@/lib/contracts/book-views";
 import { ROOM_KINDS, type RoomKind } from "@/lib/contracts/socket-events";
 import { processSlot } from "./process-slot";
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BookLiquidationMap, DeskStressResponse } from "@/lib/contracts/desk";
+import type { DeskStressResponse } from "@/lib/contracts/desk";
+import type { BookLiquidationMap } from "@/lib/contracts/book-views";
 import { engineOf, engineSettled } from "../support/test-runtime";
 import { startRouteHarness, type RouteHarness } from "../support/route-harness";
 

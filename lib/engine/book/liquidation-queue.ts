@@ -2,7 +2,7 @@ import {
   ACCOUNT_STATUSES, health, marginRatio, planPartialLiquidation, type Close, type LiquidationMode, type LiquidationPlan, type PlanPosition,
   type RiskParams,
 } from "@/lib/risk";
-import type { Page, QueueEntry } from "../engine-types";
+import type { Page, QueueEntry } from "@/lib/contracts/book-views";
 import { grow, nextCapacity } from "./grow";
 import { StepRecords } from "./step-records";
 

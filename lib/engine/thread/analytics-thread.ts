@@ -1,6 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import type { RiskIssue } from "@/lib/risk";
-import type { BookLiquidationMap, BookSnapshot, BookStressResult, FundRunway } from "../engine-types";
+import type { BookSnapshot, FundRunway } from "../engine-types";
+import type { BookLiquidationMap, BookStressResult } from "@/lib/contracts/book-views";
 import { startWorker } from "./ts-worker";
 
 /** What the analytics thread computes, each over a snapshot of the book taken when asked. */

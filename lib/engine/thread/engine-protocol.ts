@@ -20,26 +20,8 @@
  */
 import type { MarketParams, RiskIssue } from "@/lib/risk";
 import type { LiveBookOptions } from "../book/book-state";
-import type {
-  AccountRow,
-  AccountView,
-  AtRiskQuery,
-  BookLiquidationMap,
-  BookSnapshot,
-  BookStressResult,
-  BookSummary,
-  ChangeSet,
-  CollateralDelta,
-  CollateralUpdate,
-  FundRunway,
-  MarginRows,
-  Page,
-  PositionUpdate,
-  PriceUpdate,
-  QueueEntry,
-  QueuePageChanges,
-  RatioHistogram,
-} from "../engine-types";
+import type { AtRiskQuery, BookSnapshot, ChangeSet, CollateralDelta, CollateralUpdate, FundRunway, MarginRows, PositionUpdate, PriceUpdate } from "../engine-types";
+import type { AccountRow, AccountView, BookLiquidationMap, BookStressResult, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram } from "@/lib/contracts/book-views";
 
 /** How the worker's book is built (passed as `workerData`): the book's options, its first markets and the change push. */
 export interface EngineInit extends LiveBookOptions {

@@ -2,7 +2,7 @@ import { health, marginRatio } from "@/lib/risk";
 import { A_COLLATERAL, A_IM, A_MM, A_STRIDE, A_UPNL } from "../book/account-record";
 import type { BookState } from "../book/book-state";
 import { SLOT_NOTIONAL, SLOT_STRIDE } from "../book/position-slots";
-import type { AccountRow } from "../engine-types";
+import type { AccountRow } from "@/lib/contracts/book-views";
 import { LIVE_STATUSES } from "@/lib/risk";
 
 /**

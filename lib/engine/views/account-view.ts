@@ -2,7 +2,7 @@ import { figuresOfResolved, planPartialLiquidation, topUpToSafe, type ResolvedPo
 import { A_COLLATERAL, A_STRIDE } from "../book/account-record";
 import type { BookState } from "../book/book-state";
 import { SLOT_IM, SLOT_MM, SLOT_NOTIONAL, SLOT_STRIDE, SLOT_TIER, SLOT_UPNL } from "../book/position-slots";
-import type { AccountRow, AccountView, PositionView } from "../engine-types";
+import type { AccountRow, AccountView, PositionView } from "@/lib/contracts/book-views";
 import { accountRowAt } from "./account-row";
 
 /**

@@ -1,7 +1,8 @@
 import { marginRatio } from "@/lib/risk";
 import { A_COLLATERAL, A_MM, A_STRIDE, A_UPNL } from "../book/account-record";
 import type { BookState } from "../book/book-state";
-import type { AccountRow, AtRiskQuery, Page } from "../engine-types";
+import type { AtRiskQuery } from "../engine-types";
+import type { AccountRow, Page } from "@/lib/contracts/book-views";
 import { LIVE_STATUSES } from "@/lib/risk";
 import { accountRowAt } from "./account-row";
 import { selectPage } from "./select-page";

@@ -2,7 +2,8 @@ import {
   buildMarketBook, evaluateAccount, evaluateShock, liquidationMap, resolveRiskParams, RiskInputError, runStressTest, shockMarks, stressAccountsOf,
   type MapPosition,
 } from "@/lib/risk";
-import type { BookLiquidationMap, BookSnapshot, BookStressResult, FundRunway } from "../engine-types";
+import type { BookSnapshot, FundRunway } from "../engine-types";
+import type { BookLiquidationMap, BookStressResult } from "@/lib/contracts/book-views";
 import { pricedScenarioOfSnapshot } from "./scenario-of-snapshot";
 
 /**

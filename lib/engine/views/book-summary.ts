@@ -1,6 +1,6 @@
 import { A_COLLATERAL, A_STRIDE } from "../book/account-record";
 import type { BookState } from "../book/book-state";
-import type { BookSummary } from "../engine-types";
+import type { BookSummary } from "@/lib/contracts/book-views";
 import { LIVE_STATUSES, type LiveStatus } from "@/lib/risk";
 import { accountRowAt } from "./account-row";
 

@@ -1,4 +1,4 @@
-import type { Page, QueueEntry, QueuePageChanges } from "../engine-types";
+import type { Page, QueueEntry, QueuePageChanges } from "@/lib/contracts/book-views";
 
 /**
  * Whether an entry shows the same thing as before, rank and cool-down aside (the place is given by

@@ -1,6 +1,6 @@
 import { A_COLLATERAL, A_MM, A_STRIDE, A_UPNL } from "../book/account-record";
 import type { BookState } from "../book/book-state";
-import type { RatioHistogram } from "../engine-types";
+import type { RatioHistogram } from "@/lib/contracts/book-views";
 
 /** Lower edges of the margin-ratio histogram: 0–150% in steps of 10%, then open-ended. */
 export const RATIO_EDGES: readonly number[] = Array.from({ length: 16 }, (_, i) => Number((i * 0.1).toFixed(1)));

@@ -1,5 +1,6 @@
 import type { AccountInput, PositionInput, RiskScenario } from "@/lib/risk";
-import type { BookSnapshot, UnknownAccounts } from "../engine-types";
+import type { BookSnapshot } from "../engine-types";
+import type { UnknownAccounts } from "@/lib/contracts/book-views";
 
 /**
  * The live state as a scenario of the evaluate contract (spec §10), the input of lib/risk

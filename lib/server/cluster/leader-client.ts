@@ -1,6 +1,7 @@
 import "server-only";
 import type { MarketsResponse } from "@/lib/contracts/markets";
-import type { AccountView, DeskSnapshot } from "@/lib/contracts/desk";
+import type { DeskSnapshot } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 import { CLUSTER_HEADER } from "./cluster-secret";
 import type { LeaderLocator } from "./engine-leader";
 import { INTERNAL_PREFIX } from "./internal-api";

@@ -1,6 +1,7 @@
 import "server-only";
 import type { MarketsResponse } from "@/lib/contracts/markets";
-import type { AccountView, DeskSnapshot } from "@/lib/contracts/desk";
+import type { DeskSnapshot } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 import type { Services } from "../services/services";
 import type { FeedSources } from "../feeds/open-feeds";
 import type { LeaderClient } from "./leader-client";

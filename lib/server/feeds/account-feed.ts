@@ -1,7 +1,7 @@
 import "server-only";
 import type { Server } from "socket.io";
 import { accountOfRoom, accountRoom, type AccountWatchAck, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/contracts/socket-events";
-import type { AccountView } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 import { socketRooms } from "../auth/policy";
 import { principalOf } from "./handshake";
 import { onClientEvent } from "./client-events";

@@ -1,11 +1,10 @@
 import "server-only";
 import { ROOM_PUSH_INTERVAL_MS } from "./pacer";
 import { applyQueueChanges } from "@/lib/contracts/apply-queue-changes";
-import type { ChangeSet, QueuePageChanges } from "@/lib/engine";
-import {
-  DESK_HEARTBEAT_MS, FEED_EVENTS, QUEUE_ROWS, type DeskDelta, type DeskRiskParams, type DeskSnapshot, type DeskSummary,
-  type InsuranceFundView, type LiquidationEventView, type Page, type QueueEntry, type RatioHistogram,
-} from "@/lib/contracts/desk";
+import type { ChangeSet } from "@/lib/engine";
+import type { QueuePageChanges } from "@/lib/contracts/book-views";
+import { DESK_HEARTBEAT_MS, FEED_EVENTS, QUEUE_ROWS, type DeskDelta, type DeskRiskParams, type DeskSnapshot, type DeskSummary, type InsuranceFundView, type LiquidationEventView } from "@/lib/contracts/desk";
+import type { Page, QueueEntry, RatioHistogram } from "@/lib/contracts/book-views";
 import type { PrismaClient } from "../db/prisma-client";
 import type { Logger } from "../logger";
 import type { LiveEngine } from "../live-engine";

@@ -1,6 +1,7 @@
 import "server-only";
 import { parseInput } from "@/lib/contracts/api-error";
-import { accountsQuerySchema, type AccountDetail, type AccountRow, type AccountView, type DeskRiskParams, type Page } from "@/lib/contracts/desk";
+import { accountsQuerySchema, type AccountDetail, type DeskRiskParams } from "@/lib/contracts/desk";
+import type { AccountRow, AccountView, Page } from "@/lib/contracts/book-views";
 import type { TopUpPreview, TopUpResult } from "@/lib/contracts/topup";
 import type { EngineClient } from "@/lib/engine";
 import type { UserPrincipal } from "../auth/policy";

@@ -1,10 +1,9 @@
 import "server-only";
 import { InputError, parseInput } from "@/lib/contracts/api-error";
-import {
-  deskStressRequestSchema, type BookLiquidationMap, type DeskRiskParams, type DeskSnapshot, type DeskStressResponse,
-  type InsuranceFundView, type LiquidationEventView, type Page, type QueueEntry,
-} from "@/lib/contracts/desk";
-import type { BookSummary, EngineClient } from "@/lib/engine";
+import { deskStressRequestSchema, type DeskRiskParams, type DeskSnapshot, type DeskStressResponse, type InsuranceFundView, type LiquidationEventView } from "@/lib/contracts/desk";
+import type { BookLiquidationMap, Page, QueueEntry } from "@/lib/contracts/book-views";
+import type { EngineClient } from "@/lib/engine";
+import type { BookSummary } from "@/lib/contracts/book-views";
 import type { RiskIssue } from "@/lib/risk";
 import { formatPath } from "@/lib/risk/risk-issue";
 import type { PrismaClient } from "../db/prisma-client";

@@ -6,7 +6,7 @@ import {
   topUpPreviewRequestSchema, topUpRequestSchema, COLLATERAL_DECIMALS, type TopUpPreview, type TopUpResult, type TopUpSide,
 } from "@/lib/contracts/topup";
 import { liquidationTrigger, topUpEffect, type MarketBook, type RiskParams, type TopUpFigures } from "@/lib/risk";
-import type { AccountView } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 import type { PrismaClient } from "../db/prisma-client";
 import type { Env } from "../env";
 import { consumeRateWindow } from "../rate-window";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { applyDeskDelta } from "@/lib/client/apply-desk-delta";
 import { deskStateOf, type DeskState } from "@/lib/client/desk-state";
-import { FEED_EVENTS, type DeskSnapshot, type DeskSummary, type LiquidationEventView, type QueueEntry } from "@/lib/contracts/desk";
+import { FEED_EVENTS, type DeskSnapshot, type DeskSummary, type LiquidationEventView } from "@/lib/contracts/desk";
+import type { QueueEntry } from "@/lib/contracts/book-views";
 import { DEFAULT_RISK_PARAMS } from "@/lib/risk";
 
 const summary: DeskSummary = {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { newerLiveView, newestAccountView } from "@/lib/client/newest-account-view";
 import { previewAgrees } from "@/lib/client/use-top-up-preview";
-import type { AccountDetail, AccountView } from "@/lib/contracts/desk";
+import type { AccountDetail } from "@/lib/contracts/desk";
+import type { AccountView } from "@/lib/contracts/book-views";
 import type { TopUpPreview } from "@/lib/contracts/topup";
 
 function view(over: Partial<AccountView>): AccountView {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { queueRowOf, sortQueueRows } from "@/components/desk/queue-rows";
-import type { QueueEntry } from "@/lib/contracts/desk";
+import type { QueueEntry } from "@/lib/contracts/book-views";
 
 function entry(accountId: string, rank: number, marginRatio: number | null, after: { equity: number; maintenanceMargin: number }, cooldownRemainingMs = 0, notional = 1000): QueueEntry {
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyQueueChanges } from "@/lib/contracts/apply-queue-changes";
-import { QueuePageDiff, type Page, type QueueEntry } from "@/lib/engine";
+import { QueuePageDiff } from "@/lib/engine";
+import type { Page, QueueEntry } from "@/lib/contracts/book-views";
 import { compileMarket, qtyOfLots } from "@/lib/risk";
 import { createPrng } from "@/lib/sim/prng";
 import { pricedBook } from "./helpers/book";
