@@ -4,8 +4,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { safeParseRiskScenario } from "@/lib/contracts/risk-scenario";
-import { nestingProblem } from "@/lib/contracts/json-depth";
-import { findBadText } from "@/lib/contracts/text";
+import { parseJsonBody } from "@/lib/contracts/json-body";
 import { evaluateScenario } from "@/lib/risk";
 import type { WhatIfJob, WhatIfReply } from "./what-if-pool";
 import { lowerThreadPriority } from "./thread-priority";
@@ -17,26 +16,11 @@ const port = parentPort;
 if (!port) throw new Error("what-if-worker.ts must run in a worker thread (see WhatIfPool)");
 lowerThreadPriority(WHAT_IF_NICE);
 const encoder = new TextEncoder();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 function evaluate(job: WhatIfJob): WhatIfReply {
-  let text: string;
-  try {
-    text = strictUtf8.decode(job.bytes);
-  } catch {
-    return { id: job.id, ok: false, fields: [{ path: "(body)", message: "body is not valid UTF-8" }] };
-  }
-  const tooDeep = nestingProblem(text);
-  if (tooDeep) return { id: job.id, ok: false, fields: [tooDeep] };
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch {
-    return { id: job.id, ok: false, fields: [{ path: "(body)", message: "body is not valid JSON" }] };
-  }
-  const bad = findBadText(input);
-  if (bad) return { id: job.id, ok: false, fields: [bad] };
-  const parsed = safeParseRiskScenario(input);
+  const body = parseJsonBody(job.bytes);
+  if (!body.ok) return { id: job.id, ok: false, fields: [body.field] };
+  const parsed = safeParseRiskScenario(body.value);
   if (!parsed.success) return { id: job.id, ok: false, fields: parsed.fields };
   return { id: job.id, ok: true, body: encoder.encode(JSON.stringify(evaluateScenario(parsed.data))) };
 }

@@ -1,7 +1,6 @@
 import "server-only";
 import { InputError } from "@/lib/contracts/api-error";
-import { nestingProblem } from "@/lib/contracts/json-depth";
-import { findBadText } from "@/lib/contracts/text";
+import { parseJsonBody } from "@/lib/contracts/json-body";
 import { formatBytes } from "./body-limits";
 import { HttpError } from "../errors";
 
@@ -58,43 +57,22 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array<
  * The body of a JSON request as bytes, for a handler that decodes and parses it elsewhere (a
  * what-if thread): Content-Type `application/json` (else 415), at most `limit` bytes (the route's,
  * from BODY_LIMITS) counted while streaming (else 413 naming the limit), in a buffer of their own
- * (transferable). The other thread must still decode them strictly as UTF-8, refuse a body nested
- * too deeply (`nestingProblem`, before parsing) and bad text in it (`findBadText`), as `readJson` does.
+ * (transferable). The other thread must still check them with `parseJsonBody`, as `readJson` does.
  */
 export async function readJsonBytes(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   requireJsonContentType(request.headers);
   return readLimited(request, limit);
 }
 
-/** `readJsonBytes`, decoded strictly as UTF-8 (else a 400 naming the body). */
-async function readBodyText(request: Request, limit: number): Promise<string> {
-  const bytes = await readJsonBytes(request, limit);
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError([{ path: "(body)", message: "body is not valid UTF-8" }]);
-  }
-}
-
 /**
  * The JSON body of a request, checked before anything reads it: Content-Type `application/json`
  * (else 415 `unsupported_media_type`), at most `limit` bytes (the route's, from BODY_LIMITS)
- * counted while streaming (else 413 `payload_too_large` naming the limit), valid UTF-8 (decoded
- * strictly: never replaced), nested at most MAX_JSON_DEPTH levels (checked in one pass before
- * JSON.parse, which takes seconds on megabytes of `[[[[…`), valid JSON, and no string anywhere in
- * it holding a NUL or a lone surrogate (each else a 400 naming the body or the field).
+ * counted while streaming (else 413 `payload_too_large` naming the limit), then `parseJsonBody`:
+ * valid UTF-8, nested at most MAX_JSON_DEPTH levels, valid JSON, no NUL or lone surrogate in any
+ * string (each else a 400 naming the body or the field).
  */
 export async function readJson(request: Request, limit: number): Promise<unknown> {
-  const text = await readBodyText(request, limit);
-  const tooDeep = nestingProblem(text);
-  if (tooDeep) throw new InputError([tooDeep]);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new InputError([{ path: "(body)", message: "body is not valid JSON" }]);
-  }
-  const bad = findBadText(body);
-  if (bad) throw new InputError([bad]);
-  return body;
+  const parsed = parseJsonBody(await readJsonBytes(request, limit));
+  if (!parsed.ok) throw new InputError([parsed.field]);
+  return parsed.value;
 }
