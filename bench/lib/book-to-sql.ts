@@ -6,28 +6,34 @@
  * as their shortest decimal text; Decimal(38,18) rounds them to 18 decimals.
  */
 import type pg from "pg";
+import type { MarketParams } from "@/lib/risk";
 import { bookAccountId, type GeneratedBook } from "./book-generator";
 
 const BATCH = 50_000;
 export const BENCH_PRICE_SOURCE = "bench";
 
-export async function writeBookToSql(client: pg.Client, book: GeneratedBook): Promise<{ rows: number }> {
-  const { params, marks } = book;
+/** Inserts markets (their parameters as the engine has them) in one statement. */
+export async function insertMarkets(client: pg.Client, markets: readonly MarketParams[]): Promise<void> {
   await client.query(
     `INSERT INTO markets (id, base_asset, lot_size, tick_size, liquidation_fee_rate, tiers, half_spread_bps, depth_per_1pct)
      SELECT id, split_part(id, '-', 1), lot, tick, fee, tiers, spread, depth
        FROM unnest($1::text[], $2::numeric[], $3::numeric[], $4::numeric[], $5::jsonb[], $6::numeric[], $7::numeric[])
          AS t(id, lot, tick, fee, tiers, spread, depth)`,
     [
-      params.map((p) => p.id),
-      params.map((p) => String(p.lotSize)),
-      params.map((p) => String(p.tickSize)),
-      params.map((p) => String(p.liquidationFeeRate)),
-      params.map((p) => JSON.stringify(p.tiers)),
-      params.map((p) => String(p.liquidity.halfSpreadBps)),
-      params.map((p) => String(p.liquidity.depthPer1Pct)),
+      markets.map((p) => p.id),
+      markets.map((p) => String(p.lotSize)),
+      markets.map((p) => String(p.tickSize)),
+      markets.map((p) => String(p.liquidationFeeRate)),
+      markets.map((p) => JSON.stringify(p.tiers)),
+      markets.map((p) => String(p.liquidity.halfSpreadBps)),
+      markets.map((p) => String(p.liquidity.depthPer1Pct)),
     ],
   );
+}
+
+export async function writeBookToSql(client: pg.Client, book: GeneratedBook): Promise<{ rows: number }> {
+  const { params, marks } = book;
+  await insertMarkets(client, params);
   await client.query(
     `INSERT INTO latest_prices (market_id, source, price, ts, seq)
      SELECT id, $3, price, now(), 1 FROM unnest($1::text[], $2::numeric[]) AS t(id, price)`,

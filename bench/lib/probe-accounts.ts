@@ -19,7 +19,7 @@ import type pg from "pg";
 import {
   accountStatus, compileMarket, DEFAULT_RISK_PARAMS, maintenanceMargin, marginRatio, type AccountStatus, type CompiledMarket, type MarketParams,
 } from "@/lib/risk";
-import { BENCH_PRICE_SOURCE } from "./book-to-sql";
+import { BENCH_PRICE_SOURCE, insertMarkets } from "./book-to-sql";
 
 /** Every probe market's price at the book's load, USD. */
 export const PROBE_START_PRICE = 1000;
@@ -111,21 +111,7 @@ export const markText = (price: number) => price.toFixed(TICK_DECIMALS);
 
 /** Writes the probe markets (with a price at PROBE_START_PRICE), the probe accounts and their positions. */
 export async function writeProbesToSql(client: pg.Client): Promise<void> {
-  await client.query(
-    `INSERT INTO markets (id, base_asset, lot_size, tick_size, liquidation_fee_rate, tiers, half_spread_bps, depth_per_1pct)
-     SELECT id, split_part(id, '-', 1), lot, tick, fee, tiers, spread, depth
-       FROM unnest($1::text[], $2::numeric[], $3::numeric[], $4::numeric[], $5::jsonb[], $6::numeric[], $7::numeric[])
-         AS t(id, lot, tick, fee, tiers, spread, depth)`,
-    [
-      PROBE_MARKETS.map((p) => p.id),
-      PROBE_MARKETS.map((p) => String(p.lotSize)),
-      PROBE_MARKETS.map((p) => String(p.tickSize)),
-      PROBE_MARKETS.map((p) => String(p.liquidationFeeRate)),
-      PROBE_MARKETS.map((p) => JSON.stringify(p.tiers)),
-      PROBE_MARKETS.map((p) => String(p.liquidity.halfSpreadBps)),
-      PROBE_MARKETS.map((p) => String(p.liquidity.depthPer1Pct)),
-    ],
-  );
+  await insertMarkets(client, PROBE_MARKETS);
   await client.query(
     `INSERT INTO latest_prices (market_id, source, price, ts, seq) SELECT id, $2, $3, now(), 1 FROM unnest($1::text[]) AS t(id)`,
     [PROBE_MARKETS.map((p) => p.id), BENCH_PRICE_SOURCE, String(PROBE_START_PRICE)],
