@@ -99,7 +99,8 @@ export interface DeskDelta {
 
 /** `GET /api/v1/accounts` query. */
 export const accountsQuerySchema = z.object({
-  status: z.union([z.enum(LIVE_STATUSES), z.array(z.enum(LIVE_STATUSES))]).optional(),
+  // One status or several (`?status=a&status=b`); a bad one is named by its place (`status[1]`).
+  status: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.enum(LIVE_STATUSES))).optional(),
   market: textSchema(64).optional(),
   minRatio: z.coerce.number().finite().min(0).optional(),
   sort: z.enum(AT_RISK_SORTS).default("marginRatio:desc"),
