@@ -4,14 +4,15 @@ import type { AccountDetail } from "@/lib/contracts/desk";
 import { formatUsdExact } from "@/lib/format/usd";
 import { formatDateTime } from "@/lib/format/time";
 import { useRovingRows } from "@/components/ui/use-roving-rows";
+import { ScrollX } from "@/components/ui/scroll-x";
 
 /** Collateral ledger entries, newest first (exact decimal amounts). Arrow keys move between rows. */
 export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"]; height: number }) {
   const ids = useMemo(() => ledger.map((l) => l.id), [ledger]);
   const { containerRef, rowProps, onKeyDown } = useRovingRows(ids, {});
   return (
-    <div className="table-scroll" style={{ height }} ref={containerRef}>
-      <table className="table" data-testid="ledger-table" onKeyDown={onKeyDown}>
+    <ScrollX className="table-scroll" style={{ height }} innerRef={containerRef}>
+      <table className="table ledger-table" data-testid="ledger-table" onKeyDown={onKeyDown}>
         <thead>
           <tr>
             <th style={{ width: 150 }}>Time <span className="unit">UTC</span></th>
@@ -38,6 +39,6 @@ export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollX>
   );
 }

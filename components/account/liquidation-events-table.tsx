@@ -9,6 +9,7 @@ import { formatUsd } from "@/lib/format/usd";
 import { formatClock } from "@/lib/format/time";
 import { AccountLink, accountHref } from "@/components/ui/account-link";
 import { useRovingRows } from "@/components/ui/use-roving-rows";
+import { ScrollX } from "@/components/ui/scroll-x";
 
 /**
  * Executed liquidation steps, newest first (exact figures from the ledger). Arrow keys move between
@@ -31,8 +32,8 @@ export const LiquidationEventsTable = memo(function LiquidationEventsTable({ eve
     } : undefined,
   });
   return (
-    <div className="table-scroll" style={{ height }} ref={containerRef}>
-      <table className="table" data-testid={testId} onKeyDown={onKeyDown}>
+    <ScrollX className="table-scroll" style={{ height }} innerRef={containerRef}>
+      <table className="table events-table" data-testid={testId} onKeyDown={onKeyDown}>
         <colgroup>
           <col style={{ width: 70 }} />{showAccount ? <col style={{ width: 100 }} /> : null}<col style={{ width: 92 }} /><col style={{ width: 42 }} />
           <col /><col /><col /><col style={{ width: 60 }} /><col style={{ width: 62 }} /><col style={{ width: 54 }} />
@@ -76,6 +77,6 @@ export const LiquidationEventsTable = memo(function LiquidationEventsTable({ eve
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollX>
   );
 });
