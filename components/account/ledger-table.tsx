@@ -11,7 +11,7 @@ export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"
   const ids = useMemo(() => ledger.map((l) => l.id), [ledger]);
   const { containerRef, rowProps, onKeyDown } = useRovingRows(ids, {});
   return (
-    <ScrollX className="table-scroll" style={{ height }} innerRef={containerRef}>
+    <ScrollX className="table-scroll table-cards" style={{ height }} innerRef={containerRef}>
       <table className="table ledger-table" data-testid="ledger-table" onKeyDown={onKeyDown}>
         <thead>
           <tr>
@@ -29,11 +29,11 @@ export function LedgerTable({ ledger, height }: { ledger: AccountDetail["ledger"
             const amount = Number(l.amount);
             return (
               <tr key={l.id} {...rowProps(l.id)}>
-                <td className="num">{formatDateTime(l.createdAt)}</td>
-                <td className="ellipsis" title={l.kind}>{l.kind.replaceAll("_", " ")}</td>
-                <td className={`num r ${amount < 0 ? "tone-bad" : "tone-ok"}`} title={`${l.amount} USD`}>{amount > 0 ? "+" : ""}{formatUsdExact(l.amount)}</td>
-                <td className="num r" title={`${l.balanceAfter} USD`}>{formatUsdExact(l.balanceAfter)}</td>
-                <td className="ellipsis muted">{l.note ?? ""}</td>
+                <td className="num cell-title" data-label="Time UTC">{formatDateTime(l.createdAt)}</td>
+                <td className="ellipsis" title={l.kind} data-label="Kind">{l.kind.replaceAll("_", " ")}</td>
+                <td className={`num r cell-key ${amount < 0 ? "tone-bad" : "tone-ok"}`} title={`${l.amount} USD`} data-label="Amount USD">{amount > 0 ? "+" : ""}{formatUsdExact(l.amount)}</td>
+                <td className="num r" title={`${l.balanceAfter} USD`} data-label="Balance after USD">{formatUsdExact(l.balanceAfter)}</td>
+                <td className="ellipsis muted cell-wide" data-label={l.note ? "Note" : undefined}>{l.note ?? ""}</td>
               </tr>
             );
           })}

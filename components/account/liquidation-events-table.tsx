@@ -32,7 +32,7 @@ export const LiquidationEventsTable = memo(function LiquidationEventsTable({ eve
     } : undefined,
   });
   return (
-    <ScrollX className="table-scroll" style={{ height }} innerRef={containerRef}>
+    <ScrollX className="table-scroll table-cards" style={{ height }} innerRef={containerRef}>
       <table className="table events-table" data-testid={testId} onKeyDown={onKeyDown}>
         <colgroup>
           <col style={{ width: 70 }} />{showAccount ? <col style={{ width: 100 }} /> : null}<col style={{ width: 92 }} /><col style={{ width: 42 }} />
@@ -60,18 +60,18 @@ export const LiquidationEventsTable = memo(function LiquidationEventsTable({ eve
             const deficit = Number(e.deficit);
             return (
               <tr key={e.id} data-testid={`event-${e.id}`} {...rowProps(e.id)}>
-                <td className="num">{formatClock(e.executedAt)}</td>
-                {showAccount ? <td className="ellipsis"><AccountLink id={e.accountId} tabIndex={-1} /></td> : null}
-                <td>{e.marketId}</td>
-                <td className={e.side === "sell" ? "side-sell" : "side-buy"}>{e.side}</td>
-                <td className="num r">{formatQty(Number(e.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
-                <td className="num r" title={`mark ${formatPrice(Number(e.markPrice), m.tickSize)}; slippage ${formatUsd(e.slippage)} USD`}>
+                <td className="num cell-title" data-label="Time UTC">{formatClock(e.executedAt)}</td>
+                {showAccount ? <td className="ellipsis" data-label="Account"><AccountLink id={e.accountId} tabIndex={-1} /></td> : null}
+                <td data-label="Market">{e.marketId}</td>
+                <td className={e.side === "sell" ? "side-sell" : "side-buy"} data-label="Side">{e.side}</td>
+                <td className="num r" data-label="Qty">{formatQty(Number(e.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
+                <td className="num r" title={`mark ${formatPrice(Number(e.markPrice), m.tickSize)}; slippage ${formatUsd(e.slippage)} USD`} data-label="Price USD">
                   {formatPrice(Number(e.price), m.tickSize)}
                 </td>
-                <td className="num r">{formatUsd(e.notional, 0)}</td>
-                <td className="num r">{formatUsd(e.fee)}</td>
-                <td className={`num r${deficit > 0 ? " tone-bad" : " muted"}`}>{deficit > 0 ? formatUsd(deficit) : "—"}</td>
-                <td className={`mode mode-${e.mode}`}>{e.mode}</td>
+                <td className="num r" data-label="Notional USD">{formatUsd(e.notional, 0)}</td>
+                <td className="num r" data-label="Fee USD">{formatUsd(e.fee)}</td>
+                <td className={`num r${deficit > 0 ? " tone-bad" : " muted"}`} data-label="Deficit USD">{deficit > 0 ? formatUsd(deficit) : "—"}</td>
+                <td className={`mode mode-${e.mode}`} data-label="Mode">{e.mode}</td>
               </tr>
             );
           })}

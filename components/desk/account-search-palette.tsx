@@ -108,6 +108,9 @@ export function AccountSearchPalette() {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
       if (items.length > 0) setActive((a) => (a + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      close();
     } else if (e.key === "Enter") {
       e.preventDefault();
       if (search.current) {
@@ -142,7 +145,7 @@ export function AccountSearchPalette() {
         }}
         onClick={(e) => { if (e.target === dialogRef.current) close(); }}>
         <div className="palette-field">
-          <input ref={inputRef} type="search" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown}
+          <input ref={inputRef} type="text" enterKeyHint="go" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown}
             placeholder="Account id or owner e-mail…" aria-label="Account id or owner e-mail" role="combobox" aria-expanded={items.length > 0}
             aria-controls="palette-results" aria-autocomplete="list" aria-activedescendant={activeId} autoComplete="off" spellCheck={false}
             data-testid="palette-input" />

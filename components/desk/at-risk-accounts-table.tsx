@@ -25,11 +25,11 @@ const VIEWPORT = 504;
 export const MAX_SELECTED = 8;
 
 /** The numeric columns, each sortable over the whole book: header, what the arrow sorts by, test id. */
-const SORT_COLUMNS: { column: AtRiskSortColumn; label: ReactNode; title?: string }[] = [
+const SORT_COLUMNS: { column: AtRiskSortColumn; label: ReactNode; title: string }[] = [
   { column: "marginRatio", label: "Margin ratio", title: "margin ratio = MM / equity; 100% = liquidation, higher is worse" },
-  { column: "equity", label: <>Equity&nbsp;<span className="unit">USD</span></> },
-  { column: "maintenanceMargin", label: <>MM&nbsp;<span className="unit">USD</span></>, title: "maintenance margin" },
-  { column: "notional", label: <>Notional&nbsp;<span className="unit">USD</span></> },
+  { column: "equity", label: "Equity", title: "equity, USD (collateral + unrealized PnL)" },
+  { column: "maintenanceMargin", label: "MM", title: "maintenance margin, USD" },
+  { column: "notional", label: "Notional", title: "Σ notional of the positions, USD" },
   { column: "positions", label: "Pos.", title: "open positions" },
 ];
 const COLUMN_NAMES: Record<AtRiskSortColumn, string> = {
@@ -129,7 +129,7 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
 
   return (
     <Panel title="Accounts at risk" className="span-7 h-accounts" testId="accounts-panel"
-      subtitle={data.total === null ? "loading…" : `${formatCountOf(data.total, "account")} ${data.total === 1 ? "matches" : "match"} · sorted by ${COLUMN_NAMES[sort.column]}, ${sort.column === "marginRatio" ? (sort.dir === "desc" ? "riskiest first" : "safest first") : sort.dir === "desc" ? "largest first" : "smallest first"} · ✓ to chart (max ${MAX_SELECTED}) · ↑↓ Enter Space`}
+      subtitle={data.total === null ? "loading…" : `${formatCountOf(data.total, "account")} ${data.total === 1 ? "matches" : "match"} · sorted by ${COLUMN_NAMES[sort.column]}, ${sort.column === "marginRatio" ? (sort.dir === "desc" ? "riskiest first" : "safest first") : sort.dir === "desc" ? "largest first" : "smallest first"} · amounts in USD · ✓ to chart (max ${MAX_SELECTED}) · ↑↓ Enter Space`}
       freshness={{ ts: data.updatedAt, stale: stale || data.error !== null, staleAfterMs }}>
       <AccountsFilterBar filter={filter} marketIds={marketIds} onChange={changeFilter} />
       <ScrollX className="vtable-scroll" hint="more columns">
