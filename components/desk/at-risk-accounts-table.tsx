@@ -138,12 +138,12 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
         <div className="vrow vhead" role="row">
           <span role="columnheader" className="c-sel" aria-label="chart" />
           <span role="columnheader">Account</span>
-          <span role="columnheader" title="the e-mails of the users bound to the account">Owner</span>
           <span role="columnheader">Status</span>
           {SORT_COLUMNS.map(({ column, label, title }) => (
             <SortHeader key={column} label={label} title={title} className="r" active={sort.column === column} dir={sort.dir}
               onSort={() => onSort(column)} testId={`sort-${column}`} />
           ))}
+          <span role="columnheader" title="the e-mails of the users bound to the account">Owner</span>
         </div>
         <div className="vbody" ref={scrollRef} onScroll={onScroll}
           style={{ height: VIEWPORT }} onKeyDown={onKeyDown} role="rowgroup">
@@ -195,8 +195,6 @@ const AccountTableRow = memo(function AccountTableRow({ index, row, active, isSe
           onChange={() => onToggle(row.accountId)} />
       </span>
       <span role="cell" className="ellipsis"><AccountLink id={row.accountId} tabIndex={-1} /></span>
-      <span role="cell" className={row.owners.length === 0 ? "muted" : "owner-cell"} title={row.owners.join(", ") || "no user is bound to this account"}
-        data-testid="row-owner">{row.owners.length === 0 ? "—" : row.owners.join(", ")}</span>
       <span role="cell"><StatusBadge status={row.status} /></span>
       {row.unpricedMarkets.length > 0 ? (
         // A market it holds has never had a price: its figures are unknown, never entry-price ones.
@@ -212,6 +210,8 @@ const AccountTableRow = memo(function AccountTableRow({ index, row, active, isSe
         </>
       )}
       <span role="cell" className="r num">{row.positions}</span>
+      <span role="cell" className={row.owners.length === 0 ? "muted" : "owner-cell"} title={row.owners.join(", ") || "no user is bound to this account"}
+        data-testid="row-owner">{row.owners.length === 0 ? "—" : row.owners.join(", ")}</span>
     </div>
   );
 });
