@@ -2,8 +2,10 @@
  * `npm run screenshots [-- --url http://localhost:3000]`: the README's pictures, taken from a
  * running Liqdesk (`npm start`, demo users on) in Debian's headless Chromium: the whole risk desk
  * (docs/screenshots/desk.png) and a trader's own page (docs/screenshots/trader.png), each signed in
- * through the sign-in page as the demo users. It waits until the liquidation queue and the feed
- * have something in them (a few minutes of simulated prices after a first start).
+ * through the sign-in page as the demo users; and both on a phone, 390 px wide
+ * (docs/screenshots/desk-390.png, docs/screenshots/trader-390.png). It waits until the
+ * liquidation queue and the feed have something in them (a few minutes of simulated prices after
+ * a first start).
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -54,7 +56,21 @@ try {
   await trader.getByTestId("positions-table").locator("[data-testid^=position-]").first().waitFor({ timeout: WAIT_MS });
   await trader.waitForTimeout(3_000);
   await trader.screenshot({ path: path.join(values.out, "trader.png"), fullPage: true });
-  console.log(`screenshots: ${path.join(values.out, "desk.png")}, ${path.join(values.out, "trader.png")}`);
+
+  // A phone: nothing scrolls the page sideways; wide tables scroll in their own box.
+  const deskPhone = await signedInPage(browser, "desk@liqdesk.local", { width: 390, height: 844 });
+  await deskPhone.goto(`${base}/desk`);
+  await deskPhone.waitForSelector('[data-testid="connection-status"][data-status="live"]', { timeout: WAIT_MS });
+  await deskPhone.getByTestId("ratio-histogram").locator(".recharts-bar-rectangle").first().waitFor({ timeout: WAIT_MS });
+  await deskPhone.waitForTimeout(3_000);
+  await deskPhone.screenshot({ path: path.join(values.out, "desk-390.png"), fullPage: true });
+  const traderPhone = await signedInPage(browser, "trader-b@liqdesk.local", { width: 390, height: 844 });
+  await traderPhone.goto(`${base}/account`);
+  await traderPhone.waitForSelector('[data-testid="connection-status"][data-status="live"]', { timeout: WAIT_MS });
+  await traderPhone.getByTestId("positions-table").locator("[data-testid^=position-]").first().waitFor({ timeout: WAIT_MS });
+  await traderPhone.waitForTimeout(3_000);
+  await traderPhone.screenshot({ path: path.join(values.out, "trader-390.png"), fullPage: true });
+  console.log(`screenshots: ${["desk.png", "trader.png", "desk-390.png", "trader-390.png"].map((f) => path.join(values.out, f)).join(", ")}`);
 } finally {
   await browser.close();
 }

@@ -9,6 +9,7 @@ import { formatUsd } from "@/lib/format/usd";
 import { formatClock } from "@/lib/format/time";
 import { AccountLink, accountHref } from "@/components/ui/account-link";
 import { useRovingRows } from "@/components/ui/use-roving-rows";
+import { ScrollX } from "@/components/ui/scroll-x";
 
 /**
  * Executed liquidation steps, newest first (exact figures from the ledger). Arrow keys move between
@@ -31,8 +32,8 @@ export const LiquidationEventsTable = memo(function LiquidationEventsTable({ eve
     } : undefined,
   });
   return (
-    <div className="table-scroll" style={{ height }} ref={containerRef}>
-      <table className="table" data-testid={testId} onKeyDown={onKeyDown}>
+    <ScrollX className="table-scroll table-cards" style={{ height }} innerRef={containerRef}>
+      <table className="table events-table" data-testid={testId} onKeyDown={onKeyDown}>
         <colgroup>
           <col style={{ width: 70 }} />{showAccount ? <col style={{ width: 100 }} /> : null}<col style={{ width: 92 }} /><col style={{ width: 42 }} />
           <col /><col /><col /><col style={{ width: 60 }} /><col style={{ width: 62 }} /><col style={{ width: 54 }} />
@@ -59,23 +60,23 @@ export const LiquidationEventsTable = memo(function LiquidationEventsTable({ eve
             const deficit = Number(e.deficit);
             return (
               <tr key={e.id} data-testid={`event-${e.id}`} {...rowProps(e.id)}>
-                <td className="num">{formatClock(e.executedAt)}</td>
-                {showAccount ? <td className="ellipsis"><AccountLink id={e.accountId} tabIndex={-1} /></td> : null}
-                <td>{e.marketId}</td>
-                <td className={e.side === "sell" ? "side-sell" : "side-buy"}>{e.side}</td>
-                <td className="num r">{formatQty(Number(e.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
-                <td className="num r" title={`mark ${formatPrice(Number(e.markPrice), m.tickSize)}; slippage ${formatUsd(e.slippage)} USD`}>
+                <td className="num cell-title" data-label="Time UTC">{formatClock(e.executedAt)}</td>
+                {showAccount ? <td className="ellipsis" data-label="Account"><AccountLink id={e.accountId} tabIndex={-1} /></td> : null}
+                <td data-label="Market">{e.marketId}</td>
+                <td className={e.side === "sell" ? "side-sell" : "side-buy"} data-label="Side">{e.side}</td>
+                <td className="num r" data-label="Qty">{formatQty(Number(e.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
+                <td className="num r" title={`mark ${formatPrice(Number(e.markPrice), m.tickSize)}; slippage ${formatUsd(e.slippage)} USD`} data-label="Price USD">
                   {formatPrice(Number(e.price), m.tickSize)}
                 </td>
-                <td className="num r">{formatUsd(e.notional, 0)}</td>
-                <td className="num r">{formatUsd(e.fee)}</td>
-                <td className={`num r${deficit > 0 ? " tone-bad" : " muted"}`}>{deficit > 0 ? formatUsd(deficit) : "—"}</td>
-                <td className={`mode mode-${e.mode}`}>{e.mode}</td>
+                <td className="num r" data-label="Notional USD">{formatUsd(e.notional, 0)}</td>
+                <td className="num r" data-label="Fee USD">{formatUsd(e.fee)}</td>
+                <td className={`num r${deficit > 0 ? " tone-bad" : " muted"}`} data-label="Deficit USD">{deficit > 0 ? formatUsd(deficit) : "—"}</td>
+                <td className={`mode mode-${e.mode}`} data-label="Mode">{e.mode}</td>
               </tr>
             );
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollX>
   );
 });

@@ -11,7 +11,8 @@ import { useRovingRows } from "@/components/ui/use-roving-rows";
 /**
  * An account's positions at the mark: entry, mark, uPnL, tier, liquidation price and the distance
  * to it from the mark ("—" where a market alone cannot liquidate the position, never $0). Arrow
- * keys move between rows.
+ * keys move between rows. On a phone each position is a card of labelled figures (globals.css,
+ * `.table-cards`), the liquidation price first: eleven columns would be slivers at 390 px.
  */
 export function PositionsTable({ positions, markets, belowMaintenance }: {
   positions: AccountView["positions"];
@@ -22,7 +23,7 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
   const ids = useMemo(() => positions.map((p) => p.marketId), [positions]);
   const { containerRef, rowProps, onKeyDown } = useRovingRows(ids, {});
   return (
-    <div className="table-scroll" ref={containerRef}>
+    <div className="table-scroll table-cards positions-cards" ref={containerRef}>
       <table className="table" data-testid="positions-table" onKeyDown={onKeyDown}>
         <thead>
           <tr>
@@ -49,21 +50,21 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
             const unpriced = p.markPrice === null;
             return (
               <tr key={p.marketId} data-testid={`position-${p.marketId}`} {...rowProps(p.marketId)}>
-                <td>{p.marketId}{unpriced ? <span className="stale-tag" title="this market has never had a price: the position's figures are unknown"> NO PRICE</span>
+                <td className="cell-title" data-label="Market">{p.marketId}{unpriced ? <span className="stale-tag" title="this market has never had a price: the position's figures are unknown"> NO PRICE</span>
                   : p.stale ? <span className="stale-tag" title="no fresh price: last mark used, liquidations paused"> STALE</span> : null}</td>
-                <td className={p.qty > 0 ? "side-buy" : "side-sell"}>{p.qty > 0 ? "long" : "short"}</td>
-                <td className="num r">{formatQty(Math.abs(p.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
-                <td className="num r">{formatPrice(p.entryPrice, m.tickSize)}</td>
-                <td className={`num r${p.stale ? " tone-warn" : ""}`} data-testid="cell-mark">{unpriced ? "unknown" : formatPrice(p.markPrice, m.tickSize)}</td>
-                <td className="num r">{formatUsd(p.notional)}</td>
+                <td className={`cell-sub ${p.qty > 0 ? "side-buy" : "side-sell"}`} data-label="Side">{p.qty > 0 ? "long" : "short"}</td>
+                <td className="num r" data-label="Qty">{formatQty(Math.abs(p.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
+                <td className="num r" data-label="Entry USD">{formatPrice(p.entryPrice, m.tickSize)}</td>
+                <td className={`num r${p.stale ? " tone-warn" : ""}`} data-testid="cell-mark" data-label="Mark USD">{unpriced ? "unknown" : formatPrice(p.markPrice, m.tickSize)}</td>
+                <td className="num r" data-label="Notional USD">{formatUsd(p.notional)}</td>
                 <td className={`num r ${p.unrealizedPnl === null ? "muted" : p.unrealizedPnl < 0 ? "tone-bad" : p.unrealizedPnl > 0 ? "tone-ok" : ""}`}
-                  data-testid="cell-upnl">{p.unrealizedPnl === null ? "unknown" : formatUsd(p.unrealizedPnl)}</td>
-                <td className="num r">{formatUsd(p.maintenanceMargin)}</td>
-                <td className="num r">{p.tier ?? "—"}</td>
-                <td className="num r" data-testid="liquidation-price" title={p.liquidationPrice === null ? (positions.some((x) => x.markPrice === null) ? "unknown: a market the account holds has never had a price" : "none: this market alone cannot liquidate the account") : undefined}>
+                  data-testid="cell-upnl" data-label="uPnL USD">{p.unrealizedPnl === null ? "unknown" : formatUsd(p.unrealizedPnl)}</td>
+                <td className="num r" data-label="MM USD">{formatUsd(p.maintenanceMargin)}</td>
+                <td className="num r" data-label="Tier">{p.tier ?? "—"}</td>
+                <td className="num r cell-key" data-testid="liquidation-price" data-label="Liq. price USD" title={p.liquidationPrice === null ? (positions.some((x) => x.markPrice === null) ? "unknown: a market the account holds has never had a price" : "none: this market alone cannot liquidate the account") : undefined}>
                   {formatPrice(p.liquidationPrice, m.tickSize)}
                 </td>
-                <td className={`num r${distance !== null && Math.abs(distance) < 0.02 ? " tone-bad" : ""}`}
+                <td className={`num r cell-key${distance !== null && Math.abs(distance) < 0.02 ? " tone-bad" : ""}`} data-label="Distance to liq."
                   title={belowMaintenance && distance !== null ? "already past the line: the move that would bring the account back to maintenance margin" : "move of the mark to the liquidation price"}>
                   {belowMaintenance && distance !== null ? <span className="unit">past · </span> : null}{formatPct(distance, 2, true)}
                 </td>

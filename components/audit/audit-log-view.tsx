@@ -7,6 +7,7 @@ import { formatDateTime } from "@/lib/format/time";
 import { formatUsdExact } from "@/lib/format/usd";
 import { Panel } from "@/components/ui/panel";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
+import { ScrollX } from "@/components/ui/scroll-x";
 
 const REFRESH_MS = 3000;
 
@@ -34,7 +35,7 @@ export function AuditLogView({ initial, accountId }: { initial: AuditEntryView[]
       <Panel title="Audit log" subtitle={accountId ? <>newest first · account {accountId} · <Link href="/desk/audit">all accounts</Link></> : "newest first"}
         testId="audit-panel" right={error ? <span className="tone-warn">Could not refresh: {errorMessage(error)}</span> : null}>
         {data.length === 0 ? <QueryState kind="empty" height={200}>Nothing has been recorded yet.</QueryState> : (
-          <div className="table-scroll">
+          <ScrollX className="table-scroll">
             <table className="table audit-table" data-testid="audit-table">
               <thead>
                 <tr>
@@ -59,7 +60,7 @@ export function AuditLogView({ initial, accountId }: { initial: AuditEntryView[]
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
         )}
       </Panel>
     </main>

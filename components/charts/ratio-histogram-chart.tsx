@@ -54,7 +54,7 @@ function countLabel({ x, y, width, value }: CountLabelProps) {
 /**
  * Margin-ratio distribution as bars coloured by band (healthy, warning, liquidatable ≥ 100%, backstop:
  * the server's risk parameters); counts written over the bars so that the few accounts at risk stay readable
- * beside the many healthy ones.
+ * beside the many healthy ones. On a narrow screen every other bucket is labelled (evenly), never overlapping labels.
  */
 export const RatioHistogramChart = memo(function RatioHistogramChart({ histogram, height }: { histogram: RatioHistogram; height: number }) {
   const data = histogramBuckets(histogram, useRatioBands());
@@ -62,7 +62,7 @@ export const RatioHistogramChart = memo(function RatioHistogramChart({ histogram
   return (
     <BarChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 16, right: 4, bottom: 0, left: 0 }}>
       <CartesianGrid stroke={GRID} vertical={false} />
-      <XAxis dataKey="label" stroke={AXIS} interval={0} tickLine={false} tick={categoryTick} height={20} label={xUnitLabel(RATIO_BUCKET_AXIS)} />
+      <XAxis dataKey="label" stroke={AXIS} interval="equidistantPreserveStart" minTickGap={4} tickLine={false} tick={categoryTick} height={20} label={xUnitLabel(RATIO_BUCKET_AXIS)} />
       <YAxis stroke={AXIS} width={44} domain={y.domain} ticks={y.ticks} interval={0} tick={axisTick(ACCOUNTS_AXIS)} label={yUnitLabel(ACCOUNTS_AXIS)} />
       <Tooltip contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} cursor={{ fill: HOVER_FILL }}
         labelFormatter={(_, payload) => (payload?.[0]?.payload as Bucket | undefined)?.range ?? ""}

@@ -1,7 +1,17 @@
 "use client";
 import { useEffect, useState } from "react";
-import { ACCOUNT_STATUSES, type AccountStatus } from "@/lib/risk";
+import { ACCOUNT_STATUSES, type LiveStatus } from "@/lib/risk";
 import type { AccountsFilter } from "@/lib/client/accounts-filter";
+
+/** A margin-ratio floor typed in percent as the fraction the API takes; null for none (empty, not a number, negative). */
+function parseRatio(text: string): number | null {
+  const ratio = text.trim() === "" ? null : Number(text) / 100;
+  return ratio !== null && Number.isFinite(ratio) && ratio >= 0 ? ratio : null;
+}
+
+function ratioText(ratio: number | null): string {
+  return ratio === null ? "" : String(Math.round(ratio * 1000) / 10);
+}
 
 /** Filters of the at-risk table: statuses, market, minimum margin ratio and an account id prefix. */
 export function AccountsFilterBar({ filter, marketIds, onChange }: {
@@ -11,17 +21,23 @@ export function AccountsFilterBar({ filter, marketIds, onChange }: {
 }) {
   // Typing is debounced: the list is fetched once the user pauses.
   const [q, setQ] = useState(filter.q);
-  const [minRatio, setMinRatio] = useState(filter.minRatio === null ? "" : String(Math.round(filter.minRatio * 1000) / 10));
+  const [minRatio, setMinRatio] = useState(ratioText(filter.minRatio));
+  // The filter changed from outside (Back, Forward, a shared link): the boxes show what it is.
+  const [shown, setShown] = useState({ q: filter.q, minRatio: filter.minRatio });
+  if (shown.q !== filter.q || shown.minRatio !== filter.minRatio) {
+    setShown({ q: filter.q, minRatio: filter.minRatio });
+    if (q.trim() !== filter.q) setQ(filter.q);
+    if (parseRatio(minRatio) !== filter.minRatio) setMinRatio(ratioText(filter.minRatio));
+  }
   useEffect(() => {
     const id = setTimeout(() => {
-      const ratio = minRatio.trim() === "" ? null : Number(minRatio) / 100;
-      const nextRatio = ratio !== null && Number.isFinite(ratio) && ratio >= 0 ? ratio : null;
+      const nextRatio = parseRatio(minRatio);
       if (q.trim() !== filter.q || nextRatio !== filter.minRatio) onChange({ ...filter, q: q.trim(), minRatio: nextRatio });
     }, 250);
     return () => clearTimeout(id);
   }, [q, minRatio, filter, onChange]);
 
-  const toggle = (s: AccountStatus) =>
+  const toggle = (s: LiveStatus) =>
     onChange({ ...filter, status: filter.status.includes(s) ? filter.status.filter((x) => x !== s) : [...filter.status, s] });
 
   return (
@@ -47,7 +63,7 @@ export function AccountsFilterBar({ filter, marketIds, onChange }: {
       </label>
       <label className="field grow">
         <span>Account</span>
-        <input type="search" value={q} placeholder="id prefix…" onChange={(e) => setQ(e.target.value)} data-testid="filter-search" />
+        <input type="search" value={q} placeholder="id prefix…" maxLength={64} onChange={(e) => setQ(e.target.value)} data-testid="filter-search" />
       </label>
     </div>
   );

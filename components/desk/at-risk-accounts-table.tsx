@@ -1,8 +1,10 @@
 "use client";
-import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
-import type { AccountRow } from "@/lib/contracts/book-views";
-import { DEFAULT_ACCOUNTS_FILTER, type AccountsFilter } from "@/lib/client/accounts-filter";
+import type { AtRiskSortColumn } from "@/lib/contracts/book-views";
+import type { AccountListRow } from "@/lib/contracts/desk";
+import { sortParts, type AccountsFilter } from "@/lib/client/accounts-filter";
+import { useAccountsFilterUrl } from "@/lib/client/use-accounts-filter-url";
 import { useAccountsWindow } from "@/lib/client/use-accounts-window";
 import { useVirtualWindow } from "@/lib/client/use-virtual-window";
 import { useElementView } from "@/lib/client/use-element-view";
@@ -15,15 +17,31 @@ import { errorMessage } from "@/components/ui/query-state";
 import { AccountsFilterBar } from "./accounts-filter-bar";
 import { AccountLink, accountHref } from "@/components/ui/account-link";
 import { unknownText } from "@/components/account/unknown-figures";
+import { SortHeader } from "@/components/ui/sort-header";
+import { ScrollX } from "@/components/ui/scroll-x";
 
 const ROW_HEIGHT = 28;
 const VIEWPORT = 504;
 export const MAX_SELECTED = 8;
 
+/** The numeric columns, each sortable over the whole book: header, what the arrow sorts by, test id. */
+const SORT_COLUMNS: { column: AtRiskSortColumn; label: ReactNode; title: string }[] = [
+  { column: "marginRatio", label: "Margin ratio", title: "margin ratio = MM / equity; 100% = liquidation, higher is worse" },
+  { column: "equity", label: "Equity", title: "equity, USD (collateral + unrealized PnL)" },
+  { column: "maintenanceMargin", label: "MM", title: "maintenance margin, USD" },
+  { column: "notional", label: "Notional", title: "Σ notional of the positions, USD" },
+  { column: "positions", label: "Pos.", title: "open positions" },
+];
+const COLUMN_NAMES: Record<AtRiskSortColumn, string> = {
+  marginRatio: "margin ratio", equity: "equity", maintenanceMargin: "maintenance margin", notional: "notional", positions: "positions",
+};
+
 /**
  * Every account, riskiest first, in a virtualized table: only the rows in view are rendered and
- * only the pages of rows in view are fetched (server-side filter, sort and paging), refreshed
- * every few seconds. Check rows to chart their margin ratio.
+ * only the pages of rows in view are fetched (server-side filter, sort over the whole book, and
+ * paging), refreshed every few seconds. The filters and the sort live in the page's URL (a link
+ * shows the same table; Back restores the previous one). Each row names the account's owners.
+ * Check rows to chart their margin ratio.
  */
 export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds, selected, onToggle, stale, staleAfterMs }: {
   marketIds: string[];
@@ -33,7 +51,7 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
   staleAfterMs: number;
 }) {
   const router = useRouter();
-  const [filter, setFilter] = useState<AccountsFilter>({ ...DEFAULT_ACCOUNTS_FILTER, status: ["warning", "liquidatable", "backstop", "bankrupt"] });
+  const [filter, setFilter] = useAccountsFilterUrl();
   const { ref: scrollRef, onScroll, rangeFor, scrollToIndex, scrollToTop } = useVirtualWindow({ rowHeight: ROW_HEIGHT, viewportHeight: VIEWPORT });
   // The window before the count is known: the first screenful.
   const provisional = rangeFor(Number.MAX_SAFE_INTEGER);
@@ -53,11 +71,17 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
     }
   });
 
-  const changeFilter = useCallback((next: AccountsFilter) => {
-    setFilter(next);
+  // A new filter or sort (typed, clicked, or Back/Forward) starts at the top.
+  const [shownFilter, setShownFilter] = useState(filter);
+  if (shownFilter !== filter) {
+    setShownFilter(filter);
     setActive(0);
-    scrollToTop();
-  }, [scrollToTop]);
+  }
+  useEffect(() => scrollToTop(), [filter, scrollToTop]);
+  const changeFilter = useCallback((next: AccountsFilter) => setFilter(next), [setFilter]);
+  const sort = sortParts(filter.sort);
+  const onSort = (column: AtRiskSortColumn) =>
+    changeFilter({ ...filter, sort: column === sort.column ? `${column}:${sort.dir === "desc" ? "asc" : "desc"}` : `${column}:desc` });
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (count === 0) return;
@@ -105,25 +129,21 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
 
   return (
     <Panel title="Accounts at risk" className="span-7 h-accounts" testId="accounts-panel"
-      subtitle={data.total === null ? "loading…" : `${formatCountOf(data.total, "account")} ${data.total === 1 ? "matches" : "match"} · sorted by margin ratio · ✓ to chart (max ${MAX_SELECTED}) · ↑↓ Enter Space`}
+      subtitle={data.total === null ? "loading…" : `${formatCountOf(data.total, "account")} ${data.total === 1 ? "matches" : "match"} · sorted by ${COLUMN_NAMES[sort.column]}, ${sort.column === "marginRatio" ? (sort.dir === "desc" ? "riskiest first" : "safest first") : sort.dir === "desc" ? "largest first" : "smallest first"} · amounts in USD · ✓ to chart (max ${MAX_SELECTED}) · ↑↓ Enter Space`}
       freshness={{ ts: data.updatedAt, stale: stale || data.error !== null, staleAfterMs }}>
       <AccountsFilterBar filter={filter} marketIds={marketIds} onChange={changeFilter} />
-      <div className="vtable" ref={viewRef} role="table" aria-label="Accounts at risk" aria-rowcount={count} data-testid="accounts-table">
+      <ScrollX className="vtable-scroll" hint="more columns">
+      <div className="vtable accounts-vtable" ref={viewRef} role="table" aria-label="Accounts at risk" aria-rowcount={count} data-testid="accounts-table"
+        data-sort={filter.sort}>
         <div className="vrow vhead" role="row">
           <span role="columnheader" className="c-sel" aria-label="chart" />
           <span role="columnheader">Account</span>
           <span role="columnheader">Status</span>
-          <span role="columnheader" className="r" aria-sort={filter.sort === "marginRatio:desc" ? "descending" : "ascending"}
-            title="margin ratio = MM / equity; 100% = liquidation, higher is worse">
-            <button type="button" className="sort-button" data-testid="sort-ratio"
-              onClick={() => changeFilter({ ...filter, sort: filter.sort === "marginRatio:desc" ? "marginRatio:asc" : "marginRatio:desc" })}>
-              Margin ratio <span className="sort-arrow" aria-hidden>{filter.sort === "marginRatio:desc" ? "▼" : "▲"}</span>
-            </button>
-          </span>
-          <span role="columnheader" className="r">Equity&nbsp;<span className="unit">USD</span></span>
-          <span role="columnheader" className="r">MM&nbsp;<span className="unit">USD</span></span>
-          <span role="columnheader" className="r">Notional&nbsp;<span className="unit">USD</span></span>
-          <span role="columnheader" className="r">Pos.</span>
+          {SORT_COLUMNS.map(({ column, label, title }) => (
+            <SortHeader key={column} label={label} title={title} className="r" active={sort.column === column} dir={sort.dir}
+              onSort={() => onSort(column)} testId={`sort-${column}`} />
+          ))}
+          <span role="columnheader" title="the e-mails of the users bound to the account">Owner</span>
         </div>
         <div className="vbody" ref={scrollRef} onScroll={onScroll}
           style={{ height: VIEWPORT }} onKeyDown={onKeyDown} role="rowgroup">
@@ -138,6 +158,7 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
           )}
         </div>
       </div>
+      </ScrollX>
       <div className="panel-note table-foot">
         {count > 0 ? <>rows {formatCount(visibleFirst + 1)}–{formatCount(Math.min(visibleLast, count))} of {formatCount(count)}</> : " "}
         {data.fetching ? <span className="muted"> · updating…</span> : null}
@@ -149,7 +170,7 @@ export const AtRiskAccountsTable = memo(function AtRiskAccountsTable({ marketIds
 /** One row of the window; unchanged rows are not redrawn while scrolling. */
 const AccountTableRow = memo(function AccountTableRow({ index, row, active, isSelected, canSelect, onToggle, onFocusRow }: {
   index: number;
-  row: AccountRow | null;
+  row: AccountListRow | null;
   active: boolean;
   isSelected: boolean;
   canSelect: boolean;
@@ -161,7 +182,7 @@ const AccountTableRow = memo(function AccountTableRow({ index, row, active, isSe
   if (!row) {
     return (
       <div className="vrow vrow-loading" role="row" style={style} data-index={index} tabIndex={active ? 0 : -1} onFocus={onFocus} aria-busy>
-        <span className="c-sel" /><span className="skeleton" /><span /><span /><span /><span /><span /><span />
+        <span className="c-sel" /><span className="skeleton" /><span /><span /><span /><span /><span /><span /><span />
       </div>
     );
   }
@@ -189,6 +210,8 @@ const AccountTableRow = memo(function AccountTableRow({ index, row, active, isSe
         </>
       )}
       <span role="cell" className="r num">{row.positions}</span>
+      <span role="cell" className={row.owners.length === 0 ? "muted" : "owner-cell"} title={row.owners.join(", ") || "no user is bound to this account"}
+        data-testid="row-owner">{row.owners.length === 0 ? "—" : row.owners.join(", ")}</span>
     </div>
   );
 });

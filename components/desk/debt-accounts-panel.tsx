@@ -8,6 +8,7 @@ import { formatUsd, formatUsdCompact } from "@/lib/format/usd";
 import { Panel } from "@/components/ui/panel";
 import { QueryState } from "@/components/ui/query-state";
 import { unknownText } from "@/components/account/unknown-figures";
+import { ScrollX } from "@/components/ui/scroll-x";
 
 /**
  * Accounts carrying debt (collateral below 0, spec §3 and §7): a funding payment beyond the
@@ -38,7 +39,7 @@ export const DebtAccountsPanel = memo(function DebtAccountsPanel({ debt: liveDeb
         {debt.accounts === 0 ? (
           <QueryState kind="empty" height={56}>No account carries debt: every collateral is 0 or more.</QueryState>
         ) : (
-          <div className="table-scroll" style={{ maxHeight: 232 }}>
+          <ScrollX className="table-scroll" style={{ maxHeight: 232 }}>
             <table className="table debt-table" data-testid="debt-table">
               <thead>
                 <tr>
@@ -68,7 +69,7 @@ export const DebtAccountsPanel = memo(function DebtAccountsPanel({ debt: liveDeb
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
         )}
       </div>
     </Panel>

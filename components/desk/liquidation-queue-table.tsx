@@ -15,6 +15,7 @@ import { formatMarginRatio } from "@/lib/format/percent";
 import { Panel } from "@/components/ui/panel";
 import { MarginRatio } from "@/components/ui/margin-ratio";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { ScrollX } from "@/components/ui/scroll-x";
 import { SortHeader, type SortDir } from "@/components/ui/sort-header";
 import { AccountLink, accountHref } from "@/components/ui/account-link";
 import { queueRowOf, sortQueueRows, type QueueRow, type QueueSortKey } from "./queue-rows";
@@ -74,6 +75,7 @@ export const LiquidationQueueTable = memo(function LiquidationQueueTable({ queue
     <Panel title="Pending liquidations" className="span-12 h-queue" testId="queue-panel" freshness={{ ts, stale, staleAfterMs }}
       subtitle={`${formatCountOf(queue.total, "account")} at or below maintenance margin${queue.total > queue.items.length ? ` · first ${formatCount(queue.items.length)} shown` : ""} · ↑↓ to move, Enter opens`}
 >
+      <ScrollX hint="more columns">
       <div className="gtable queue-grid" ref={viewRef} role="table" aria-label="Pending liquidations" aria-rowcount={rows.length + 1} data-testid="queue-table"
         onKeyDown={onKeyDown}>
         <div className="grow-row ghead" role="row" aria-rowindex={1}>
@@ -105,6 +107,7 @@ export const LiquidationQueueTable = memo(function LiquidationQueueTable({ queue
           )}
         </div>
       </div>
+      </ScrollX>
       <div className="panel-note table-foot">
         {rows.length > 0 ? <>rows {formatCount(visibleFirst + 1)}–{formatCount(Math.min(visibleLast, rows.length))} of {formatCount(rows.length)}</> : " "}
       </div>

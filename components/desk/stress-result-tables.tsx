@@ -3,6 +3,7 @@ import type { DeskStressResponse } from "@/lib/contracts/desk";
 import { formatPct } from "@/lib/format/percent";
 import { formatCount } from "@/lib/format/quantity";
 import { formatUsd, formatUsdCompact } from "@/lib/format/usd";
+import { ScrollX } from "@/components/ui/scroll-x";
 
 /** Marks to 6 significant figures: the table covers markets from BTC to DOGE. */
 const formatMark = (x: number) => (Number.isFinite(x) ? x.toPrecision(6).replace(/\.?0+$/, "") : "—");
@@ -16,7 +17,7 @@ export function StressMarketsTable({ response, shocks }: { response: DeskStressR
   const { shock, cascade, depth } = response.result;
   const ids = Object.keys(depth).sort();
   return (
-    <div className="table-scroll stress-markets" data-testid="stress-markets">
+    <ScrollX className="table-scroll stress-markets" testId="stress-markets">
       <table className="table">
         <thead>
           <tr>
@@ -56,7 +57,7 @@ export function StressMarketsTable({ response, shocks }: { response: DeskStressR
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollX>
   );
 }
 
@@ -66,7 +67,7 @@ export function CascadeRoundsTable({ response }: { response: DeskStressResponse 
   return (
     <details className="stress-rounds">
       <summary>Each round ({formatCount(cascade.rounds.length)})</summary>
-      <div className="table-scroll" style={{ maxHeight: 260 }}>
+      <ScrollX className="table-scroll" style={{ maxHeight: 260 }}>
         <table className="table" data-testid="cascade-rounds">
           <thead>
             <tr>
@@ -95,7 +96,7 @@ export function CascadeRoundsTable({ response }: { response: DeskStressResponse 
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
     </details>
   );
 }

@@ -10,6 +10,8 @@ export const queryKeys = {
   accountsFilter: (filter: AccountsFilter) => ["accounts", filter] as const,
   accountsPage: (filter: AccountsFilter, page: number) => ["accounts", filter, page] as const,
   account: (id: string) => ["account", id] as const,
+  /** The desk's account search (`GET /api/v1/search`), by query. */
+  accountSearch: (q: string) => ["account-search", q] as const,
   /** The account's newest live view pushed by the socket or answered by a top-up (a cache entry, never fetched). */
   accountLive: (id: string) => ["account-live", id] as const,
   liquidationMap: (marketId: string) => ["liquidation-map", marketId] as const,

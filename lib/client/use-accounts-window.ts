@@ -1,7 +1,8 @@
 "use client";
 import { useEffect, useState } from "react";
 import { useQueries, useQueryClient } from "@tanstack/react-query";
-import type { AccountRow, Page } from "@/lib/contracts/book-views";
+import type { Page } from "@/lib/contracts/book-views";
+import type { AccountListRow } from "@/lib/contracts/desk";
 import { accountsQueryString, type AccountsFilter } from "./accounts-filter";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./query-keys";
@@ -13,8 +14,8 @@ const REFRESH_MS = 3000;
 /** Scrolling must rest this long before pages are fetched (a thumb drag over 100,000 rows fetches nothing in between). */
 const SETTLE_MS = 120;
 
-function fetchPage(filter: AccountsFilter, page: number): Promise<Page<AccountRow>> {
-  return fetchJson<Page<AccountRow>>(`/api/v1/accounts?${accountsQueryString(filter, page * ACCOUNTS_PAGE_ROWS, ACCOUNTS_PAGE_ROWS)}`);
+function fetchPage(filter: AccountsFilter, page: number): Promise<Page<AccountListRow>> {
+  return fetchJson<Page<AccountListRow>>(`/api/v1/accounts?${accountsQueryString(filter, page * ACCOUNTS_PAGE_ROWS, ACCOUNTS_PAGE_ROWS)}`);
 }
 
 /**
@@ -45,9 +46,9 @@ export function useAccountsWindow(filter: AccountsFilter, first: number, last: n
     })),
   });
 
-  const cached = (page: number): Page<AccountRow> | undefined =>
-    queryClient.getQueryData<Page<AccountRow>>(queryKeys.accountsPage(filter, page));
-  const rowAt = (index: number): AccountRow | null => {
+  const cached = (page: number): Page<AccountListRow> | undefined =>
+    queryClient.getQueryData<Page<AccountListRow>>(queryKeys.accountsPage(filter, page));
+  const rowAt = (index: number): AccountListRow | null => {
     const page = cached(Math.floor(index / ACCOUNTS_PAGE_ROWS));
     return page?.items[index - page.offset] ?? null;
   };
@@ -56,7 +57,7 @@ export function useAccountsWindow(filter: AccountsFilter, first: number, last: n
   let total: number | null = results.find((r) => r.data)?.data?.total ?? null;
   const updatedAt = Math.max(0, ...results.map((r) => r.dataUpdatedAt));
   if (total === null) {
-    for (const [, data] of queryClient.getQueriesData<Page<AccountRow>>({ queryKey: queryKeys.accountsFilter(filter) })) {
+    for (const [, data] of queryClient.getQueriesData<Page<AccountListRow>>({ queryKey: queryKeys.accountsFilter(filter) })) {
       if (data) {
         total = data.total;
         break;

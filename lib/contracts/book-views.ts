@@ -72,8 +72,19 @@ export interface AccountRow extends AccountFiguresView {
   readonly positions: number;
 }
 
-/** Orders of the account list (`GET /api/v1/accounts` `sort`, the engine's `atRisk`). */
-export const AT_RISK_SORTS = ["marginRatio:desc", "marginRatio:asc"] as const;
+/** The account list's numeric columns, each sortable either way over the whole book. */
+export const AT_RISK_SORT_COLUMNS = ["marginRatio", "equity", "maintenanceMargin", "notional", "positions"] as const;
+export type AtRiskSortColumn = (typeof AT_RISK_SORT_COLUMNS)[number];
+
+/**
+ * Orders of the account list (`GET /api/v1/accounts` `sort`, the engine's `atRisk`): `<column>:<asc|desc>`.
+ * `marginRatio:desc` is riskiest first (equity <= 0 above every ratio, unknown figures first, flat
+ * accounts last); the other columns put unknown figures last either way. Ties by account id.
+ */
+export const AT_RISK_SORTS = [
+  "marginRatio:desc", "marginRatio:asc", "equity:desc", "equity:asc", "maintenanceMargin:desc", "maintenanceMargin:asc",
+  "notional:desc", "notional:asc", "positions:desc", "positions:asc",
+] as const satisfies readonly `${AtRiskSortColumn}:${"asc" | "desc"}`[];
 export type AtRiskSort = (typeof AT_RISK_SORTS)[number];
 
 export interface Page<T> {

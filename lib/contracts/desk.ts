@@ -1,6 +1,6 @@
 import { z } from "zod";
 import {
-  AT_RISK_SORTS, type AccountView, type BookStressResult, type BookSummary, type Page, type QueueEntry,
+  AT_RISK_SORTS, type AccountRow, type AccountView, type BookStressResult, type BookSummary, type Page, type QueueEntry,
   type QueuePageChanges, type RatioHistogram, type UnknownAccounts,
 } from "@/lib/contracts/book-views";
 import { LIVE_STATUSES, MAX_ROUNDS_LIMIT, SHOCK_MAX, SHOCK_MIN, shockRangeMessage, type RiskParams } from "@/lib/risk";
@@ -99,7 +99,8 @@ export interface DeskDelta {
 
 /** `GET /api/v1/accounts` query. */
 export const accountsQuerySchema = z.object({
-  status: z.union([z.enum(LIVE_STATUSES), z.array(z.enum(LIVE_STATUSES))]).optional(),
+  // One status or several (`?status=a&status=b`); a bad one is named by its place (`status[1]`).
+  status: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.enum(LIVE_STATUSES))).optional(),
   market: textSchema(64).optional(),
   minRatio: z.coerce.number().finite().min(0).optional(),
   sort: z.enum(AT_RISK_SORTS).default("marginRatio:desc"),
@@ -108,6 +109,11 @@ export const accountsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export type AccountsQuery = z.infer<typeof accountsQuerySchema>;
+
+/** One row of `GET /api/v1/accounts`: the engine's row and the e-mails of the users bound to the account (empty when none is). */
+export interface AccountListRow extends AccountRow {
+  readonly owners: string[];
+}
 
 /** `GET /api/v1/accounts/:id`: the live view plus its history. */
 export interface AccountDetail {

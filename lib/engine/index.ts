@@ -15,6 +15,7 @@ export { CHANGE_SET_MAX_IDS } from "./book/change-tracker";
 export { accountRow } from "./views/account-row";
 export { accountView } from "./views/account-view";
 export { atRisk } from "./views/at-risk";
+export { accountRowsOf, searchAccountIds, type IdMatch, type IdSearchHit, type IdSearchResult } from "./views/account-search";
 export { bookSnapshot } from "./views/book-snapshot";
 export { bookSummary } from "./views/book-summary";
 export { marginRows } from "./views/margin-rows";

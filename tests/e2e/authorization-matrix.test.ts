@@ -53,6 +53,7 @@ const ROWS: Row[] = [
     body: () => ({ amount: "1", idempotencyKey: `mx-${next()}`, note: "matrix" }) },
   { kind: "api", method: "POST", route: "/api/v1/accounts/[id]/topups/preview", url: `/api/v1/accounts/${ACC_A}/topups/preview`, who: "deskOrOwner",
     body: () => ({ amount: "10" }) },
+  { kind: "api", method: "GET", route: "/api/v1/search", url: "/api/v1/search?q=mx", who: "desk" },
   { kind: "api", method: "GET", route: "/api/v1/liquidations/queue", url: "/api/v1/liquidations/queue", who: "desk" },
   { kind: "api", method: "GET", route: "/api/v1/liquidations/events", url: `/api/v1/liquidations/events?accountId=${ACC_A}`, who: "deskOrOwner" },
   { kind: "api", method: "GET", route: "/api/v1/liquidations/events", url: "/api/v1/liquidations/events", who: "desk" },

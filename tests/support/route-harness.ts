@@ -22,6 +22,7 @@ import { GET as getQueue } from "@/app/api/v1/liquidations/queue/route";
 import { GET as getLiquidationMap } from "@/app/api/v1/markets/[id]/liquidation-map/route";
 import { POST as postEvaluate } from "@/app/api/v1/risk/evaluate/route";
 import { POST as postStress } from "@/app/api/v1/stress/route";
+import { GET as getSearch } from "@/app/api/v1/search/route";
 import { CLIENT_IP_HEADER, createAuth } from "@/lib/server/auth/auth";
 import { setAuth } from "@/lib/server/auth/auth-registry";
 import { createUser } from "@/lib/server/auth/users";
@@ -54,6 +55,7 @@ export const ROUTES = {
   "GET /api/v1/liquidations/events": getEvents,
   "GET /api/v1/liquidations/queue": getQueue,
   "GET /api/v1/markets/[id]/liquidation-map": getLiquidationMap,
+  "GET /api/v1/search": getSearch,
 } as unknown as Record<string, Handler>;
 export type RouteName = keyof typeof ROUTES;
 

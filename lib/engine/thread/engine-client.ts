@@ -165,6 +165,14 @@ export class EngineClient {
   atRisk(query: AtRiskQuery = {}) {
     return this.request("atRisk", query);
   }
+  /** Accounts whose id contains `q`, case-insensitive: the best `limit` (exact, prefix, substring) and the count of all. */
+  searchIds(q: string, limit: number) {
+    return this.request("searchIds", { q, limit });
+  }
+  /** The list rows of these accounts, in order (`null` for an id the book does not hold). */
+  accountRows(ids: string[]) {
+    return this.request("accountRows", { ids });
+  }
   dueSteps(now: number, limit?: number) {
     return this.request("dueSteps", { now, limit });
   }

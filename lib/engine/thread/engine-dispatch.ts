@@ -1,6 +1,7 @@
 import type { LiveBook } from "../book/live-book";
 import { accountView } from "../views/account-view";
 import { atRisk } from "../views/at-risk";
+import { accountRowsOf, searchAccountIds } from "../views/account-search";
 import { bookSnapshot } from "../views/book-snapshot";
 import { bookSummary } from "../views/book-summary";
 import { marginRows } from "../views/margin-rows";
@@ -42,6 +43,8 @@ const handlers: Omit<Handlers, "stats" | AnalyticsCommand> = {
   queue: ({ book }, { now, offset, limit }) => book.queue.page(now, offset, limit),
   accountView: ({ book }, { accountId, now }) => accountView(book, accountId, now),
   atRisk: ({ book }, query) => atRisk(book, query),
+  searchIds: ({ book }, { q, limit }) => searchAccountIds(book, q, limit),
+  accountRows: ({ book }, { ids }) => accountRowsOf(book, ids),
   dueSteps: ({ book }, { now, limit }) => book.queue.dueSteps(now, limit),
   queueChanges: ({ book, queueRows }, { now, limit, reset }) => queueRows.next(book.queue.page(now, 0, limit), reset ?? false),
   histogram: ({ book }) => ratioHistogram(book),

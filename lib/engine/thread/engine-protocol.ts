@@ -21,6 +21,7 @@
  */
 import type { MarketParams, RiskIssue } from "@/lib/risk";
 import type { LiveBookOptions } from "../book/book-state";
+import type { IdSearchResult } from "../views/account-search";
 import type { AtRiskQuery, BookSnapshot, ChangeSet, CollateralDelta, CollateralUpdate, FundRunway, MarginRows, PositionUpdate, PriceUpdate } from "../engine-types";
 import type { AccountRow, AccountView, BookLiquidationMap, BookStressResult, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram } from "@/lib/contracts/book-views";
 
@@ -81,6 +82,10 @@ export interface EngineCommands {
   queue: { payload: { now: number; offset?: number | undefined; limit?: number | undefined }; result: Page<QueueEntry> };
   accountView: { payload: { accountId: string; now: number }; result: AccountView | null };
   atRisk: { payload: AtRiskQuery; result: Page<AccountRow> };
+  /** Accounts whose id contains `q` (case-insensitive): the best `limit` (exact, prefix, substring) and how many in all. */
+  searchIds: { payload: { q: string; limit: number }; result: IdSearchResult };
+  /** The list rows of these accounts, in order (`null` for one the book does not hold). */
+  accountRows: { payload: { ids: string[] }; result: (AccountRow | null)[] };
   dueSteps: { payload: { now: number; limit?: number | undefined }; result: QueueEntry[] };
   /** How the first `limit` queue rows changed since the previous call (one consumer: the desk stream); `reset`: all of them. */
   queueChanges: { payload: { now: number; limit: number; reset?: boolean | undefined }; result: QueuePageChanges | null };

@@ -1,16 +1,18 @@
 import { marginRatio } from "@/lib/risk";
 import { A_COLLATERAL, A_MM, A_STRIDE, A_UPNL } from "../book/account-record";
+import { SLOT_NOTIONAL, SLOT_STRIDE } from "../book/position-slots";
 import type { BookState } from "../book/book-state";
 import type { AtRiskQuery } from "../engine-types";
-import type { AccountRow, Page } from "@/lib/contracts/book-views";
+import type { AccountRow, AtRiskSortColumn, Page } from "@/lib/contracts/book-views";
 import { LIVE_STATUSES } from "@/lib/risk";
 import { accountRowAt } from "./account-row";
 import { selectPage } from "./select-page";
 
 /**
- * Accounts filtered by status, market held, id prefix and least margin ratio, sorted by margin
- * ratio (default riskiest first: equity <= 0 above every ratio, accounts without positions last),
- * ties by account id; one page. Figures are the incrementally kept sums.
+ * Accounts filtered by status, market held, id prefix and least margin ratio, sorted over every
+ * match by one numeric column either way (default margin ratio, riskiest first: equity <= 0 above
+ * every ratio, accounts without positions last), ties by account id; one page. Figures are the
+ * incrementally kept sums.
  */
 export function atRisk(book: Readonly<BookState>, query: AtRiskQuery = {}): Page<AccountRow> {
   const offset = Math.max(0, Math.floor(query.offset ?? 0));
@@ -45,18 +47,10 @@ export function atRisk(book: Readonly<BookState>, query: AtRiskQuery = {}): Page
   } else {
     for (let a = 0; a < book.ids.length; a++) if (keep(a)) candidates.push(a);
   }
-  const desc = (query.sort ?? "marginRatio:desc") === "marginRatio:desc";
-  // Margin ratio descending is health (equity / MM) ascending, equity <= 0 included.
-  const key = (a: number): number => {
-    const o = a * A_STRIDE;
-    if (book.count[a] === 0) return desc ? Infinity : -Infinity;
-    // Unknown figures (a market never priced): first among the riskiest, last among the safest.
-    if (book.unpriced[a]! > 0) return desc ? -Infinity : Infinity;
-    const h = (acc[o + A_COLLATERAL]! + acc[o + A_UPNL]!) / acc[o + A_MM]!;
-    return desc ? h : -h;
-  };
+  const [column, dir] = (query.sort ?? "marginRatio:desc").split(":") as [AtRiskSortColumn, "asc" | "desc"];
+  const key = sortKeys(book, candidates, column, dir === "desc");
   const compare = (x: number, y: number): number => {
-    const d = key(x) - key(y);
+    const d = key[x]! - key[y]!;
     if (d !== 0 && !Number.isNaN(d)) return d;
     const ix = book.ids[x]!;
     const iy = book.ids[y]!;
@@ -64,4 +58,49 @@ export function atRisk(book: Readonly<BookState>, query: AtRiskQuery = {}): Page
   };
   const page = selectPage(candidates, compare, offset, limit);
   return { total: candidates.length, offset, limit, items: page.map((a) => accountRowAt(book, a)) };
+}
+
+/**
+ * Each candidate's sort key (by account index), computed once per query, ascending order: a
+ * descending column is negated. Margin ratio sorts by health (`equity / MM`, so equity <= 0 is the
+ * riskiest): unknown figures first among the riskiest and last among the safest, flat accounts
+ * last descending. Every other column puts unknown figures (a market never priced) last either way.
+ */
+function sortKeys(book: Readonly<BookState>, candidates: readonly number[], column: AtRiskSortColumn, desc: boolean): Float64Array {
+  const key = new Float64Array(book.ids.length);
+  const acc = book.acc;
+  const sl = book.slots;
+  const sign = desc ? -1 : 1;
+  for (const a of candidates) {
+    const o = a * A_STRIDE;
+    const unknown = book.unpriced[a]! > 0;
+    switch (column) {
+      case "marginRatio":
+        // Margin ratio descending is health (equity / MM) ascending, equity <= 0 included.
+        key[a] = book.count[a] === 0 ? (desc ? Infinity : -Infinity)
+          : unknown ? (desc ? -Infinity : Infinity)
+            : -sign * ((acc[o + A_COLLATERAL]! + acc[o + A_UPNL]!) / acc[o + A_MM]!);
+        break;
+      case "equity":
+        key[a] = unknown ? Infinity : sign * (acc[o + A_COLLATERAL]! + acc[o + A_UPNL]!);
+        break;
+      case "maintenanceMargin":
+        key[a] = unknown ? Infinity : sign * acc[o + A_MM]!;
+        break;
+      case "notional": {
+        if (unknown) {
+          key[a] = Infinity;
+          break;
+        }
+        let sum = 0;
+        for (let s = book.head[a]!; s !== -1; s = sl.next[s]!) sum += sl.rec[s * SLOT_STRIDE + SLOT_NOTIONAL]!;
+        key[a] = sign * sum;
+        break;
+      }
+      case "positions":
+        key[a] = sign * book.count[a]!;
+        break;
+    }
+  }
+  return key;
 }

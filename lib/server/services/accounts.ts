@@ -1,12 +1,15 @@
 import "server-only";
 import { parseInput } from "@/lib/contracts/api-error";
-import { accountsQuerySchema, type AccountDetail, type DeskRiskParams } from "@/lib/contracts/desk";
-import type { AccountRow, AccountView, Page } from "@/lib/contracts/book-views";
+import { accountsQuerySchema, type AccountDetail, type AccountListRow, type DeskRiskParams } from "@/lib/contracts/desk";
+import type { AccountSearchResult } from "@/lib/contracts/account-search";
+import type { AccountView, Page } from "@/lib/contracts/book-views";
 import type { TopUpPreview, TopUpResult } from "@/lib/contracts/topup";
 import type { EngineClient } from "@/lib/engine";
 import type { UserPrincipal } from "../auth/policy";
 import { NotFoundError } from "../errors";
 import { recentLiquidationEvents } from "../liquidation-events";
+import { ownersOf } from "../search/account-owners";
+import { searchAccounts } from "../search/account-search";
 import { previewTopUp, submitTopUp, type TopUpDeps } from "../topup/top-ups";
 
 /** Margin accounts: figures from the engine, history from PostgreSQL, top-ups through the account-write queue. */
@@ -22,12 +25,22 @@ export class AccountsService {
     return this.engine.accountView(accountId, now);
   }
 
-  /** Accounts filtered, sorted by margin ratio and paged (`q`: account id prefix), all in the engine. */
-  list(query: Record<string, string | string[] | undefined>): Promise<Page<AccountRow>> {
+  /**
+   * Accounts filtered, sorted by one numeric column over the whole book and paged (`q`: account id
+   * prefix), all in the engine; then the owners of the page's rows (one query).
+   */
+  async list(query: Record<string, string | string[] | undefined>): Promise<Page<AccountListRow>> {
     const q = parseInput(accountsQuerySchema, query);
-    return this.engine.atRisk({
+    const page = await this.engine.atRisk({
       status: q.status, market: q.market, minRatio: q.minRatio, sort: q.sort, idPrefix: q.q || undefined, offset: q.offset, limit: q.limit,
     });
+    const owners = await ownersOf(this.topUps.prisma, page.items.map((r) => r.accountId));
+    return { ...page, items: page.items.map((r) => ({ ...r, owners: owners.get(r.accountId) ?? [] })) };
+  }
+
+  /** Any account by a part of its id or of an owner's e-mail, whatever the table's filters (lib/server/search/account-search.ts). */
+  search(query: Record<string, string | string[] | undefined>): Promise<AccountSearchResult> {
+    return searchAccounts(this.engine, this.topUps.prisma, query);
   }
 
   /** One account: the engine's live view, its margin history, ledger and executed steps, and the risk parameters it is judged by. */
