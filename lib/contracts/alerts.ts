@@ -171,6 +171,9 @@ export function isSystemKind(kind: AlertRuleKind): boolean {
   return (SYSTEM_ALERT_KINDS as readonly string[]).includes(kind);
 }
 
+/** A body that must be an object: its own message for anything else, zod's for a key it does not know ("Unrecognized key"). */
+const anObject = { error: (issue: z.core.$ZodRawIssue) => (issue.code === "invalid_type" ? expected("a JSON object")(issue) : undefined) };
+
 const scopedAccountId = textSchema(128).regex(/^[^\u0000-\u001f\u007f]*$/, { error: "must not contain control characters" });
 
 const ruleFields = {
@@ -194,7 +197,7 @@ export const alertRuleCreateSchema = z.strictObject({
   marketId: ruleFields.marketId.optional(),
   accountIds: ruleFields.accountIds.optional(),
   enabled: ruleFields.enabled.default(true),
-}, { error: expected("a JSON object") });
+}, anObject);
 export type AlertRuleCreate = z.infer<typeof alertRuleCreateSchema>;
 
 /**
@@ -211,7 +214,7 @@ export const alertRulePatchSchema = z
     marketId: ruleFields.marketId.optional(),
     accountIds: ruleFields.accountIds.optional(),
     enabled: ruleFields.enabled.optional(),
-  }, { error: expected("a JSON object") })
+  }, anObject)
   .refine((p) => Object.keys(p).length > 0, { error: "name at least one field to change" });
 export type AlertRulePatch = z.infer<typeof alertRulePatchSchema>;
 
@@ -277,19 +280,19 @@ export const alertListQuerySchema = z.object({
 export type AlertListQuery = z.infer<typeof alertListQuerySchema>;
 
 /** `POST /api/v1/alerts/:id/acknowledge`. */
-export const alertAcknowledgeSchema = z.strictObject({ note: alertNoteSchema.optional() }, { error: expected("a JSON object") });
+export const alertAcknowledgeSchema = z.strictObject({ note: alertNoteSchema.optional() }, anObject);
 /** `POST /api/v1/alerts/:id/resolve`: the desk says why. */
-export const alertResolveSchema = z.strictObject({ note: textSchema(500).trim().refine((s) => s.length > 0, { error: "must not be empty: say why it is resolved" }) }, { error: expected("a JSON object") });
+export const alertResolveSchema = z.strictObject({ note: textSchema(500).trim().refine((s) => s.length > 0, { error: "must not be empty: say why it is resolved" }) }, anObject);
 /** `POST /api/v1/alerts/:id/snooze`: until a time (epoch ms, in the future, at most MAX_SNOOZE_MS ahead; the server checks against its clock), or null to end a snooze. */
 export const alertSnoozeSchema = z.strictObject({
   until: z.number({ error: expected("a time in epoch milliseconds, or null") }).int({ error: "must be a whole number of milliseconds" }).nullable(),
   note: alertNoteSchema.optional(),
-}, { error: expected("a JSON object") });
+}, anObject);
 /** `POST /api/v1/alerts/:id/assign`: a desk user's id, or null for nobody. */
 export const alertAssignSchema = z.strictObject({
   assigneeId: textSchema(64).nullable(),
   note: alertNoteSchema.optional(),
-}, { error: expected("a JSON object") });
+}, anObject);
 
 export type AlertEventKind = "raised" | "acknowledged" | "snoozed" | "assigned" | "resolved";
 

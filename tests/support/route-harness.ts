@@ -22,6 +22,15 @@ import { GET as getQueue } from "@/app/api/v1/liquidations/queue/route";
 import { GET as getLiquidationMap } from "@/app/api/v1/markets/[id]/liquidation-map/route";
 import { POST as postEvaluate } from "@/app/api/v1/risk/evaluate/route";
 import { POST as postStress } from "@/app/api/v1/stress/route";
+import { GET as getAlerts } from "@/app/api/v1/alerts/route";
+import { GET as getAlertCounts } from "@/app/api/v1/alerts/counts/route";
+import { GET as getAlert } from "@/app/api/v1/alerts/[id]/route";
+import { POST as postAcknowledge } from "@/app/api/v1/alerts/[id]/acknowledge/route";
+import { POST as postResolve } from "@/app/api/v1/alerts/[id]/resolve/route";
+import { POST as postSnooze } from "@/app/api/v1/alerts/[id]/snooze/route";
+import { POST as postAssign } from "@/app/api/v1/alerts/[id]/assign/route";
+import { GET as getAlertRules, POST as postAlertRule } from "@/app/api/v1/alert-rules/route";
+import { DELETE as deleteAlertRule, PATCH as patchAlertRule } from "@/app/api/v1/alert-rules/[id]/route";
 import { CLIENT_IP_HEADER, createAuth } from "@/lib/server/auth/auth";
 import { setAuth } from "@/lib/server/auth/auth-registry";
 import { createUser } from "@/lib/server/auth/users";
@@ -54,6 +63,17 @@ export const ROUTES = {
   "GET /api/v1/liquidations/events": getEvents,
   "GET /api/v1/liquidations/queue": getQueue,
   "GET /api/v1/markets/[id]/liquidation-map": getLiquidationMap,
+  "GET /api/v1/alerts": getAlerts,
+  "GET /api/v1/alerts/counts": getAlertCounts,
+  "GET /api/v1/alerts/[id]": getAlert,
+  "POST /api/v1/alerts/[id]/acknowledge": postAcknowledge,
+  "POST /api/v1/alerts/[id]/resolve": postResolve,
+  "POST /api/v1/alerts/[id]/snooze": postSnooze,
+  "POST /api/v1/alerts/[id]/assign": postAssign,
+  "GET /api/v1/alert-rules": getAlertRules,
+  "POST /api/v1/alert-rules": postAlertRule,
+  "PATCH /api/v1/alert-rules/[id]": patchAlertRule,
+  "DELETE /api/v1/alert-rules/[id]": deleteAlertRule,
 } as unknown as Record<string, Handler>;
 export type RouteName = keyof typeof ROUTES;
 
