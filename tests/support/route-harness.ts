@@ -114,6 +114,8 @@ export async function startRouteHarness(): Promise<RouteHarness> {
   await runtime.services.ingest.collateral({ entries: [{ accountId: traderAccount, amount: "20000", kind: "deposit", idempotencyKey: "h-dep" }] });
   await runtime.services.ingest.positions({ source: "venue", updates: [{ accountId: traderAccount, marketId: "BTC-PERP", qty: 1, entryPrice: 60000, seq: 1 }] });
   await engineSettled(runtime);
+  // The markets priced above cleared their market_stale alerts: written before any test compares the audit log.
+  await runtime.services.alerts.idle();
   await createUser(db.prisma, { email: "desk@h.test", name: "Desk", role: "desk", accountIds: [], password: PASSWORD });
   await createUser(db.prisma, { email: "trader@h.test", name: "Trader", role: "trader", accountIds: [traderAccount], password: PASSWORD });
   const cookies = new Map<string, string>();
