@@ -1,10 +1,12 @@
 import Link from "next/link";
+import { AlertCountsBadge } from "@/components/alerts/alert-counts-badge";
 import { SignOutButton } from "./sign-out-button";
 
-/** The desk's top-bar links: the audit log, who is signed in, sign out. */
+/** The desk's top-bar links: the alerts (open ones counted by severity), the audit log, who is signed in, sign out. */
 export function DeskUserLinks({ email }: { email: string }) {
   return (
     <>
+      <AlertCountsBadge />
       <Link href="/desk/audit" data-testid="audit-link">Audit log</Link>
       <SignOutButton email={email} role="desk" />
     </>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { AuditLogView } from "@/components/audit/audit-log-view";
-import { SignOutButton } from "@/components/auth/sign-out-button";
+import { DeskUserLinks } from "@/components/auth/desk-user-links";
 import { TopBar } from "@/components/ui/top-bar";
 import { requirePage } from "@/lib/server/auth/page-access";
 import { pageServices } from "@/lib/server/services/services-registry";
@@ -17,7 +17,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const initial = await pageServices().audit.list({ limit: "200", ...(accountId ? { accountId } : {}) });
   return (
     <>
-      <TopBar subtitle="Risk desk · audit log"><SignOutButton email={user.email} role={user.role} /></TopBar>
+      <TopBar subtitle="Risk desk · audit log"><DeskUserLinks email={user.email} /></TopBar>
       <AuditLogView initial={initial} accountId={accountId} />
     </>
   );
