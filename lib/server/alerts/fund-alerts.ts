@@ -59,8 +59,12 @@ export class FundAlerts {
     const rules = this.deps.rules("uncovered_bad_debt");
     if (rules.length === 0) return;
     const total = await this.uncoveredTotal();
-    this.deps.apply(rules.map((rule) => this.uncoveredRaise(rule, step.at, total,
-      `${formatUsdExact(step.uncovered)} USD of bad debt the fund could not pay (account ${step.accountId}, liquidation step ${step.eventId})`)));
+    this.deps.apply(rules.map((rule) => ({
+      ...this.uncoveredRaise(rule, step.at, total,
+        `${formatUsdExact(step.uncovered)} USD of bad debt the fund could not pay (account ${step.accountId}, liquidation step ${step.eventId})`),
+      // The account whose step left it: the inbox opens it, its audit trail names the alert.
+      accountId: step.accountId,
+    })));
   }
 
   /** At start and after the rules change: the runway's rules evaluated afresh, uncovered debt no alert covers raised. */

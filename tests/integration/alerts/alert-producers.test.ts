@@ -100,6 +100,7 @@ describe("alert producers", () => {
     const [ledger] = await t.db.prisma.$queryRaw<{ total: string }[]>`SELECT (-sum(amount))::float8::text AS total FROM insurance_fund_ledger WHERE kind = 'uncovered_bad_debt'`;
     expect(alert!.value).toBeCloseTo(Number(ledger!.total), 6);
     expect(alert!.message).toMatch(/USD of bad debt the fund could not pay \(account broke, liquidation step \d+\); .* USD uncovered in all/);
+    expect(alert!.accountId).toBe("broke");
 
     const desk = await deskUser(t.db);
     await t.runtime.services.alerts.resolve(desk, alert!.id.toString(), { note: "fund recapitalised" });
