@@ -180,7 +180,8 @@ const ruleFields = {
   name: textSchema(120).trim(),
   kind: z.enum(ALERT_RULE_KINDS, { error: `must be one of ${ALERT_RULE_KINDS.join(", ")}` }),
   severity: z.enum(ALERT_SEVERITIES, { error: `must be one of ${ALERT_SEVERITIES.join(", ")}` }),
-  params: z.record(z.string(), z.unknown(), { error: expected("an object of the kind's parameters") }),
+  // Not z.record: it skips a "__proto__" key, which must be refused by name (the kind's strict schema does), never dropped unseen.
+  params: z.custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), { error: expected("an object of the kind's parameters") }),
   scope: z.enum(ALERT_SCOPES, { error: `must be one of ${ALERT_SCOPES.join(", ")}` }),
   marketId: textSchema(64).nullable(),
   accountIds: z

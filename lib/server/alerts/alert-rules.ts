@@ -99,11 +99,13 @@ export async function updateAlertRule(
     if (patch.kind !== undefined && patch.kind !== before.kind) {
       refuse([{ path: "kind", message: `cannot be changed (the rule is a ${before.kind} rule): add a new rule instead` }]);
     }
-    const params = { ...before.params };
+    // Through a Map: a "__proto__" key stays a key (refused by the kind's schema), never the object's prototype.
+    const merged = new Map(Object.entries(before.params));
     for (const [key, value] of Object.entries(patch.params ?? {})) {
-      if (value === null) delete params[key];
-      else params[key] = value;
+      if (value === null) merged.delete(key);
+      else merged.set(key, value);
     }
+    const params = Object.fromEntries(merged);
     const scope = patch.scope ?? before.scope;
     const marketId = patch.marketId !== undefined ? patch.marketId : scope === "market" ? before.marketId : null;
     const accountIds = patch.accountIds !== undefined ? patch.accountIds : scope === "accounts" ? before.accountIds : [];

@@ -65,6 +65,13 @@ describe("alert rules API", () => {
     await refused("POST /api/v1/alert-rules", { json }, path, message);
   });
 
+  it("a __proto__ parameter is refused by name, never dropped unseen (POST and PATCH)", async () => {
+    const headers = { "content-type": "application/json" };
+    await refused("POST /api/v1/alert-rules", { headers, body: '{"name":"p","kind":"ratio_above","severity":"info","params":{"threshold":0.9,"__proto__":{"x":1}}}' }, "params", /__proto__/);
+    await refused("PATCH /api/v1/alert-rules/[id]", { params: { id: "ratio-90" }, headers, body: '{"params":{"__proto__":{"threshold":5}}}' }, "params", /__proto__/);
+    expect(({} as Record<string, unknown>).threshold).toBeUndefined();
+  });
+
   it("POST adds a rule with its defaults filled, audited; GET lists it", async () => {
     const res = await h.call("POST /api/v1/alert-rules", { json: { name: "BTC stale 30 s", kind: "market_stale", severity: "warning", scope: "market", marketId: "BTC-PERP", params: { minDurationMs: 30_000 } } });
     expect(res.status).toBe(201);
