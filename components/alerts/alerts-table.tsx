@@ -4,7 +4,7 @@ import type { AlertView, DeskUserView } from "@/lib/contracts/alerts";
 import { actorName, alertSubject, isSnoozed } from "@/lib/client/alert-subject";
 import { useNow } from "@/lib/client/use-now";
 import { formatAge } from "@/lib/format/age";
-import { formatDateTime } from "@/lib/format/time";
+import { formatClock, formatDateTime, formatDay } from "@/lib/format/time";
 import { AccountLink } from "@/components/ui/account-link";
 
 /** How an alert's state reads in a row: its state, and "snoozed" while it is. */
@@ -59,11 +59,13 @@ export function AlertsTable({ items, users, activeId, containerRef, rowProps, on
                 <td className="c-sev"><SeverityTag severity={a.severity} /></td>
                 <td className="c-rule" title={a.ruleName}>{a.ruleName}</td>
                 <td className="c-subject" title={a.subject}>{subject.accountId ? <AccountLink id={subject.accountId} tabIndex={-1}>{subject.label}</AccountLink> : subject.label}</td>
-                <td className="c-message" title={a.message}>{a.message || <span className="muted">—</span>}</td>
+                <td className="c-message" title={a.message}>{a.message ? <span className="clamp">{a.message}</span> : <span className="muted">—</span>}</td>
                 <td className="c-raised num" title={`${formatDateTime(a.raisedAt)} UTC`} suppressHydrationWarning>{formatAge(now - a.raisedAt)} ago</td>
                 <td className="c-state"><StateTag alert={a} now={now} /></td>
                 <td className="c-assignee">{a.assignee ? actorName(a.assignee, users) : <span className="muted">—</span>}</td>
-                <td className="c-snooze num" suppressHydrationWarning>{isSnoozed(a, now) ? formatDateTime(a.snoozedUntil!) : <span className="muted">—</span>}</td>
+                <td className="c-snooze num" suppressHydrationWarning title={isSnoozed(a, now) ? `${formatDateTime(a.snoozedUntil!)} UTC` : undefined}>
+                  {isSnoozed(a, now) ? `${formatDay(a.snoozedUntil!)} ${formatClock(a.snoozedUntil!).slice(0, 5)}` : <span className="muted">—</span>}
+                </td>
               </tr>
             );
           })}

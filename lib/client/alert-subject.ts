@@ -7,7 +7,7 @@ export function alertSubject(a: Pick<AlertView, "subject" | "accountId" | "marke
   switch (kind) {
     case "account": return { label: id, accountId: a.accountId ?? id };
     case "market": return { label: `market ${id}`, accountId: null };
-    case "fund": return { label: a.accountId ? `insurance fund · ${a.accountId}` : "insurance fund", accountId: a.accountId };
+    case "fund": return { label: a.accountId ? `fund · ${a.accountId}` : "insurance fund", accountId: a.accountId };
     case "queue": return { label: "liquidation queue", accountId: null };
     case "margin_call": return { label: `margin call ${id}${a.accountId ? ` · ${a.accountId}` : ""}`, accountId: a.accountId };
     case "webhook": return { label: `webhook ${id}`, accountId: null };

@@ -23,7 +23,8 @@ describe("an alert's subject", () => {
   it("names what it is about and the account Enter opens", () => {
     expect(alertSubject({ subject: "account:a:1", accountId: "a:1", marketId: null })).toEqual({ label: "a:1", accountId: "a:1" });
     expect(alertSubject({ subject: "market:BTC-PERP", accountId: null, marketId: "BTC-PERP" })).toEqual({ label: "market BTC-PERP", accountId: null });
-    expect(alertSubject({ subject: "fund", accountId: "w1", marketId: null })).toEqual({ label: "insurance fund · w1", accountId: "w1" });
+    expect(alertSubject({ subject: "fund", accountId: "w1", marketId: null })).toEqual({ label: "fund · w1", accountId: "w1" });
+    expect(alertSubject({ subject: "fund", accountId: null, marketId: null })).toEqual({ label: "insurance fund", accountId: null });
     expect(alertSubject({ subject: "queue", accountId: null, marketId: null }).label).toBe("liquidation queue");
   });
 
