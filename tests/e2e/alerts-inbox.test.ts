@@ -181,7 +181,24 @@ describe("the alert inbox, live", () => {
     expect(widths.page, `no sideways scrolling at 390 px: ${widths.wide.join(", ")}`).toBeLessThanOrEqual(widths.viewport);
     copyFileSync(narrow, path.join(DOCS_SCREENSHOTS, "alerts-inbox-390.png"));
 
+    // The rules page: a rule the server refuses shows why beside the field; a good one is added.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${server.url}/desk/alerts/rules`);
+    await page.getByTestId("rule-add").click();
+    await page.getByTestId("rule-name").fill("Ratio 150");
+    await page.getByTestId("rule-param-threshold").fill("150");
+    await page.getByTestId("rule-param-hysteresis").fill("0.05");
+    await page.getByTestId("rule-save").click();
+    const thresholdError = page.getByTestId("rule-form").locator("label", { has: page.getByTestId("rule-param-threshold") }).locator(".field-error");
+    await expect.poll(() => thresholdError.textContent(), WAIT).toMatch(/must be above 0 and at most 100/);
+    await page.screenshot({ path: screenshotPath("alert-rules-error-1440"), fullPage: true });
+    await page.getByTestId("rule-param-threshold").fill("0.95");
+    await page.getByTestId("rule-save").click();
+    await page.getByTestId("rules-table").locator("tr", { hasText: "Ratio 150" }).waitFor();
+    expect(await page.getByTestId("rule-form").count()).toBe(0);
+
     // The rules page at 390 px too: no sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/desk/alerts/rules`);
     await page.getByTestId("rules-table").waitFor();
     const rw = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
