@@ -25,6 +25,8 @@ import { DeskService } from "./services/desk";
 import { HealthService } from "./services/health";
 import { MarketsService } from "./services/markets";
 import { SessionsService } from "./services/sessions";
+import { AlertsService } from "./services/alerts";
+import { AlertProducers } from "./alerts/alert-producers";
 import { loadMarketMarks, repairFutureDatedPrices, saveMarketMarks } from "./persistence/market-marks";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
@@ -68,6 +70,9 @@ export class Runtime {
   private readonly marketsStream: MarketsStream;
   /** What-ifs and stress runs: off the main thread, within per-user and server-wide limits. */
   private readonly whatIfs: WhatIfs;
+  /** The desk's alerts, and the producers of the markets' and the fund's (docs/ALERTS.md). */
+  private readonly alerts: AlertsService;
+  private readonly alertProducers: AlertProducers;
   /** What routes, pages, the socket feeds and the server's own start-up steps call. */
   readonly services: Services;
 
@@ -86,6 +91,13 @@ export class Runtime {
     this.deskStream = new DeskStream(engine, prisma, log, this.riskParams(), seqBase);
     this.marketsStream = new MarketsStream(markets, seqBase);
     this.whatIfs = new WhatIfs(env, prisma);
+    // onRulesChanged: the engine's evaluation of the account and queue rules reloads them there
+    // (integrator: connect it to the engine's reloadAlertRules(); docs/ALERTS.md).
+    this.alerts = new AlertsService({ prisma, log, marketExists: (id) => markets.has(id) });
+    this.alertProducers = new AlertProducers(this.alerts, {
+      prisma, log, staleAfterMs: env.LIQDESK_STALE_AFTER_MS,
+      marketStates: () => markets.views(Date.now()).map((m) => ({ marketId: m.id, stale: m.stale, markTs: m.markTs })),
+    });
     this.services = this.buildServices();
   }
 
@@ -113,6 +125,7 @@ export class Runtime {
         sendBacklog: () => this.feeds?.transport.sendBacklog() ?? { bytes: 0, largest: 0 },
       }),
       sessions: new SessionsService(prisma, env),
+      alerts: this.alerts,
       log: this.log,
     };
   }
@@ -160,6 +173,7 @@ export class Runtime {
       : null;
     const snapshotter = new MarginSnapshotter(engine, prisma, log);
     const runtime = new Runtime(env, log, prisma, markets, engine, new Map(infos.map((m) => [m.id, m.lotSize])), recorder, snapshotter, options.seqBase ?? 0);
+    await runtime.startAlerts();
     snapshotter.start(env.LIQDESK_SNAPSHOT_MS);
     runtime.stalenessTimer = setInterval(() => {
       runtime.refreshMarks(runtime.markets.marketIds());
@@ -169,9 +183,17 @@ export class Runtime {
     return runtime;
   }
 
+  /** The alert rules loaded, the producers reconciled (raise what holds, clear what does not), then fed as things change. */
+  private async startAlerts(): Promise<void> {
+    await this.alerts.start();
+    this.engine.onStep((event, step) => this.alertProducers.onStep(event, step));
+    this.deskStream.onRunway((fund) => this.alertProducers.onRunway(fund));
+  }
+
   /** The streams publish to this instance's feeds from now on. */
   async attachFeeds(feeds: LiveFeeds): Promise<void> {
     this.feeds = feeds;
+    this.alerts.attach((change) => feeds.alerts.publish(change));
     this.unfollowAccounts = feeds.accounts.follow((listener) => this.engine.onChanges(listener));
     this.marketsStream.start((delta) => feeds.markets.publish(delta));
     await this.deskStream.start((delta) => feeds.desk.publish(delta));
@@ -273,6 +295,7 @@ export class Runtime {
       const update = this.markets.refresh(id, now);
       if (!update) continue;
       this.marketsStream.publish(update, receivedAt);
+      this.alertProducers.onMark(update);
       if (update.mark !== null) engineMarks.push({ marketId: id, price: update.mark, stale: update.stale });
     }
     if (engineMarks.length) {
@@ -316,6 +339,8 @@ export class Runtime {
     await this.deskStream.stop();
     await this.snapshotter.stop();
     await this.accountWrites.idle();
+    this.alertProducers.stop();
+    await this.alerts.stop();
     await this.whatIfs.stop();
     await this.engine.stop();
     await this.recorder?.close();

@@ -2,6 +2,7 @@ import "server-only";
 import type { Logger } from "../logger";
 import type { WhatIfs } from "../what-ifs";
 import type { AccountsService } from "./accounts";
+import type { AlertsService } from "./alerts";
 import type { AuditService } from "./audit";
 import type { DeskService } from "./desk";
 import type { HealthService } from "./health";
@@ -31,5 +32,7 @@ export interface Services {
   readonly health: HealthService;
   /** Who is asking (session, ingest or scrape token) and which sites may ask. */
   readonly sessions: SessionsService;
+  /** The desk's alerts: rules, the inbox, the lifecycle; the one way signals become alerts (`apply`). */
+  readonly alerts: AlertsService;
   readonly log: Logger;
 }
