@@ -7,6 +7,7 @@ import type { DeskService } from "./desk";
 import type { HealthService } from "./health";
 import type { IngestService } from "./ingest";
 import type { MarketsService } from "./markets";
+import type { MarginCallsService } from "./margin-calls";
 import type { SessionsService } from "./sessions";
 
 /**
@@ -31,5 +32,7 @@ export interface Services {
   readonly health: HealthService;
   /** Who is asking (session, ingest or scrape token) and which sites may ask. */
   readonly sessions: SessionsService;
+  /** Margin calls from the desk to a trader: issue, list, cancel (met and expired by the runtime). */
+  readonly marginCalls: MarginCallsService;
   readonly log: Logger;
 }
