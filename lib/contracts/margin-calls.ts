@@ -39,7 +39,7 @@ const instantSchema = z
 
 /** A message or note: text of at most `max` characters, not blank; kept trimmed. */
 const wordsSchema = (max: number) =>
-  textSchema(max).refine((v) => v.trim().length > 0, { error: "must not be blank" }).transform((v) => v.trim());
+  textSchema(max, { min: 0 }).refine((v) => v.trim().length > 0, { error: "must not be empty or blank" }).transform((v) => v.trim());
 
 /** An id of this API's (a bigint, as a string of digits). */
 const idText = z.string({ error: expected("an id (a string of digits)") }).regex(/^\d{1,19}$/, { error: "must be an id (a string of digits)" });
