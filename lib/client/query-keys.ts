@@ -17,4 +17,6 @@ export const queryKeys = {
   /** Every preview of one account's top-up (to refresh them after a top-up). */
   topUpPreviews: (accountId: string) => ["topup-preview", accountId] as const,
   topUpPreview: (accountId: string, amount: string | null) => ["topup-preview", accountId, amount] as const,
+  /** One account's margin calls (polled, and kept current by the socket's `account:margin-call`). */
+  marginCalls: (accountId: string) => ["margin-calls", accountId] as const,
 };

@@ -9,6 +9,9 @@ export interface DangerFigures {
   readonly equity: number | null;
 }
 
+/** Below this (half a micro-dollar: the collateral's unit is one) a flat account's debt is float noise, as the pages read it. */
+const NOTHING = 0.0000005;
+
 /**
  * Healthy again, in the sense a margin call asks for: spec §3 status `healthy` with equity of at
  * least 0. A flat account in debt is `healthy` by spec §3 (no maintenance margin) but still owes
@@ -16,7 +19,7 @@ export interface DangerFigures {
  * An account of unknown status is neither in danger nor out of it: nothing is decided on it.
  */
 export function isHealthyAgain(f: DangerFigures): boolean {
-  return f.status === "healthy" && f.equity !== null && f.equity >= 0;
+  return f.status === "healthy" && f.equity !== null && f.equity >= -NOTHING;
 }
 
 /** In danger: a known status that is not healthy again (warning or worse, or flat in debt). */
@@ -33,6 +36,6 @@ export function isInDanger(f: DangerFigures): boolean {
 export function suggestedCallAmount(f: DangerFigures, healthyPreset: string | null): string | null {
   if (!isInDanger(f)) return null;
   if (healthyPreset !== null) return healthyPreset;
-  if (f.equity !== null && f.equity < 0) return new Decimal(String(-f.equity)).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed();
+  if (f.equity !== null && f.equity < -NOTHING) return new Decimal(String(-f.equity)).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed();
   return null;
 }
