@@ -74,9 +74,12 @@ function OpenCallBanner({ call }: { call: MarginCallView }) {
         </div>
       ) : null}
       <blockquote className={styles.message} data-testid="margin-call-message">{call.message}</blockquote>
-      <div className={styles.hint}>
-        Deposits and top-ups count towards it. The <a href="#topup-panel">top-up form</a> below is filled with the amount: check the preview, then add it.
-        If the account is healthy again before the deadline, the call is met too.
+      <div className={styles.bannerActions}>
+        <a className="btn btn-primary btn-small" href="#topup-panel" data-testid="margin-call-go-topup">Top up {formatUsdExact(call.remaining)} USD ↓</a>
+        <span className={styles.hint}>
+          The top-up form below is filled with the amount: check its preview, then add it. Deposits count too, and the call is met
+          as well if the account is healthy again before the deadline.
+        </span>
       </div>
     </section>
   );

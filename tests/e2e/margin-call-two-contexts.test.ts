@@ -70,6 +70,7 @@ describe("a margin call from the desk to the trader, two browser contexts", () =
     await desk.getByTestId("margin-call-deadline-in").fill("30");
     await desk.getByTestId("margin-call-deadline-unit").selectOption("min");
     await desk.getByTestId("margin-call-message-input").fill("BTC fell through your maintenance margin: add collateral before the deadline.");
+    await desk.getByTestId("margin-call-panel").screenshot({ path: screenshotPath("margin-call-desk-form") });
 
     const [response] = await Promise.all([
       desk.waitForResponse((r) => r.url().endsWith(`/api/v1/accounts/${ACCOUNT}/margin-calls`) && r.request().method() === "POST"),
