@@ -12,6 +12,10 @@ import { createUser } from "@/lib/server/auth/users";
 import { persistCollateralEntries } from "@/lib/server/ingest/persist-collateral";
 import { createLogger } from "@/lib/server/logger";
 import type { MarginCalls } from "@/lib/server/margin-calls/margin-calls";
+import { cancelMarginCall, expireDue, insertMarginCall, meetByCredits, meetByHealth, type ExpiredCall } from "@/lib/server/margin-calls/margin-call-store";
+import { applyAlertSignals } from "@/lib/server/alerts/alert-store";
+import type { Prisma, PrismaClient } from "@/lib/server/db/prisma-client";
+import { seedDatabase } from "@/lib/server/seed";
 import type { Runtime } from "@/lib/server/runtime";
 import { setServices } from "@/lib/server/services/services-registry";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
@@ -337,5 +341,65 @@ describe("margin calls", () => {
       expect(await db.prisma.auditLog.count({ where: { action: { in: ["margin_call.met", "margin_call.expired"] }, details: { path: ["callId"], equals: id } } })).toBe(1);
     }
     expect(await db.prisma.alert.count({ where: { subject: `margin_call:${expiring}` } })).toBe(1);
+  });
+});
+
+describe("margin call transitions race (two instances, a retry, a restart)", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await seedDatabase(db.prisma);
+    await db.prisma.account.createMany({ data: ["race-1", "race-2", "race-3"].map((id) => ({ id, collateral: "0" })) });
+    await db.prisma.user.create({ data: { id: "u-desk", email: "desk@race.test", name: "Desk", role: "desk" } });
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const newCall = (accountId: string, deadline: number) => insertMarginCall(db.prisma, {
+    accountId, amount: "10", suggestedAmount: null, message: "race", deadline, alertId: null, statusAtIssue: "liquidatable", ratioAtIssue: 1.2,
+    issuer: { userId: "u-desk", name: "Desk", email: "desk@race.test" },
+  });
+  const raise = (at: number) => async (tx: Prisma.TransactionClient, calls: readonly ExpiredCall[]) => {
+    const { raised } = await applyAlertSignals(tx as unknown as PrismaClient, calls.map((c) => ({
+      ruleId: "margin-call-expired", subject: `margin_call:${c.id}`, raise: true, at, accountId: c.accountId, message: "expired",
+    })));
+    return new Map(raised.map((r) => [r.subject.slice("margin_call:".length), r.id]));
+  };
+
+  it("two sweeps at once expire a call once, with one alert and one audit row", async () => {
+    const call = await newCall("race-1", Date.now() + 50);
+    await new Promise((r) => setTimeout(r, 100));
+    const now = Date.now();
+    const results = await Promise.all([expireDue(db.prisma, now, raise(now)), expireDue(db.prisma, now, raise(now)), expireDue(db.prisma, now, raise(now))]);
+    expect(results.flatMap((r) => r.expired.map((e) => e.id))).toEqual([call.id]);
+    expect(await db.prisma.alert.count({ where: { subject: `margin_call:${call.id}` } })).toBe(1);
+    expect(await db.prisma.auditLog.count({ where: { action: "margin_call.expired" } })).toBe(1);
+    // A sweep after a restart finds nothing to do.
+    expect((await expireDue(db.prisma, Date.now(), raise(Date.now()))).expired).toEqual([]);
+  });
+
+  it("two credit checks and a health check at once meet a call once", async () => {
+    const call = await newCall("race-2", Date.now() + 3_600_000);
+    await persistCollateralEntries(db.prisma, [{ accountId: "race-2", amount: "10", kind: "deposit", idempotencyKey: "race-2-dep" }]);
+    const results = await Promise.all([
+      meetByCredits(db.prisma, ["race-2"]), meetByCredits(db.prisma, null), meetByHealth(db.prisma, [{ accountId: "race-2", marginRatio: 0.1 }]),
+    ]);
+    expect(results.flat().map((c) => c.id)).toEqual([call.id]);
+    expect(await db.prisma.auditLog.count({ where: { action: "margin_call.met", accountId: "race-2" } })).toBe(1);
+  });
+
+  it("a cancel racing a sweep: one of them closes the call, the other finds it closed", async () => {
+    const call = await newCall("race-3", Date.now() + 50);
+    await new Promise((r) => setTimeout(r, 100));
+    const now = Date.now();
+    const [swept, cancelled] = await Promise.allSettled([
+      expireDue(db.prisma, now, raise(now)),
+      cancelMarginCall(db.prisma, { accountId: "race-3", callId: call.id, userId: "u-desk", note: "race" }),
+    ]);
+    const closes = (swept.status === "fulfilled" ? swept.value.expired.length : 0) + (cancelled.status === "fulfilled" ? 1 : 0);
+    expect(closes).toBe(1);
+    if (cancelled.status === "rejected") expect((cancelled.reason as Error).message).toMatch(/is expired, not open/);
+    expect(await db.prisma.auditLog.count({ where: { accountId: "race-3", action: { in: ["margin_call.expired", "margin_call.cancel"] } } })).toBe(1);
   });
 });
