@@ -96,6 +96,8 @@ function IssueForm({ accountId, calls, alertId }: { accountId: string; calls: Ma
             : <>No call can be issued now: {suggestion.reason}</>}
         {alertId ? <> · answering alert #{alertId}</> : null}
       </div>
+      {/* Not in danger (or figures unknown): the reason above, no form; the server refuses such a call too. */}
+      {suggestion?.inDanger === false ? null : <>
       <div className={styles.row}>
         <label className="field">
           <span>Amount <span className="unit">USD, editable</span></span>
@@ -122,10 +124,9 @@ function IssueForm({ accountId, calls, alertId }: { accountId: string; calls: Ma
       {errors.accountId || errors.alertId ? <div className="field-error" role="alert" data-testid="margin-call-error-account">{errors.accountId ?? errors.alertId}</div> : null}
       {problem ? <div className="field-error" role="alert" data-testid="margin-call-error">{problem}</div> : null}
       <div className={styles.row}>
-        <button type="submit" className="btn btn-primary" disabled={sending || suggestion?.inDanger === false} data-testid="margin-call-submit">
-          {sending ? "Issuing…" : "Issue margin call"}
-        </button>
+        <button type="submit" className="btn btn-primary" disabled={sending} data-testid="margin-call-submit">{sending ? "Issuing…" : "Issue margin call"}</button>
       </div>
+      </>}
     </form>
   );
 }

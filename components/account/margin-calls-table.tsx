@@ -25,9 +25,9 @@ function closedText(call: MarginCallView): string {
 /** One cell: a label of its own on a phone (where the row is a card), the column's head elsewhere. */
 function Cell({ label, className, title, children, testId }: { label: ReactNode; className?: string; title?: string; children: ReactNode; testId?: string }) {
   return (
-    <span className={`${styles.cell}${className ? ` ${className}` : ""}`} title={title} data-testid={testId}>
+    <span className={`${styles.cell}${className ? ` ${className}` : ""}`} title={title} role="cell">
       <span className={styles.cellLabel}>{label}</span>
-      <span className={styles.cellValue}>{children}</span>
+      <span className={styles.cellValue} data-testid={testId}>{children}</span>
     </span>
   );
 }

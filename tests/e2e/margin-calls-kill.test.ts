@@ -92,7 +92,13 @@ describe("margin calls survive kill -9", () => {
       }
     };
     const lanes = [stream("kill-mc-0"), stream("kill-mc-1"), issuesInFlight("kill-mc-6"), issuesInFlight("kill-mc-6"), issuesInFlight("kill-mc-7")];
-    await new Promise((r) => setTimeout(r, 2000));
+    // Kill once each paid call's deposits are acknowledged (≥ 5 × 1 USD), while the streams and races go on.
+    const enough = Date.now() + 60_000;
+    while ((deposits.get("kill-mc-0") ?? 0) < 6 || (deposits.get("kill-mc-1") ?? 0) < 6) {
+      if (Date.now() > enough) throw new Error(`deposits acknowledged: ${JSON.stringify([...deposits])}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 300));
     stop = true;
     await server.kill();
     await Promise.allSettled(lanes);
