@@ -1,4 +1,3 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { AuditEntryView } from "@/lib/contracts/topup";
@@ -11,8 +10,6 @@ import { createUser, signIn, signInBrowser, signInDesk } from "../support/sign-i
 const ENV = { LIQDESK_SIMULATOR: "off", LIQDESK_EXECUTION: "off", LIQDESK_STALE_AFTER_MS: "600000" };
 const ACCOUNT = "e2e-mc-a";
 const TRADER = "trader-mc@e2e.test";
-/** The README's screenshots (docs/screenshots), besides the test artifacts. */
-const DOCS_SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 
 describe("a margin call from the desk to the trader, two browser contexts", () => {
   let server: AppServer;
@@ -124,10 +121,9 @@ describe("a margin call from the desk to the trader, two browser contexts", () =
     expect(await desk.getByTestId(`margin-call-outcome-${call.id}`).textContent()).toBe("open");
 
     await trader.waitForTimeout(300); // let the countdown tick on the screenshots' second
+    // docs/screenshots/margin-call-trader-{1440,390}.png are copies of these two.
     await trader.screenshot({ path: screenshotPath("margin-call-trader-1440") });
-    await trader.screenshot({ path: path.join(DOCS_SCREENSHOTS, "margin-call-trader-1440.png") });
     await phone.screenshot({ path: screenshotPath("margin-call-trader-390") });
-    await phone.screenshot({ path: path.join(DOCS_SCREENSHOTS, "margin-call-trader-390.png") });
     await phone.screenshot({ path: screenshotPath("margin-call-trader-390-full"), fullPage: true });
     await desk.screenshot({ path: screenshotPath("margin-call-desk-open"), fullPage: true });
 
