@@ -14,7 +14,7 @@ const NOTHING = 0.0000005;
 
 /**
  * Healthy again, in the sense a margin call asks for: spec §3 status `healthy` with equity of at
- * least 0. A flat account in debt is `healthy` by spec §3 (no maintenance margin) but still owes
+ * least 0 (to the micro-dollar, `NOTHING`). A flat account in debt is `healthy` by spec §3 (no maintenance margin) but still owes
  * its debt: it is not out of danger, and is shown "flat · in debt" (account-state-badge.tsx).
  * An account of unknown status is neither in danger nor out of it: nothing is decided on it.
  */
