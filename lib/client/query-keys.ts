@@ -28,4 +28,6 @@ export const queryKeys = {
   alertList: (filter: AlertsFilter) => ["alerts", "list", filter] as const,
   alertDetail: (id: string) => ["alerts", "detail", id] as const,
   alertRules: ["alert-rules"] as const,
+  /** One account's margin calls (polled, and kept current by the socket's `account:margin-call`). */
+  marginCalls: (accountId: string) => ["margin-calls", accountId] as const,
 };

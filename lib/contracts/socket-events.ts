@@ -5,6 +5,7 @@ import type { MarketsResponse, MarkUpdate } from "./markets";
 import type { DeskDelta, DeskSnapshot } from "./desk";
 import type { AccountView } from "./book-views";
 import type { AlertsChange } from "./alerts";
+import type { MarginCallUpdate } from "./margin-calls";
 
 /** A numbered batch of changes; a client drops any delta whose seq is not newer than its snapshot. */
 export interface MarketsDelta {
@@ -25,6 +26,8 @@ export interface ServerToClientEvents {
   "desk:delta": (delta: DeskDelta) => void;
   /** Room `account:<id>`: the account's live view, pushed within 100 ms of a change while watched (every 5 s without one). */
   "account:view": (update: AccountViewUpdate) => void;
+  /** Rooms `account:<id>` and `desk`: a margin call issued, met, expired or cancelled, the moment it happens (lib/contracts/margin-calls.ts). */
+  "account:margin-call": (update: MarginCallUpdate) => void;
   "session:ended": (notice: SessionEndedNotice) => void;
   /** Room `alerts` (the desk): alerts were raised, resolved, acknowledged, snoozed or assigned, or a snooze ended; the counts after it. */
   "alerts:changed": (change: AlertsChange) => void;

@@ -21,6 +21,9 @@ const ROLES: Role[] = ["anonymous", "traderA", "traderB", "desk", "ingest", "scr
 /** Trader A owns ACC_A, trader B owns ACC_B; rows about "an account" name ACC_A. */
 const ACC_A = "mx-acc-a";
 const ACC_B = "mx-acc-b";
+/** In danger (liquidatable): ACC_C has an open margin call (#1, issued in beforeAll) to cancel, ACC_D none yet to issue. */
+const ACC_C = "mx-acc-c-call";
+const ACC_D = "mx-acc-d-call";
 const METRICS_TOKEN = "matrix-scrape-token-0123456789abcdef";
 
 let seq = 0;
@@ -54,6 +57,11 @@ const ROWS: Row[] = [
   { kind: "api", method: "POST", route: "/api/v1/accounts/[id]/topups/preview", url: `/api/v1/accounts/${ACC_A}/topups/preview`, who: "deskOrOwner",
     body: () => ({ amount: "10" }) },
   { kind: "api", method: "GET", route: "/api/v1/search", url: "/api/v1/search?q=mx", who: "desk" },
+  { kind: "api", method: "GET", route: "/api/v1/accounts/[id]/margin-calls", url: `/api/v1/accounts/${ACC_A}/margin-calls`, who: "deskOrOwner" },
+  { kind: "api", method: "POST", route: "/api/v1/accounts/[id]/margin-calls", url: `/api/v1/accounts/${ACC_D}/margin-calls`, who: "desk",
+    body: () => ({ deadline: new Date(Date.now() + 3_600_000).toISOString(), message: "matrix" }) },
+  { kind: "api", method: "POST", route: "/api/v1/accounts/[id]/margin-calls/[callId]/cancel", url: `/api/v1/accounts/${ACC_C}/margin-calls/1/cancel`, who: "desk",
+    body: () => ({ note: "matrix" }) },
   { kind: "api", method: "GET", route: "/api/v1/liquidations/queue", url: "/api/v1/liquidations/queue", who: "desk" },
   { kind: "api", method: "GET", route: "/api/v1/liquidations/events", url: `/api/v1/liquidations/events?accountId=${ACC_A}`, who: "deskOrOwner" },
   { kind: "api", method: "GET", route: "/api/v1/liquidations/events", url: "/api/v1/liquidations/events", who: "desk" },
@@ -164,6 +172,8 @@ describe("authorization matrix", () => {
     await ingest.mark("ETH-PERP", 3000);
     await ingest.post("collateral", { entries: [ACC_A, ACC_B].map((a) => ({ accountId: a, amount: "5000", kind: "deposit", idempotencyKey: `${a}-dep` })) });
     await ingest.post("positions", { source: "mx-venue", updates: [ACC_A, ACC_B].map((a) => ({ accountId: a, marketId: "BTC-PERP", qty: 0.5, entryPrice: 60000, seq: 1 })) });
+    await ingest.post("collateral", { entries: [ACC_C, ACC_D].map((a) => ({ accountId: a, amount: "20000", kind: "deposit", idempotencyKey: `${a}-dep` })) });
+    await ingest.post("positions", { source: "mx-venue", updates: [ACC_C, ACC_D].map((a) => ({ accountId: a, marketId: "BTC-PERP", qty: 12, entryPrice: 61200, seq: 1 })) });
     const pa = createUser(server, "a@matrix.test", "trader", [ACC_A]);
     const pb = createUser(server, "b@matrix.test", "trader", [ACC_B]);
     sessions.set("anonymous", null).set("ingest", null).set("scrape", null);
@@ -174,6 +184,8 @@ describe("authorization matrix", () => {
     fixtures.alertId = alerts.items[0]!.id;
     fixtures.ruleId = (await (await desk.post("/api/v1/alert-rules", { name: "matrix rule", kind: "negative_collateral", severity: "info" })).json() as { id: string }).id;
     fixtures.deskUserId = (await (await desk.fetch("/api/v1/me")).json() as { userId: string }).userId;
+    const call = await sessions.get("desk")!.post(`/api/v1/accounts/${ACC_C}/margin-calls`, { deadline: new Date(Date.now() + 3_600_000).toISOString(), message: "matrix" });
+    expect(await call.json()).toMatchObject({ id: "1", state: "open" });
   });
   afterAll(async () => {
     await stopAndRemove(server);

@@ -8,6 +8,7 @@ import type { DeskService } from "./desk";
 import type { HealthService } from "./health";
 import type { IngestService } from "./ingest";
 import type { MarketsService } from "./markets";
+import type { MarginCallsService } from "./margin-calls";
 import type { SessionsService } from "./sessions";
 
 /**
@@ -34,5 +35,7 @@ export interface Services {
   readonly sessions: SessionsService;
   /** The desk's alerts: rules, the inbox, the lifecycle; the one way signals become alerts (`apply`). */
   readonly alerts: AlertsService;
+  /** Margin calls from the desk to a trader: issue, list, cancel (met and expired by the runtime). */
+  readonly marginCalls: MarginCallsService;
   readonly log: Logger;
 }
