@@ -108,6 +108,7 @@ export class Runtime {
       accountView: (accountId, now) => engine.client.accountView(accountId, now),
       preview: (accountId) => this.services.accounts.previewTopUp(accountId, {}),
       changes: (listener) => engine.onChanges(listener),
+      alertsRaised: (transitions) => this.alerts.announce(transitions),
     });
     this.services = this.buildServices();
   }

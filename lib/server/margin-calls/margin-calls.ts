@@ -11,7 +11,7 @@ import type { Env } from "../env";
 import type { Logger } from "../logger";
 import type { UserPrincipal } from "../auth/policy";
 import { isHttpError } from "../errors";
-import { applyAlertSignals } from "../alerts/alert-store";
+import { applyAlertSignals, type AlertTransitions } from "../alerts/alert-store";
 import { isHealthyAgain, isInDanger, suggestedCallAmount } from "./account-danger";
 import { DeadlineTimer } from "./deadline-timer";
 import { checkMarginCall } from "./issue-margin-call";
@@ -36,6 +36,8 @@ export interface MarginCallsDeps {
   preview(accountId: string): Promise<TopUpPreview>;
   /** The engine's change sets (LiveEngine `onChanges`): an open call's account changing status is checked for health. */
   changes(listener: (changes: ChangeSet) => void): () => void;
+  /** Escalation alerts raised with an expiry, once its transaction committed (to the desk's inbox). */
+  alertsRaised(transitions: AlertTransitions): void;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -193,7 +195,9 @@ export class MarginCalls {
     const due = [...this.open.values()].filter((c) => c.deadline <= now);
     if (due.length === 0) return;
     await this.checkHealth(due.map((c) => c.accountId));
-    const { met, expired } = await expireDue(this.deps.prisma, now, (tx, calls) => this.raiseExpiry(tx as unknown as PrismaClient, calls, now));
+    const raised: AlertTransitions["raised"][number][] = [];
+    const { met, expired } = await expireDue(this.deps.prisma, now, (tx, calls) => this.raiseExpiry(tx as unknown as PrismaClient, calls, now, raised));
+    if (raised.length > 0) this.deps.alertsRaised({ raised, resolved: [] });
     // Every call due at `now` is closed in PostgreSQL now (met or expired by this transaction, or before it).
     for (const c of due) if (this.open.get(c.accountId)?.id === c.id) this.open.delete(c.accountId);
     await this.closed([...met, ...expired]);
@@ -204,7 +208,7 @@ export class MarginCalls {
    * the expiry's transaction (`tx`: a transaction client, which `applyAlertSignals` uses only for
    * its raw statements). Returns call id → alert id for the ones raised.
    */
-  private async raiseExpiry(tx: PrismaClient, calls: readonly ExpiredCall[], now: number): Promise<Map<string, string>> {
+  private async raiseExpiry(tx: PrismaClient, calls: readonly ExpiredCall[], now: number, announce: AlertTransitions["raised"][number][]): Promise<Map<string, string>> {
     const { raised } = await applyAlertSignals(tx, calls.map((c) => ({
       ruleId: MARGIN_CALL_EXPIRED_RULE,
       subject: `${SUBJECT_PREFIX}${c.id}`,
@@ -215,6 +219,7 @@ export class MarginCalls {
       message: `margin call #${c.id} on account "${c.accountId}" for ${formatUsdExact(c.amount)} USD expired unmet at ${iso(c.deadline)} `
         + `(deposits and top-ups since: ${formatUsdExact(c.credited)} USD)`,
     })));
+    announce.splice(0, announce.length, ...raised);
     return new Map(raised.map((r) => [r.subject.slice(SUBJECT_PREFIX.length), r.id]));
   }
 

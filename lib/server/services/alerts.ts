@@ -114,6 +114,14 @@ export class AlertsService {
     });
   }
 
+  /**
+   * Transitions `applyAlertSignals` made inside another write's transaction (a margin call's expiry
+   * and its escalation alert commit together), pushed to the desk once that transaction committed.
+   */
+  announce(result: AlertTransitions): void {
+    this.push.notify(transitionsOf(result));
+  }
+
   /** Resolves when every signal queued so far is written (or given up). */
   idle(): Promise<void> {
     return this.signals.idle();
