@@ -277,6 +277,16 @@ describe("find any account in a keystroke; the pages on a phone", () => {
         await page.screenshot({ path: screenshotPath("desk-390"), fullPage: true });
       }
     }
+    // Between a phone and a desktop as well: the bar wraps, the tables scroll in their boxes.
+    for (const width of [600, 820, 1024, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const path of ["/desk", `/desk/accounts/${TRADER_B.account}`]) {
+        await page.goto(`${server.url}${path}`);
+        await page.getByTestId("find-account-button").waitFor();
+        await page.waitForTimeout(500);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} at ${width} px`).toBeLessThanOrEqual(width);
+      }
+    }
     expect(errors).toEqual([]);
     await page.context().close();
   });
