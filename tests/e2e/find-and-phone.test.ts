@@ -12,13 +12,16 @@ import { newDeskPage, signIn, signInBrowser, signInDesk } from "../support/sign-
 const ACCOUNTS = 2000;
 const TRADER_B = { email: "trader-b@liqdesk.local", password: "liqdesk-demo", account: "demo-trader-b" };
 
-/** Console errors and uncaught exceptions of a page, collected from the start. */
+/** Console errors, uncaught exceptions and refused requests of a page, collected from the start. */
 function collectErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(`console: ${m.text()}`);
   });
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`response: ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
   return errors;
 }
 
@@ -147,16 +150,7 @@ describe("find any account in a keystroke; the pages on a phone", () => {
     }
     expect(await sortOf("marginRatio")).toBe("none");
 
-    // A filter and a sort, then reload: the same table.
-    await page.getByTestId("filter-status-healthy").click();
-    await page.getByTestId("filter-status-bankrupt").click();
-    await page.getByTestId("sort-equity").click();
-    await page.waitForURL(/sort=equity%3Adesc|sort=equity:desc/);
-    const url = page.url();
-    expect(new URL(url).searchParams.get("status")?.split(",").sort()).toEqual(["backstop", "liquidatable", "warning"]);
-    await page.reload();
-    await table.locator("[data-testid^=account-row-]").first().waitFor();
-    expect(page.url()).toBe(url);
+    // A filter and a sort; Back steps through the previous ones without leaving the page, Forward returns.
     const pressed = async () => {
       const on: string[] = [];
       for (const s of ["healthy", "warning", "liquidatable", "backstop", "bankrupt"]) {
@@ -164,14 +158,14 @@ describe("find any account in a keystroke; the pages on a phone", () => {
       }
       return on;
     };
-    expect(await pressed()).toEqual(["warning", "liquidatable", "backstop"]);
-    expect(await sortOf("equity")).toBe("descending");
-    expect(await table.getAttribute("data-sort")).toBe("equity:desc");
-    await expect.poll(async () => { const v = await column(4); return v.length > 0 && v.every((x, i) => i === 0 || x <= v[i - 1]!); }, { timeout: 15_000 }).toBe(true);
-    expect(await rows.evaluateAll((els) => els.slice(0, 12).map((r) => r.querySelectorAll('[role="cell"]')[2]?.textContent)))
-      .toSatisfy((statuses: string[]) => statuses.every((x) => ["warning", "liquidatable", "backstop"].includes(x)));
-
-    // Back: the previous sort (positions ascending), then each previous filter, without leaving the page.
+    await page.getByTestId("filter-status-healthy").click();
+    await expect.poll(pressed).toEqual(["warning", "liquidatable", "backstop", "bankrupt"]);
+    await page.getByTestId("filter-status-bankrupt").click();
+    await expect.poll(pressed).toEqual(["warning", "liquidatable", "backstop"]);
+    await page.getByTestId("sort-equity").click();
+    await page.waitForURL(/sort=equity%3Adesc|sort=equity:desc/);
+    const url = page.url();
+    expect(new URL(url).searchParams.get("status")?.split(",").sort()).toEqual(["backstop", "liquidatable", "warning"]);
     await page.goBack();
     await expect.poll(() => table.getAttribute("data-sort")).toBe("positions:asc");
     expect(await pressed()).toEqual(["warning", "liquidatable", "backstop"]);
@@ -181,10 +175,26 @@ describe("find any account in a keystroke; the pages on a phone", () => {
     await expect.poll(pressed).toEqual(["healthy", "warning", "liquidatable", "backstop", "bankrupt"]);
     expect(await table.getAttribute("data-sort")).toBe("positions:asc");
     expect(new URL(page.url()).pathname).toBe("/desk");
-    // Forward again, and a link with the URL shows the same table in a new page.
     for (let i = 0; i < 3; i++) await page.goForward();
     await expect.poll(() => table.getAttribute("data-sort")).toBe("equity:desc");
     expect(page.url()).toBe(url);
+
+    // Reload: the same table.
+    await page.reload();
+    await table.locator("[data-testid^=account-row-]").first().waitFor();
+    expect(page.url()).toBe(url);
+    expect(await pressed()).toEqual(["warning", "liquidatable", "backstop"]);
+    expect(await sortOf("equity")).toBe("descending");
+    expect(await table.getAttribute("data-sort")).toBe("equity:desc");
+    await expect.poll(async () => { const v = await column(4); return v.length > 0 && v.every((x, i) => i === 0 || x <= v[i - 1]!); }, { timeout: 15_000 }).toBe(true);
+    expect(await rows.evaluateAll((els) => els.slice(0, 12).map((r) => r.querySelectorAll('[role="cell"]')[2]?.textContent)))
+      .toSatisfy((statuses: string[]) => statuses.every((x) => ["warning", "liquidatable", "backstop"].includes(x)));
+    // Back after the reload: the previous table again.
+    await page.goBack();
+    await expect.poll(() => table.getAttribute("data-sort")).toBe("positions:asc");
+    await page.goForward();
+    await expect.poll(() => table.getAttribute("data-sort")).toBe("equity:desc");
+
     const shared = await newDeskPage(browser, server, { viewport: { width: 1440, height: 900 } });
     await shared.goto(url);
     await shared.getByTestId("accounts-table").locator("[data-testid^=account-row-]").first().waitFor();
@@ -265,6 +275,16 @@ describe("find any account in a keystroke; the pages on a phone", () => {
         await page.keyboard.press("Escape");
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: screenshotPath("desk-390"), fullPage: true });
+      }
+    }
+    // Between a phone and a desktop as well: the bar wraps, the tables scroll in their boxes.
+    for (const width of [600, 820, 1024, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const path of ["/desk", `/desk/accounts/${TRADER_B.account}`]) {
+        await page.goto(`${server.url}${path}`);
+        await page.getByTestId("find-account-button").waitFor();
+        await page.waitForTimeout(500);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} at ${width} px`).toBeLessThanOrEqual(width);
       }
     }
     expect(errors).toEqual([]);

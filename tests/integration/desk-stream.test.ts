@@ -116,6 +116,7 @@ describe("the desk stream on a live runtime", () => {
     const all = await engineOf(runtime).client.atRisk({ limit: 1000 });
     const want = all.items.filter((a) => a.accountId.startsWith("w1"));
     expect(page.total).toBe(want.length);
-    expect(page.items).toEqual(want.slice(0, 5));
+    // The list adds each account's owners (none bound here).
+    expect(page.items).toEqual(want.slice(0, 5).map((r) => ({ ...r, owners: [] })));
   });
 });
