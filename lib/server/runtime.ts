@@ -25,6 +25,9 @@ import { DeskService } from "./services/desk";
 import { HealthService } from "./services/health";
 import { MarketsService } from "./services/markets";
 import { SessionsService } from "./services/sessions";
+import { WebhooksService } from "./services/webhooks";
+import { WebhookDispatcher } from "./webhooks/dispatcher";
+import { WebhookAdmin } from "./webhooks/webhook-admin";
 import { loadMarketMarks, repairFutureDatedPrices, saveMarketMarks } from "./persistence/market-marks";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
@@ -68,6 +71,8 @@ export class Runtime {
   private readonly marketsStream: MarketsStream;
   /** What-ifs and stress runs: off the main thread, within per-user and server-wide limits. */
   private readonly whatIfs: WhatIfs;
+  /** Alert events to webhooks (docs/WEBHOOKS.md): only where the engine runs, off the request path. */
+  private readonly webhooks: WebhookDispatcher;
   /** What routes, pages, the socket feeds and the server's own start-up steps call. */
   readonly services: Services;
 
@@ -86,6 +91,10 @@ export class Runtime {
     this.deskStream = new DeskStream(engine, prisma, log, this.riskParams(), seqBase);
     this.marketsStream = new MarketsStream(markets, seqBase);
     this.whatIfs = new WhatIfs(env, prisma);
+    this.webhooks = new WebhookDispatcher(prisma, log, {
+      timeoutMs: env.LIQDESK_WEBHOOK_TIMEOUT_MS, concurrency: env.LIQDESK_WEBHOOK_CONCURRENCY, maxAttempts: env.LIQDESK_WEBHOOK_MAX_ATTEMPTS,
+      backoffBaseMs: env.LIQDESK_WEBHOOK_BACKOFF_MS, failureLimit: env.LIQDESK_WEBHOOK_FAILURE_LIMIT, pollMs: env.LIQDESK_WEBHOOK_POLL_MS,
+    });
     this.services = this.buildServices();
   }
 
@@ -113,6 +122,7 @@ export class Runtime {
         sendBacklog: () => this.feeds?.transport.sendBacklog() ?? { bytes: 0, largest: 0 },
       }),
       sessions: new SessionsService(prisma, env),
+      webhooks: new WebhooksService(new WebhookAdmin(prisma, this.webhooks), () => this.webhooks.settings()),
       log: this.log,
     };
   }
@@ -166,6 +176,7 @@ export class Runtime {
       void runtime.saveMarks();
     }, STALENESS_CHECK_MS);
     if (env.LIQDESK_EXECUTION === "on") runtime.startExecutor();
+    if (env.LIQDESK_WEBHOOKS === "on") runtime.webhooks.start();
     return runtime;
   }
 
@@ -308,6 +319,7 @@ export class Runtime {
   async stop(): Promise<void> {
     if (this.stalenessTimer) clearInterval(this.stalenessTimer);
     this.stalenessTimer = null;
+    await this.webhooks.stop();
     await this.savingMarks;
     await this.saveMarks();
     this.unfollowAccounts?.();

@@ -8,6 +8,7 @@ import type { HealthService } from "./health";
 import type { IngestService } from "./ingest";
 import type { MarketsService } from "./markets";
 import type { SessionsService } from "./sessions";
+import type { WebhooksService } from "./webhooks";
 
 /**
  * What routes and pages may ask of the live side, by what it does. Built by the runtime
@@ -31,5 +32,7 @@ export interface Services {
   readonly health: HealthService;
   /** Who is asking (session, ingest or scrape token) and which sites may ask. */
   readonly sessions: SessionsService;
+  /** Alert webhooks: the desk's list and editing, tests, delivery logs (docs/WEBHOOKS.md). */
+  readonly webhooks: WebhooksService;
   readonly log: Logger;
 }

@@ -67,6 +67,9 @@ CREATE INDEX "webhook_deliveries_webhook_id_state_next_attempt_at_idx" ON "webho
 CREATE INDEX "webhook_deliveries_webhook_id_id_idx" ON "webhook_deliveries"("webhook_id", "id");
 
 -- CreateIndex
+CREATE INDEX "webhook_deliveries_webhook_id_last_attempt_at_idx" ON "webhook_deliveries"("webhook_id", "last_attempt_at");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "webhook_deliveries_webhook_id_event_id_key" ON "webhook_deliveries"("webhook_id", "event_id");
 
 -- CreateIndex
@@ -74,6 +77,7 @@ CREATE INDEX "alert_events_tx_id_idx" ON "alert_events"("tx", "id");
 
 -- AddForeignKey
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_webhook_id_fkey" FOREIGN KEY ("webhook_id") REFERENCES "webhooks"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
 
 -- The fan-out cursor starts after the events already written: a webhook hears of what happens
 -- from now on (rows written before this migration got its transaction's id above).
