@@ -88,6 +88,17 @@ export interface WebhookConfig {
   enabled: boolean;
 }
 
+const FIELDS = "name, url, format, ruleIds, minSeverity, eventKinds, template, enabled";
+
+/** The object-level error: an unknown key named (a typo must not pass as a default), or not an object at all. */
+function objectError(issue: z.core.$ZodRawIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    const keys = (issue as { keys?: string[] }).keys ?? [];
+    return `unknown ${keys.length === 1 ? "field" : "fields"} ${keys.map((k) => JSON.stringify(k)).join(", ")} (fields: ${FIELDS})`;
+  }
+  return expected("a JSON object")(issue);
+}
+
 /** `POST /api/v1/webhooks`. Unknown keys are refused (a typo must not pass as a default). */
 export const webhookCreateSchema = z.strictObject({
   name: nameSchema,
@@ -98,7 +109,7 @@ export const webhookCreateSchema = z.strictObject({
   eventKinds: eventKindsSchema.default([...DEFAULT_WEBHOOK_EVENT_KINDS]),
   template: templateSchema.default(null),
   enabled: enabledSchema.default(true),
-}, { error: expected("a JSON object") });
+}, { error: objectError });
 
 /** `PATCH /api/v1/webhooks/:id`: the fields to change; the result is checked as a whole (`webhookConfigProblems`). */
 export const webhookUpdateSchema = z.strictObject({
@@ -110,7 +121,7 @@ export const webhookUpdateSchema = z.strictObject({
   eventKinds: eventKindsSchema.optional(),
   template: templateSchema.optional(),
   enabled: enabledSchema.optional(),
-}, { error: expected("a JSON object") });
+}, { error: objectError });
 export type WebhookUpdate = z.infer<typeof webhookUpdateSchema>;
 
 /** Problems of a webhook as a whole (fields that are fine alone but not together), by field. */

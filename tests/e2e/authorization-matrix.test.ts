@@ -29,10 +29,10 @@ const ts = () => Date.now() + next();
 
 interface Row {
   kind: "api" | "page";
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   /** The route file's path pattern, e.g. /api/v1/accounts/[id]. */
   route: string;
-  /** The URL requested. */
+  /** The URL requested (`{webhook}`: the webhook the desk creates first). */
   url: string;
   who: Who;
   body?: () => unknown;
@@ -66,6 +66,16 @@ const ROWS: Row[] = [
   { kind: "api", method: "GET", route: "/api/v1/desk/snapshot", url: "/api/v1/desk/snapshot", who: "desk" },
   { kind: "api", method: "GET", route: "/api/v1/audit", url: "/api/v1/audit", who: "desk" },
   { kind: "api", method: "GET", route: "/api/v1/me", url: "/api/v1/me", who: "signedIn" },
+  { kind: "api", method: "GET", route: "/api/v1/webhooks", url: "/api/v1/webhooks", who: "desk" },
+  { kind: "api", method: "POST", route: "/api/v1/webhooks", url: "/api/v1/webhooks", who: "desk",
+    body: () => ({ name: `matrix ${next()}`, url: "http://127.0.0.1:9/matrix", enabled: false }) },
+  { kind: "api", method: "GET", route: "/api/v1/webhooks/rules", url: "/api/v1/webhooks/rules", who: "desk" },
+  { kind: "api", method: "GET", route: "/api/v1/webhooks/[id]", url: "/api/v1/webhooks/{webhook}", who: "desk" },
+  { kind: "api", method: "PATCH", route: "/api/v1/webhooks/[id]", url: "/api/v1/webhooks/{webhook}", who: "desk", body: () => ({ name: `matrix ${next()}` }) },
+  { kind: "api", method: "POST", route: "/api/v1/webhooks/[id]/test", url: "/api/v1/webhooks/{webhook}/test", who: "desk" },
+  { kind: "api", method: "GET", route: "/api/v1/webhooks/[id]/deliveries", url: "/api/v1/webhooks/{webhook}/deliveries", who: "desk" },
+  // Last of the webhook rows: the desk deletes the webhook the ones above use.
+  { kind: "api", method: "DELETE", route: "/api/v1/webhooks/[id]", url: "/api/v1/webhooks/{webhook}", who: "desk" },
   { kind: "api", method: "GET", route: "/api/health", url: "/api/health", who: "open" },
   { kind: "api", method: "GET", route: "/api/metrics", url: "/api/metrics", who: "scrape" },
   { kind: "api", method: "GET", route: "/api/auth/[...all]", url: "/api/auth/get-session", who: "open" },
@@ -73,6 +83,7 @@ const ROWS: Row[] = [
   { kind: "page", method: "GET", route: "/desk", url: "/desk", who: "desk" },
   { kind: "page", method: "GET", route: "/desk/accounts/[id]", url: `/desk/accounts/${ACC_A}`, who: "desk" },
   { kind: "page", method: "GET", route: "/desk/audit", url: "/desk/audit", who: "desk" },
+  { kind: "page", method: "GET", route: "/desk/webhooks", url: "/desk/webhooks", who: "desk" },
   { kind: "page", method: "GET", route: "/account", url: "/account", who: "trader" },
   { kind: "page", method: "GET", route: "/sign-in", url: "/sign-in", who: "open" },
 ];
@@ -123,6 +134,7 @@ describe("authorization matrix", () => {
   const sessions = new Map<Role, Session | null>();
   const logins = new Map<Role, { email: string; password: string }>();
   let ingestToken: string;
+  let webhookId = "";
 
   function headersFor(role: Role): Record<string, string> {
     const session = sessions.get(role);
@@ -148,6 +160,8 @@ describe("authorization matrix", () => {
     sessions.set("anonymous", null).set("ingest", null).set("scrape", null);
     logins.set("desk", DEMO_DESK).set("traderA", { email: "a@matrix.test", password: pa }).set("traderB", { email: "b@matrix.test", password: pb });
     for (const [role, login] of logins) sessions.set(role, await signIn(server.url, login.email, login.password));
+    const created = await sessions.get("desk")!.post("/api/v1/webhooks", { name: "matrix", url: "http://127.0.0.1:9/matrix", enabled: false });
+    webhookId = ((await created.json()) as { id: string }).id;
   });
   afterAll(async () => {
     await stopAndRemove(server);
@@ -167,7 +181,7 @@ describe("authorization matrix", () => {
         headers["content-type"] = "application/json";
         init.body = JSON.stringify(row.body());
       }
-      const res = await fetch(`${server.url}${row.url}`, init);
+      const res = await fetch(`${server.url}${row.url.replace("{webhook}", webhookId)}`, init);
       // Signing out ended the role's session: sign in again for the rows that follow.
       const login = logins.get(role);
       if (row.url === "/api/auth/sign-out" && login) sessions.set(role, await signIn(server.url, login.email, login.password));

@@ -22,6 +22,11 @@ import { GET as getQueue } from "@/app/api/v1/liquidations/queue/route";
 import { GET as getLiquidationMap } from "@/app/api/v1/markets/[id]/liquidation-map/route";
 import { POST as postEvaluate } from "@/app/api/v1/risk/evaluate/route";
 import { POST as postStress } from "@/app/api/v1/stress/route";
+import { GET as getWebhooks, POST as postWebhook } from "@/app/api/v1/webhooks/route";
+import { GET as getWebhookRules } from "@/app/api/v1/webhooks/rules/route";
+import { DELETE as deleteWebhook, GET as getWebhook, PATCH as patchWebhook } from "@/app/api/v1/webhooks/[id]/route";
+import { POST as postWebhookTest } from "@/app/api/v1/webhooks/[id]/test/route";
+import { GET as getWebhookDeliveries } from "@/app/api/v1/webhooks/[id]/deliveries/route";
 import { CLIENT_IP_HEADER, createAuth } from "@/lib/server/auth/auth";
 import { setAuth } from "@/lib/server/auth/auth-registry";
 import { createUser } from "@/lib/server/auth/users";
@@ -54,6 +59,14 @@ export const ROUTES = {
   "GET /api/v1/liquidations/events": getEvents,
   "GET /api/v1/liquidations/queue": getQueue,
   "GET /api/v1/markets/[id]/liquidation-map": getLiquidationMap,
+  "GET /api/v1/webhooks": getWebhooks,
+  "POST /api/v1/webhooks": postWebhook,
+  "GET /api/v1/webhooks/rules": getWebhookRules,
+  "GET /api/v1/webhooks/[id]": getWebhook,
+  "PATCH /api/v1/webhooks/[id]": patchWebhook,
+  "DELETE /api/v1/webhooks/[id]": deleteWebhook,
+  "POST /api/v1/webhooks/[id]/test": postWebhookTest,
+  "GET /api/v1/webhooks/[id]/deliveries": getWebhookDeliveries,
 } as unknown as Record<string, Handler>;
 export type RouteName = keyof typeof ROUTES;
 
