@@ -91,12 +91,13 @@ export function WebhooksView({ initial, rules, settings }: {
         </Panel>
       ) : null}
 
-      <Panel title="Webhooks" subtitle={retries} testId="webhooks-panel"
+      <Panel title="Webhooks" subtitle="alert events POSTed, signed" testId="webhooks-panel"
         freshness={{ ts: dataUpdatedAt || null, stale: Boolean(error), staleAfterMs: 15_000 }}
         right={<>
           {error ? <span className="tone-warn">Could not refresh: {errorMessage(error)}</span> : null}
           {editing === null ? <button type="button" className="btn btn-small btn-primary" onClick={() => setEditing("new")} data-testid="webhook-add">Add webhook</button> : null}
         </>}>
+        <p className="panel-note webhook-settings">{retries}</p>
         {editing !== null ? (
           <WebhookForm key={editing} editing={editingView} rules={rules} onCancel={() => setEditing(null)}
             onSubmit={async (body) => {

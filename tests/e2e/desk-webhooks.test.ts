@@ -55,6 +55,7 @@ describe("desk webhooks page", () => {
     await expect.poll(() => page.getByTestId("webhook-error-url").textContent()).toMatch(/must use http: or https: \(got ftp:\)/);
     expect(await page.getByTestId("webhook-url").getAttribute("aria-invalid")).toBe("true");
     expect(await prisma.webhook.count()).toBe(0);
+    await page.getByTestId("webhook-form").screenshot({ path: screenshotPath("desk-webhooks-form-error-390") });
 
     await page.getByTestId("webhook-url").fill(rx.url);
     await page.getByTestId("webhook-save").click();
