@@ -145,6 +145,8 @@ export class WebhookDispatcher {
       for (;;) {
         const r = await fanOutBatch(this.prisma, { batch: this.options.fanOutBatch, maxAttempts: this.options.maxAttempts });
         if (!r.more || this.stopped) break;
+        // The first deliveries go out while the rest of a backlog is fanned out.
+        if (r.deliveries > 0) void this.claim();
         await nextTurn();
       }
     } catch (error) {
