@@ -18,11 +18,11 @@
  *
  * Quick mode (LIQDESK_BENCH_QUICK=1): windows of 5 s and 9,000-account what-ifs (about 1 MB).
  */
-import { spawn } from "node:child_process";
 import { runScript, type AppServer } from "../tests/support/app-server";
 import { signIn, type Session } from "../tests/support/sign-in";
 import type { SummaryRow } from "./lib/bench-summary";
 import { CpuWindow, commitLine, cpuLine, int, machineLine, ms, sleep, summarize, withServer } from "./lib/live-server";
+import { eventLoopDelay as serverLoopDelay, probeHealth as probe } from "./lib/health-probe";
 import { quickOr } from "./lib/quick-mode";
 import { largeWhatIf } from "./lib/whatif-scenario";
 
@@ -105,48 +105,15 @@ async function measureWindow(server: AppServer, kind: WindowResult["kind"], trad
       else throw new Error(`what-if answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     }
   });
-  const { latencies, failures } = await probeHealth(server.url, end - performance.now());
+  const { latencies, failures } = await probe(server.url, end - performance.now(), PROBE_EVERY_MS);
   await Promise.all(posting);
   const use = cpuLine(cpu.end());
   const loop = await eventLoopDelay(server).catch(() => ({ p99: NaN, max: NaN }));
   return { kind, latencies, failures, answers, answerSeconds, loopP99: loop.p99, loopMax: loop.max, cpu: use };
 }
 
-/**
- * The health checks of one window, asked by a process of their own, as a load balancer would: in
- * this process they would also wait for this process's own work on the traders' 53 MB answers.
- */
-async function probeHealth(url: string, windowMs: number): Promise<{ latencies: number[]; failures: number }> {
-  const script = `
-    const [url, windowMs, every] = process.argv.slice(1).map((a, i) => (i === 0 ? a : Number(a)));
-    const latencies = []; let failures = 0; const end = performance.now() + windowMs; let next = performance.now();
-    while (performance.now() < end) {
-      const t = performance.now();
-      const res = await fetch(url + "/api/health").then(async (r) => (await r.arrayBuffer(), r)).catch(() => null);
-      if (res?.status === 200) latencies.push(performance.now() - t); else failures++;
-      next += every;
-      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
-    }
-    process.stdout.write(JSON.stringify({ latencies, failures }));`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script, url, String(Math.max(0, windowMs)), String(PROBE_EVERY_MS)], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  if (code !== 0) throw new Error(`the health prober exited ${code}`);
-  return JSON.parse(out) as { latencies: number[]; failures: number };
-}
-
-/** The server's event-loop delay p99 and max (ms) since the previous scrape (prom-client resets its monitor on each). */
-async function eventLoopDelay(server: AppServer): Promise<{ p99: number; max: number }> {
-  const res = await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-  if (res.status !== 200) throw new Error(`/api/metrics answered ${res.status}`);
-  const text = await res.text();
-  const read = (name: string) => {
-    const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-    return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) * 1000 : NaN;
-  };
-  return { p99: read("liqdesk_nodejs_eventloop_lag_p99_seconds"), max: read("liqdesk_nodejs_eventloop_lag_max_seconds") };
-}
+/** The server's event-loop delay since the previous scrape (bench/lib/health-probe.ts). */
+const eventLoopDelay = (server: AppServer) => serverLoopDelay(server, METRICS_TOKEN);
 
 function report(results: WindowResult[], bytes: number): SummaryRow[] {
   console.log(`\n${WINDOW_MS / 1000} s windows, GET /api/health every ${PROBE_EVERY_MS} ms (one at a time); what-ifs: ${TRADERS} traders posting ` +

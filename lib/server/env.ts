@@ -75,6 +75,20 @@ const envSchema = z.object({
   LIQDESK_WHATIF_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   /** Heap limit of each what-if thread, MB: a what-if needing more is refused (413) and only its thread dies. */
   LIQDESK_WHATIF_MEMORY_MB: z.coerce.number().int().min(32).max(65_536).default(1024),
+  /** Alert webhooks (docs/WEBHOOKS.md): `off` sends nothing (deliveries wait in PostgreSQL). */
+  LIQDESK_WEBHOOKS: onOff.default("on"),
+  /** A webhook request without a complete answer within this is a failed attempt. */
+  LIQDESK_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Webhook requests in flight at once (all webhooks together). */
+  LIQDESK_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Attempts of one delivery before it is given up (dead). */
+  LIQDESK_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** The wait after a delivery's first failed attempt; it doubles with each further one (±20%), at most an hour. */
+  LIQDESK_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  /** Failed attempts in a row after which a webhook is disabled (and a "webhook-disabled" alert raised). */
+  LIQDESK_WEBHOOK_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  /** How often the dispatcher looks for new alert events and due deliveries. */
+  LIQDESK_WEBHOOK_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(500),
   /**
    * Several instances (docs/SCALING.md): socket fan-out through this Redis, and the engine on
    * whichever instance holds the engine lock in PostgreSQL. Unset: one instance, the engine always here.

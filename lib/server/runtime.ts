@@ -27,6 +27,9 @@ import { MarketsService } from "./services/markets";
 import { SessionsService } from "./services/sessions";
 import { AlertsService } from "./services/alerts";
 import { AlertProducers } from "./alerts/alert-producers";
+import { WebhooksService } from "./services/webhooks";
+import { WebhookDispatcher } from "./webhooks/dispatcher";
+import { WebhookAdmin } from "./webhooks/webhook-admin";
 import { loadMarketMarks, repairFutureDatedPrices, saveMarketMarks } from "./persistence/market-marks";
 import { MarginCalls } from "./margin-calls/margin-calls";
 import { MarginCallsService } from "./services/margin-calls";
@@ -78,6 +81,8 @@ export class Runtime {
   private readonly alertProducers: AlertProducers;
   /** Margin calls: met by credits (after each collateral write) or health (change sets), expired at their deadline. */
   private readonly marginCalls: MarginCalls;
+  /** Alert events to webhooks (docs/WEBHOOKS.md): only where the engine runs, off the request path. */
+  private readonly webhooks: WebhookDispatcher;
   /** What routes, pages, the socket feeds and the server's own start-up steps call. */
   readonly services: Services;
 
@@ -110,6 +115,10 @@ export class Runtime {
       changes: (listener) => engine.onChanges(listener),
       alertsRaised: (transitions) => this.alerts.announce(transitions),
     });
+    this.webhooks = new WebhookDispatcher(prisma, log, {
+      timeoutMs: env.LIQDESK_WEBHOOK_TIMEOUT_MS, concurrency: env.LIQDESK_WEBHOOK_CONCURRENCY, maxAttempts: env.LIQDESK_WEBHOOK_MAX_ATTEMPTS,
+      backoffBaseMs: env.LIQDESK_WEBHOOK_BACKOFF_MS, failureLimit: env.LIQDESK_WEBHOOK_FAILURE_LIMIT, pollMs: env.LIQDESK_WEBHOOK_POLL_MS,
+    });
     this.services = this.buildServices();
   }
 
@@ -139,6 +148,7 @@ export class Runtime {
       sessions: new SessionsService(prisma, env),
       alerts: this.alerts,
       marginCalls: new MarginCallsService(this.marginCalls),
+      webhooks: new WebhooksService(new WebhookAdmin(prisma, this.webhooks), () => this.webhooks.settings()),
       log: this.log,
     };
   }
@@ -194,6 +204,7 @@ export class Runtime {
       void runtime.saveMarks();
     }, STALENESS_CHECK_MS);
     if (env.LIQDESK_EXECUTION === "on") runtime.startExecutor();
+    if (env.LIQDESK_WEBHOOKS === "on") runtime.webhooks.start();
     return runtime;
   }
 
@@ -354,6 +365,7 @@ export class Runtime {
   async stop(): Promise<void> {
     if (this.stalenessTimer) clearInterval(this.stalenessTimer);
     this.stalenessTimer = null;
+    await this.webhooks.stop();
     await this.savingMarks;
     await this.saveMarks();
     this.unfollowAccounts?.();

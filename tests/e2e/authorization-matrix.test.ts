@@ -88,6 +88,16 @@ const ROWS: Row[] = [
     body: () => ({ name: `matrix ${next()}`, kind: "negative_collateral", severity: "info" }) },
   { kind: "api", method: "PATCH", route: "/api/v1/alert-rules/[id]", url: () => `/api/v1/alert-rules/${fixtures.ruleId}`, who: "desk", body: () => ({ severity: "warning" }) },
   { kind: "api", method: "DELETE", route: "/api/v1/alert-rules/[id]", url: () => `/api/v1/alert-rules/${fixtures.ruleId}`, who: "desk" },
+  { kind: "api", method: "GET", route: "/api/v1/webhooks", url: "/api/v1/webhooks", who: "desk" },
+  { kind: "api", method: "POST", route: "/api/v1/webhooks", url: "/api/v1/webhooks", who: "desk",
+    body: () => ({ name: `matrix ${next()}`, url: "http://127.0.0.1:9/matrix", enabled: false }) },
+  { kind: "api", method: "GET", route: "/api/v1/webhooks/rules", url: "/api/v1/webhooks/rules", who: "desk" },
+  { kind: "api", method: "GET", route: "/api/v1/webhooks/[id]", url: () => `/api/v1/webhooks/${fixtures.webhookId}`, who: "desk" },
+  { kind: "api", method: "PATCH", route: "/api/v1/webhooks/[id]", url: () => `/api/v1/webhooks/${fixtures.webhookId}`, who: "desk", body: () => ({ name: `matrix ${next()}` }) },
+  { kind: "api", method: "POST", route: "/api/v1/webhooks/[id]/test", url: () => `/api/v1/webhooks/${fixtures.webhookId}/test`, who: "desk" },
+  { kind: "api", method: "GET", route: "/api/v1/webhooks/[id]/deliveries", url: () => `/api/v1/webhooks/${fixtures.webhookId}/deliveries`, who: "desk" },
+  // Last of the webhook rows: the desk deletes the webhook the ones above use.
+  { kind: "api", method: "DELETE", route: "/api/v1/webhooks/[id]", url: () => `/api/v1/webhooks/${fixtures.webhookId}`, who: "desk" },
   { kind: "api", method: "GET", route: "/api/health", url: "/api/health", who: "open" },
   { kind: "api", method: "GET", route: "/api/metrics", url: "/api/metrics", who: "scrape" },
   { kind: "api", method: "GET", route: "/api/auth/[...all]", url: "/api/auth/get-session", who: "open" },
@@ -97,12 +107,13 @@ const ROWS: Row[] = [
   { kind: "page", method: "GET", route: "/desk/audit", url: "/desk/audit", who: "desk" },
   { kind: "page", method: "GET", route: "/desk/alerts", url: "/desk/alerts", who: "desk" },
   { kind: "page", method: "GET", route: "/desk/alerts/rules", url: "/desk/alerts/rules", who: "desk" },
+  { kind: "page", method: "GET", route: "/desk/webhooks", url: "/desk/webhooks", who: "desk" },
   { kind: "page", method: "GET", route: "/account", url: "/account", who: "trader" },
   { kind: "page", method: "GET", route: "/sign-in", url: "/sign-in", who: "open" },
 ];
 
-/** What alert rows name, made in beforeAll: an alert the server raised, a rule the desk added, the desk user's id. */
-const fixtures = { alertId: "", ruleId: "", deskUserId: "" };
+/** What rows name, made in beforeAll: an alert the server raised, a rule the desk added, the desk user's id, a webhook the desk added. */
+const fixtures = { alertId: "", ruleId: "", deskUserId: "", webhookId: "" };
 const urlOf = (row: Row) => (typeof row.url === "function" ? row.url() : row.url);
 
 /** Socket rooms: `desk`, `markets` and `alerts` are given at connection; an account room is asked for with `account:watch`. */
@@ -186,6 +197,8 @@ describe("authorization matrix", () => {
     fixtures.deskUserId = (await (await desk.fetch("/api/v1/me")).json() as { userId: string }).userId;
     const call = await sessions.get("desk")!.post(`/api/v1/accounts/${ACC_C}/margin-calls`, { deadline: new Date(Date.now() + 3_600_000).toISOString(), message: "matrix" });
     expect(await call.json()).toMatchObject({ id: "1", state: "open" });
+    const created = await sessions.get("desk")!.post("/api/v1/webhooks", { name: "matrix", url: "http://127.0.0.1:9/matrix", enabled: false });
+    fixtures.webhookId = ((await created.json()) as { id: string }).id;
   });
   afterAll(async () => {
     await stopAndRemove(server);

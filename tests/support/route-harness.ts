@@ -32,6 +32,11 @@ import { POST as postSnooze } from "@/app/api/v1/alerts/[id]/snooze/route";
 import { POST as postAssign } from "@/app/api/v1/alerts/[id]/assign/route";
 import { GET as getAlertRules, POST as postAlertRule } from "@/app/api/v1/alert-rules/route";
 import { DELETE as deleteAlertRule, PATCH as patchAlertRule } from "@/app/api/v1/alert-rules/[id]/route";
+import { GET as getWebhooks, POST as postWebhook } from "@/app/api/v1/webhooks/route";
+import { GET as getWebhookRules } from "@/app/api/v1/webhooks/rules/route";
+import { DELETE as deleteWebhook, GET as getWebhook, PATCH as patchWebhook } from "@/app/api/v1/webhooks/[id]/route";
+import { POST as postWebhookTest } from "@/app/api/v1/webhooks/[id]/test/route";
+import { GET as getWebhookDeliveries } from "@/app/api/v1/webhooks/[id]/deliveries/route";
 import { CLIENT_IP_HEADER, createAuth } from "@/lib/server/auth/auth";
 import { setAuth } from "@/lib/server/auth/auth-registry";
 import { createUser } from "@/lib/server/auth/users";
@@ -76,6 +81,14 @@ export const ROUTES = {
   "POST /api/v1/alert-rules": postAlertRule,
   "PATCH /api/v1/alert-rules/[id]": patchAlertRule,
   "DELETE /api/v1/alert-rules/[id]": deleteAlertRule,
+  "GET /api/v1/webhooks": getWebhooks,
+  "POST /api/v1/webhooks": postWebhook,
+  "GET /api/v1/webhooks/rules": getWebhookRules,
+  "GET /api/v1/webhooks/[id]": getWebhook,
+  "PATCH /api/v1/webhooks/[id]": patchWebhook,
+  "DELETE /api/v1/webhooks/[id]": deleteWebhook,
+  "POST /api/v1/webhooks/[id]/test": postWebhookTest,
+  "GET /api/v1/webhooks/[id]/deliveries": getWebhookDeliveries,
 } as unknown as Record<string, Handler>;
 export type RouteName = keyof typeof ROUTES;
 

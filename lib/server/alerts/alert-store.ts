@@ -2,6 +2,13 @@ import "server-only";
 import type { AlertSignal } from "@/lib/contracts/alerts";
 import type { PrismaClient } from "../db/prisma-client";
 
+/**
+ * What `applyAlertSignals` writes through: the client or a transaction's (it runs raw statements
+ * only), so that a write and the alert it raises commit together (a margin call's expiry, a
+ * webhook disabled).
+ */
+export type AlertWriter = Pick<PrismaClient, "$queryRaw">;
+
 /** What one `applyAlertSignals` changed: the alerts it raised and the ones it resolved. */
 export interface AlertTransitions {
   readonly raised: readonly { readonly id: string; readonly ruleId: string; readonly subject: string }[];
@@ -16,7 +23,7 @@ export interface AlertTransitions {
  * "system". Each transition writes its `alert_events` row (the webhooks' outbox) and its audit
  * entry in the same statement, set-based, so 10,000 raises are three inserts, not 30,000.
  */
-export async function applyAlertSignals(prisma: PrismaClient, signals: readonly AlertSignal[]): Promise<AlertTransitions> {
+export async function applyAlertSignals(prisma: AlertWriter, signals: readonly AlertSignal[]): Promise<AlertTransitions> {
   const last = new Map<string, AlertSignal>();
   for (const s of signals) {
     const key = `${s.ruleId}\u0000${s.subject}`;

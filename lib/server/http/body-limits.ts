@@ -14,6 +14,8 @@ export const BODY_LIMITS = {
   stress: 64 * 1024,
   /** An alert rule: up to 1,000 account ids of 128 characters (docs/ALERTS.md). */
   alertRule: 256 * 1024,
+  /** A webhook: a name, a URL, filters and a template of at most 2,000 characters. */
+  webhook: 64 * 1024,
   /**
    * A batch: an ingest batch (10,000 items fit with room to spare), or a what-if book
    * (`/risk/evaluate`: tens of thousands of accounts, parsed in a what-if thread).

@@ -11,7 +11,7 @@ import type { Env } from "../env";
 import type { Logger } from "../logger";
 import type { UserPrincipal } from "../auth/policy";
 import { isHttpError } from "../errors";
-import { applyAlertSignals, type AlertTransitions } from "../alerts/alert-store";
+import { applyAlertSignals, type AlertTransitions, type AlertWriter } from "../alerts/alert-store";
 import { isHealthyAgain, isInDanger, suggestedCallAmount } from "./account-danger";
 import { DeadlineTimer } from "./deadline-timer";
 import { checkMarginCall } from "./issue-margin-call";
@@ -196,7 +196,7 @@ export class MarginCalls {
     if (due.length === 0) return;
     await this.checkHealth(due.map((c) => c.accountId));
     const raised: AlertTransitions["raised"][number][] = [];
-    const { met, expired } = await expireDue(this.deps.prisma, now, (tx, calls) => this.raiseExpiry(tx as unknown as PrismaClient, calls, now, raised));
+    const { met, expired } = await expireDue(this.deps.prisma, now, (tx, calls) => this.raiseExpiry(tx, calls, now, raised));
     if (raised.length > 0) this.deps.alertsRaised({ raised, resolved: [] });
     // Every call due at `now` is closed in PostgreSQL now (met or expired by this transaction, or before it).
     for (const c of due) if (this.open.get(c.accountId)?.id === c.id) this.open.delete(c.accountId);
@@ -208,7 +208,7 @@ export class MarginCalls {
    * the expiry's transaction (`tx`: a transaction client, which `applyAlertSignals` uses only for
    * its raw statements). Returns call id → alert id for the ones raised.
    */
-  private async raiseExpiry(tx: PrismaClient, calls: readonly ExpiredCall[], now: number, announce: AlertTransitions["raised"][number][]): Promise<Map<string, string>> {
+  private async raiseExpiry(tx: AlertWriter, calls: readonly ExpiredCall[], now: number, announce: AlertTransitions["raised"][number][]): Promise<Map<string, string>> {
     const { raised } = await applyAlertSignals(tx, calls.map((c) => ({
       ruleId: MARGIN_CALL_EXPIRED_RULE,
       subject: `${SUBJECT_PREFIX}${c.id}`,

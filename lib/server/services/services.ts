@@ -10,6 +10,7 @@ import type { IngestService } from "./ingest";
 import type { MarketsService } from "./markets";
 import type { MarginCallsService } from "./margin-calls";
 import type { SessionsService } from "./sessions";
+import type { WebhooksService } from "./webhooks";
 
 /**
  * What routes and pages may ask of the live side, by what it does. Built by the runtime
@@ -37,5 +38,7 @@ export interface Services {
   readonly alerts: AlertsService;
   /** Margin calls from the desk to a trader: issue, list, cancel (met and expired by the runtime). */
   readonly marginCalls: MarginCallsService;
+  /** Alert webhooks: the desk's list and editing, tests, delivery logs (docs/WEBHOOKS.md). */
+  readonly webhooks: WebhooksService;
   readonly log: Logger;
 }
