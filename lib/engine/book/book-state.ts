@@ -4,6 +4,7 @@ import {
 } from "@/lib/risk";
 import { LIVE_STATUSES, STATUS_UNKNOWN } from "@/lib/risk";
 import { A_COLLATERAL, A_IM, A_MM, A_STRIDE, A_UPNL } from "./account-record";
+import type { BookListener } from "./book-listener";
 import { ChangeTracker } from "./change-tracker";
 import { grow, nextCapacity } from "./grow";
 import { LiquidationQueue } from "./liquidation-queue";
@@ -87,6 +88,8 @@ export abstract class BookState {
 
   readonly queue: LiquidationQueue;
   readonly changes = new ChangeTracker();
+  /** Told of every settled account and every position opened or closed (the alert evaluator); `null`: nobody. */
+  listener: BookListener | null = null;
 
   /** From-scratch recomputations of account sums so far (drift guard), for tests and metrics. */
   resyncs = 0;
@@ -258,6 +261,7 @@ export abstract class BookState {
     if (code !== this.status[a]) {
       this.applyStatus(a, code);
       this.changes.account(a);
+      this.listener?.accountSettled(a);
     }
   }
 

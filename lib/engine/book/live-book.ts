@@ -250,6 +250,7 @@ export class LiveBook extends BookState {
     }
     this.applyStatus(a, code);
     this.changes.account(a);
+    if (this.listener !== null) this.listener.accountSettled(a);
   }
 
   private applyPosition(a: number, m: number, qty: number, entryPrice: number): void {
@@ -285,6 +286,7 @@ export class LiveBook extends BookState {
         this.deltaOps[a] = 0;
       }
       this.changes.summary();
+      this.listener?.positionsChanged(a);
       this.settle(a, left > 0);
       return;
     }
@@ -298,6 +300,7 @@ export class LiveBook extends BookState {
       if (Number.isNaN(this.marks[m]!)) this.unpriced[a]!++;
       if (held === 1) this.withPositions++;
       this.changes.summary();
+      this.listener?.positionsChanged(a);
     }
     const o = s * SLOT_STRIDE;
     sl.rec[o + SLOT_QTY] = qty;
