@@ -26,6 +26,7 @@ import { HealthService } from "./services/health";
 import { MarketsService } from "./services/markets";
 import { SessionsService } from "./services/sessions";
 import { loadMarketMarks, repairFutureDatedPrices, saveMarketMarks } from "./persistence/market-marks";
+import { AlertsEngine } from "./alerts/alerts-engine";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
@@ -70,6 +71,11 @@ export class Runtime {
   private readonly whatIfs: WhatIfs;
   /** What routes, pages, the socket feeds and the server's own start-up steps call. */
   readonly services: Services;
+  /**
+   * The alert rules the engine evaluates and the writing of their signals (docs/alerts-engine.md):
+   * whoever changes `alert_rules` calls `alerts.reloadAlertRules()`.
+   */
+  readonly alerts: AlertsEngine;
 
   private constructor(
     private readonly env: Env,
@@ -86,6 +92,7 @@ export class Runtime {
     this.deskStream = new DeskStream(engine, prisma, log, this.riskParams(), seqBase);
     this.marketsStream = new MarketsStream(markets, seqBase);
     this.whatIfs = new WhatIfs(env, prisma);
+    this.alerts = new AlertsEngine(prisma, engine.client, log);
     this.services = this.buildServices();
   }
 
@@ -160,6 +167,14 @@ export class Runtime {
       : null;
     const snapshotter = new MarginSnapshotter(engine, prisma, log);
     const runtime = new Runtime(env, log, prisma, markets, engine, new Map(infos.map((m) => [m.id, m.lotSize])), recorder, snapshotter, options.seqBase ?? 0);
+    try {
+      // The book is built: every account is evaluated once against the rules and the store's unresolved alerts.
+      await runtime.alerts.start();
+    } catch (error) {
+      await engine.stop();
+      await recorder?.close();
+      throw error;
+    }
     snapshotter.start(env.LIQDESK_SNAPSHOT_MS);
     runtime.stalenessTimer = setInterval(() => {
       runtime.refreshMarks(runtime.markets.marketIds());
@@ -316,6 +331,7 @@ export class Runtime {
     await this.deskStream.stop();
     await this.snapshotter.stop();
     await this.accountWrites.idle();
+    await this.alerts.stop();
     await this.whatIfs.stop();
     await this.engine.stop();
     await this.recorder?.close();
