@@ -19,6 +19,13 @@ export interface AlertText {
 }
 
 const ratioText = (ratio: number) => formatMarginRatio(Number.isFinite(ratio) ? ratio : null);
+/** A rule's threshold as text, formatted once (a burst of raises formats only the figures). */
+const thresholds = new Map<number, string>();
+function thresholdText(threshold: number): string {
+  let text = thresholds.get(threshold);
+  if (text === undefined) thresholds.set(threshold, (text = formatMarginRatio(threshold)));
+  return text;
+}
 const finiteOr = (x: number) => (Number.isFinite(x) ? x : undefined);
 
 /** The value and message of an account rule's raise (`margin ratio 91.2% ≥ 90.0%`). */
@@ -31,8 +38,8 @@ export function accountAlertText(rule: CompiledAlertRule, f: AlertFigures): Aler
       };
     case RULE_RATIO:
       return Number.isFinite(f.ratio)
-        ? { value: f.ratio, message: `margin ratio ${ratioText(f.ratio)} ≥ ${formatMarginRatio(rule.threshold)}` }
-        : { value: undefined, message: `margin ratio ∞ (equity ${formatUsd(f.equity)} USD ≤ 0) ≥ ${formatMarginRatio(rule.threshold)}` };
+        ? { value: f.ratio, message: `margin ratio ${ratioText(f.ratio)} ≥ ${thresholdText(rule.threshold)}` }
+        : { value: undefined, message: `margin ratio ∞ (equity ${formatUsd(f.equity)} USD ≤ 0) ≥ ${thresholdText(rule.threshold)}` };
     case RULE_DEBT:
       return { value: f.collateral, message: `collateral ${formatUsd(f.collateral)} USD < 0: the account carries a debt` };
     default:

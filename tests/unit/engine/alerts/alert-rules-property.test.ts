@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AlertRuleView, AlertSignal } from "@/lib/contracts/alerts";
 import type { LiveBook } from "@/lib/engine";
 import { STATUS_UNKNOWN } from "@/lib/risk";
+import { A_COLLATERAL, A_MM, A_STRIDE, A_UPNL } from "@/lib/engine/book/account-record";
 import { bookWith, collateralFor, evaluatorOn, rule } from "./helpers";
 
 const dbl = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
@@ -18,7 +19,8 @@ function expectAlternation(signals: readonly AlertSignal[]): void {
   }
 }
 
-describe("property: a ratio series never yields two open alerts for one rule and subject", () => {
+// Thousands of evaluations each: seconds on a busy shared machine.
+describe("property: a ratio series never yields two open alerts for one rule and subject", { timeout: 120_000 }, () => {
   it("signals alternate raise / clear; a raise sees the ratio ≥ threshold, a clear ≤ threshold − hysteresis", () => {
     fc.assert(
       fc.property(
@@ -70,12 +72,13 @@ describe("property: a ratio series never yields two open alerts for one rule and
 /** The account's margin ratio from the book's kept sums (what the rules read). */
 function MMratio(book: LiveBook, id = "a"): number {
   const a = book.accountIndex.get(id)!;
-  const equity = book.acc[a * 4]! + book.acc[a * 4 + 1]!;
-  return book.count[a] === 0 ? 0 : equity > 0 ? book.acc[a * 4 + 2]! / equity : Infinity;
+  const b = a * A_STRIDE;
+  const equity = book.acc[b + A_COLLATERAL]! + book.acc[b + A_UPNL]!;
+  return book.count[a] === 0 ? 0 : equity > 0 ? book.acc[b + A_MM]! / equity : Infinity;
 }
 
 /**
- * A plain model of the rules: every account of the book looked at on every drain (no band, no
+ * A plain model of the rules: every account of the book looked at on every drain (no gate, no
  * marks, no heap), with the same semantics. The evaluator, which only looks at the accounts the
  * book marked and keeps a heap of waits, must give exactly the same signals.
  */
@@ -90,7 +93,7 @@ class ScanningModel {
     for (let a = 0; a < book.accountCount; a++) {
       const id = book.ids[a]!;
       const status = book.status[a]!;
-      const collateral = book.acc[a * 4]!;
+      const collateral = book.acc[a * A_STRIDE + A_COLLATERAL]!;
       const ratio = MMratio(book, id);
       for (const r of this.rules) {
         const p = r.params as { status?: string; threshold?: number; hysteresis?: number; minDurationMs?: number };
@@ -137,7 +140,7 @@ function holds(book: LiveBook, a: number, marketId: string): boolean {
 
 const sortKey = (s: AlertSignal) => `${s.ruleId} ${s.subject} ${s.raise} ${s.at}`;
 
-describe("property: the evaluator's marks and waits miss nothing a full scan sees", () => {
+describe("property: the evaluator's marks and waits miss nothing a full scan sees", { timeout: 120_000 }, () => {
   const IDS = ["a", "b", "c", "d"];
   const RULES: AlertRuleView[] = [
     rule({ id: "warn", kind: "status_enter", params: { status: "warning", minDurationMs: 700 } }),
