@@ -3,25 +3,27 @@
  * evaluating the default engine-kind rules (`DEFAULT_ALERT_RULES`: four status_enter, ratio_above
  * 90% with hysteresis and a minimum duration, negative_collateral, queue_notional_above) adds to a
  * tick's engine time on the 1,000,000-position book of `bench/engine.ts` (250,000 accounts, M00 held
- * by 50,000), measured in one process, A/B interleaved on the same book:
+ * by 50,000), measured in one process, A/B interleaved:
  *
- *   A  the `AlertEvaluator` attached to the book (every settled account compared with its band, the
- *      marked ones evaluated and the waits checked at each 50 ms drain);
- *   B  no listener, no alert drain.
+ *   A  a copy of the book with the `AlertEvaluator` attached (every settled account's gate code
+ *      compared, the marked ones evaluated and the waits checked at each drain);
+ *   B  a copy loaded alike, no listener, no alert drain.
  *
- * Two copies of the book, loaded alike. Each block is 20 ticks on M00 (±0.2% about its first mark),
- * each tick `setMark` then `queue.page(now, 0, 50)` as in the engine benchmark, changes drained after
- * every 50 ms of tick time and at the block's end (with the alert drain in A). A block on one copy is
- * followed by the same prices on the other (the order alternating), 40 of each after 3 of warm-up.
- * The clock the rules see advances 50 ms a tick, so minimum durations end and raise during the
- * run; the start-up wave (every condition holding at the start raising after its duration) is
- * drained before the blocks and reported apart. Reported: mean engine time per tick (tick + its share of the drains) A / B
- * (goal < 1.10), the p50 of the tick itself, on the calm and the stressed book; the time to
- * evaluate every account once (start, reload).
+ * Each block is 20 ticks on M00 (±0.2% about its first mark), each tick `setMark` then
+ * `queue.page(now, 0, 50)` as in the engine benchmark, changes drained after every 50 ms of tick
+ * time and at the block's end (with the alert drain in A). A block on one copy is followed by the
+ * same prices on the other (the order alternating), 40 of each after 3 of warm-up. The clock the
+ * rules see advances 50 ms a tick, so minimum durations end and raise during the run; the start-up
+ * wave (every condition holding at the start raising after its duration) is drained before the
+ * blocks and reported apart.
  *
- * Then, in the engine worker, whether 10,000 accounts that enter liquidatable on one tick produce
- * their signals in one pushed batch, and whether the raises that wait out a minimum duration (the
- * ratio rule's 5 s, warning's 10 s) come as one batch each.
+ * Reported, on the calm and the stressed book: the engine's CPU time per tick, its drains included,
+ * A / B (goal < 1.10; CPU time because on a machine shared with other work the wall time of a block
+ * mostly measures the others' work), and beside it the wall time (median block, mean) and the
+ * tick's p50; the time to evaluate every account once (start, reload). Then, in the engine worker,
+ * whether 10,000 accounts that enter liquidatable on one tick produce their signals in one pushed
+ * batch, and whether the raises that wait out a minimum duration (the ratio rule's 5 s, warning's
+ * 10 s) come as one batch each.
  */
 import os from "node:os";
 import { ENGINE_ALERT_KINDS, type AlertRuleView, type AlertSignal } from "@/lib/contracts/alerts";
@@ -91,6 +93,8 @@ interface Side {
   blocks: number[];
   tickTotal: number;
   drainTotal: number;
+  /** CPU time (this process, `process.cpuUsage`) of the ticks and drains, ms. */
+  cpuTotal: number;
 }
 
 interface AbReport {
@@ -114,7 +118,7 @@ function abTicks(input: GeneratedBook, rules: AlertRuleView[]): AbReport {
   const p0 = input.marks[0]!;
   const market = input.params[0]!.id;
   const alerts = new AlertEvaluator(withRules);
-  const side = (): Side => ({ ticks: [], drains: [], blocks: [], tickTotal: 0, drainTotal: 0 });
+  const side = (): Side => ({ ticks: [], drains: [], blocks: [], tickTotal: 0, drainTotal: 0, cpuTotal: 0 });
   const report: AbReport = { queue: 0, a: side(), b: side(), signals: 0, startWave: { signals: 0, ms: 0 }, fullEvaluationMs: [] };
   // The conditions already holding at the start raise once their minimum durations end (up to
   // 10 s): a start-up wave, not the cost of a tick; it passes before the blocks.
@@ -132,6 +136,7 @@ function abTicks(input: GeneratedBook, rules: AlertRuleView[]): AbReport {
       let sinceDrain = 0;
       let blockTotal = 0;
       for (let i = 0; i < BLOCK; i++) {
+        const c0 = process.cpuUsage();
         const t0 = process.hrtime.bigint();
         book.setMark(market, prices[i]!);
         book.queue.page(NOW, 0, 50);
@@ -146,7 +151,9 @@ function abTicks(input: GeneratedBook, rules: AlertRuleView[]): AbReport {
           drain = ms(d0);
           sinceDrain = 0;
         }
+        const cpu = process.cpuUsage(c0);
         if (pair < WARMUP_BLOCKS) continue;
+        s.cpuTotal += (cpu.user + cpu.system) / 1000;
         blockTotal += tick + drain;
         s.ticks.push(tick);
         s.tickTotal += tick;
@@ -167,17 +174,17 @@ function abTicks(input: GeneratedBook, rules: AlertRuleView[]): AbReport {
 }
 
 const perTick = (s: Side) => (s.tickTotal + s.drainTotal) / s.ticks.length;
+const cpuPerTick = (s: Side) => s.cpuTotal / s.ticks.length;
 /** The median block's engine time per tick: robust to the other engineers' work preempting a block on the shared machine. */
 const blockMedian = (s: Side) => percentile(s.blocks, 50);
 
 function printAb(name: string, r: AbReport): void {
-  const a = perTick(r.a);
-  const b = perTick(r.b);
+  const cell = (b: number, a: number, digits = 2) => `${fmt(b, digits)} | ${fmt(a, digits)} | ${fmt(a / b, 3)}`;
   console.log(
-    `| ${name} | ${r.queue.toLocaleString("en-US")} | ${fmt(percentile(r.b.ticks, 50), 2)} | ${fmt(percentile(r.a.ticks, 50), 2)} | ` +
-      `${fmt(r.b.drainTotal / r.b.ticks.length, 3)} | ${fmt(r.a.drainTotal / r.a.ticks.length, 3)} | ${fmt(blockMedian(r.b), 2)} | ${fmt(blockMedian(r.a), 2)} | ` +
-      `**${fmt(blockMedian(r.a) / blockMedian(r.b), 3)}** | ${fmt(b, 2)} | ${fmt(a, 2)} | ${fmt(a / b, 3)} | ` +
-      `${r.signals.toLocaleString("en-US")} | ${fmt(percentile(r.fullEvaluationMs, 50), 0)} | ${r.startWave.signals.toLocaleString("en-US")} in ${fmt(r.startWave.ms, 0)} ms |`,
+    `| ${name} | ${r.queue.toLocaleString("en-US")} | ${fmt(cpuPerTick(r.b), 2)} | ${fmt(cpuPerTick(r.a), 2)} | **${fmt(cpuPerTick(r.a) / cpuPerTick(r.b), 3)}** | ` +
+      `${cell(blockMedian(r.b), blockMedian(r.a))} | ${cell(perTick(r.b), perTick(r.a))} | ` +
+      `${fmt(percentile(r.b.ticks, 50), 2)} | ${fmt(percentile(r.a.ticks, 50), 2)} | ${fmt(r.b.drainTotal / r.b.ticks.length, 3)} | ${fmt(r.a.drainTotal / r.a.ticks.length, 3)} | ` +
+      `${r.signals.toLocaleString("en-US")} | ${fmt(percentile(r.fullEvaluationMs, 50), 0)} | ${r.startWave.signals.toLocaleString("en-US")} raises, drained in ${fmt(r.startWave.ms, 0)} ms |`,
   );
 }
 
@@ -221,8 +228,11 @@ export default async function main(): Promise<SummaryRow[]> {
   console.log(`machine: ${os.availableParallelism()} CPUs, node ${process.version}; load average before: ${loadAverage().map((x) => fmt(x, 2)).join(" ")}`);
   console.log(`data: ${SIZE.positions.toLocaleString("en-US")} positions, ${SIZE.accounts.toLocaleString("en-US")} accounts, M00 held by ${SIZE.hotHolders.toLocaleString("en-US")}; rules: ${rules.map((r) => r.id).join(", ")}`);
   console.log("");
-  console.log("| book | queue | tick p50 ms, no rules | tick p50 ms, rules | drains ms/tick, no rules | drains ms/tick, rules | engine ms/tick, no rules, median block | engine ms/tick, rules, median block | ratio | mean, no rules | mean, rules | ratio of means | signals in the blocks | evaluate every account once, ms | start-up wave (raises, drain time) |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log(
+    "| book | queue | CPU ms/tick, no rules | CPU ms/tick, rules | **CPU ratio** | wall ms/tick, median block, no rules | rules | ratio | wall mean, no rules | rules | ratio | " +
+      "tick p50, no rules | rules | drains ms/tick, no rules | rules | signals in the blocks | every account once, ms | start-up wave |",
+  );
+  console.log(`|---|${"---:|".repeat(17)}`);
   const calm = abTicks(generateBook(0.025, SIZE), rules);
   printAb("calm (2.5% at or below maintenance)", calm);
   const stressed = abTicks(generateBook(0.13, SIZE), rules);
@@ -234,17 +244,23 @@ export default async function main(): Promise<SummaryRow[]> {
   for (const e of w.events) console.log(`  +${e.afterMs} ms: ${e.size.toLocaleString("en-US")} signals (${e.what})`);
   console.log(`load average after: ${loadAverage().map((x) => fmt(x, 2)).join(" ")}`);
 
-  const ratio = blockMedian(calm.a) / blockMedian(calm.b);
-  const stressedRatio = blockMedian(stressed.a) / blockMedian(stressed.b);
+  const ratio = cpuPerTick(calm.a) / cpuPerTick(calm.b);
+  const stressedRatio = cpuPerTick(stressed.a) / cpuPerTick(stressed.b);
+  const wallRatio = blockMedian(calm.a) / blockMedian(calm.b);
   const firstBatch = w.events[0];
+  const baseline = (s: Side) => ({ measure: "the same ticks on a copy of the book without rules, interleaved", value: cpuPerTick(s) });
   return [
     {
-      benchmark: "alert-rules", measure: "engine time per tick on M00 with the default rules (calm book), median of 20-tick blocks", value: blockMedian(calm.a), unit: "ms",
-      baseline: { measure: "the same ticks without rules, interleaved blocks", value: blockMedian(calm.b) }, ratio, goal: "< 1.10x", met: ratio < 1.1,
+      benchmark: "alert-rules", measure: "engine CPU time per tick on M00, drains included, with the default rules (calm book)", value: cpuPerTick(calm.a), unit: "ms",
+      baseline: baseline(calm.b), ratio, goal: "< 1.10x", met: ratio < 1.1,
     },
     {
-      benchmark: "alert-rules", measure: "engine time per tick on M00 with the default rules (stressed book), median of 20-tick blocks", value: blockMedian(stressed.a), unit: "ms",
-      baseline: { measure: "the same ticks without rules, interleaved blocks", value: blockMedian(stressed.b) }, ratio: stressedRatio, goal: "< 1.10x", met: stressedRatio < 1.1,
+      benchmark: "alert-rules", measure: "engine CPU time per tick on M00, drains included, with the default rules (stressed book)", value: cpuPerTick(stressed.a), unit: "ms",
+      baseline: baseline(stressed.b), ratio: stressedRatio, goal: "< 1.10x", met: stressedRatio < 1.1,
+    },
+    {
+      benchmark: "alert-rules", measure: "engine wall time per tick with the default rules (calm book), median of 20-tick blocks", value: blockMedian(calm.a), unit: "ms",
+      baseline: { measure: "the same without rules", value: blockMedian(calm.b) }, ratio: wallRatio,
     },
     { benchmark: "alert-rules", measure: "evaluate every account once against the rules (start, reload), p50", value: percentile(calm.fullEvaluationMs, 50), unit: "ms" },
     {

@@ -34,6 +34,14 @@ class RuleState {
 const DEBT = 8;
 const ZONE_SHIFT = 4;
 
+/** The smallest double above `x` (x finite and > 0: a clear line). */
+function nextUp(x: number): number {
+  const f = new Float64Array([x]);
+  const bits = new BigInt64Array(f.buffer);
+  bits[0] = bits[0]! + 1n;
+  return f[0]!;
+}
+
 /**
  * Alert rules evaluated as the book changes (docs/alerts-engine.md). Pure: no I/O, no clock (the
  * caller passes `now`). Attached to a book as its `listener` while it has account rules.
@@ -58,12 +66,11 @@ export class AlertEvaluator implements BookListener {
   private accountRules: RuleState[] = [];
   private queueRules: RuleState[] = [];
   /**
-   * The ratio rules' lines, ascending, each counted as `ratio > line` (`strict`: a clear line, met
-   * at ≤) or `ratio ≥ line` (a threshold): every such test is monotone in the ratio, so their count
-   * (the zone) changes exactly when one of them does.
+   * The ratio rules' lines, ascending, each tested as `ratio ≥ line`: a threshold as it is, a clear
+   * line C (met at ratio ≤ C) as the next double above it (ratio > C ⟺ ratio ≥ nextUp(C)). Every
+   * test is monotone in the ratio, so their count (the zone) changes exactly when one of them does.
    */
   private lines = new Float64Array(0);
-  private strict = new Uint8Array(0);
   private marketScoped = false;
   private capacity = 0;
   /** Each account's gate code at its last evaluation (see `codeOf`). */
@@ -151,20 +158,14 @@ export class AlertEvaluator implements BookListener {
     const equity = collateral + acc[b + A_UPNL]!;
     const ratio = book.count[a] === 0 ? 0 : equity > 0 ? acc[b + A_MM]! / equity : Infinity;
     let zone = 0;
-    for (let i = 0; i < lines.length; i++) zone += (this.strict[i] ? ratio > lines[i]! : ratio >= lines[i]!) ? 1 : 0;
+    for (let i = 0; i < lines.length; i++) if (ratio >= lines[i]!) zone++;
     return code + (zone << ZONE_SHIFT);
   }
 
   private setLines(rules: readonly CompiledAlertRule[]): void {
-    const all = new Map<string, { line: number; strict: number }>();
-    for (const r of rules) {
-      all.set(`${r.threshold} 0`, { line: r.threshold, strict: 0 });
-      all.set(`${r.clearAt} 1`, { line: r.clearAt, strict: 1 });
-    }
-    const sorted = [...all.values()].sort((x, y) => x.line - y.line || x.strict - y.strict);
-    if (sorted.length >= 1 << (16 - ZONE_SHIFT)) throw new RangeError(`at most ${(1 << (16 - ZONE_SHIFT)) - 1} distinct margin ratio lines, got ${sorted.length}`);
-    this.lines = Float64Array.from(sorted, (x) => x.line);
-    this.strict = Uint8Array.from(sorted, (x) => x.strict);
+    const lines = [...new Set(rules.flatMap((r) => [r.threshold, nextUp(r.clearAt)]))].sort((x, y) => x - y);
+    if (lines.length >= 1 << (16 - ZONE_SHIFT)) throw new RangeError(`at most ${(1 << (16 - ZONE_SHIFT)) - 1} distinct margin ratio lines, got ${lines.length}`);
+    this.lines = Float64Array.from(lines);
   }
 
   positionsChanged(a: number): void {
