@@ -52,14 +52,16 @@ function nextUp(x: number): number {
  * rule raises once and then only clears, so a subject has at most one open alert per rule;
  * `ratio_above` clears only at ≤ threshold − hysteresis.
  *
- * Cheap on the tick path: the book calls `accountSettled` for every account it settles, and that
- * only compares a code of the account's status, the sign of its collateral and the zone of its
- * margin ratio (how many of the ratio rules' lines it is at or past: a ratio rule can change state
- * only when one is crossed) with the code at its last evaluation: 2 bytes per account, so that the
- * tick path's extra read stays in cache (a band of two float64 per account was as much memory
- * again as the book's hot records, and cost ~+50% on a tick of 50,000 holders; float32, ~+12%).
- * Only an account whose code changed is marked; `drain(now)` evaluates the marked accounts' rules
- * in full.
+ * Cheap on the tick path. A rule can change state only when the account's status changes, its
+ * collateral crosses 0 (the book calls `accountChanged`), a position opens or closes (scope), or
+ * its margin ratio crosses one of the ratio rules' lines. The book calls `accountSettled(a,
+ * statusBefore)` for every account it settles: a status change marks the account; otherwise, if
+ * no line falls in the ratios its status allows (`varying`: with the default rules, every status
+ * but warning), nothing else is read; only for the rest is its ratio's zone (how many lines it is
+ * at or past) compared with the one at its last evaluation (a 2-byte code per account). Earlier
+ * versions compared every account: a float64 band per account cost ~+50% on a tick of 50,000
+ * holders (the book's hot records' memory again), a float32 band ~+12%, the 2-byte code ~+10%.
+ * `drain(now)` evaluates the marked accounts' rules in full.
  */
 export class AlertEvaluator implements BookListener {
   private states = new Map<string, RuleState>();
@@ -71,7 +73,8 @@ export class AlertEvaluator implements BookListener {
    * test is monotone in the ratio, so their count (the zone) changes exactly when one of them does.
    */
   private lines = new Float64Array(0);
-  private marketScoped = false;
+  /** Per status code: 1 when a line falls in the ratios that status allows (its accounts' zones must be computed on every settle). */
+  private varying = new Uint8Array(STATUS_UNKNOWN + 1);
   private capacity = 0;
   /** Each account's gate code at its last evaluation (see `codeOf`). */
   private code = new Uint16Array(0);
@@ -116,7 +119,6 @@ export class AlertEvaluator implements BookListener {
     this.accountRules = [...next.values()].filter((s) => s.rule.code !== RULE_QUEUE);
     this.queueRules = [...next.values()].filter((s) => s.rule.code === RULE_QUEUE);
     this.setLines(this.accountRules.filter((s) => s.rule.code === RULE_RATIO).map((s) => s.rule));
-    this.marketScoped = this.accountRules.some((s) => s.rule.scope === "market");
     for (const ref of open) this.seed(next.get(ref.ruleId), fresh, ref.subject, now);
     const n = this.book.accountCount;
     for (let a = 0; a < n; a++) this.evaluateAccount(a, now);
@@ -140,9 +142,22 @@ export class AlertEvaluator implements BookListener {
 
   // ---- the book's calls (the tick path) --------------------------------------------------------
 
-  accountSettled(a: number): void {
+  accountSettled(a: number, statusBefore: number): void {
+    const status = this.book.status[a]!;
+    if (status !== statusBefore) this.mark(a);
+    else if (this.varying[status] === 1) {
+      if (a >= this.capacity) this.ensure(a + 1);
+      if (this.codeOf(a) !== this.code[a]) this.dirty.add(a);
+    }
+  }
+
+  accountChanged(a: number): void {
+    this.mark(a);
+  }
+
+  private mark(a: number): void {
     if (a >= this.capacity) this.ensure(a + 1);
-    if (this.codeOf(a) !== this.code[a]) this.dirty.add(a);
+    this.dirty.add(a);
   }
 
   /** The gate code of account `a` now: 1 + status, + `DEBT` when its collateral is below 0, + its ratio zone << `ZONE_SHIFT`. */
@@ -166,12 +181,16 @@ export class AlertEvaluator implements BookListener {
     const lines = [...new Set(rules.flatMap((r) => [r.threshold, nextUp(r.clearAt)]))].sort((x, y) => x - y);
     if (lines.length >= 1 << (16 - ZONE_SHIFT)) throw new RangeError(`at most ${(1 << (16 - ZONE_SHIFT)) - 1} distinct margin ratio lines, got ${lines.length}`);
     this.lines = Float64Array.from(lines);
-  }
-
-  positionsChanged(a: number): void {
-    if (!this.marketScoped) return;
-    if (a >= this.capacity) this.ensure(a + 1);
-    this.dirty.add(a);
+    // The margin ratios each status allows (spec §3, lib/risk accountStatusCode), a little wider
+    // than exact for rounding: a status none of the lines falls in has one zone, so an account
+    // that keeps it cannot have crossed a line.
+    const { warnRatio, backstopFraction } = this.book.params;
+    const ranges: [number, number][] = [[0, warnRatio], [warnRatio, 1], [1, 1 / backstopFraction], [1 / backstopFraction, Infinity], [Infinity, Infinity]];
+    this.varying = new Uint8Array(STATUS_UNKNOWN + 1);
+    ranges.forEach(([lo, hi], status) => {
+      const within = lines.some((l) => l >= lo * (1 - 1e-9) && l <= hi * (1 + 1e-9) && Number.isFinite(l));
+      this.varying[status] = within && Number.isFinite(lo) ? 1 : 0;
+    });
   }
 
   // ---- what the worker calls at each change set ------------------------------------------------

@@ -88,7 +88,7 @@ export abstract class BookState {
 
   readonly queue: LiquidationQueue;
   readonly changes = new ChangeTracker();
-  /** Told of every settled account and every position opened or closed (the alert evaluator); `null`: nobody. */
+  /** Told of every settled account, every position opened or closed, every collateral crossing 0 (the alert evaluator); `null`: nobody. */
   listener: BookListener | null = null;
 
   /** From-scratch recomputations of account sums so far (drift guard), for tests and metrics. */
@@ -258,10 +258,11 @@ export abstract class BookState {
   resync(a: number): void {
     this.recompute(a);
     const code = this.statusOf(a);
-    if (code !== this.status[a]) {
+    const before = this.status[a]!;
+    if (code !== before) {
       this.applyStatus(a, code);
       this.changes.account(a);
-      this.listener?.accountSettled(a);
+      this.listener?.accountSettled(a, before);
     }
   }
 

@@ -142,14 +142,25 @@ const sortKey = (s: AlertSignal) => `${s.ruleId} ${s.subject} ${s.raise} ${s.at}
 
 describe("property: the evaluator's marks and waits miss nothing a full scan sees", { timeout: 120_000 }, () => {
   const IDS = ["a", "b", "c", "d"];
-  const RULES: AlertRuleView[] = [
+  const COMMON: AlertRuleView[] = [
     rule({ id: "warn", kind: "status_enter", params: { status: "warning", minDurationMs: 700 } }),
     rule({ id: "liq", kind: "status_enter", params: { status: "liquidatable" } }),
     rule({ id: "r90", kind: "ratio_above", params: { threshold: 0.9, hysteresis: 0.05, minDurationMs: 300 } }),
-    rule({ id: "r50", kind: "ratio_above", params: { threshold: 0.5, hysteresis: 0.2 } }),
     rule({ id: "debt", kind: "negative_collateral", params: {} }),
-    rule({ id: "eth", kind: "ratio_above", scope: "market", marketId: "ETH-PERP", params: { threshold: 0.6, hysteresis: 0.1, minDurationMs: 200 } }),
     rule({ id: "bc", kind: "status_enter", scope: "accounts", accountIds: ["b", "c", "later"], params: { status: "warning" } }),
+  ];
+  // Ratio lines among the healthy ratios (below 80%, the warning line) and among the warning ones
+  // (the evaluator then looks at every settled account of those statuses) …
+  const LOW_LINES: AlertRuleView[] = [
+    ...COMMON,
+    rule({ id: "r50", kind: "ratio_above", params: { threshold: 0.5, hysteresis: 0.2 } }),
+    rule({ id: "eth", kind: "ratio_above", scope: "market", marketId: "ETH-PERP", params: { threshold: 0.6, hysteresis: 0.1, minDurationMs: 200 } }),
+  ];
+  // … only among the warning and the backstop ones (a healthy or liquidatable account that keeps its status is not looked at).
+  const HIGH_LINES: AlertRuleView[] = [
+    ...COMMON,
+    rule({ id: "r200", kind: "ratio_above", params: { threshold: 2, hysteresis: 0.3 } }),
+    rule({ id: "eth", kind: "ratio_above", scope: "market", marketId: "ETH-PERP", params: { threshold: 0.95, hysteresis: 0.1, minDurationMs: 200 } }),
   ];
   const op = fc.oneof(
     fc.record({ kind: fc.constant("btc" as const), move: dbl(-0.0008, 0.0008) }),
@@ -159,7 +170,10 @@ describe("property: the evaluator's marks and waits miss nothing a full scan see
     fc.record({ kind: fc.constant("drain" as const), dt: fc.integer({ min: 0, max: 500 }) }),
   );
 
-  it("same signals as scanning every account on every drain, under ticks, collateral moves and positions opening and closing", () => {
+  it.each([
+    ["ratio lines among healthy ratios", LOW_LINES],
+    ["ratio lines only among warning and backstop ratios", HIGH_LINES],
+  ])("same signals as scanning every account on every drain, under ticks, collateral moves and positions opening and closing: %s", (_, RULES) => {
     const seen = new Map<string, number>();
     fc.assert(
       fc.property(fc.array(op, { minLength: 10, maxLength: 80, size: "max" }), (ops) => {
