@@ -46,11 +46,11 @@ const layers = [
     ],
   },
   {
-    name: "lib/engine/book and views: the pure book and its read models; no I/O",
-    files: ["lib/engine/book/**/*.{ts,tsx}", "lib/engine/views/**/*.{ts,tsx}"],
+    name: "lib/engine/book, views and alerts: the pure book, its read models and alert rules; no I/O",
+    files: ["lib/engine/book/**/*.{ts,tsx}", "lib/engine/views/**/*.{ts,tsx}", "lib/engine/alerts/**/*.{ts,tsx}"],
     patterns: [
       { group: ["@/lib/server", "@/lib/server/**", "@/lib/client", "@/lib/client/**", "@/components/**", "@/app/**"], message: "lib/engine imports lib/risk, lib/contracts and itself" },
-      { group: ["node:*", "server-only", "../thread/*", "../thread/**"], message: "the book and its views are pure: no I/O, no threads (lib/engine/thread owns those)" },
+      { group: ["node:*", "server-only", "../thread/*", "../thread/**"], message: "the book, its views and alert rules are pure: no I/O, no threads (lib/engine/thread owns those)" },
     ],
   },
   {

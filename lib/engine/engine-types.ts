@@ -122,3 +122,14 @@ export interface CollateralDelta {
   readonly accountId: string;
   readonly delta: number;
 }
+
+/**
+ * An alert the store holds unresolved (`alerts`, state open or acknowledged) for an engine-kind
+ * rule: given with the rules (`setAlertRules`) so that the engine knows what is raised after a
+ * start or a failover, and clears what no longer holds.
+ */
+export interface OpenAlertRef {
+  readonly ruleId: string;
+  /** "account:<id>" or "queue". */
+  readonly subject: string;
+}

@@ -4,6 +4,7 @@
  *   tracking): no I/O, no clock, valued incrementally;
  * - `views/`: the read models over a book (account view and rows, at-risk list, summary, margin
  *   rows, histogram, snapshot, the queue stream's diff, the stress/runway/map analytics);
+ * - `alerts/`: the alert rules evaluated as accounts change (pure, attached to the book);
  * - `thread/`: the worker-thread wrapper (`EngineClient`, protocol in `engine-protocol.ts`; the
  *   worker paces revaluations by its own clock and runs its analytics thread) and the what-if pool.
  * No `process.env`, no `server-only`: the server wires it to ingest, Postgres and the socket hub.
@@ -12,6 +13,8 @@ export { LiveBook } from "./book/live-book";
 export type { BookState, LiveBookOptions } from "./book/book-state";
 export { LiquidationQueue, type QueueSource } from "./book/liquidation-queue";
 export { CHANGE_SET_MAX_IDS } from "./book/change-tracker";
+export { AlertEvaluator } from "./alerts/alert-evaluator";
+export { compileAlertRules, type CompiledAlertRule } from "./alerts/compile-rules";
 export { accountRow } from "./views/account-row";
 export { accountView } from "./views/account-view";
 export { atRisk } from "./views/at-risk";

@@ -34,6 +34,7 @@ import { loadMarketMarks, repairFutureDatedPrices, saveMarketMarks } from "./per
 import { MarginCalls } from "./margin-calls/margin-calls";
 import { MarginCallsService } from "./services/margin-calls";
 import { pushMarginCall } from "./feeds/margin-call-push";
+import { AlertsEngine } from "./alerts/alerts-engine";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
@@ -85,6 +86,11 @@ export class Runtime {
   private readonly webhooks: WebhookDispatcher;
   /** What routes, pages, the socket feeds and the server's own start-up steps call. */
   readonly services: Services;
+  /**
+   * The alert rules the engine evaluates and the writing of their signals (docs/alerts-engine.md):
+   * the alerts service calls `reloadAlertRules()` after every rule change.
+   */
+  readonly alertsEngine: AlertsEngine;
 
   private constructor(
     private readonly env: Env,
@@ -101,8 +107,6 @@ export class Runtime {
     this.deskStream = new DeskStream(engine, prisma, log, this.riskParams(), seqBase);
     this.marketsStream = new MarketsStream(markets, seqBase);
     this.whatIfs = new WhatIfs(env, prisma);
-    // onRulesChanged: the engine's evaluation of the account and queue rules reloads them there
-    // (integrator: connect it to the engine's reloadAlertRules(); docs/ALERTS.md).
     this.alerts = new AlertsService({ prisma, log, marketExists: (id) => markets.has(id) });
     this.alertProducers = new AlertProducers(this.alerts, {
       prisma, log, staleAfterMs: env.LIQDESK_STALE_AFTER_MS,
@@ -118,6 +122,13 @@ export class Runtime {
     this.webhooks = new WebhookDispatcher(prisma, log, {
       timeoutMs: env.LIQDESK_WEBHOOK_TIMEOUT_MS, concurrency: env.LIQDESK_WEBHOOK_CONCURRENCY, maxAttempts: env.LIQDESK_WEBHOOK_MAX_ATTEMPTS,
       backoffBaseMs: env.LIQDESK_WEBHOOK_BACKOFF_MS, failureLimit: env.LIQDESK_WEBHOOK_FAILURE_LIMIT, pollMs: env.LIQDESK_WEBHOOK_POLL_MS,
+    });
+    this.alertsEngine = new AlertsEngine(prisma, engine.client, log);
+    // The engine's account and queue rules: their transitions reach the inbox like every other
+    // producer's, and a rule the desk changes is given to the engine again.
+    this.alertsEngine.onApplied((transitions) => this.alerts.announce(transitions));
+    this.alerts.setRulesChangedHook(async () => {
+      await this.alertsEngine.reloadAlertRules();
     });
     this.services = this.buildServices();
   }
@@ -196,6 +207,14 @@ export class Runtime {
       : null;
     const snapshotter = new MarginSnapshotter(engine, prisma, log);
     const runtime = new Runtime(env, log, prisma, markets, engine, new Map(infos.map((m) => [m.id, m.lotSize])), recorder, snapshotter, options.seqBase ?? 0);
+    try {
+      // The book is built: every account is evaluated once against the rules and the store's unresolved alerts.
+      await runtime.alertsEngine.start();
+    } catch (error) {
+      await engine.stop();
+      await recorder?.close();
+      throw error;
+    }
     await runtime.startAlerts();
     await runtime.marginCalls.start();
     snapshotter.start(env.LIQDESK_SNAPSHOT_MS);
@@ -376,6 +395,7 @@ export class Runtime {
     await this.snapshotter.stop();
     await this.accountWrites.idle();
     this.alertProducers.stop();
+    await this.alertsEngine.stop();
     await this.alerts.stop();
     await this.whatIfs.stop();
     await this.engine.stop();

@@ -4,6 +4,7 @@ import {
 } from "@/lib/risk";
 import { LIVE_STATUSES, STATUS_UNKNOWN } from "@/lib/risk";
 import { A_COLLATERAL, A_IM, A_MM, A_STRIDE, A_UPNL } from "./account-record";
+import type { BookListener } from "./book-listener";
 import { ChangeTracker } from "./change-tracker";
 import { grow, nextCapacity } from "./grow";
 import { LiquidationQueue } from "./liquidation-queue";
@@ -87,6 +88,8 @@ export abstract class BookState {
 
   readonly queue: LiquidationQueue;
   readonly changes = new ChangeTracker();
+  /** Told of every settled account, every position opened or closed, every collateral crossing 0 (the alert evaluator); `null`: nobody. */
+  listener: BookListener | null = null;
 
   /** From-scratch recomputations of account sums so far (drift guard), for tests and metrics. */
   resyncs = 0;
@@ -255,9 +258,11 @@ export abstract class BookState {
   resync(a: number): void {
     this.recompute(a);
     const code = this.statusOf(a);
-    if (code !== this.status[a]) {
+    const before = this.status[a]!;
+    if (code !== before) {
       this.applyStatus(a, code);
       this.changes.account(a);
+      this.listener?.accountSettled(a, before);
     }
   }
 

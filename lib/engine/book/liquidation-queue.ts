@@ -86,6 +86,10 @@ export class LiquidationQueue {
   private order = new Int32Array(0);
   /** Plans computed since construction (for tests and metrics). */
   planned = 0;
+  /** Σ planned close notional over each member's latest plan (`totals().pendingNotional`), kept as plans change: O(1) to read. */
+  pendingNotional = 0;
+  /** Members never planned yet (`pendingNotional` and the totals leave them out until they are). */
+  get unplanned(): number { return this.size - this.plans.size; }
   /** Executed and failed steps: cool-downs and execution holds. */
   readonly steps: StepRecords;
 
@@ -142,6 +146,7 @@ export class LiquidationQueue {
     this.memberPos[last] = at;
     this.member[a] = 0;
     this.clearDirty(a);
+    if (this.plans.has(a)) this.pendingNotional = this.size === 0 ? 0 : this.pendingNotional - this.planNotional[a]!;
     this.plans.delete(a);
     this.steps.forgetFailure(a);
     this.left = true;
@@ -190,9 +195,10 @@ export class LiquidationQueue {
     this.clearDirty(a);
     if (!this.member[a]) return;
     const plan = planPartialLiquidation(this.source.equity(a), this.source.planPositions(a), this.params);
-    this.plans.set(a, plan);
     let notional = 0;
     for (const c of plan.closes) notional += c.notional;
+    this.pendingNotional += notional - (this.plans.has(a) ? this.planNotional[a]! : 0);
+    this.plans.set(a, plan);
     this.planNotional[a] = notional;
     this.planDeficit[a] = plan.deficit;
     this.planPaused[a] = this.pausedByPlan(a, plan) ? 1 : 0;
@@ -359,6 +365,7 @@ export class LiquidationQueue {
       paused += this.planPaused[a] || this.steps.hasFailure(a) ? 1 : 0;
       byMode[plan.mode]++;
     }
+    this.pendingNotional = pendingNotional; // the same sum, without the running sum's rounding
     return { shortfall, pendingNotional, expectedDeficit, paused, byMode, plansPending: this.dirtyMembers };
   }
 

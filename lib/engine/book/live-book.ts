@@ -122,7 +122,7 @@ export class LiveBook extends BookState {
     throwIfAny(validateCollateral(updates));
     for (const u of updates) {
       const a = this.accountOf(u.accountId);
-      this.noteDebt(this.acc[a * A_STRIDE + A_COLLATERAL]!, u.amount);
+      this.noteDebt(a, this.acc[a * A_STRIDE + A_COLLATERAL]!, u.amount);
       this.acc[a * A_STRIDE + A_COLLATERAL] = u.amount;
       this.settle(a, false);
     }
@@ -133,15 +133,16 @@ export class LiveBook extends BookState {
     for (const u of deltas) {
       const a = this.accountOf(u.accountId);
       const before = this.acc[a * A_STRIDE + A_COLLATERAL]!;
-      this.noteDebt(before, before + u.delta);
+      this.noteDebt(a, before, before + u.delta);
       this.acc[a * A_STRIDE + A_COLLATERAL] = before + u.delta;
       this.settle(a, false);
     }
   }
 
-  /** The summary's debt list changes when a collateral below 0 changes or crosses 0. */
-  private noteDebt(before: number, after: number): void {
+  /** The summary's debt list changes when a collateral below 0 changes or crosses 0; the listener hears of a crossing. */
+  private noteDebt(a: number, before: number, after: number): void {
     if ((before < 0 || after < 0) && before !== after) this.changes.summary();
+    if (before < 0 !== after < 0) this.listener?.accountChanged(a);
   }
 
   /** Records that a step of the account executed at `now`: its cool-down starts. */
@@ -244,12 +245,14 @@ export class LiveBook extends BookState {
   private settle(a: number, deltas: boolean): void {
     if (deltas && ++this.deltaOps[a]! >= this.resyncEvery) this.recompute(a);
     let code = this.statusOf(a);
-    if (code !== this.status[a] && this.deltaOps[a] !== 0) {
+    const before = this.status[a]!;
+    if (code !== before && this.deltaOps[a] !== 0) {
       this.recompute(a);
       code = this.statusOf(a);
     }
     this.applyStatus(a, code);
     this.changes.account(a);
+    if (this.listener !== null) this.listener.accountSettled(a, before);
   }
 
   private applyPosition(a: number, m: number, qty: number, entryPrice: number): void {
@@ -285,6 +288,7 @@ export class LiveBook extends BookState {
         this.deltaOps[a] = 0;
       }
       this.changes.summary();
+      this.listener?.accountChanged(a);
       this.settle(a, left > 0);
       return;
     }
@@ -298,6 +302,7 @@ export class LiveBook extends BookState {
       if (Number.isNaN(this.marks[m]!)) this.unpriced[a]!++;
       if (held === 1) this.withPositions++;
       this.changes.summary();
+      this.listener?.accountChanged(a);
     }
     const o = s * SLOT_STRIDE;
     sl.rec[o + SLOT_QTY] = qty;

@@ -12,7 +12,8 @@ import type {
   MarketStaleUpdate,
 } from "./engine-protocol";
 import { startWorker } from "./ts-worker";
-import type { AtRiskQuery, ChangeSet, CollateralDelta, CollateralUpdate, PositionUpdate, PriceUpdate } from "../engine-types";
+import type { AtRiskQuery, ChangeSet, CollateralDelta, CollateralUpdate, OpenAlertRef, PositionUpdate, PriceUpdate } from "../engine-types";
+import type { AlertRuleView, AlertSignal } from "@/lib/contracts/alerts";
 
 export interface EngineClientOptions extends EngineInit {
   /** The worker module (default: `engine-worker.ts` beside this file). */
@@ -36,6 +37,7 @@ interface Pending {
 export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   private readonly changeListeners = new Set<(changes: ChangeSet) => void>();
+  private readonly alertListeners = new Set<(signals: AlertSignal[]) => void>();
   private readonly exitListeners = new Set<(error: Error) => void>();
   private nextId = 1;
   private dead: Error | null = null;
@@ -88,6 +90,10 @@ export class EngineClient {
       for (const l of this.changeListeners) l(message.changes);
       return;
     }
+    if (message.kind === "alerts") {
+      for (const l of this.alertListeners) l(message.signals);
+      return;
+    }
     if (message.kind !== "response") return;
     const p = this.pending.get(message.id);
     if (!p) return;
@@ -113,6 +119,12 @@ export class EngineClient {
   onChanges(listener: (changes: ChangeSet) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
+  }
+
+  /** Listens to the alert signals pushed by the worker (each batch in order, never empty); returns an unsubscribe function. */
+  onAlerts(listener: (signals: AlertSignal[]) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
   }
 
   /** Runs when the worker dies (crash or `close`). */
@@ -202,6 +214,14 @@ export class EngineClient {
   }
   drainChanges() {
     return this.request("drainChanges", {});
+  }
+  /** The alert rules to evaluate, with the store's unresolved alerts of engine kinds; their first signals are pushed before this resolves. */
+  setAlertRules(rules: AlertRuleView[], open: OpenAlertRef[], now: number) {
+    return this.request("setAlertRules", { rules, open, now });
+  }
+  /** The alert signals not pushed yet (evaluated at `now`). */
+  drainAlerts(now: number) {
+    return this.request("drainAlerts", { now });
   }
   stats() {
     return this.request("stats", {});

@@ -1,3 +1,4 @@
+import type { AlertEvaluator } from "../alerts/alert-evaluator";
 import type { LiveBook } from "../book/live-book";
 import { accountView } from "../views/account-view";
 import { atRisk } from "../views/at-risk";
@@ -9,10 +10,11 @@ import type { QueuePageDiff } from "../views/queue-page-diff";
 import { ratioHistogram } from "../views/ratio-histogram";
 import { ANALYTICS, type AnalyticsCommand, type EngineCommand, type EnginePayload, type EngineRequest, type EngineResult } from "./engine-protocol";
 
-/** What the engine's requests run against: the book, and the queue rows last published to the desk stream (`queueChanges`'s one consumer). */
+/** What the engine's requests run against: the book, the queue rows last published to the desk stream (`queueChanges`'s one consumer), the alert rules over the book. */
 export interface EngineState {
   readonly book: LiveBook;
   readonly queueRows: QueuePageDiff;
+  readonly alerts: AlertEvaluator;
 }
 
 type Handlers = { [K in EngineCommand]: (engine: EngineState, payload: EnginePayload<K>) => EngineResult<K> };
@@ -51,6 +53,8 @@ const handlers: Omit<Handlers, "stats" | AnalyticsCommand> = {
   marginRows: ({ book }, { limit }) => marginRows(book, limit),
   snapshot: ({ book }, { market }) => bookSnapshot(book, { market }),
   drainChanges: ({ book }) => book.drainChanges(),
+  setAlertRules: ({ alerts }, { rules, open, now }) => (alerts.setRules(rules, open, now), { rules: alerts.ruleCount }),
+  drainAlerts: ({ alerts }, { now }) => alerts.drain(now),
 };
 
 /**

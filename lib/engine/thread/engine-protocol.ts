@@ -11,8 +11,10 @@
  *   whole before any of it is applied (a bad batch is rejected with `RiskInputError` issues and
  *   changes nothing).
  * - Events the worker posts unasked: `ready` once the book is built, then `changes` (a `ChangeSet`)
- *   after mutations, coalesced to at most one per `changeIntervalMs`; a change that touched few
- *   accounts (one account's tick, a position, a top-up) goes out at once (engine-worker.ts).
+ *   after mutations, coalesced to at most one per `changeIntervalMs` (a change that touched few
+ *   accounts, such as one account's tick, a position or a top-up, goes out at once: engine-worker.ts),
+ *   each followed by `alerts` when the alert rules raised or cleared anything (also alone, when a
+ *   minimum duration ends).
  * - Prices are coalesced in the worker: pending marks are kept one per market (the latest) and
  *   applied one market per event-loop turn, queries being served in between; an `applyPrices` is
  *   answered once the markets pending at its arrival are applied, with the accounts touched
@@ -22,7 +24,8 @@
 import type { MarketParams, RiskIssue } from "@/lib/risk";
 import type { LiveBookOptions } from "../book/book-state";
 import type { IdSearchResult } from "../views/account-search";
-import type { AtRiskQuery, BookSnapshot, ChangeSet, CollateralDelta, CollateralUpdate, FundRunway, MarginRows, PositionUpdate, PriceUpdate } from "../engine-types";
+import type { AtRiskQuery, BookSnapshot, ChangeSet, CollateralDelta, CollateralUpdate, FundRunway, MarginRows, OpenAlertRef, PositionUpdate, PriceUpdate } from "../engine-types";
+import type { AlertRuleView, AlertSignal } from "@/lib/contracts/alerts";
 import type { AccountRow, AccountView, BookLiquidationMap, BookStressResult, BookSummary, Page, QueueEntry, QueuePageChanges, RatioHistogram } from "@/lib/contracts/book-views";
 
 /** How the worker's book is built (passed as `workerData`): the book's options, its first markets and the change push. */
@@ -102,6 +105,16 @@ export interface EngineCommands {
     payload: { shocks: Record<string, number>; insuranceFund: number; maxRounds?: number | undefined; depthPer1Pct?: Record<string, number> | undefined };
     result: BookStressResult;
   };
+  /**
+   * The alert rules to evaluate (docs/alerts-engine.md): the enabled engine kinds, checked whole
+   * (a bad rule: `RiskInputError` naming `rules[i].<field>`, nothing changed), then every account
+   * and the queue evaluated once at `now`. `open`: the store's unresolved alerts of engine kinds, the
+   * raised state of rules new to the engine. The signals this produces are posted (event `alerts`)
+   * before the answer.
+   */
+  setAlertRules: { payload: { rules: AlertRuleView[]; open: OpenAlertRef[]; now: number }; result: { rules: number } };
+  /** The alert signals not yet pushed, at `now` (what the `alerts` event would carry next): for a pulling client and at stop. */
+  drainAlerts: { payload: { now: number }; result: AlertSignal[] };
   /** The largest uniform move of every market the fund covers, to 0.1%, up to 50%, over the priced accounts (analytics thread). */
   fundRunway: { payload: { insuranceFund: number }; result: FundRunway };
   /** Spec §9 for one market at its live mark; no map before its first price; `null` for an unknown market (analytics thread). */
@@ -123,6 +136,7 @@ export const MUTATIONS: ReadonlySet<EngineCommand> = new Set<EngineCommand>([
   "applyFunding",
   "markStepExecuted",
   "markStepFailed",
+  "setAlertRules",
 ]);
 
 /** Commands run on the analytics thread over a snapshot taken on arrival, answered when done. */
@@ -142,6 +156,13 @@ export type EngineResponse =
   | { readonly kind: "response"; readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly kind: "response"; readonly id: number; readonly ok: false; readonly error: EngineErrorBody };
 
-export type EngineEvent = { readonly kind: "ready" } | { readonly kind: "changes"; readonly changes: ChangeSet };
+/**
+ * `alerts`: the alert signals of the rules (raise / clear per rule and subject, in order), posted
+ * right after the change set they belong to, or alone when a minimum duration ends with no change.
+ */
+export type EngineEvent =
+  | { readonly kind: "ready" }
+  | { readonly kind: "changes"; readonly changes: ChangeSet }
+  | { readonly kind: "alerts"; readonly signals: AlertSignal[] };
 
 export type EngineMessage = EngineResponse | EngineEvent;

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { RiskInputError } from "@/lib/risk";
+import { AlertEvaluator } from "../alerts/alert-evaluator";
 import { LiveBook } from "../book/live-book";
 import type { PriceUpdate } from "../engine-types";
 import { bookSnapshot } from "../views/book-snapshot";
@@ -39,9 +40,13 @@ const init = (workerData ?? {}) as EngineInit;
 lowerThreadPriority(WORKER_NICE);
 const book = new LiveBook(init);
 for (const m of init.markets ?? []) book.upsertMarket(m);
-const engine: EngineState = { book, queueRows: new QueuePageDiff() };
+const alerts = new AlertEvaluator(book);
+const engine: EngineState = { book, queueRows: new QueuePageDiff(), alerts };
 const interval = init.changeIntervalMs === undefined ? 50 : init.changeIntervalMs;
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
+/** Drains the alert rules when the earliest minimum duration ends (`alertTimerAt`), with or without a change. */
+let alertTimer: ReturnType<typeof setTimeout> | null = null;
+let alertTimerAt = Infinity;
 const analytics = new AnalyticsThread();
 
 const post = (message: EngineMessage, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
@@ -76,6 +81,28 @@ function flushChanges(): void {
   lastFlushAt = performance.now();
   const changes = book.drainChanges();
   if (changes.accounts > 0 || changes.markets.length > 0 || changes.summaryChanged) post({ kind: "changes", changes });
+  flushAlerts();
+}
+
+/** Posts the alert signals of the rules at this moment (after the change set they follow), then waits for the next minimum duration to end. */
+function flushAlerts(): void {
+  if (interval === null) return;
+  const signals = alerts.drain(Date.now());
+  if (signals.length > 0) post({ kind: "alerts", signals });
+  scheduleAlertTimer();
+}
+
+function scheduleAlertTimer(): void {
+  const due = alerts.nextDue();
+  if (interval === null || due >= alertTimerAt) return;
+  if (alertTimer !== null) clearTimeout(alertTimer);
+  alertTimerAt = due;
+  if (due === Infinity) return;
+  alertTimer = setTimeout(() => {
+    alertTimer = null;
+    alertTimerAt = Infinity;
+    flushAlerts();
+  }, Math.max(0, due - Date.now()) + 1);
 }
 
 /** The change set goes out within `interval` ms, or at once (URGENT_GAP_MS after the last one at most) when `urgent`. */
@@ -146,9 +173,10 @@ function refreshTurn(): void {
     planWindowStart = performance.now();
     planWindowUsed = 0;
   }
-  planWindowUsed += book.queue.refresh(Math.min(PLANS_PER_TURN, PLANS_PER_WINDOW - planWindowUsed));
-  // Planning resyncs an account's sums, which may settle a status (a change to push).
-  if (book.changes.pendingAccounts() > 0) scheduleFlush();
+  // Planning resyncs an account's sums, which may settle a status (a change to push); it moves the queue's pending notional (a queue alert rule).
+  const planned = book.queue.refresh(Math.min(PLANS_PER_TURN, PLANS_PER_WINDOW - planWindowUsed));
+  planWindowUsed += planned;
+  if (book.changes.pendingAccounts() > 0 || (planned > 0 && alerts.watchesQueue)) scheduleFlush();
   scheduleRefresh();
 }
 
@@ -265,6 +293,9 @@ port.on("message", (request: EngineRequest) => {
     if (ANALYTICS.has(request.type)) return runAnalytics(request);
     const result = request.type === "stats" ? stats() : dispatchEngineRequest(engine, request);
     const transfer = request.type === "snapshot" || request.type === "marginRows" ? buffersOf(result) : undefined;
+    // The signals of new rules go out before the answer: whoever awaits it has them queued.
+    if (request.type === "setAlertRules") flushAlerts();
+    if (request.type === "drainAlerts") scheduleAlertTimer();
     post({ kind: "response", id: request.id, ok: true, result }, transfer);
   } catch (err) {
     respondError(request.id, err);

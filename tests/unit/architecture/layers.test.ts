@@ -57,6 +57,16 @@ const cases: { file: string; refused: string[]; allowed: string[] }[] = [
     allowed: [`import type { BookState } from "../book/book-state";`],
   },
   {
+    file: "lib/engine/alerts/layer-probe.ts",
+    refused: [
+      `import { performance } from "node:perf_hooks";`,
+      `import { EngineClient } from "../thread/engine-client";`,
+      `import { applyAlertSignals } from "@/lib/server/alerts/alert-store";`,
+      `import "server-only";`,
+    ],
+    allowed: [`import type { BookState } from "../book/book-state";`, `import type { AlertSignal } from "@/lib/contracts/alerts";`, `import { formatUsd } from "@/lib/format/usd";`],
+  },
+  {
     file: "lib/engine/thread/layer-probe.ts",
     refused: [`import { x } from "@/lib/server/env";`, `import { y } from "@/lib/client/socket";`],
     allowed: [`import { evaluateScenario } from "@/lib/risk";`],
