@@ -90,21 +90,21 @@ describe("alerts survive kill -9", () => {
     server = await startAppServer({ dataDir: server.dataDir, env: ENV });
     const deskAfter = await signIn(server.url, DEMO_DESK.email, DEMO_DESK.password);
     // The engine's verdict on each account now.
-    const inDanger = async (accountId: string) => {
+    const statusOf = async (accountId: string) => {
       const res = await deskAfter.fetch(`/api/v1/accounts/${accountId}`);
       expect(res.status).toBe(200);
-      const view = await res.json() as { status: string };
-      return ["liquidatable", "backstop", "bankrupt"].includes(view.status);
+      return (await res.json() as { view: { status: string } }).view.status;
     };
+    let seen = "";
     const consistent = async () => {
       const rows = await alertsOfRule();
-      for (const a of ACCOUNTS) {
-        const unresolved = rows.filter((r) => r.subject === `account:${a}` && r.state !== "resolved").length;
-        if (unresolved !== ((await inDanger(a)) ? 1 : 0)) return false;
-      }
-      return true;
+      const views = await Promise.all(ACCOUNTS.map(async (a) => ({ a, status: await statusOf(a), unresolved: rows.filter((r) => r.subject === `account:${a}` && r.state !== "resolved").length })));
+      seen = JSON.stringify(views);
+      return views.every((v) => v.unresolved === (["liquidatable", "backstop", "bankrupt"].includes(v.status) ? 1 : 0));
     };
-    await until("unresolved alerts = accounts in danger", consistent);
+    await until("unresolved alerts = accounts in danger", consistent).catch((e: Error) => {
+      throw new Error(`${e.message.slice(0, 200)}\nlast seen: ${seen}`);
+    });
 
     // Put every account in danger once more: each has exactly one unresolved alert, none doubled.
     const ingestAfter = new IngestClient(server.url, token);

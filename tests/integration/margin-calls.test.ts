@@ -163,8 +163,9 @@ describe("margin calls", () => {
     await expectRefused(issue("desk", "mc-a", { ...ok, alertId: "x1" }), 400, "alertId");
     await expectRefused(issue("desk", "mc-a", "[1,2]"), 400, "(body)", /JSON object/);
     // An alert about another account is not a reason for this one's call.
-    await db.prisma.alert.create({ data: { ruleId: "status-liquidatable", subject: "account:mc-b", accountId: "mc-b", severity: "warning", message: "t", raisedAt: new Date() } });
-    const other = await db.prisma.alert.findFirstOrThrow({ where: { accountId: "mc-b" } });
+    // (A rule no producer raises for accounts: the engine raises its own status alerts for mc-b.)
+    await db.prisma.alert.create({ data: { ruleId: "uncovered-bad-debt", subject: "account:mc-b", accountId: "mc-b", severity: "warning", message: "t", raisedAt: new Date() } });
+    const other = await db.prisma.alert.findFirstOrThrow({ where: { accountId: "mc-b", ruleId: "uncovered-bad-debt" } });
     await expectRefused(issue("desk", "mc-a", { ...ok, alertId: other.id.toString() }), 400, "alertId", /about account "mc-b"/);
     // Not in danger: healthy, with its margin ratio in the message.
     await expectRefused(issue("desk", "mc-healthy", ok), 400, "accountId", /not in danger \(healthy, margin ratio/);
@@ -278,7 +279,9 @@ describe("margin calls", () => {
     expect(alerts[0]).toMatchObject({ ruleId: "margin-call-expired", accountId: "mc-x1", state: "open", value: 250.5 });
     expect(alerts[0]!.message).toMatch(/margin call #\d+ on account "mc-x1" for 250\.50 USD expired unmet at .*Z \(deposits and top-ups since: 0\.00 USD\)/);
     expect(row.expiryAlertId).toBe(alerts[0]!.id);
-    const audit = await db.prisma.auditLog.findMany({ where: { accountId: "mc-x1", action: { in: ["margin_call.expired", "alert.raise"] } } });
+    // (The engine raises the account's own status alerts beside it: only the escalation's audit counts here.)
+    const audit = (await db.prisma.auditLog.findMany({ where: { accountId: "mc-x1", action: { in: ["margin_call.expired", "alert.raise"] } } }))
+      .filter((a) => a.action !== "alert.raise" || (a.details as { ruleId?: string } | null)?.ruleId === "margin-call-expired");
     expect(audit.map((a) => a.action).sort()).toEqual(["alert.raise", "margin_call.expired"]);
     expect(pushed.filter((p) => p.call.id === call.id).map((p) => [p.call.state, p.call.expiryAlertId])).toEqual([["expired", alerts[0]!.id.toString()]]);
     // A cancel after it closed is a 409; nothing changes.
