@@ -45,7 +45,6 @@ import os from "node:os";
 import type { Browser } from "playwright-core";
 import type { AccountViewUpdate } from "@/lib/contracts/socket-events";
 import type { DeskDelta } from "@/lib/contracts/desk";
-import { QUEUE_BEAT } from "@/lib/client/redraw-beats";
 import { roundToTick } from "@/lib/sim/price-path";
 import { launchBrowser } from "../tests/support/browser";
 import { runScript, type AppServer } from "../tests/support/app-server";
@@ -117,7 +116,6 @@ interface RunReport {
   rowOut: TickLatencies;
   rowRanks: string[];
   /** ms after the queue panel's redraw beat (page clock) at which the row changed. */
-  rowBeatPhase: number[];
   frames: { accountViews: number; deskDeltas: number; seconds: number };
   clock: { ratioPage: string; boardPage: string };
   visibility: string[];
@@ -305,8 +303,6 @@ async function measure(
 
       // The queue row on the board.
       const rowRaw = await domRecords(boardPage);
-      // The queue panel takes a new queue on its redraw beat: how long after a beat each change of the row came.
-      const rowBeatPhase = rowRaw.slice(1).map((r) => (((r.t - QUEUE_BEAT.offsetMs) % QUEUE_BEAT.periodMs) + QUEUE_BEAT.periodMs) % QUEUE_BEAT.periodMs);
       const rowRecords = rowRaw.map((r) => ({ ...r, t: r.t - boardOffset, frame: r.frame === null ? null : r.frame - boardOffset }));
       const rowStates: RowState[] = rowRecords.map((r) => {
         const [state, mark] = r.value.split("|");
@@ -327,7 +323,7 @@ async function measure(
         label, size, loadS, startS, ticks: measured.length,
         ackMs: summarize(acks), ackErrors,
         ratio, row,
-        rowIn: tickLatencies(sentAt, down, rowObs), rowOut: tickLatencies(sentAt, up, rowObs), rowRanks, rowBeatPhase,
+        rowIn: tickLatencies(sentAt, down, rowObs), rowOut: tickLatencies(sentAt, up, rowObs), rowRanks,
         frames: { accountViews: ratioFrames.filter(inWindow).length, deskDeltas: boardFrames.filter(inWindow).length, seconds: (framesTo - framesFrom) / 1000 },
         clock: { ratioPage: clockText(0), boardPage: clockText(1) },
         visibility,
@@ -411,7 +407,6 @@ function printRun(r: RunReport): void {
   printMeasure(`ratio on /desk/accounts/${RATIO_PROBE.accountId}`, r.ratio);
   printMeasure(`queue row of ${QUEUE_PROBE.accountId} on /desk`, r.row);
   console.log(`  row appears (down ticks) ${stats(r.rowIn.shownOrSuperseded)}; row leaves (up ticks) ${stats(r.rowOut.shownOrSuperseded)}; rank shown: ${r.rowRanks.join(", ") || "never present"}`);
-  console.log(`  the row changed ${stats(r.rowBeatPhase)} after the queue panel's redraw beat (every ${QUEUE_BEAT.periodMs} ms, lib/client/redraw-beats.ts)`);
   console.log(`frames received in the window: account:view ${r.frames.accountViews} (${(r.frames.accountViews / r.frames.seconds).toFixed(2)}/s), desk:delta ${r.frames.deskDeltas} (${(r.frames.deskDeltas / r.frames.seconds).toFixed(2)}/s)`);
   console.log(`page clock − this process's clock: account page ${r.clock.ratioPage}, board ${r.clock.boardPage}; visibility ${r.visibility.join(", ")}`);
   console.log(processCpuLine(r.processes));

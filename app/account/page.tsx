@@ -34,11 +34,12 @@ export default async function TraderAccountPage({ searchParams }: { searchParams
   if (!detail) {
     return <>{bar}<main><QueryState kind="empty" height={300}><div data-testid="account-not-found">Account “{accountId}” has no data on the venue yet.</div></QueryState></main></>;
   }
+  const calls = await services.marginCalls.list(user, accountId);
   return (
     <>
       {bar}
       <TraderAccountView accountId={accountId} accountIds={user.accountIds} initial={detail} initialMarkets={services.markets.snapshot()}
-        staleAfterMs={services.markets.displaySettings().staleAfterMs} />
+        initialCalls={calls} staleAfterMs={services.markets.displaySettings().staleAfterMs} />
     </>
   );
 }

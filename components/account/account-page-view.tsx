@@ -4,6 +4,8 @@ import Link from "next/link";
 import { useMemo } from "react";
 import type { AccountDetail } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
+import type { MarginCallsResponse } from "@/lib/contracts/margin-calls";
+import { useMarginCalls } from "@/lib/client/use-margin-calls";
 import { useAccount } from "@/lib/client/use-account";
 import { useAccountStream } from "@/lib/client/use-account-stream";
 import { isNotFound } from "@/lib/client/fetch-json";
@@ -26,15 +28,20 @@ import { LedgerTable } from "./ledger-table";
 import { LiquidationEventsTable } from "./liquidation-events-table";
 import { TopUpForm } from "./top-up-form";
 import { UnknownFiguresBanner } from "./unknown-figures";
+import { MarginCallDesk } from "./margin-call-desk";
 
 /** One account for the desk: figures, positions, what happens next, history, ledger and liquidations; polled every 2 s. */
-export function AccountPageView({ accountId, initial, initialMarkets, staleAfterMs }: {
+export function AccountPageView({ accountId, initial, initialMarkets, initialCalls, alertId, staleAfterMs }: {
   accountId: string;
   initial: AccountDetail;
   initialMarkets: MarketsResponse;
+  initialCalls: MarginCallsResponse;
+  /** The alert the page was opened from (`?alert=`): a margin call issued here answers it. */
+  alertId: string | null;
   staleAfterMs: number;
 }) {
   useAccountStream(accountId);
+  const { data: calls } = useMarginCalls(accountId, initialCalls);
   const { data, error, dataUpdatedAt } = useAccount(accountId, initial);
   const { data: marketsData } = useMarkets(initialMarkets);
   const markets = useMarketIndex(marketsData.markets);
@@ -81,6 +88,10 @@ export function AccountPageView({ accountId, initial, initialMarkets, staleAfter
           freshness={{ ts: dataUpdatedAt || detail.serverTime, stale, staleAfterMs }}>
           {points.length < 2 ? <QueryState kind="empty" height={250}>Not enough history yet: margin snapshots are taken every few seconds.</QueryState>
             : <MarginHistoryChart points={points} height={250} />}
+        </Panel>
+        <Panel title="Margin call" subtitle="ask the trader for collateral by a deadline: met by deposits and top-ups, or when the account is healthy again; audited"
+          className="span-12" testId="margin-call-panel" id="margin-call">
+          <MarginCallDesk accountId={accountId} calls={calls} alertId={alertId} />
         </Panel>
         <Panel title="Add collateral" subtitle="manual top-up by the desk: previewed by the server, recorded in the audit log with its note"
           className="span-12" testId="topup-panel">

@@ -54,10 +54,12 @@ const PRESET_UNIT = 0.01;
  * account state, else it says "updating…" until the server answers again, and is dimmed while it
  * is more than a second older than the live view.
  */
-export function TopUpForm({ accountId, role, markets, live }: {
+export function TopUpForm({ accountId, role, markets, live, prefill }: {
   accountId: string; role: "desk" | "trader"; markets: Map<string, MarketDisplay>;
   /** The live view shown beside the form and when the engine was asked for it. */
   live: LiveAccount;
+  /** An amount to fill in (a margin call's remaining amount), filled again each time `key` changes. */
+  prefill?: { amount: string; key: string } | null;
 }) {
   const queryClient = useQueryClient();
   const [amount, setAmount] = useState("");
@@ -73,6 +75,16 @@ export function TopUpForm({ accountId, role, markets, live }: {
     const timer = setTimeout(() => setDebounced(amount.trim()), 250);
     return () => clearTimeout(timer);
   }, [amount]);
+  const [prefilled, setPrefilled] = useState<string | null>(null);
+  if (prefill && prefill.key !== prefilled) {
+    // A new margin call, or what it still asks changed: the form holds that amount (a new top-up, a new key).
+    setPrefilled(prefill.key);
+    setAmount(prefill.amount);
+    setDebounced(prefill.amount);
+    setKey(newKey());
+    setFieldErrors({});
+    setFormError(null);
+  }
   // The largest top-up, as the server's preview of the account (no amount) said it; the server checks again.
   const maxAmount = queryClient.getQueryData<TopUpPreview>(queryKeys.topUpPreview(accountId, null))?.maxAmount ?? null;
   const reading = amount.trim() === "" ? null : readTopUpAmount(amount, maxAmount);

@@ -4,6 +4,9 @@ import Link from "next/link";
 import { useMemo } from "react";
 import type { AccountDetail } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
+import type { MarginCallsResponse } from "@/lib/contracts/margin-calls";
+import { useMarginCalls } from "@/lib/client/use-margin-calls";
+import { openCallOf } from "@/lib/client/margin-call-list";
 import { useAccount } from "@/lib/client/use-account";
 import { useAccountStream } from "@/lib/client/use-account-stream";
 import { isBehindLive, previewAgrees, useTopUpPreview } from "@/lib/client/use-top-up-preview";
@@ -27,6 +30,8 @@ import { LedgerTable } from "./ledger-table";
 import { LiquidationEventsTable } from "./liquidation-events-table";
 import { TopUpForm } from "./top-up-form";
 import { UnknownFiguresBanner, unknownText } from "./unknown-figures";
+import { MarginCallBanner } from "./margin-call-banner";
+import { MarginCallsTable } from "./margin-calls-table";
 
 /**
  * A trader's own account, the way the desk sees it: the margin-ratio gauge, equity, margins and
@@ -34,14 +39,20 @@ import { UnknownFiguresBanner, unknownText } from "./unknown-figures";
  * would happen if liquidation started now), history, ledger and liquidations, and the top-up form.
  * Live: the account's socket room pushes its view within 100 ms of a change (every 5 s without one); history is polled.
  */
-export function TraderAccountView({ accountId, accountIds, initial, initialMarkets, staleAfterMs }: {
+export function TraderAccountView({ accountId, accountIds, initial, initialMarkets, initialCalls, staleAfterMs }: {
   accountId: string;
   accountIds: readonly string[];
   initial: AccountDetail;
   initialMarkets: MarketsResponse;
+  initialCalls: MarginCallsResponse;
   staleAfterMs: number;
 }) {
   useAccountStream(accountId);
+  const { data: calls } = useMarginCalls(accountId, initialCalls);
+  const openCall = openCallOf(calls.calls);
+  // The top-up form holds what the open margin call still asks (filled again when that changes).
+  const prefill = useMemo(() => (openCall && openCall.remaining !== "0" ? { amount: openCall.remaining, key: `${openCall.id}:${openCall.remaining}` } : null),
+    [openCall]);
   const { data: detail, error } = useAccount(accountId, initial);
   const { data: marketsData } = useMarkets(initialMarkets);
   const markets = useMarketIndex(marketsData.markets);
@@ -79,6 +90,7 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
         ) : null}
       </div>
       {error ? <div className="banner banner-warn" role="alert">Could not refresh: {errorMessage(error)} — the figures below are the last known.</div> : null}
+      <MarginCallBanner calls={calls.calls} />
       <UnknownFiguresBanner view={view} />
       <div className="account-top">
         <div className="figure gauge-card"><MarginGauge ratio={view.marginRatio} /></div>
@@ -109,8 +121,11 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
             : trigger === undefined && view.liquidation?.mode === "none" && view.positions.length > 0
               ? <p className="muted" data-testid="liquidation-trigger-updating">What a liquidation would do: updating…</p> : null}
         </Panel>
-        <Panel title="Add collateral" subtitle="previewed by the server before you send it" className="span-7" testId="topup-panel">
-          <TopUpForm accountId={accountId} role="trader" markets={markets} live={live} />
+        <Panel title="Add collateral" subtitle="previewed by the server before you send it" className="span-7" testId="topup-panel" id="topup-panel">
+          <TopUpForm accountId={accountId} role="trader" markets={markets} live={live} prefill={prefill} />
+        </Panel>
+        <Panel title="Margin calls" subtitle={`from the risk desk, newest first · ${calls.calls.length}`} className="span-12" testId="margin-calls-panel">
+          <MarginCallsTable calls={calls.calls} showIssuer="name" />
         </Panel>
         <Panel title="Margin ratio over time" subtitle="MM / equity; 100% = liquidation, higher is worse" className="span-12" testId="margin-history-panel">
           {points.length < 2 ? <QueryState kind="empty" height={250}>Not enough history yet: margin snapshots are taken every few seconds.</QueryState>

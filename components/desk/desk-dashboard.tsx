@@ -1,13 +1,13 @@
 "use client";
 import { RatioBandsProvider } from "@/lib/client/ratio-bands-context";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useState } from "react";
 import type { DeskSnapshot } from "@/lib/contracts/desk";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 import { useDesk } from "@/lib/client/use-desk";
 import { useMarkets } from "@/lib/client/use-markets";
 import { useStreamStale } from "@/lib/client/use-socket-status";
 import { useLiveValue } from "@/lib/client/use-live-value";
-import { DESK_BEAT, MARKETS_BEAT, QUEUE_BEAT } from "@/lib/client/redraw-beats";
+import { DESK_BEAT, MARKETS_BEAT } from "@/lib/client/redraw-beats";
 import { marketIndex } from "@/lib/client/market-index";
 import { useMarketIndex } from "@/lib/client/use-market-index";
 import { figureTs, marksAsOf } from "@/lib/client/marks-as-of";
@@ -33,13 +33,14 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
   initialMarkets: MarketsResponse;
   staleAfterMs: number;
 }) {
-  // Socket frames (≤ 10/s) land in the query cache at once; the page redraws on beats (the
-  // queue every 50 ms, other figures and tables twice a second, markets once; charts limit
-  // themselves further), in transitions that yield to input.
+  // Socket frames (≤ 10/s) land in the query cache at once. The queue follows each frame that
+  // changed it (a deferred value: rendered as a transition that yields to input, at most as often
+  // as the frames come); the other figures and tables redraw on beats (twice a second, markets
+  // once; charts limit themselves further), also in transitions.
   const liveDesk = useDesk(initialDesk).data;
   const desk = useLiveValue(liveDesk, { beat: DESK_BEAT });
   const liveQueue = useMemo(() => ({ items: liveDesk.queue, ts: liveDesk.queueTs }), [liveDesk.queue, liveDesk.queueTs]);
-  const queue = useLiveValue(liveQueue, { beat: QUEUE_BEAT });
+  const queue = useDeferredValue(liveQueue);
   const marketsData = useLiveValue(useMarkets(initialMarkets).data, { beat: MARKETS_BEAT });
   const stale = useStreamStale();
   const markets = marketsData.markets;

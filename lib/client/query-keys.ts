@@ -1,4 +1,5 @@
 import type { AccountsFilter } from "./accounts-filter";
+import type { AlertsFilter } from "./alerts-filter";
 
 /** Every TanStack Query key, in one place. */
 export const queryKeys = {
@@ -19,4 +20,14 @@ export const queryKeys = {
   /** Every preview of one account's top-up (to refresh them after a top-up). */
   topUpPreviews: (accountId: string) => ["topup-preview", accountId] as const,
   topUpPreview: (accountId: string, amount: string | null) => ["topup-preview", accountId, amount] as const,
+  /** Everything about alerts (to refresh it all after a reconnect). */
+  alertsAll: ["alerts"] as const,
+  alertCounts: ["alerts", "counts"] as const,
+  /** Every list of the inbox, any filter. */
+  alertLists: ["alerts", "list"] as const,
+  alertList: (filter: AlertsFilter) => ["alerts", "list", filter] as const,
+  alertDetail: (id: string) => ["alerts", "detail", id] as const,
+  alertRules: ["alert-rules"] as const,
+  /** One account's margin calls (polled, and kept current by the socket's `account:margin-call`). */
+  marginCalls: (accountId: string) => ["margin-calls", accountId] as const,
 };

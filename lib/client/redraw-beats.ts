@@ -3,8 +3,9 @@
  * short task, and parts that redraw at the same rate take turns instead of landing in one frame:
  *
  *   every 500 ms at 0      figures, feed (the desk stream)
- *   every 50 ms at 30      the liquidation queue (the desk stream; a small virtualised table whose
- *                          rows redraw only when they change: it follows a tick within a beat)
+ *   (no beat)              the liquidation queue: follows each desk frame that changed it, as a
+ *                          deferred value (a small virtualised table whose rows redraw only when
+ *                          they change; frames come at most ~9 a second)
  *   every 1 s at 250 ms    marks, price sources, the stress panel's marks (the markets stream)
  *   every 1 s at 375 ms    the margin-ratio histogram (when a count changed, on screen)
  *   every 1 s at 700 ms    ages and cool-down countdowns (the shared clock)
@@ -17,7 +18,6 @@ export interface Beat {
 }
 
 export const DESK_BEAT: Beat = { periodMs: 500, offsetMs: 0 };
-export const QUEUE_BEAT: Beat = { periodMs: 50, offsetMs: 30 };
 export const MARKETS_BEAT: Beat = { periodMs: 1000, offsetMs: 250 };
 export const HISTOGRAM_BEAT: Beat = { periodMs: 1000, offsetMs: 375 };
 export const CLOCK_BEAT: Beat = { periodMs: 1000, offsetMs: 700 };

@@ -4,6 +4,8 @@ import { textSchema } from "./text";
 import type { MarketsResponse, MarkUpdate } from "./markets";
 import type { DeskDelta, DeskSnapshot } from "./desk";
 import type { AccountView } from "./book-views";
+import type { AlertsChange } from "./alerts";
+import type { MarginCallUpdate } from "./margin-calls";
 
 /** A numbered batch of changes; a client drops any delta whose seq is not newer than its snapshot. */
 export interface MarketsDelta {
@@ -24,7 +26,11 @@ export interface ServerToClientEvents {
   "desk:delta": (delta: DeskDelta) => void;
   /** Room `account:<id>`: the account's live view, pushed within 100 ms of a change while watched (every 5 s without one). */
   "account:view": (update: AccountViewUpdate) => void;
+  /** Rooms `account:<id>` and `desk`: a margin call issued, met, expired or cancelled, the moment it happens (lib/contracts/margin-calls.ts). */
+  "account:margin-call": (update: MarginCallUpdate) => void;
   "session:ended": (notice: SessionEndedNotice) => void;
+  /** Room `alerts` (the desk): alerts were raised, resolved, acknowledged, snoozed or assigned, or a snooze ended; the counts after it. */
+  "alerts:changed": (change: AlertsChange) => void;
 }
 
 export interface AccountViewUpdate {
@@ -99,6 +105,8 @@ export type RoomKind = "desk" | "markets" | "account";
 export const ROOM_KINDS: readonly RoomKind[] = ["desk", "markets", "account"];
 export const DESK_ROOM = "desk";
 export const MARKETS_ROOM = "markets";
+/** The desk's alerts: `alerts:changed` (docs/ALERTS.md). */
+export const ALERTS_ROOM = "alerts";
 const ACCOUNT_ROOM_PREFIX = "account:";
 /** The room of one account's live view (`account:view`). */
 export const accountRoom = (accountId: string) => `${ACCOUNT_ROOM_PREFIX}${accountId}`;

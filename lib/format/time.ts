@@ -36,3 +36,11 @@ export function formatDuration(ms: number): string {
   if (s < 120) return `${s} s`;
   return `${Math.round(s / 60)} min`;
 }
+
+/** Time left until a deadline, counting seconds: "2 d 03:04:05", "3:04:05", "0:04:05"; "0:00:00" once past. */
+export function formatTimeLeft(ms: number): string {
+  const s = ms > 0 ? Math.ceil(ms / 1000) : 0;
+  const days = Math.floor(s / 86_400);
+  const hms = `${Math.floor((s % 86_400) / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+  return days > 0 ? `${days} d ${hms.padStart(8, "0")}` : hms;
+}

@@ -20,6 +20,9 @@ function failureReason(error: unknown): string {
 /** Liquidation steps executed per executor pass at most: one pass never holds the loop long. */
 const STEPS_PER_PASS = 50;
 
+/** An executed step, and the bad debt it left that the fund could not pay (decimal string, "0" if none). */
+export type StepListener = (event: LiquidationEventView, step: { uncoveredBadDebt: string }) => void;
+
 export interface LiveEngineOptions {
   prisma: PrismaClient;
   log: Logger;
@@ -35,7 +38,7 @@ export interface LiveEngineOptions {
 export class LiveEngine {
   private executorTimer: NodeJS.Timeout | null = null;
   private executing: Promise<void> | null = null;
-  private readonly stepListeners = new Set<(event: LiquidationEventView) => void>();
+  private readonly stepListeners = new Set<StepListener>();
   /** The last failure logged per account (one log line per account per distinct reason). */
   private readonly failureLogged = new Map<string, string>();
 
@@ -77,7 +80,7 @@ export class LiveEngine {
     return this.client.onChanges(listener);
   }
 
-  onStep(listener: (event: LiquidationEventView) => void): () => void {
+  onStep(listener: StepListener): () => void {
     this.stepListeners.add(listener);
     return () => this.stepListeners.delete(listener);
   }
@@ -168,7 +171,7 @@ export class LiveEngine {
         qty: Number(result.position.qty), entryPrice: Number(result.position.entryPrice),
       }]);
       await this.client.applyCollateral([{ accountId, amount: Number(result.collateral) }]);
-      for (const listener of this.stepListeners) listener(result.event);
+      for (const listener of this.stepListeners) listener(result.event, { uncoveredBadDebt: result.uncoveredBadDebt });
       return true;
     } catch (error) {
       if (error instanceof StaleStepError) {

@@ -25,7 +25,12 @@ import { DeskService } from "./services/desk";
 import { HealthService } from "./services/health";
 import { MarketsService } from "./services/markets";
 import { SessionsService } from "./services/sessions";
+import { AlertsService } from "./services/alerts";
+import { AlertProducers } from "./alerts/alert-producers";
 import { loadMarketMarks, repairFutureDatedPrices, saveMarketMarks } from "./persistence/market-marks";
+import { MarginCalls } from "./margin-calls/margin-calls";
+import { MarginCallsService } from "./services/margin-calls";
+import { pushMarginCall } from "./feeds/margin-call-push";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
@@ -68,6 +73,11 @@ export class Runtime {
   private readonly marketsStream: MarketsStream;
   /** What-ifs and stress runs: off the main thread, within per-user and server-wide limits. */
   private readonly whatIfs: WhatIfs;
+  /** The desk's alerts, and the producers of the markets' and the fund's (docs/ALERTS.md). */
+  private readonly alerts: AlertsService;
+  private readonly alertProducers: AlertProducers;
+  /** Margin calls: met by credits (after each collateral write) or health (change sets), expired at their deadline. */
+  private readonly marginCalls: MarginCalls;
   /** What routes, pages, the socket feeds and the server's own start-up steps call. */
   readonly services: Services;
 
@@ -86,6 +96,20 @@ export class Runtime {
     this.deskStream = new DeskStream(engine, prisma, log, this.riskParams(), seqBase);
     this.marketsStream = new MarketsStream(markets, seqBase);
     this.whatIfs = new WhatIfs(env, prisma);
+    // onRulesChanged: the engine's evaluation of the account and queue rules reloads them there
+    // (integrator: connect it to the engine's reloadAlertRules(); docs/ALERTS.md).
+    this.alerts = new AlertsService({ prisma, log, marketExists: (id) => markets.has(id) });
+    this.alertProducers = new AlertProducers(this.alerts, {
+      prisma, log, staleAfterMs: env.LIQDESK_STALE_AFTER_MS,
+      marketStates: () => markets.views(Date.now()).map((m) => ({ marketId: m.id, stale: m.stale, markTs: m.markTs })),
+    });
+    this.marginCalls = new MarginCalls({
+      prisma, log, env,
+      accountView: (accountId, now) => engine.client.accountView(accountId, now),
+      preview: (accountId) => this.services.accounts.previewTopUp(accountId, {}),
+      changes: (listener) => engine.onChanges(listener),
+      alertsRaised: (transitions) => this.alerts.announce(transitions),
+    });
     this.services = this.buildServices();
   }
 
@@ -113,6 +137,8 @@ export class Runtime {
         sendBacklog: () => this.feeds?.transport.sendBacklog() ?? { bytes: 0, largest: 0 },
       }),
       sessions: new SessionsService(prisma, env),
+      alerts: this.alerts,
+      marginCalls: new MarginCallsService(this.marginCalls),
       log: this.log,
     };
   }
@@ -160,6 +186,8 @@ export class Runtime {
       : null;
     const snapshotter = new MarginSnapshotter(engine, prisma, log);
     const runtime = new Runtime(env, log, prisma, markets, engine, new Map(infos.map((m) => [m.id, m.lotSize])), recorder, snapshotter, options.seqBase ?? 0);
+    await runtime.startAlerts();
+    await runtime.marginCalls.start();
     snapshotter.start(env.LIQDESK_SNAPSHOT_MS);
     runtime.stalenessTimer = setInterval(() => {
       runtime.refreshMarks(runtime.markets.marketIds());
@@ -169,10 +197,19 @@ export class Runtime {
     return runtime;
   }
 
+  /** The alert rules loaded, the producers reconciled (raise what holds, clear what does not), then fed as things change. */
+  private async startAlerts(): Promise<void> {
+    await this.alerts.start();
+    this.engine.onStep((event, step) => this.alertProducers.onStep(event, step));
+    this.deskStream.onRunway((fund) => this.alertProducers.onRunway(fund));
+  }
+
   /** The streams publish to this instance's feeds from now on. */
   async attachFeeds(feeds: LiveFeeds): Promise<void> {
     this.feeds = feeds;
+    this.alerts.attach((change) => feeds.alerts.publish(change));
     this.unfollowAccounts = feeds.accounts.follow((listener) => this.engine.onChanges(listener));
+    this.marginCalls.publishTo((update) => pushMarginCall(feeds.transport.io, update));
     this.marketsStream.start((delta) => feeds.markets.publish(delta));
     await this.deskStream.start((delta) => feeds.desk.publish(delta));
   }
@@ -219,9 +256,9 @@ export class Runtime {
   }
 
   /** Collateral: persisted (committed), then the engine gets each moved account's balance. */
-  private ingestCollateral(body: unknown) {
+  private async ingestCollateral(body: unknown) {
     const receivedAt = Date.now();
-    return this.accountWrites.run(async () => {
+    const result = await this.accountWrites.run(async () => {
       const result = await ingestCollateral(this.deps, body);
       committed("collateral", result.applied.length + result.replayed, receivedAt);
       if (result.balances.length) {
@@ -229,22 +266,30 @@ export class Runtime {
       }
       return result;
     });
+    // Committed deposits may meet a margin call (counted from the ledger: a replay adds nothing).
+    await this.marginCalls.creditsCommitted(result.applied.filter((a) => a.kind === "deposit").map((a) => a.accountId));
+    return result;
   }
 
   /**
    * A collateral write made outside the ingest API (manual top-ups, lib/server/topup): runs in turn
    * with the other account writes, then the engine gets the balances it returns. Counted as one top-up.
    */
-  private writeCollateral<T>(write: () => Promise<{ result: T; balances: { accountId: string; collateral: string }[] }>): Promise<T> {
+  private async writeCollateral<T>(write: () => Promise<{ result: T; balances: { accountId: string; collateral: string }[] }>): Promise<T> {
     const receivedAt = Date.now();
-    return this.accountWrites.run(async () => {
+    let moved: string[] = [];
+    const result = await this.accountWrites.run(async () => {
       const { result, balances } = await write();
       committed("topup", 1, receivedAt);
       if (balances.length) {
         await this.engine.client.applyCollateral(balances.map((b) => ({ accountId: b.accountId, amount: Number(b.collateral) })));
       }
+      moved = balances.map((b) => b.accountId);
       return result;
     });
+    // A committed top-up may meet a margin call, before the answer: the trader's page sees it met with its top-up.
+    await this.marginCalls.creditsCommitted(moved);
+    return result;
   }
 
   /** Funding (spec §7): ledger entries persisted, then the engine gets each holder's balance. */
@@ -273,6 +318,7 @@ export class Runtime {
       const update = this.markets.refresh(id, now);
       if (!update) continue;
       this.marketsStream.publish(update, receivedAt);
+      this.alertProducers.onMark(update);
       if (update.mark !== null) engineMarks.push({ marketId: id, price: update.mark, stale: update.stale });
     }
     if (engineMarks.length) {
@@ -314,8 +360,11 @@ export class Runtime {
     this.unfollowAccounts = null;
     this.marketsStream.stop();
     await this.deskStream.stop();
+    await this.marginCalls.stop();
     await this.snapshotter.stop();
     await this.accountWrites.idle();
+    this.alertProducers.stop();
+    await this.alerts.stop();
     await this.whatIfs.stop();
     await this.engine.stop();
     await this.recorder?.close();

@@ -21,6 +21,9 @@ const ROLES: Role[] = ["anonymous", "traderA", "traderB", "desk", "ingest", "scr
 /** Trader A owns ACC_A, trader B owns ACC_B; rows about "an account" name ACC_A. */
 const ACC_A = "mx-acc-a";
 const ACC_B = "mx-acc-b";
+/** In danger (liquidatable): ACC_C has an open margin call (#1, issued in beforeAll) to cancel, ACC_D none yet to issue. */
+const ACC_C = "mx-acc-c-call";
+const ACC_D = "mx-acc-d-call";
 const METRICS_TOKEN = "matrix-scrape-token-0123456789abcdef";
 
 let seq = 0;
@@ -29,11 +32,11 @@ const ts = () => Date.now() + next();
 
 interface Row {
   kind: "api" | "page";
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   /** The route file's path pattern, e.g. /api/v1/accounts/[id]. */
   route: string;
-  /** The URL requested. */
-  url: string;
+  /** The URL requested (a function: read when the row runs, e.g. an id made in beforeAll). */
+  url: string | (() => string);
   who: Who;
   body?: () => unknown;
 }
@@ -54,6 +57,11 @@ const ROWS: Row[] = [
   { kind: "api", method: "POST", route: "/api/v1/accounts/[id]/topups/preview", url: `/api/v1/accounts/${ACC_A}/topups/preview`, who: "deskOrOwner",
     body: () => ({ amount: "10" }) },
   { kind: "api", method: "GET", route: "/api/v1/search", url: "/api/v1/search?q=mx", who: "desk" },
+  { kind: "api", method: "GET", route: "/api/v1/accounts/[id]/margin-calls", url: `/api/v1/accounts/${ACC_A}/margin-calls`, who: "deskOrOwner" },
+  { kind: "api", method: "POST", route: "/api/v1/accounts/[id]/margin-calls", url: `/api/v1/accounts/${ACC_D}/margin-calls`, who: "desk",
+    body: () => ({ deadline: new Date(Date.now() + 3_600_000).toISOString(), message: "matrix" }) },
+  { kind: "api", method: "POST", route: "/api/v1/accounts/[id]/margin-calls/[callId]/cancel", url: `/api/v1/accounts/${ACC_C}/margin-calls/1/cancel`, who: "desk",
+    body: () => ({ note: "matrix" }) },
   { kind: "api", method: "GET", route: "/api/v1/liquidations/queue", url: "/api/v1/liquidations/queue", who: "desk" },
   { kind: "api", method: "GET", route: "/api/v1/liquidations/events", url: `/api/v1/liquidations/events?accountId=${ACC_A}`, who: "deskOrOwner" },
   { kind: "api", method: "GET", route: "/api/v1/liquidations/events", url: "/api/v1/liquidations/events", who: "desk" },
@@ -67,6 +75,19 @@ const ROWS: Row[] = [
   { kind: "api", method: "GET", route: "/api/v1/desk/snapshot", url: "/api/v1/desk/snapshot", who: "desk" },
   { kind: "api", method: "GET", route: "/api/v1/audit", url: "/api/v1/audit", who: "desk" },
   { kind: "api", method: "GET", route: "/api/v1/me", url: "/api/v1/me", who: "signedIn" },
+  // Alerts: the desk's. The alert is one the server raised at start (a market never priced is stale).
+  { kind: "api", method: "GET", route: "/api/v1/alerts", url: "/api/v1/alerts", who: "desk" },
+  { kind: "api", method: "GET", route: "/api/v1/alerts/counts", url: "/api/v1/alerts/counts", who: "desk" },
+  { kind: "api", method: "GET", route: "/api/v1/alerts/[id]", url: () => `/api/v1/alerts/${fixtures.alertId}`, who: "desk" },
+  { kind: "api", method: "POST", route: "/api/v1/alerts/[id]/acknowledge", url: () => `/api/v1/alerts/${fixtures.alertId}/acknowledge`, who: "desk", body: () => ({ note: "matrix" }) },
+  { kind: "api", method: "POST", route: "/api/v1/alerts/[id]/snooze", url: () => `/api/v1/alerts/${fixtures.alertId}/snooze`, who: "desk", body: () => ({ until: Date.now() + 60_000 }) },
+  { kind: "api", method: "POST", route: "/api/v1/alerts/[id]/assign", url: () => `/api/v1/alerts/${fixtures.alertId}/assign`, who: "desk", body: () => ({ assigneeId: fixtures.deskUserId }) },
+  { kind: "api", method: "POST", route: "/api/v1/alerts/[id]/resolve", url: () => `/api/v1/alerts/${fixtures.alertId}/resolve`, who: "desk", body: () => ({ note: "matrix" }) },
+  { kind: "api", method: "GET", route: "/api/v1/alert-rules", url: "/api/v1/alert-rules", who: "desk" },
+  { kind: "api", method: "POST", route: "/api/v1/alert-rules", url: "/api/v1/alert-rules", who: "desk",
+    body: () => ({ name: `matrix ${next()}`, kind: "negative_collateral", severity: "info" }) },
+  { kind: "api", method: "PATCH", route: "/api/v1/alert-rules/[id]", url: () => `/api/v1/alert-rules/${fixtures.ruleId}`, who: "desk", body: () => ({ severity: "warning" }) },
+  { kind: "api", method: "DELETE", route: "/api/v1/alert-rules/[id]", url: () => `/api/v1/alert-rules/${fixtures.ruleId}`, who: "desk" },
   { kind: "api", method: "GET", route: "/api/health", url: "/api/health", who: "open" },
   { kind: "api", method: "GET", route: "/api/metrics", url: "/api/metrics", who: "scrape" },
   { kind: "api", method: "GET", route: "/api/auth/[...all]", url: "/api/auth/get-session", who: "open" },
@@ -74,13 +95,20 @@ const ROWS: Row[] = [
   { kind: "page", method: "GET", route: "/desk", url: "/desk", who: "desk" },
   { kind: "page", method: "GET", route: "/desk/accounts/[id]", url: `/desk/accounts/${ACC_A}`, who: "desk" },
   { kind: "page", method: "GET", route: "/desk/audit", url: "/desk/audit", who: "desk" },
+  { kind: "page", method: "GET", route: "/desk/alerts", url: "/desk/alerts", who: "desk" },
+  { kind: "page", method: "GET", route: "/desk/alerts/rules", url: "/desk/alerts/rules", who: "desk" },
   { kind: "page", method: "GET", route: "/account", url: "/account", who: "trader" },
   { kind: "page", method: "GET", route: "/sign-in", url: "/sign-in", who: "open" },
 ];
 
-/** Socket rooms: `desk` and `markets` are given at connection; an account room is asked for with `account:watch`. */
+/** What alert rows name, made in beforeAll: an alert the server raised, a rule the desk added, the desk user's id. */
+const fixtures = { alertId: "", ruleId: "", deskUserId: "" };
+const urlOf = (row: Row) => (typeof row.url === "function" ? row.url() : row.url);
+
+/** Socket rooms: `desk`, `markets` and `alerts` are given at connection; an account room is asked for with `account:watch`. */
 const ROOMS: { room: string; who: Who }[] = [
   { room: "desk", who: "desk" },
+  { room: "alerts", who: "desk" },
   { room: "markets", who: "signedIn" },
   { room: `account:${ACC_A}`, who: "deskOrOwner" },
 ];
@@ -144,11 +172,20 @@ describe("authorization matrix", () => {
     await ingest.mark("ETH-PERP", 3000);
     await ingest.post("collateral", { entries: [ACC_A, ACC_B].map((a) => ({ accountId: a, amount: "5000", kind: "deposit", idempotencyKey: `${a}-dep` })) });
     await ingest.post("positions", { source: "mx-venue", updates: [ACC_A, ACC_B].map((a) => ({ accountId: a, marketId: "BTC-PERP", qty: 0.5, entryPrice: 60000, seq: 1 })) });
+    await ingest.post("collateral", { entries: [ACC_C, ACC_D].map((a) => ({ accountId: a, amount: "20000", kind: "deposit", idempotencyKey: `${a}-dep` })) });
+    await ingest.post("positions", { source: "mx-venue", updates: [ACC_C, ACC_D].map((a) => ({ accountId: a, marketId: "BTC-PERP", qty: 12, entryPrice: 61200, seq: 1 })) });
     const pa = createUser(server, "a@matrix.test", "trader", [ACC_A]);
     const pb = createUser(server, "b@matrix.test", "trader", [ACC_B]);
     sessions.set("anonymous", null).set("ingest", null).set("scrape", null);
     logins.set("desk", DEMO_DESK).set("traderA", { email: "a@matrix.test", password: pa }).set("traderB", { email: "b@matrix.test", password: pb });
     for (const [role, login] of logins) sessions.set(role, await signIn(server.url, login.email, login.password));
+    const desk = sessions.get("desk")!;
+    const alerts = await (await desk.fetch("/api/v1/alerts?ruleId=market-stale&limit=1")).json() as { items: { id: string }[] };
+    fixtures.alertId = alerts.items[0]!.id;
+    fixtures.ruleId = (await (await desk.post("/api/v1/alert-rules", { name: "matrix rule", kind: "negative_collateral", severity: "info" })).json() as { id: string }).id;
+    fixtures.deskUserId = (await (await desk.fetch("/api/v1/me")).json() as { userId: string }).userId;
+    const call = await sessions.get("desk")!.post(`/api/v1/accounts/${ACC_C}/margin-calls`, { deadline: new Date(Date.now() + 3_600_000).toISOString(), message: "matrix" });
+    expect(await call.json()).toMatchObject({ id: "1", state: "open" });
   });
   afterAll(async () => {
     await stopAndRemove(server);
@@ -159,7 +196,7 @@ describe("authorization matrix", () => {
     expect(inTable).toEqual(routesInApp());
   });
 
-  it.each(ROWS.flatMap((row) => ROLES.map((role) => ({ row, role, label: `${role} ${row.method} ${row.url} → ${String(expected(role, row.who))}` }))))(
+  it.each(ROWS.flatMap((row) => ROLES.map((role) => ({ row, role, label: `${role} ${row.method} ${typeof row.url === "string" ? row.url : row.route} → ${String(expected(role, row.who))}` }))))(
     "$label", async ({ row, role }) => {
       const want = expected(role, row.who);
       const headers: Record<string, string> = { ...headersFor(role), origin: server.url };
@@ -168,10 +205,10 @@ describe("authorization matrix", () => {
         headers["content-type"] = "application/json";
         init.body = JSON.stringify(row.body());
       }
-      const res = await fetch(`${server.url}${row.url}`, init);
+      const res = await fetch(`${server.url}${urlOf(row)}`, init);
       // Signing out ended the role's session: sign in again for the rows that follow.
       const login = logins.get(role);
-      if (row.url === "/api/auth/sign-out" && login) sessions.set(role, await signIn(server.url, login.email, login.password));
+      if (urlOf(row) === "/api/auth/sign-out" && login) sessions.set(role, await signIn(server.url, login.email, login.password));
       const text = await res.text();
       let got: Outcome;
       if (row.kind === "page") {

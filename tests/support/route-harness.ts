@@ -23,6 +23,15 @@ import { GET as getLiquidationMap } from "@/app/api/v1/markets/[id]/liquidation-
 import { POST as postEvaluate } from "@/app/api/v1/risk/evaluate/route";
 import { POST as postStress } from "@/app/api/v1/stress/route";
 import { GET as getSearch } from "@/app/api/v1/search/route";
+import { GET as getAlerts } from "@/app/api/v1/alerts/route";
+import { GET as getAlertCounts } from "@/app/api/v1/alerts/counts/route";
+import { GET as getAlert } from "@/app/api/v1/alerts/[id]/route";
+import { POST as postAcknowledge } from "@/app/api/v1/alerts/[id]/acknowledge/route";
+import { POST as postResolve } from "@/app/api/v1/alerts/[id]/resolve/route";
+import { POST as postSnooze } from "@/app/api/v1/alerts/[id]/snooze/route";
+import { POST as postAssign } from "@/app/api/v1/alerts/[id]/assign/route";
+import { GET as getAlertRules, POST as postAlertRule } from "@/app/api/v1/alert-rules/route";
+import { DELETE as deleteAlertRule, PATCH as patchAlertRule } from "@/app/api/v1/alert-rules/[id]/route";
 import { CLIENT_IP_HEADER, createAuth } from "@/lib/server/auth/auth";
 import { setAuth } from "@/lib/server/auth/auth-registry";
 import { createUser } from "@/lib/server/auth/users";
@@ -56,6 +65,17 @@ export const ROUTES = {
   "GET /api/v1/liquidations/queue": getQueue,
   "GET /api/v1/markets/[id]/liquidation-map": getLiquidationMap,
   "GET /api/v1/search": getSearch,
+  "GET /api/v1/alerts": getAlerts,
+  "GET /api/v1/alerts/counts": getAlertCounts,
+  "GET /api/v1/alerts/[id]": getAlert,
+  "POST /api/v1/alerts/[id]/acknowledge": postAcknowledge,
+  "POST /api/v1/alerts/[id]/resolve": postResolve,
+  "POST /api/v1/alerts/[id]/snooze": postSnooze,
+  "POST /api/v1/alerts/[id]/assign": postAssign,
+  "GET /api/v1/alert-rules": getAlertRules,
+  "POST /api/v1/alert-rules": postAlertRule,
+  "PATCH /api/v1/alert-rules/[id]": patchAlertRule,
+  "DELETE /api/v1/alert-rules/[id]": deleteAlertRule,
 } as unknown as Record<string, Handler>;
 export type RouteName = keyof typeof ROUTES;
 
@@ -96,6 +116,8 @@ export async function startRouteHarness(): Promise<RouteHarness> {
   await runtime.services.ingest.collateral({ entries: [{ accountId: traderAccount, amount: "20000", kind: "deposit", idempotencyKey: "h-dep" }] });
   await runtime.services.ingest.positions({ source: "venue", updates: [{ accountId: traderAccount, marketId: "BTC-PERP", qty: 1, entryPrice: 60000, seq: 1 }] });
   await engineSettled(runtime);
+  // The markets priced above cleared their market_stale alerts: written before any test compares the audit log.
+  await runtime.services.alerts.idle();
   await createUser(db.prisma, { email: "desk@h.test", name: "Desk", role: "desk", accountIds: [], password: PASSWORD });
   await createUser(db.prisma, { email: "trader@h.test", name: "Trader", role: "trader", accountIds: [traderAccount], password: PASSWORD });
   const cookies = new Map<string, string>();

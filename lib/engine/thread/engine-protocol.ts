@@ -11,7 +11,8 @@
  *   whole before any of it is applied (a bad batch is rejected with `RiskInputError` issues and
  *   changes nothing).
  * - Events the worker posts unasked: `ready` once the book is built, then `changes` (a `ChangeSet`)
- *   after mutations, coalesced to at most one per `changeIntervalMs`.
+ *   after mutations, coalesced to at most one per `changeIntervalMs`; a change that touched few
+ *   accounts (one account's tick, a position, a top-up) goes out at once (engine-worker.ts).
  * - Prices are coalesced in the worker: pending marks are kept one per market (the latest) and
  *   applied one market per event-loop turn, queries being served in between; an `applyPrices` is
  *   answered once the markets pending at its arrival are applied, with the accounts touched

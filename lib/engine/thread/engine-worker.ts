@@ -46,16 +46,48 @@ const analytics = new AnalyticsThread();
 
 const post = (message: EngineMessage, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
 
+/**
+ * A change that touched at most this many accounts (one account's tick, a position, a top-up) is
+ * what someone waits to see: its change set goes out at once instead of at the end of the
+ * interval, carrying whatever else is pending. A market-wide revaluation still coalesces.
+ */
+const URGENT_MAX_ACCOUNTS = 256;
+/** Urgent change sets are still at least this far apart (a burst of small changes is one set). */
+const URGENT_GAP_MS = 5;
+let flushDueAt = Number.POSITIVE_INFINITY;
+let lastFlushAt = Number.NEGATIVE_INFINITY;
+
+/** How many accounts a mutation names (a market-wide one: all of them, as far as urgency goes). */
+function accountsNamed(request: EngineRequest): number {
+  switch (request.type) {
+    case "applyPositions": return request.payload.updates.length;
+    case "applyCollateral": return request.payload.entries.length;
+    case "applyCollateralDeltas":
+    case "applyFunding": return request.payload.deltas.length;
+    case "markStepExecuted":
+    case "markStepFailed": return request.payload.steps.length;
+    default: return Number.POSITIVE_INFINITY;
+  }
+}
+
 function flushChanges(): void {
   flushTimer = null;
+  flushDueAt = Number.POSITIVE_INFINITY;
+  lastFlushAt = performance.now();
   const changes = book.drainChanges();
   if (changes.accounts > 0 || changes.markets.length > 0 || changes.summaryChanged) post({ kind: "changes", changes });
 }
 
-function scheduleFlush(): void {
-  if (interval === null || flushTimer !== null) return;
+/** The change set goes out within `interval` ms, or at once (URGENT_GAP_MS after the last one at most) when `urgent`. */
+function scheduleFlush(urgent = false): void {
+  if (interval === null) return;
   if (interval === 0) return flushChanges();
-  flushTimer = setTimeout(flushChanges, interval);
+  const now = performance.now();
+  const due = urgent ? Math.max(now, lastFlushAt + URGENT_GAP_MS) : now + interval;
+  if (due >= flushDueAt) return;
+  if (flushTimer !== null) clearTimeout(flushTimer);
+  flushDueAt = due;
+  flushTimer = setTimeout(flushChanges, due - now);
 }
 
 function stats(): EngineStats {
@@ -180,7 +212,9 @@ function applyOneMark(): boolean {
   const [marketId, update] = next.value;
   pendingMarks.delete(marketId);
   applied++;
-  touchedTotal += book.applyPrices([update]);
+  const touched = book.applyPrices([update]);
+  touchedTotal += touched;
+  if (touched > 0 && touched <= URGENT_MAX_ACCOUNTS) scheduleFlush(true);
   return true;
 }
 
@@ -236,7 +270,7 @@ port.on("message", (request: EngineRequest) => {
     respondError(request.id, err);
   }
   if (MUTATIONS.has(request.type)) {
-    scheduleFlush();
+    scheduleFlush(accountsNamed(request) <= URGENT_MAX_ACCOUNTS);
     scheduleRefresh();
   }
 });

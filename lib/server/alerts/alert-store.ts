@@ -30,7 +30,7 @@ export async function applyAlertSignals(prisma: PrismaClient, signals: readonly 
       SELECT * FROM unnest(${clears.map((s) => s.ruleId)}::text[], ${clears.map((s) => s.subject)}::text[], ${clears.map((s) => new Date(s.at))}::timestamptz[])
         AS t(rule_id, subject, at)
     ), done AS (
-      UPDATE alerts a SET state = 'resolved', resolved_at = i.at, resolved_by = 'system', updated_at = now()
+      UPDATE alerts a SET state = 'resolved', resolved_at = i.at, resolved_by = 'system', resolve_note = 'the condition cleared', updated_at = now()
         FROM input i WHERE a.rule_id = i.rule_id AND a.subject = i.subject AND a.state <> 'resolved'
         RETURNING a.id, a.rule_id, a.subject, a.account_id, i.at
     ), events AS (

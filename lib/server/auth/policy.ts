@@ -6,7 +6,7 @@
  * 403 = a valid credential that is not allowed (a trader on the desk's API or on someone else's
  * account). A session never opens the ingest API and an ingest token never opens the rest.
  */
-import { accountOfRoom, accountRoom, DESK_ROOM, MARKETS_ROOM } from "@/lib/contracts/socket-events";
+import { accountOfRoom, accountRoom, ALERTS_ROOM, DESK_ROOM, MARKETS_ROOM } from "@/lib/contracts/socket-events";
 
 export type Role = "desk" | "trader";
 
@@ -101,7 +101,7 @@ export function decide(principal: Principal, rule: AccessRule, accountId?: strin
 
 /** A connection's socket rooms, as `socketRooms` decides them. */
 export interface SocketRooms {
-  /** The rooms it is put in on its own: the desk the desk and markets rooms, a trader markets and their accounts' rooms. */
+  /** The rooms it is put in on its own: the desk the desk, markets and alerts rooms, a trader markets and their accounts' rooms. */
   readonly given: readonly string[];
   /** Whether it may be in `room`: one it was given, or (when it asks) the room of an account it may use. */
   mayJoin(room: string): boolean;
@@ -113,7 +113,7 @@ export interface SocketRooms {
  */
 export function socketRooms(principal: Principal): SocketRooms {
   const given = principal.kind !== "user" ? []
-    : principal.role === "desk" ? [DESK_ROOM, MARKETS_ROOM]
+    : principal.role === "desk" ? [DESK_ROOM, MARKETS_ROOM, ALERTS_ROOM]
     : [MARKETS_ROOM, ...principal.accountIds.map(accountRoom)];
   return {
     given,

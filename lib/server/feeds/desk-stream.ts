@@ -54,6 +54,7 @@ export class DeskStream {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private runwayTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly runwayListeners = new Set<(fund: InsuranceFundView) => void>();
 
   constructor(
     private readonly engine: LiveEngine,
@@ -183,6 +184,13 @@ export class DeskStream {
     this.fund = { ...this.fund, coversMove, coversMoveTs: Date.now(), coversMoveUnknownAccounts: unknownAccounts };
     this.dirty.summary = true;
     this.schedule();
+    for (const listener of this.runwayListeners) listener(this.fund);
+  }
+
+  /** Each computation of the fund's runway, as it is made (the fund alerts: lib/server/alerts/fund-alerts.ts). */
+  onRunway(listener: (fund: InsuranceFundView) => void): () => void {
+    this.runwayListeners.add(listener);
+    return () => this.runwayListeners.delete(listener);
   }
 
   /** The insurance fund as last read (balance after every executed step, runway every 30 s). */

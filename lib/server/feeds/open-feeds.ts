@@ -1,6 +1,7 @@
 import "server-only";
 import type { Server as HttpServer } from "node:http";
 import { AccountFeed, type AccountViewSource } from "./account-feed";
+import { AlertsFeed } from "./alerts-feed";
 import { StreamFeed, type SnapshotOf } from "./stream-feed";
 import { FeedTransport, type TransportDeps } from "./transport";
 
@@ -24,6 +25,8 @@ export interface LiveFeeds {
   readonly desk: StreamFeed<"desk">;
   /** Follows the engine's change sets where the engine runs (Runtime `attachFeeds`). */
   readonly accounts: AccountFeed;
+  /** The desk's alerts (`alerts:changed`), published where the engine runs (Runtime `attachFeeds`). */
+  readonly alerts: AlertsFeed;
 }
 
 /**
@@ -36,5 +39,6 @@ export function openFeeds(httpServer: HttpServer, sources: FeedSources, deps: Tr
   const markets = transport.register(new StreamFeed(transport.io, "markets", () => sources.snapshots.marketsSnapshot()));
   const desk = transport.register(new StreamFeed(transport.io, "desk", () => sources.snapshots.deskSnapshot()));
   const accounts = transport.register(new AccountFeed(transport.io, sources.views));
-  return { transport, markets, desk, accounts };
+  const alerts = transport.register(new AlertsFeed(transport.io));
+  return { transport, markets, desk, accounts, alerts };
 }

@@ -12,6 +12,8 @@ export const BODY_LIMITS = {
   /** A trader's top-up and its preview, a stress run: a handful of fields. */
   topUp: 64 * 1024,
   stress: 64 * 1024,
+  /** An alert rule: up to 1,000 account ids of 128 characters (docs/ALERTS.md). */
+  alertRule: 256 * 1024,
   /**
    * A batch: an ingest batch (10,000 items fit with room to spare), or a what-if book
    * (`/risk/evaluate`: tens of thousands of accounts, parsed in a what-if thread).

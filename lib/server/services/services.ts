@@ -2,11 +2,13 @@ import "server-only";
 import type { Logger } from "../logger";
 import type { WhatIfs } from "../what-ifs";
 import type { AccountsService } from "./accounts";
+import type { AlertsService } from "./alerts";
 import type { AuditService } from "./audit";
 import type { DeskService } from "./desk";
 import type { HealthService } from "./health";
 import type { IngestService } from "./ingest";
 import type { MarketsService } from "./markets";
+import type { MarginCallsService } from "./margin-calls";
 import type { SessionsService } from "./sessions";
 
 /**
@@ -31,5 +33,9 @@ export interface Services {
   readonly health: HealthService;
   /** Who is asking (session, ingest or scrape token) and which sites may ask. */
   readonly sessions: SessionsService;
+  /** The desk's alerts: rules, the inbox, the lifecycle; the one way signals become alerts (`apply`). */
+  readonly alerts: AlertsService;
+  /** Margin calls from the desk to a trader: issue, list, cancel (met and expired by the runtime). */
+  readonly marginCalls: MarginCallsService;
   readonly log: Logger;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { access, canUseAccount, decide, socketRooms, type Principal } from "@/lib/server/auth/policy";
-import { accountOfRoom, accountRoom, DESK_ROOM, MARKETS_ROOM } from "@/lib/contracts/socket-events";
+import { accountOfRoom, accountRoom, ALERTS_ROOM, DESK_ROOM, MARKETS_ROOM } from "@/lib/contracts/socket-events";
 import { crossSiteReason, isStateChanging } from "@/lib/server/auth/same-origin";
 import { allowedOrigins, hostRefusal } from "@/lib/server/auth/site-origin";
 
@@ -44,8 +44,8 @@ describe("the policy", () => {
     expect(status(anonymous, access.signedIn)).toBe(401);
   });
 
-  it("rooms are the server's: the desk gets desk and markets, a trader markets and their accounts, nobody else any", () => {
-    expect(socketRooms(desk).given).toEqual(["desk", "markets"]);
+  it("rooms are the server's: the desk gets desk, markets and alerts, a trader markets and their accounts, nobody else any", () => {
+    expect(socketRooms(desk).given).toEqual(["desk", "markets", "alerts"]);
     expect(socketRooms(trader).given).toEqual(["markets", "account:a1", "account:a2"]);
     expect(socketRooms(anonymous).given).toEqual([]);
     expect(socketRooms(ingest).given).toEqual([]);
@@ -59,6 +59,8 @@ describe("the policy", () => {
     expect(may(trader, accountRoom("zz"))).toBe(false);
     expect(may(trader, MARKETS_ROOM)).toBe(true);
     expect(may(trader, DESK_ROOM)).toBe(false);
+    expect(may(trader, ALERTS_ROOM)).toBe(false);
+    expect(may(desk, ALERTS_ROOM)).toBe(true);
     expect(may(anonymous, MARKETS_ROOM)).toBe(false);
     expect(may(ingest, accountRoom("a1"))).toBe(false);
     // A socket's own room, or any name the contract does not give, is nobody's to join.

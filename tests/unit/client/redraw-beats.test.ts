@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLOCK_BEAT, DESK_BEAT, HISTOGRAM_BEAT, MARKETS_BEAT, QUEUE_BEAT, SELECTED_RATIOS_BEAT, markChartBeat, nextBeat } from "@/lib/client/redraw-beats";
+import { CLOCK_BEAT, DESK_BEAT, HISTOGRAM_BEAT, MARKETS_BEAT, SELECTED_RATIOS_BEAT, markChartBeat, nextBeat } from "@/lib/client/redraw-beats";
 
 describe("redraw beats", () => {
   it("the next beat is the first time on the beat strictly after now", () => {
@@ -14,7 +14,7 @@ describe("redraw beats", () => {
   it("the parts of the desk redraw at different moments of the second", () => {
     const offsets = (b: { periodMs: number; offsetMs: number }) =>
       Array.from({ length: 2000 / b.periodMs }, (_, i) => (b.offsetMs + i * b.periodMs) % 2000);
-    const all = [DESK_BEAT, QUEUE_BEAT, MARKETS_BEAT, HISTOGRAM_BEAT, CLOCK_BEAT, SELECTED_RATIOS_BEAT, ...Array.from({ length: 8 }, (_, i) => markChartBeat(i, 8))]
+    const all = [DESK_BEAT, MARKETS_BEAT, HISTOGRAM_BEAT, CLOCK_BEAT, SELECTED_RATIOS_BEAT, ...Array.from({ length: 8 }, (_, i) => markChartBeat(i, 8))]
       .flatMap(offsets);
     expect(new Set(all).size).toBe(all.length);
   });

@@ -250,3 +250,40 @@ describe("engine analytics thread", () => {
     }
   }, 120_000);
 });
+
+describe("engine worker change sets", () => {
+  it("a change to few accounts goes out at once; a change to many waits for the interval", async () => {
+    const [big, small] = [MARKETS[0]!, MARKETS[1]!];
+    const other = await EngineClient.start({ markets: MARKETS, changeIntervalMs: 60_000 });
+    const sets: ChangeSet[] = [];
+    other.onChanges((c) => sets.push(c));
+    const next = (count: number) => new Promise<void>((resolve) => {
+      const poll = setInterval(() => sets.length >= count && (clearInterval(poll), resolve()), 5);
+    });
+    try {
+      await other.applyPrices([{ marketId: big.id, price: PRICES[big.id]! }, { marketId: small.id, price: PRICES[small.id]! }]);
+      // 300 holders of one market (more than a change set names) and one holder of the other.
+      const many = Array.from({ length: 300 }, (_, a): PositionUpdate => ({ accountId: `many-${a}`, marketId: big.id, qty: 1, entryPrice: PRICES[big.id]! }));
+      await other.applyPositions(many);
+      await other.applyCollateral(many.map((p) => ({ accountId: p.accountId, amount: 1e6 })));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sets).toHaveLength(0);
+      // One account's position: out at once, with everything pending.
+      await other.applyPositions([{ accountId: "one", marketId: small.id, qty: 1, entryPrice: PRICES[small.id]! }]);
+      await next(1);
+      expect(sets[0]!.accounts).toBe(301);
+      // A tick of the market only "one" holds: out at once.
+      await other.applyPrices([{ marketId: small.id, price: PRICES[small.id]! * 1.01 }]);
+      await next(2);
+      expect(sets[1]!.accounts).toBe(1);
+      expect(sets[1]!.ids?.accounts).toEqual(["one"]);
+      // A tick of the market the 300 hold: coalesced, still pending 300 ms later.
+      await other.applyPrices([{ marketId: big.id, price: PRICES[big.id]! * 1.01 }]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sets).toHaveLength(2);
+      expect((await other.drainChanges()).accounts).toBe(300);
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -13,7 +13,10 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: `${decodeURIComponent(id)} · Liqdesk` };
 }
 
-export default async function AccountPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function AccountPage({ params, searchParams }: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection(); // live data: rendered per request
   const accountId = decodeURIComponent((await params).id);
   // A trader is sent to this account on their own page, which shows it if it is theirs and a 404 if not (never their own instead).
@@ -25,10 +28,15 @@ export default async function AccountPage({ params }: { params: Promise<{ id: st
     throw error;
   });
   const { staleAfterMs } = services.markets.displaySettings();
+  const calls = await services.marginCalls.list(user, accountId);
+  // Opened from an alert (`?alert=<id>`, e.g. the alert inbox's "issue a margin call"): a call issued here names it; the server checks it.
+  const alert = (await searchParams).alert;
+  const alertId = typeof alert === "string" && /^\d{1,19}$/.test(alert) ? alert : null;
   return (
     <>
       <TopBar subtitle="Risk desk · account"><DeskUserLinks email={user.email} /></TopBar>
-      <AccountPageView accountId={accountId} initial={detail} initialMarkets={services.markets.snapshot()} staleAfterMs={staleAfterMs} />
+      <AccountPageView accountId={accountId} initial={detail} initialMarkets={services.markets.snapshot()} initialCalls={calls} alertId={alertId}
+        staleAfterMs={staleAfterMs} />
     </>
   );
 }
