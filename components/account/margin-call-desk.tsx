@@ -104,7 +104,7 @@ function IssueForm({ accountId, calls, alertId }: { accountId: string; calls: Ma
           <input inputMode="decimal" value={shownAmount} onChange={(e) => setAmount(e.target.value)} aria-invalid={Boolean(errors.amount)} data-testid="margin-call-amount-input" />
         </label>
         <label className="field">
-          <span>Deadline <span className="unit">from now{deadline !== null && count > 0 ? ` → ${formatDateTime(deadline)} UTC` : ""}</span></span>
+          <span>Deadline <span className="unit" suppressHydrationWarning>from now{deadline !== null && count > 0 ? ` → ${formatDateTime(deadline)} UTC` : ""}</span></span>
           <span className={styles.deadlineInputs}>
             <input inputMode="decimal" value={inCount} onChange={(e) => setInCount(e.target.value)} aria-invalid={Boolean(errors.deadline)} data-testid="margin-call-deadline-in" />
             <select value={unit} onChange={(e) => setUnit(e.target.value as keyof typeof UNITS)} data-testid="margin-call-deadline-unit" aria-label="unit">

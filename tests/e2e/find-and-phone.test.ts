@@ -18,7 +18,7 @@ function collectErrors(page: Page): string[] {
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(`console: ${m.text()}`);
   });
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("pageerror", (e) => errors.push(`pageerror on ${page.url()}: ${e.message}`));
   page.on("response", (r) => {
     if (r.status() >= 400) errors.push(`response: ${r.status()} ${r.request().method()} ${r.url()}`);
   });
@@ -96,7 +96,7 @@ describe("find any account in a keystroke; the pages on a phone", () => {
     expect(await page.getByTestId("account-id").textContent()).toBe(TRADER_B.account);
 
     // On the account page and the audit log too; ↓ moves to the second match.
-    for (const path of [`/desk/accounts/${TRADER_B.account}`, "/desk/audit"]) {
+    for (const path of [`/desk/accounts/${TRADER_B.account}`, "/desk/audit", "/desk/alerts"]) {
       if (!page.url().endsWith(path)) await page.goto(`${server.url}${path}`);
       await page.getByTestId("find-account-button").waitFor();
       await page.keyboard.press("Control+k");
@@ -251,11 +251,11 @@ describe("find any account in a keystroke; the pages on a phone", () => {
   it("at 390 px every desk page stays within the screen: wide tables scroll in their own box, with a hint", async () => {
     const page = await newDeskPage(browser, server, { viewport: { width: 390, height: 844 } });
     const errors = collectErrors(page);
-    for (const path of ["/desk", `/desk/accounts/${TRADER_B.account}`, "/desk/audit"]) {
+    for (const path of ["/desk", `/desk/accounts/${TRADER_B.account}`, "/desk/audit", "/desk/alerts", "/desk/alerts/rules"]) {
       await page.goto(`${server.url}${path}`);
       await page.getByTestId("find-account-button").waitFor();
       if (path === "/desk") await page.getByTestId("accounts-table").locator("[data-testid^=account-row-]").first().waitFor();
-      else if (path !== "/desk/audit") await page.getByTestId("positions-table").locator("[data-testid^=position-]").first().waitFor();
+      else if (path.startsWith("/desk/accounts/")) await page.getByTestId("positions-table").locator("[data-testid^=position-]").first().waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
       expect(await page.evaluate(() => document.body.scrollWidth), path).toBeLessThanOrEqual(390);
       if (path === "/desk") {
@@ -280,7 +280,7 @@ describe("find any account in a keystroke; the pages on a phone", () => {
     // Between a phone and a desktop as well: the bar wraps, the tables scroll in their boxes.
     for (const width of [600, 820, 1024, 1280]) {
       await page.setViewportSize({ width, height: 900 });
-      for (const path of ["/desk", `/desk/accounts/${TRADER_B.account}`]) {
+      for (const path of ["/desk", `/desk/accounts/${TRADER_B.account}`, "/desk/alerts"]) {
         await page.goto(`${server.url}${path}`);
         await page.getByTestId("find-account-button").waitFor();
         await page.waitForTimeout(500);
