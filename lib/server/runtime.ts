@@ -119,17 +119,12 @@ export class Runtime {
       changes: (listener) => engine.onChanges(listener),
       alertsRaised: (transitions) => this.alerts.announce(transitions),
     });
-    this.webhooks = new WebhookDispatcher(prisma, log, {
-      timeoutMs: env.LIQDESK_WEBHOOK_TIMEOUT_MS, concurrency: env.LIQDESK_WEBHOOK_CONCURRENCY, maxAttempts: env.LIQDESK_WEBHOOK_MAX_ATTEMPTS,
-      backoffBaseMs: env.LIQDESK_WEBHOOK_BACKOFF_MS, failureLimit: env.LIQDESK_WEBHOOK_FAILURE_LIMIT, pollMs: env.LIQDESK_WEBHOOK_POLL_MS,
-    });
+    this.webhooks = WebhookDispatcher.fromEnv(prisma, log, env);
     this.alertsEngine = new AlertsEngine(prisma, engine.client, log);
     // The engine's account and queue rules: their transitions reach the inbox like every other
     // producer's, and a rule the desk changes is given to the engine again.
     this.alertsEngine.onApplied((transitions) => this.alerts.announce(transitions));
-    this.alerts.setRulesChangedHook(async () => {
-      await this.alertsEngine.reloadAlertRules();
-    });
+    this.alerts.setRulesChangedHook(() => this.alertsEngine.reloadAlertRules().then(() => undefined));
     this.services = this.buildServices();
   }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import type { WebhookSettings } from "@/lib/contracts/webhooks";
+import type { Env } from "../env";
 import type { Logger } from "../logger";
 import type { PrismaClient } from "../db/prisma-client";
 import { fanOutBatch } from "./fan-out";
@@ -73,6 +74,15 @@ export class WebhookDispatcher {
 
   constructor(private readonly prisma: PrismaClient, private readonly log: Logger, options: Partial<DispatcherOptions> = {}) {
     this.options = { ...DEFAULT_DISPATCHER_OPTIONS, ...options };
+  }
+
+  /** The dispatcher the environment configures (the LIQDESK_WEBHOOK_* settings, docs/WEBHOOKS.md). */
+  static fromEnv(prisma: PrismaClient, log: Logger, env: Pick<Env, "LIQDESK_WEBHOOK_TIMEOUT_MS" | "LIQDESK_WEBHOOK_CONCURRENCY" | "LIQDESK_WEBHOOK_MAX_ATTEMPTS"
+    | "LIQDESK_WEBHOOK_BACKOFF_MS" | "LIQDESK_WEBHOOK_FAILURE_LIMIT" | "LIQDESK_WEBHOOK_POLL_MS">): WebhookDispatcher {
+    return new WebhookDispatcher(prisma, log, {
+      timeoutMs: env.LIQDESK_WEBHOOK_TIMEOUT_MS, concurrency: env.LIQDESK_WEBHOOK_CONCURRENCY, maxAttempts: env.LIQDESK_WEBHOOK_MAX_ATTEMPTS,
+      backoffBaseMs: env.LIQDESK_WEBHOOK_BACKOFF_MS, failureLimit: env.LIQDESK_WEBHOOK_FAILURE_LIMIT, pollMs: env.LIQDESK_WEBHOOK_POLL_MS,
+    });
   }
 
   settings(): WebhookSettings {
