@@ -29,13 +29,13 @@ const ZONE_SHIFT = 4;
  * Cheap on the tick path. A rule can change state only when the account's status changes, its
  * collateral crosses 0 (the book calls `accountChanged`), a position opens or closes (scope), or
  * its margin ratio crosses one of the ratio rules' lines. The book calls `accountSettled(a,
- * statusBefore)` for every account it settles: a status change marks the account; otherwise, if
- * no line falls in the ratios its status allows (`varying`: with the default rules, every status
- * but warning), nothing else is read; only for the rest is its ratio's zone (how many lines it is
- * at or past) compared with the one at its last evaluation (a 2-byte code per account). Earlier
- * versions compared every account: a float64 band per account cost ~+50% on a tick of 50,000
- * holders (the book's hot records' memory again), a float32 band ~+12%, the 2-byte code ~+10%.
- * `drain(now)` evaluates the marked accounts' rules in full.
+ * statusBefore)` when a settle changed the status (marked) and, on every settle, for the statuses
+ * a line falls in (`book.listenAlways` = `varying`: with the default rules, warning only): for
+ * those its ratio's zone (how many lines it is at or past) is compared with the one at its last
+ * evaluation (a 2-byte code per account). Every other settle costs the book one comparison and
+ * one lookup. (Comparing every settled account cost more: a float64 band per account ~+50% on a
+ * tick of 50,000 holders — the book's hot records' memory again —, a float32 band ~+12%, the
+ * 2-byte code ~+10%.) `drain(now)` evaluates the marked accounts' rules in full.
  */
 export class AlertEvaluator implements BookListener {
   private states = new Map<string, RuleState>();
@@ -96,6 +96,7 @@ export class AlertEvaluator implements BookListener {
     this.dirty.clear();
     for (const s of this.queueRules) this.evaluateQueue(s, now);
     this.book.listener = this.table.states.length > 0 ? this : null;
+    this.book.listenAlways = this.varying;
   }
 
   /** A raised subject of a rule new here, from the store. */
