@@ -24,6 +24,8 @@
  * whether 10,000 accounts that enter liquidatable on one tick produce their signals in one pushed
  * batch, and whether the raises that wait out a minimum duration (the ratio rule's 5 s, warning's
  * 10 s) come as one batch each.
+ *
+ * `ALERT_BENCH_AA=1`: no rules on either copy (an A/A run: how far apart the copies measure alone).
  */
 import os from "node:os";
 import { ENGINE_ALERT_KINDS, type AlertRuleView, type AlertSignal } from "@/lib/contracts/alerts";
@@ -224,7 +226,8 @@ async function batchInTheWorker(rules: AlertRuleView[]) {
 }
 
 export default async function main(): Promise<SummaryRow[]> {
-  const rules = defaultEngineRules();
+  // ALERT_BENCH_AA=1: the A copy without rules too, to see how far apart the two copies measure alone.
+  const rules = process.env.ALERT_BENCH_AA === "1" ? [] : defaultEngineRules();
   console.log(`machine: ${os.availableParallelism()} CPUs, node ${process.version}; load average before: ${loadAverage().map((x) => fmt(x, 2)).join(" ")}`);
   console.log(`data: ${SIZE.positions.toLocaleString("en-US")} positions, ${SIZE.accounts.toLocaleString("en-US")} accounts, M00 held by ${SIZE.hotHolders.toLocaleString("en-US")}; rules: ${rules.map((r) => r.id).join(", ")}`);
   console.log("");

@@ -9,38 +9,12 @@ import type { OpenAlertRef } from "../engine-types";
 import { accountAlertText, queueAlertText } from "./alert-text";
 import { compileAlertRules, RULE_DEBT, RULE_QUEUE, RULE_RATIO, RULE_STATUS, type CompiledAlertRule } from "./compile-rules";
 import { DueHeap } from "./due-heap";
-
-/** A rule and its state per subject: raised, and since when its condition has held while it waits out `minDurationMs` (NaN: not waiting). */
-class RuleState {
-  alive = true;
-  raised: Uint8Array;
-  since: Float64Array;
-
-  constructor(
-    readonly rule: CompiledAlertRule,
-    capacity: number,
-  ) {
-    this.raised = new Uint8Array(capacity);
-    this.since = new Float64Array(capacity).fill(NaN);
-  }
-
-  ensure(capacity: number): void {
-    this.raised = grow(this.raised, capacity);
-    this.since = grow(this.since, capacity, NaN);
-  }
-}
+import { ratioZones } from "./ratio-zones";
+import { AccountRuleTable, RuleState, type RuleLayout } from "./rule-state";
 
 /** In an account's gate code: 1 + status in the low 3 bits, this bit when its collateral is below 0, its ratio zone above (0: never evaluated). */
 const DEBT = 8;
 const ZONE_SHIFT = 4;
-
-/** The smallest double above `x` (x finite and > 0: a clear line). */
-function nextUp(x: number): number {
-  const f = new Float64Array([x]);
-  const bits = new BigInt64Array(f.buffer);
-  bits[0] = bits[0]! + 1n;
-  return f[0]!;
-}
 
 /**
  * Alert rules evaluated as the book changes (docs/alerts-engine.md). Pure: no I/O, no clock (the
@@ -55,26 +29,21 @@ function nextUp(x: number): number {
  * Cheap on the tick path. A rule can change state only when the account's status changes, its
  * collateral crosses 0 (the book calls `accountChanged`), a position opens or closes (scope), or
  * its margin ratio crosses one of the ratio rules' lines. The book calls `accountSettled(a,
- * statusBefore)` for every account it settles: a status change marks the account; otherwise, if
- * no line falls in the ratios its status allows (`varying`: with the default rules, every status
- * but warning), nothing else is read; only for the rest is its ratio's zone (how many lines it is
- * at or past) compared with the one at its last evaluation (a 2-byte code per account). Earlier
- * versions compared every account: a float64 band per account cost ~+50% on a tick of 50,000
- * holders (the book's hot records' memory again), a float32 band ~+12%, the 2-byte code ~+10%.
- * `drain(now)` evaluates the marked accounts' rules in full.
+ * statusBefore)` when a settle changed the status (marked) and, on every settle, for the statuses
+ * a line falls in (`book.listenAlways` = `varying`: with the default rules, warning only): for
+ * those its ratio's zone (how many lines it is at or past) is compared with the one at its last
+ * evaluation (a 2-byte code per account). Every other settle costs the book one comparison and
+ * one lookup. (Comparing every settled account cost more: a float64 band per account ~+50% on a
+ * tick of 50,000 holders — the book's hot records' memory again —, a float32 band ~+12%, the
+ * 2-byte code ~+10%.) `drain(now)` evaluates the marked accounts' rules in full.
  */
 export class AlertEvaluator implements BookListener {
   private states = new Map<string, RuleState>();
-  private accountRules: RuleState[] = [];
+  private readonly table = new AccountRuleTable();
   private queueRules: RuleState[] = [];
-  /**
-   * The ratio rules' lines, ascending, each tested as `ratio ≥ line`: a threshold as it is, a clear
-   * line C (met at ratio ≤ C) as the next double above it (ratio > C ⟺ ratio ≥ nextUp(C)). Every
-   * test is monotone in the ratio, so their count (the zone) changes exactly when one of them does.
-   */
-  private lines = new Float64Array(0);
-  /** Per status code: 1 when a line falls in the ratios that status allows (its accounts' zones must be computed on every settle). */
-  private varying = new Uint8Array(STATUS_UNKNOWN + 1);
+  /** The ratio rules' lines and the statuses they fall in (`ratioZones`). */
+  private lines: Float64Array = new Float64Array(0);
+  private varying: Uint8Array = new Uint8Array(STATUS_UNKNOWN + 1);
   private capacity = 0;
   /** Each account's gate code at its last evaluation (see `codeOf`). */
   private code = new Uint16Array(0);
@@ -102,29 +71,32 @@ export class AlertEvaluator implements BookListener {
     const compiled = compileAlertRules(rules);
     this.ensure(this.book.accountCount);
     const next = new Map<string, RuleState>();
+    const layout: RuleLayout[] = [];
     const fresh = new Set<RuleState>();
     for (const rule of compiled) {
       const old = this.states.get(rule.id);
-      if (old && old.rule.key === rule.key) {
-        next.set(rule.id, old);
-        continue;
-      }
-      const state = new RuleState(rule, rule.code === RULE_QUEUE ? 1 : this.capacity);
-      if (old && (old.rule.code === RULE_QUEUE) === (rule.code === RULE_QUEUE)) state.raised.set(old.raised);
-      else fresh.add(state);
+      const unchanged = old !== undefined && old.rule.key === rule.key;
+      const state = unchanged ? old : new RuleState(rule);
+      // A changed rule keeps its raised subjects (same kind of subject); otherwise it is new here.
+      const from = old !== undefined && old.isQueue === state.isQueue ? old : null;
+      if (from === null) fresh.add(state);
       next.set(rule.id, state);
+      if (state.isQueue) {
+        if (from && !unchanged) state.raised[0] = from.raised[0]!;
+      } else layout.push({ state, from, keepWaits: unchanged });
     }
     for (const [id, old] of this.states) if (next.get(id) !== old) old.alive = false;
+    this.table.relayout(layout, this.capacity);
     this.states = next;
-    this.accountRules = [...next.values()].filter((s) => s.rule.code !== RULE_QUEUE);
-    this.queueRules = [...next.values()].filter((s) => s.rule.code === RULE_QUEUE);
-    this.setLines(this.accountRules.filter((s) => s.rule.code === RULE_RATIO).map((s) => s.rule));
+    this.queueRules = [...next.values()].filter((s) => s.isQueue);
+    ({ lines: this.lines, varying: this.varying } = ratioZones(this.table.states.filter((s) => s.rule.code === RULE_RATIO).map((s) => s.rule), this.book.params));
     for (const ref of open) this.seed(next.get(ref.ruleId), fresh, ref.subject, now);
     const n = this.book.accountCount;
     for (let a = 0; a < n; a++) this.evaluateAccount(a, now);
     this.dirty.clear();
     for (const s of this.queueRules) this.evaluateQueue(s, now);
-    this.book.listener = this.accountRules.length > 0 ? this : null;
+    this.book.listener = this.table.states.length > 0 ? this : null;
+    this.book.listenAlways = this.varying;
   }
 
   /** A raised subject of a rule new here, from the store. */
@@ -136,7 +108,7 @@ export class AlertEvaluator implements BookListener {
       return;
     }
     const a = subject.startsWith("account:") ? this.book.accountIndex.get(subject.slice("account:".length)) : undefined;
-    if (a !== undefined) state.raised[a] = 1;
+    if (a !== undefined) state.raised[a * state.stride + state.col] = 1;
     else this.out.push({ ruleId: state.rule.id, subject, raise: false, at: now, accountId: subject.startsWith("account:") ? subject.slice(8) : undefined });
   }
 
@@ -175,22 +147,6 @@ export class AlertEvaluator implements BookListener {
     let zone = 0;
     for (let i = 0; i < lines.length; i++) if (ratio >= lines[i]!) zone++;
     return code + (zone << ZONE_SHIFT);
-  }
-
-  private setLines(rules: readonly CompiledAlertRule[]): void {
-    const lines = [...new Set(rules.flatMap((r) => [r.threshold, nextUp(r.clearAt)]))].sort((x, y) => x - y);
-    if (lines.length >= 1 << (16 - ZONE_SHIFT)) throw new RangeError(`at most ${(1 << (16 - ZONE_SHIFT)) - 1} distinct margin ratio lines, got ${lines.length}`);
-    this.lines = Float64Array.from(lines);
-    // The margin ratios each status allows (spec §3, lib/risk accountStatusCode), a little wider
-    // than exact for rounding: a status none of the lines falls in has one zone, so an account
-    // that keeps it cannot have crossed a line.
-    const { warnRatio, backstopFraction } = this.book.params;
-    const ranges: [number, number][] = [[0, warnRatio], [warnRatio, 1], [1, 1 / backstopFraction], [1 / backstopFraction, Infinity], [Infinity, Infinity]];
-    this.varying = new Uint8Array(STATUS_UNKNOWN + 1);
-    ranges.forEach(([lo, hi], status) => {
-      const within = lines.some((l) => l >= lo * (1 - 1e-9) && l <= hi * (1 + 1e-9) && Number.isFinite(l));
-      this.varying[status] = within && Number.isFinite(lo) ? 1 : 0;
-    });
   }
 
   // ---- what the worker calls at each change set ------------------------------------------------
@@ -235,7 +191,7 @@ export class AlertEvaluator implements BookListener {
     const collateral = book.acc[b + A_COLLATERAL]!;
     const equity = collateral + book.acc[b + A_UPNL]!;
     const ratio = book.count[a] === 0 ? 0 : equity > 0 ? book.acc[b + A_MM]! / equity : Infinity;
-    for (const s of this.accountRules) {
+    for (const s of this.table.states) {
       const rule = s.rule;
       if (!this.inScope(rule, a)) {
         this.step(s, a, false, true, now);
@@ -244,12 +200,12 @@ export class AlertEvaluator implements BookListener {
       switch (rule.code) {
         case RULE_STATUS:
           // An unknown status (a market never priced) neither raises nor clears; a wait restarts after it.
-          if (unknown) s.since[a] = NaN;
+          if (unknown) s.since[a * s.stride + s.col] = NaN;
           else this.step(s, a, status >= rule.status, status < rule.status, now);
           break;
         case RULE_RATIO:
           if (unknown) {
-            s.since[a] = NaN;
+            s.since[a * s.stride + s.col] = NaN;
             break;
           }
           this.step(s, a, ratio >= rule.threshold, ratio <= rule.clearAt, now);
@@ -277,21 +233,22 @@ export class AlertEvaluator implements BookListener {
 
   /** One rule on one subject: `holds` raises (after the minimum duration), `clears` clears a raised one. */
   private step(s: RuleState, a: number, holds: boolean, clears: boolean, now: number): void {
-    if (s.raised[a]) {
+    const i = a * s.stride + s.col;
+    if (s.raised[i]) {
       if (clears) {
-        s.raised[a] = 0;
+        s.raised[i] = 0;
         this.out.push(this.signal(s, a, false, now));
       }
       return;
     }
     if (!holds) {
-      s.since[a] = NaN;
+      s.since[i] = NaN;
       return;
     }
-    let since = s.since[a]!;
+    let since = s.since[i]!;
     if (since !== since) {
       since = now;
-      s.since[a] = now;
+      s.since[i] = now;
       if (s.rule.minDurationMs > 0) this.due.push(now + s.rule.minDurationMs, s, a);
     }
     if (since + s.rule.minDurationMs <= now) this.raise(s, a, since + s.rule.minDurationMs);
@@ -299,12 +256,14 @@ export class AlertEvaluator implements BookListener {
 
   /** A wait that came due: raised if it is still the same wait (not cancelled, restarted or raised meanwhile). */
   private raiseIfDue(s: RuleState, a: number, due: number): void {
-    if (s.alive && !s.raised[a] && s.since[a]! + s.rule.minDurationMs === due) this.raise(s, a, due);
+    const i = a * s.stride + s.col;
+    if (s.alive && !s.raised[i] && s.since[i]! + s.rule.minDurationMs === due) this.raise(s, a, due);
   }
 
   private raise(s: RuleState, a: number, at: number): void {
-    s.raised[a] = 1;
-    s.since[a] = NaN;
+    const i = a * s.stride + s.col;
+    s.raised[i] = 1;
+    s.since[i] = NaN;
     this.out.push(this.signal(s, a, true, at));
   }
 
@@ -314,14 +273,14 @@ export class AlertEvaluator implements BookListener {
       return raise ? { ruleId: rule.id, subject: "queue", raise, at, ...queueAlertText(rule, this.book.queue.pendingNotional) } : { ruleId: rule.id, subject: "queue", raise, at };
     }
     const accountId = this.book.ids[a]!;
-    const base = { ruleId: rule.id, subject: `account:${accountId}`, raise, at, accountId };
-    if (!raise) return base;
+    if (!raise) return { ruleId: rule.id, subject: `account:${accountId}`, raise, at, accountId };
     const book = this.book;
     const b = a * A_STRIDE;
     const collateral = book.acc[b + A_COLLATERAL]!;
     const equity = collateral + book.acc[b + A_UPNL]!;
     const ratio = book.count[a] === 0 ? 0 : equity > 0 ? book.acc[b + A_MM]! / equity : Infinity;
-    return { ...base, ...accountAlertText(rule, { status: book.status[a]!, collateral, equity, ratio }) };
+    const text = accountAlertText(rule, { status: book.status[a]!, collateral, equity, ratio });
+    return { ruleId: rule.id, subject: `account:${accountId}`, raise, at, accountId, value: text.value, message: text.message };
   }
 
   private inScope(rule: CompiledAlertRule, a: number): boolean {
@@ -339,7 +298,7 @@ export class AlertEvaluator implements BookListener {
     const c = nextCapacity(this.capacity, n);
     this.code = grow(this.code, c);
     this.dirty.ensureAccounts(c);
-    for (const s of this.accountRules) s.ensure(c);
+    this.table.ensure(c);
     this.capacity = c;
   }
 }

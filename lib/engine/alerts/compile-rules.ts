@@ -8,6 +8,8 @@ export const RULE_STATUS = 0;
 export const RULE_RATIO = 1;
 export const RULE_DEBT = 2;
 export const RULE_QUEUE = 3;
+/** Enabled `ratio_above` rules the engine takes at most. */
+export const MAX_RATIO_RULES = 2000;
 const CODES: Record<EngineAlertKind, number> = { status_enter: RULE_STATUS, ratio_above: RULE_RATIO, negative_collateral: RULE_DEBT, queue_notional_above: RULE_QUEUE };
 
 /**
@@ -92,6 +94,9 @@ export function compileAlertRules(rules: readonly AlertRuleView[]): CompiledAler
       minDurationMs: p.minDurationMs ?? 0,
     });
   });
+  // Each ratio rule adds two lines to the tick path's gate, whose zone has 12 bits (ratio-zones.ts).
+  const ratioRules = out.filter((r) => r.code === RULE_RATIO).length;
+  if (ratioRules > MAX_RATIO_RULES) issues.push({ path: ["rules"], message: `at most ${MAX_RATIO_RULES} enabled ratio_above rules (got ${ratioRules})` });
   if (issues.length > 0) throw new RiskInputError(issues);
   return out;
 }

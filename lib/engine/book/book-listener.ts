@@ -5,8 +5,9 @@
  */
 export interface BookListener {
   /**
-   * Account `a` was settled: its figures may have moved; `statusBefore` is its status code before,
-   * its status now is `book.status[a]` (the tick path calls this for every holder it revalues).
+   * Account `a` was settled and its status changed, or its status is one of `book.listenAlways`
+   * (then on every settle: the tick path, for each holder it revalues that has such a status);
+   * `statusBefore` is its status code before, `book.status[a]` its status now.
    */
   accountSettled(a: number, statusBefore: number): void;
   /** Something about account `a` its status does not show changed: a position opened or closed, its collateral crossed 0. */

@@ -88,8 +88,10 @@ export abstract class BookState {
 
   readonly queue: LiquidationQueue;
   readonly changes = new ChangeTracker();
-  /** Told of every settled account, every position opened or closed, every collateral crossing 0 (the alert evaluator); `null`: nobody. */
+  /** Told of status changes, positions opened or closed, collateral crossing 0 (the alert evaluator); `null`: nobody. */
   listener: BookListener | null = null;
+  /** Statuses (by code) for which the listener hears of every settle, not only of a change of status. */
+  listenAlways: Uint8Array = new Uint8Array(STATUS_UNKNOWN + 1);
 
   /** From-scratch recomputations of account sums so far (drift guard), for tests and metrics. */
   resyncs = 0;

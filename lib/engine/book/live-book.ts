@@ -252,7 +252,7 @@ export class LiveBook extends BookState {
     }
     this.applyStatus(a, code);
     this.changes.account(a);
-    if (this.listener !== null) this.listener.accountSettled(a, before);
+    if (this.listener !== null && (code !== before || this.listenAlways[code] === 1)) this.listener.accountSettled(a, before);
   }
 
   private applyPosition(a: number, m: number, qty: number, entryPrice: number): void {
