@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Runtime } from "@/lib/server/runtime";
 import { engineSettled, perTestRuntime, setMark, startTestRuntime } from "../../support/test-runtime";
+import type { TestDatabase } from "../../support/test-database";
 
 /**
  * Alert rules evaluated in the live engine (docs/alerts-engine.md), against PostgreSQL: the
@@ -14,6 +15,15 @@ const LIQUIDATABLE = 59625;
 async function openAccount(runtime: Runtime, id: string, collateral = "700", qty = 0.8, entryPrice = 60300) {
   await runtime.services.ingest.collateral({ entries: [{ accountId: id, amount: collateral, kind: "deposit", idempotencyKey: `dep:${id}` }] });
   await runtime.services.ingest.positions({ source: "venue", updates: [{ accountId: id, marketId: "BTC-PERP", qty, entryPrice, seq: 1 }] });
+}
+
+/**
+ * The default status rules wait 5 s before they raise (default-rules.ts); these tests are about
+ * the engine's evaluation, so its status rules raise at once (stored: a restart keeps it).
+ */
+async function immediateStatusRules(runtime: Runtime, prisma: TestDatabase["prisma"]): Promise<void> {
+  await prisma.$executeRaw`UPDATE alert_rules SET params = jsonb_set(params, '{minDurationMs}', '0') WHERE kind = 'status_enter'`;
+  await runtime.alertsEngine.reloadAlertRules();
 }
 
 /** Waits (up to `ms`) until `check` returns something other than undefined/false. */
@@ -39,6 +49,7 @@ describe("alert rules in the live engine", () => {
 
   it("a price move into liquidatable raises one alert, further ticks do not double it, the move back resolves it", async () => {
     t.runtime = await startTestRuntime(t.db);
+    await immediateStatusRules(t.runtime, t.db.prisma);
     await setMark(t.runtime, "BTC-PERP", HEALTHY);
     await openAccount(t.runtime, "a1");
     await alertsSettled(t.runtime);
@@ -87,6 +98,7 @@ describe("alert rules in the live engine", () => {
 
   it("a batch the database refuses is tried again until it is written, and the batches behind it wait in order", async () => {
     t.runtime = await startTestRuntime(t.db);
+    await immediateStatusRules(t.runtime, t.db.prisma);
     await setMark(t.runtime, "BTC-PERP", HEALTHY);
     await openAccount(t.runtime, "a1");
     await alertsSettled(t.runtime);
@@ -110,6 +122,7 @@ describe("alert rules in the live engine", () => {
 
   it("restart: what cleared while stopped resolves, what still holds is neither doubled nor lost, a lost write is raised again", async () => {
     t.runtime = await startTestRuntime(t.db);
+    await immediateStatusRules(t.runtime, t.db.prisma);
     await setMark(t.runtime, "BTC-PERP", HEALTHY);
     for (const id of ["cleared", "held", "lost"]) await openAccount(t.runtime, id);
     await setMark(t.runtime, "BTC-PERP", LIQUIDATABLE);
