@@ -17,35 +17,19 @@
 import os from "node:os";
 import { atRisk, LiveBook, searchAccountIds } from "@/lib/engine";
 import { AT_RISK_SORTS } from "@/lib/contracts/book-views";
-import { bookAccountId, generateBook, scaledBook, VENUE_BOOK } from "./lib/book-generator";
+import { generateBook, scaledBook, VENUE_BOOK } from "./lib/book-generator";
 import { commitLine, machineLine } from "./lib/live-server";
 import type { SummaryRow } from "./lib/bench-summary";
 import { quickOr } from "./lib/quick-mode";
 import { fmt, time } from "./lib/timing";
+import { loadGeneratedBook } from "./lib/load-book";
 
 const SIZE = quickOr(VENUE_BOOK, scaledBook(0.1));
 const BATCH = 10_000;
 const RUNS = quickOr(15, 5);
 
 function load(): LiveBook {
-  const input = generateBook(0.025, SIZE);
-  const book = new LiveBook({ expectedAccounts: SIZE.accounts, expectedPositions: SIZE.positions });
-  for (const p of input.params) book.upsertMarket(p);
-  book.applyPrices(input.params.map((p, m) => ({ marketId: p.id, price: input.marks[m]! })));
-  for (let a0 = 0; a0 < SIZE.accounts; a0 += BATCH) {
-    const a1 = Math.min(SIZE.accounts, a0 + BATCH);
-    const entries = [];
-    const updates = [];
-    for (let a = a0; a < a1; a++) {
-      const id = bookAccountId(a);
-      entries.push({ accountId: id, amount: input.collateral[a]! });
-      for (let i = input.accountStart[a]!; i < input.accountStart[a + 1]!; i++) {
-        updates.push({ accountId: id, marketId: input.params[input.market[i]!]!.id, qty: input.qty[i]!, entryPrice: input.entryPrice[i]! });
-      }
-    }
-    book.applyCollateral(entries);
-    book.applyPositions(updates);
-  }
+  const book = loadGeneratedBook(generateBook(0.025, SIZE), BATCH);
   book.drainChanges();
   return book;
 }

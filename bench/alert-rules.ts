@@ -33,11 +33,12 @@ import { AlertEvaluator, EngineClient, LiveBook } from "@/lib/engine";
 import { compileMarket, maintenanceMargin, type MarketParams } from "@/lib/risk";
 import { DEFAULT_ALERT_RULES } from "@/lib/server/alerts/default-rules";
 import type { SummaryRow } from "./lib/bench-summary";
-import { BOOK_SEED, bookAccountId, generateBook, scaledBook, VENUE_BOOK, type GeneratedBook } from "./lib/book-generator";
+import { BOOK_SEED, generateBook, scaledBook, VENUE_BOOK, type GeneratedBook } from "./lib/book-generator";
 import { loadAverage } from "./lib/machine-info";
 import { mulberry32 } from "./lib/prng";
 import { quickOr } from "./lib/quick-mode";
 import { fmt } from "./lib/timing";
+import { loadGeneratedBook } from "./lib/load-book";
 
 const SIZE = quickOr(VENUE_BOOK, scaledBook(0.1));
 const BATCH = 10_000;
@@ -66,23 +67,7 @@ export function defaultEngineRules(): AlertRuleView[] {
 
 /** Loads the generated book through the batch API, as the start-up rebuild does (bench/engine.ts). */
 function load(input: GeneratedBook): LiveBook {
-  const { accounts } = input.size;
-  const book = new LiveBook({ expectedAccounts: accounts, expectedPositions: input.size.positions });
-  for (const p of input.params) book.upsertMarket(p);
-  book.applyPrices(input.params.map((p, m) => ({ marketId: p.id, price: input.marks[m]! })));
-  for (let a0 = 0; a0 < accounts; a0 += BATCH) {
-    const entries = [];
-    const updates = [];
-    for (let a = a0; a < Math.min(accounts, a0 + BATCH); a++) {
-      const id = bookAccountId(a);
-      entries.push({ accountId: id, amount: input.collateral[a]! });
-      for (let i = input.accountStart[a]!; i < input.accountStart[a + 1]!; i++) {
-        updates.push({ accountId: id, marketId: input.params[input.market[i]!]!.id, qty: input.qty[i]!, entryPrice: input.entryPrice[i]! });
-      }
-    }
-    book.applyCollateral(entries);
-    book.applyPositions(updates);
-  }
+  const book = loadGeneratedBook(input, BATCH);
   book.drainChanges();
   book.queue.refresh();
   return book;

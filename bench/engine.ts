@@ -41,6 +41,7 @@ import { mulberry32 } from "./lib/prng";
 import { fmt, perSecond } from "./lib/timing";
 import type { SummaryRow } from "./lib/bench-summary";
 import { quickOr } from "./lib/quick-mode";
+import { loadGeneratedBook } from "./lib/load-book";
 
 const BATCH = 10_000;
 const NOW = 1_700_000_000_000;
@@ -57,24 +58,7 @@ const accountId = bookAccountId;
 
 /** Loads the input through the batch API, as the start-up rebuild from Postgres would. */
 function load(input: Input): LiveBook {
-  const book = new LiveBook({ expectedAccounts: ACCOUNTS, expectedPositions: POSITIONS });
-  for (const p of input.params) book.upsertMarket(p);
-  book.applyPrices(input.params.map((p, m) => ({ marketId: p.id, price: input.marks[m]! })));
-  for (let a0 = 0; a0 < ACCOUNTS; a0 += BATCH) {
-    const a1 = Math.min(ACCOUNTS, a0 + BATCH);
-    const entries = [];
-    const updates = [];
-    for (let a = a0; a < a1; a++) {
-      const id = accountId(a);
-      entries.push({ accountId: id, amount: input.collateral[a]! });
-      for (let i = input.accountStart[a]!; i < input.accountStart[a + 1]!; i++) {
-        updates.push({ accountId: id, marketId: input.params[input.market[i]!]!.id, qty: input.qty[i]!, entryPrice: input.entryPrice[i]! });
-      }
-    }
-    book.applyCollateral(entries);
-    book.applyPositions(updates);
-  }
-  return book;
+  return loadGeneratedBook(input, BATCH);
 }
 
 const gc: () => void = (() => {
