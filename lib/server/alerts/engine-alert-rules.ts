@@ -3,17 +3,13 @@ import { alertRuleParamsSchemas, ENGINE_ALERT_KINDS, type AlertRuleView } from "
 import type { OpenAlertRef } from "@/lib/engine";
 import type { PrismaClient } from "../db/prisma-client";
 import type { Logger } from "../logger";
+import { ruleViewOf } from "./alert-rules";
 
 type AlertRuleRow = Awaited<ReturnType<PrismaClient["alertRule"]["findMany"]>>[number];
 
 /** A stored rule as the engine and the desk see it (params parsed, defaults filled); `null` when its params no longer parse. */
 export function alertRuleViewOf(row: AlertRuleRow): AlertRuleView | null {
-  const parsed = alertRuleParamsSchemas[row.kind].safeParse(row.params ?? {});
-  if (!parsed.success) return null;
-  return {
-    id: row.id, name: row.name, kind: row.kind, severity: row.severity, params: parsed.data as Record<string, unknown>, scope: row.scope,
-    marketId: row.marketId, accountIds: row.accountIds, enabled: row.enabled, system: row.system, updatedAt: row.updatedAt.getTime(),
-  };
+  return alertRuleParamsSchemas[row.kind].safeParse(row.params ?? {}).success ? ruleViewOf(row) : null;
 }
 
 /** What the engine is given (`EngineClient.setAlertRules`): the enabled engine-kind rules and the unresolved alerts of engine kinds. */
