@@ -1,7 +1,7 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { IngestClient } from "../support/ingest-client";
-import { runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
+import { queryServerDatabase, runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 import { signIn, DEMO_DESK } from "../support/sign-in";
 
 const ENV = { LIQDESK_SIMULATOR: "off", LIQDESK_EXECUTION: "off", LIQDESK_STALE_AFTER_MS: "3600000" };
@@ -25,15 +25,7 @@ describe("alerts survive kill -9", () => {
     await stopAndRemove(server);
   });
 
-  async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = new pg.Client({ connectionString: server!.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryServerDatabase<T>(server!, sql, params);
 
   const alertsOfRule = () => query<AlertRow>(
     "SELECT id::text, subject, state::text, acknowledged_by FROM alerts WHERE rule_id = $1 AND subject LIKE 'account:kill-al-%' ORDER BY id", [RULE]);

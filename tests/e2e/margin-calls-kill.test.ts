@@ -1,8 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { MarginCallView } from "@/lib/contracts/margin-calls";
 import { IngestClient } from "../support/ingest-client";
-import { runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
+import { queryServerDatabase, runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 import { signIn, DEMO_DESK } from "../support/sign-in";
 
 const ENV = { LIQDESK_SIMULATOR: "off", LIQDESK_EXECUTION: "off", LIQDESK_STALE_AFTER_MS: "3600000" };
@@ -16,15 +16,7 @@ describe("margin calls survive kill -9", () => {
     await stopAndRemove(server);
   });
 
-  async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = new pg.Client({ connectionString: server!.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryServerDatabase<T>(server!, sql, params);
 
   /** What may never be lost or doubled: the calls, and per call its issue, met and expired audit rows and its escalation alerts. */
   async function ledgerOfCalls() {

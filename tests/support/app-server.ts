@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "./free-port";
+import pg from "pg";
 
 export interface AppServer {
   url: string;
@@ -105,5 +106,16 @@ export async function stopAndRemove(server: AppServer | null | undefined): Promi
     return await server.stop();
   } finally {
     removeDataDir(server.dataDir);
+  }
+}
+
+/** Runs one SQL statement on the server's own database (its embedded PostgreSQL), on a connection of its own. */
+export async function queryServerDatabase<T extends pg.QueryResultRow>(server: AppServer, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: server.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
   }
 }
