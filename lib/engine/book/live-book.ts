@@ -19,8 +19,10 @@ import { throwIfAny, validateCollateral, validateDeltas, validatePositions, vali
  * - Drift guard: the sums are recomputed from the positions (a) every `resyncEvery` delta updates
  *   of the account (counters start staggered so holders of a market do not all resync on one
  *   tick), (b) whenever a delta update would change its status, so a status line is never
- *   crossed on accumulated rounding, (c) whenever the account is planned or viewed, and they are
- *   reset to exactly 0 when its last position closes.
+ *   crossed on accumulated rounding, (c) whenever the account is planned or viewed, (d) whenever
+ *   one of its positions opens, changes or closes (subtracting a large old term would leave its
+ *   rounding behind, relative to a term that is gone), and they are reset to exactly 0 when its
+ *   last position closes.
  * - The liquidation queue follows each status change at once (`settle`).
  *
  * It extends `BookState` rather than holding one so that the tick's loop (`revalueMarket` →
@@ -289,7 +291,9 @@ export class LiveBook extends BookState {
       }
       this.changes.summary();
       this.listener?.accountChanged(a);
-      this.settle(a, left > 0);
+      // From scratch, not by delta: subtracting a large term leaves its rounding in the sum.
+      if (left > 0) this.recompute(a);
+      this.settle(a, false);
       return;
     }
     if (s === -1) {
@@ -307,7 +311,8 @@ export class LiveBook extends BookState {
     const o = s * SLOT_STRIDE;
     sl.rec[o + SLOT_QTY] = qty;
     sl.rec[o + SLOT_ENTRY] = entryPrice;
-    this.revalue(o, this.compiled[m]!, this.priceFor(s));
-    this.settle(a, true);
+    // The sums from scratch (values this slot too): a replaced position's old term may dwarf the rest.
+    this.recompute(a);
+    this.settle(a, false);
   }
 }

@@ -202,6 +202,21 @@ describe("incremental revaluation", () => {
     );
   });
 
+  it("a huge position replaced by a small one leaves none of its rounding in the account's sums (fast-check seed -1968025443 found it)", () => {
+    const book = seededBook(255);
+    const btc = compileMarket(BTC);
+    book.setPosition("acct-0", ETH.id, qtyOfLots(compileMarket(ETH), 3), PRICES[ETH.id]! * 0.97);
+    book.setCollateral("acct-0", 1234.5);
+    // A PnL of about 1e11 USD on the huge position, then the position shrinks to one lot.
+    book.setPosition("acct-0", BTC.id, qtyOfLots(btc, 8_388_608), PRICES[BTC.id]! * 0.81);
+    for (let i = 0; i < 5; i++) book.setMark(BTC.id, PRICES[BTC.id]! * (1 + i / 1000));
+    book.setPosition("acct-0", BTC.id, qtyOfLots(btc, 1), PRICES[BTC.id]! * 1.003);
+    expectMatchesFromScratch(book);
+    book.setPosition("acct-0", BTC.id, qtyOfLots(btc, 8_388_608), PRICES[BTC.id]! * 0.81);
+    book.setPosition("acct-0", BTC.id, 0, 0);
+    expectMatchesFromScratch(book);
+  });
+
   it("ten thousand ticks with the least frequent resync stay within 1e-9 of a from-scratch evaluation", () => {
     const book = seededBook(255);
     const rand = mulberry(7);
