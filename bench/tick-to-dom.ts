@@ -51,6 +51,7 @@ import { runScript, type AppServer } from "../tests/support/app-server";
 import { newDeskPage } from "../tests/support/sign-in";
 import { generateBook, scaledBook, VENUE_BOOK, type BookSize } from "./lib/book-generator";
 import { BENCH_PRICE_SOURCE, writeBookToSql } from "./lib/book-to-sql";
+import { PG_STATEMENTS_SETTINGS, resetStatements, topStatements } from "./lib/pg-statements";
 import { startScratchPostgres, withClient } from "./lib/scratch-postgres";
 import { commitLine, CpuWindow, int, machineLine, ms, sleep, summarize, waitFor, withServer } from "./lib/live-server";
 import { explainFailure } from "./lib/server-failure";
@@ -156,7 +157,7 @@ const describe = (p: Probe, k: number) => {
 };
 
 async function run(browser: Browser, label: string, size: BookSize): Promise<RunReport> {
-  const pg = await startScratchPostgres({ shared_buffers: "512MB" });
+  const pg = await startScratchPostgres({ shared_buffers: "512MB", ...PG_STATEMENTS_SETTINGS });
   process.env.DATABASE_URL = pg.url; // for the token CLI
   try {
     const t0 = performance.now();
@@ -170,7 +171,7 @@ async function run(browser: Browser, label: string, size: BookSize): Promise<Run
     const env = { DATABASE_URL: pg.url, LIQDESK_SIMULATOR: "off", LIQDESK_SIM_ACCOUNTS: "0", LIQDESK_EXECUTION: "off" };
     const t1 = performance.now();
     return await withServer({ env }, (server) => explainFailure(server, () =>
-      measure(server, browser, label, size, marks, loadS, (performance.now() - t1) / 1000)));
+      measure(server, browser, label, size, marks, loadS, (performance.now() - t1) / 1000, pg.url)));
   } finally {
     delete process.env.DATABASE_URL;
     await pg.stop();
@@ -179,7 +180,7 @@ async function run(browser: Browser, label: string, size: BookSize): Promise<Run
 
 async function measure(
   server: AppServer, browser: Browser, label: string, size: BookSize,
-  marks: { id: string; tickSize: number; mark: number }[], loadS: number, startS: number,
+  marks: { id: string; tickSize: number; mark: number }[], loadS: number, startS: number, pgUrl: string,
 ): Promise<RunReport> {
   const token = runScript(server, "token", ["create", "bench-tick-to-dom"]).trim();
   const ticks: Tick[] = [];
@@ -270,9 +271,11 @@ async function measure(
       const loadBefore = os.loadavg();
       const framesFrom = nodeEpoch();
       background?.mark();
+      await resetStatements(pgUrl);
       measuring = true;
       await sleep(MEASURE_MS);
       measuring = false;
+      for (const line of await topStatements(pgUrl)) console.log(`  pg: ${line}`);
       const bg = background?.stats();
       const framesTo = nodeEpoch();
       const cpuUse = cpu.end();
