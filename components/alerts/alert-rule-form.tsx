@@ -7,11 +7,16 @@ import {
 
 /** Each kind's parameters as the form asks for them: the label, the unit, and what an empty field means. */
 const PARAMS: Record<AlertRuleKind, readonly { key: string; label: string; hint: string }[]> = {
-  status_enter: [{ key: "status", label: "Status", hint: "raised when an account enters it" }, { key: "minDurationMs", label: "Minimum duration", hint: "ms the status must hold (empty: 0)" }],
+  status_enter: [
+    { key: "status", label: "Status", hint: "raised when an account enters it" },
+    { key: "minDurationMs", label: "Minimum duration", hint: "ms the status must hold (empty: 0)" },
+    { key: "clearAfterMs", label: "Clear after", hint: "ms the account must stay out of it before the alert resolves (empty: 0)" },
+  ],
   ratio_above: [
     { key: "threshold", label: "Margin ratio threshold", hint: "MM / equity; 1 = 100% (liquidatable)" },
     { key: "hysteresis", label: "Hysteresis", hint: "cleared at threshold − this (same unit; empty: 0)" },
     { key: "minDurationMs", label: "Minimum duration", hint: "ms above the threshold (empty: 0)" },
+    { key: "clearAfterMs", label: "Clear after", hint: "ms at or below the clear line before the alert resolves (empty: 0)" },
   ],
   market_stale: [{ key: "minDurationMs", label: "Minimum duration", hint: "ms without a fresh price (empty: 0)" }],
   fund_runway_below: [{ key: "threshold", label: "Covered move below", hint: "a fraction of a uniform fall; 0.1 = 10%" }],

@@ -30,6 +30,7 @@ function summary(r: AlertRuleView): string {
   }
   if (p.hysteresis) parts.push(`clears ${(Number(p.hysteresis) * 100).toFixed(1)} pts lower`);
   if (p.minDurationMs) parts.push(`after ${Number(p.minDurationMs) / 1000} s`);
+  if (p.clearAfterMs) parts.push(`resolves after ${Number(p.clearAfterMs) / 1000} s clear`);
   return parts.join(" · ") || "—";
 }
 

@@ -52,6 +52,13 @@ const minDurationMs = z
   .min(0, { error: "must be at least 0 ms" })
   .max(MAX_MIN_DURATION_MS, { error: `must be at most ${MAX_MIN_DURATION_MS} ms (one day)` });
 
+/**
+ * How long a raised condition must stay clear before its alert resolves (0: at once). Against
+ * flapping: an account whose status or ratio dances around a line keeps one open alert instead of
+ * one raised and resolved on each crossing.
+ */
+const clearAfterMs = minDurationMs;
+
 const finite = (what: string) => z.number({ error: expected(what) }).refine(Number.isFinite, { error: "must be a finite number" });
 
 /** Each kind's parameters. Unknown keys are refused (a typo must not pass as a default). */
@@ -59,6 +66,7 @@ export const alertRuleParamsSchemas = {
   status_enter: z.strictObject({
     status: z.enum(ALERTABLE_STATUSES, { error: `must be one of ${ALERTABLE_STATUSES.join(", ")}` }),
     minDurationMs: minDurationMs.default(0),
+    clearAfterMs: clearAfterMs.default(0),
   }),
   ratio_above: z
     .strictObject({
@@ -67,6 +75,7 @@ export const alertRuleParamsSchemas = {
       /** Cleared only at ≤ threshold − hysteresis. */
       hysteresis: finite("a margin ratio").refine((v) => v >= 0, { error: "must be at least 0" }).default(0),
       minDurationMs: minDurationMs.default(0),
+      clearAfterMs: clearAfterMs.default(0),
     })
     .superRefine((p, ctx) => {
       if (p.hysteresis >= p.threshold) ctx.addIssue({ code: "custom", path: ["hysteresis"], message: `must be smaller than the threshold (${p.threshold})` });

@@ -22,9 +22,10 @@ const ZONE_SHIFT = 4;
  *
  * Per rule and subject it keeps whether the rule is raised and, while the condition holds but
  * its minimum duration has not passed, since when (a heap of due times, `DueHeap`, so a wait that
- * ends with no further change still raises at the next `drain`, without scanning accounts). A
- * rule raises once and then only clears, so a subject has at most one open alert per rule;
- * `ratio_above` clears only at ≤ threshold − hysteresis.
+ * ends with no further change still raises at the next `drain`, without scanning accounts); once
+ * raised, the same field holds since when its clear condition has held, while that waits out the
+ * rule's `clearAfterMs`. A rule raises once and then only clears, so a subject has at most one
+ * open alert per rule; `ratio_above` clears only at ≤ threshold − hysteresis.
  *
  * Cheap on the tick path. A rule can change state only when the account's status changes, its
  * collateral crosses 0 (the book calls `accountChanged`), a position opens or closes (scope), or
@@ -159,7 +160,7 @@ export class AlertEvaluator implements BookListener {
     const marked = this.dirty.members();
     for (let i = 0; i < marked.length; i++) this.evaluateAccount(marked[i]!, now);
     this.dirty.clear();
-    while (this.due.size > 0 && this.due.peek() <= now) this.due.pop((due, state, a) => this.raiseIfDue(state, a, due));
+    while (this.due.size > 0 && this.due.peek() <= now) this.due.pop((due, state, a) => this.whenDue(state, a, due));
     for (const s of this.queueRules) this.evaluateQueue(s, now);
     const out = this.out;
     this.out = [];
@@ -231,14 +232,25 @@ export class AlertEvaluator implements BookListener {
     this.step(s, 0, v > s.rule.threshold, v <= s.rule.clearAt && queue.unplanned === 0, now);
   }
 
-  /** One rule on one subject: `holds` raises (after the minimum duration), `clears` clears a raised one. */
+  /**
+   * One rule on one subject: `holds` raises (after the minimum duration), `clears` clears a raised
+   * one (after `clearAfterMs` of clear condition: a raised subject's `since` is when that began).
+   */
   private step(s: RuleState, a: number, holds: boolean, clears: boolean, now: number): void {
     const i = a * s.stride + s.col;
     if (s.raised[i]) {
-      if (clears) {
-        s.raised[i] = 0;
-        this.out.push(this.signal(s, a, false, now));
+      if (!clears) {
+        s.since[i] = NaN;
+        return;
       }
+      const wait = s.rule.clearAfterMs;
+      let since = s.since[i]!;
+      if (since !== since) {
+        since = now;
+        s.since[i] = now;
+        if (wait > 0) this.due.push(now + wait, s, a);
+      }
+      if (since + wait <= now) this.clear(s, a, since + wait);
       return;
     }
     if (!holds) {
@@ -254,10 +266,20 @@ export class AlertEvaluator implements BookListener {
     if (since + s.rule.minDurationMs <= now) this.raise(s, a, since + s.rule.minDurationMs);
   }
 
-  /** A wait that came due: raised if it is still the same wait (not cancelled, restarted or raised meanwhile). */
-  private raiseIfDue(s: RuleState, a: number, due: number): void {
+  /** A wait that came due: raised (or cleared) if it is still the same wait (not cancelled, restarted or done meanwhile). */
+  private whenDue(s: RuleState, a: number, due: number): void {
+    if (!s.alive) return;
     const i = a * s.stride + s.col;
-    if (s.alive && !s.raised[i] && s.since[i]! + s.rule.minDurationMs === due) this.raise(s, a, due);
+    if (s.raised[i]) {
+      if (s.since[i]! + s.rule.clearAfterMs === due) this.clear(s, a, due);
+    } else if (s.since[i]! + s.rule.minDurationMs === due) this.raise(s, a, due);
+  }
+
+  private clear(s: RuleState, a: number, at: number): void {
+    const i = a * s.stride + s.col;
+    s.raised[i] = 0;
+    s.since[i] = NaN;
+    this.out.push(this.signal(s, a, false, at));
   }
 
   private raise(s: RuleState, a: number, at: number): void {

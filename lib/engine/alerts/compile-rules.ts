@@ -20,7 +20,8 @@ const CODES: Record<EngineAlertKind, number> = { status_enter: RULE_STATUS, rati
  * - `negative_collateral`: holds while collateral < 0;
  * - `queue_notional_above`: the queue as one subject; holds at pending notional > `threshold` USD,
  *   clears at ≤ `clearAt`.
- * `minDurationMs`: how long the condition must hold before it raises (0: at once).
+ * `minDurationMs`: how long the condition must hold before it raises (0: at once);
+ * `clearAfterMs`: how long a raised one's clear condition must hold before it clears (0: at once).
  */
 export interface CompiledAlertRule {
   readonly id: string;
@@ -38,6 +39,7 @@ export interface CompiledAlertRule {
   readonly threshold: number;
   readonly clearAt: number;
   readonly minDurationMs: number;
+  readonly clearAfterMs: number;
 }
 
 const isEngineKind = (k: unknown): k is EngineAlertKind => (ENGINE_ALERT_KINDS as readonly unknown[]).includes(k);
@@ -74,7 +76,7 @@ export function compileAlertRules(rules: readonly AlertRuleView[]): CompiledAler
       issues.push({ path: at("accountIds"), message: "a rule scoped to accounts must list them as non-empty strings" });
     }
     if (issues.length > before || !parsed.success || r.enabled === false) return;
-    const p = parsed.data as { status?: string; threshold?: number; hysteresis?: number; minDurationMs?: number };
+    const p = parsed.data as { status?: string; threshold?: number; hysteresis?: number; minDurationMs?: number; clearAfterMs?: number };
     // The queue is one subject: a scope has no meaning for it.
     const scope: AlertScope = kind === "queue_notional_above" ? "all" : r.scope;
     const accounts = scope === "accounts" ? [...new Set(accountIds)].sort() : [];
@@ -92,6 +94,7 @@ export function compileAlertRules(rules: readonly AlertRuleView[]): CompiledAler
       threshold,
       clearAt: threshold - (p.hysteresis ?? 0),
       minDurationMs: p.minDurationMs ?? 0,
+      clearAfterMs: p.clearAfterMs ?? 0,
     });
   });
   // Each ratio rule adds two lines to the tick path's gate, whose zone has 12 bits (ratio-zones.ts).

@@ -1,5 +1,5 @@
 /**
- * Pending raises by due time: a binary min-heap of (due, rule, subject index). Entries are never
+ * Pending raises and clears by due time: a binary min-heap of (due, rule, subject index). Entries are never
  * removed early; whoever pops one checks that it is still pending (a cancelled or re-started wait
  * leaves its old entry behind, skipped when it comes up).
  */

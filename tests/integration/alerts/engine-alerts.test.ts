@@ -18,11 +18,12 @@ async function openAccount(runtime: Runtime, id: string, collateral = "700", qty
 }
 
 /**
- * The default status rules wait 5 s before they raise (default-rules.ts); these tests are about
- * the engine's evaluation, so its status rules raise at once (stored: a restart keeps it).
+ * The default status rules wait 5 s before they raise and a minute before they resolve
+ * (default-rules.ts); these tests are about the engine's evaluation, so its status rules raise and
+ * resolve at once (stored: a restart keeps it).
  */
 async function immediateStatusRules(runtime: Runtime, prisma: TestDatabase["prisma"]): Promise<void> {
-  await prisma.$executeRaw`UPDATE alert_rules SET params = jsonb_set(params, '{minDurationMs}', '0') WHERE kind = 'status_enter'`;
+  await prisma.$executeRaw`UPDATE alert_rules SET params = params || '{"minDurationMs": 0, "clearAfterMs": 0}'::jsonb WHERE kind = 'status_enter'`;
   await runtime.alertsEngine.reloadAlertRules();
 }
 

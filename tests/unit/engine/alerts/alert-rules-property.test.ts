@@ -85,6 +85,8 @@ function MMratio(book: LiveBook, id = "a"): number {
 class ScanningModel {
   private readonly raised = new Set<string>();
   private readonly since = new Map<string, number>();
+  /** Raised subjects whose clear condition holds: since when. */
+  private readonly clearSince = new Map<string, number>();
   constructor(private readonly rules: readonly AlertRuleView[], private readonly book: LiveBook) {}
 
   drain(now: number): AlertSignal[] {
@@ -96,7 +98,7 @@ class ScanningModel {
       const collateral = book.acc[a * A_STRIDE + A_COLLATERAL]!;
       const ratio = MMratio(book, id);
       for (const r of this.rules) {
-        const p = r.params as { status?: string; threshold?: number; hysteresis?: number; minDurationMs?: number };
+        const p = r.params as { status?: string; threshold?: number; hysteresis?: number; minDurationMs?: number; clearAfterMs?: number };
         const key = `${r.id} account:${id}`;
         const inScope = r.scope === "all" || (r.scope === "accounts" ? r.accountIds.includes(id) : holds(book, a, r.marketId!));
         let holdsNow: boolean;
@@ -105,6 +107,7 @@ class ScanningModel {
         else if (r.kind === "negative_collateral") [holdsNow, clears] = [collateral < 0, collateral >= 0];
         else if (status === STATUS_UNKNOWN) {
           this.since.delete(key);
+          this.clearSince.delete(key);
           continue;
         } else if (r.kind === "status_enter") {
           const s = ["healthy", "warning", "liquidatable", "backstop", "bankrupt"].indexOf(p.status!);
@@ -112,9 +115,15 @@ class ScanningModel {
         } else [holdsNow, clears] = [ratio >= p.threshold!, ratio <= p.threshold! - (p.hysteresis ?? 0)];
         const d = p.minDurationMs ?? 0;
         if (this.raised.has(key)) {
-          if (clears) {
-            this.raised.delete(key);
-            out.push({ ruleId: r.id, subject: `account:${id}`, raise: false, at: now });
+          if (!clears) this.clearSince.delete(key);
+          else {
+            const since = this.clearSince.get(key) ?? now;
+            this.clearSince.set(key, since);
+            if (since + (p.clearAfterMs ?? 0) <= now) {
+              this.raised.delete(key);
+              this.clearSince.delete(key);
+              out.push({ ruleId: r.id, subject: `account:${id}`, raise: false, at: since + (p.clearAfterMs ?? 0) });
+            }
           }
         } else if (!holdsNow) this.since.delete(key);
         else {
@@ -144,8 +153,8 @@ describe("property: the evaluator's marks and waits miss nothing a full scan see
   const IDS = ["a", "b", "c", "d"];
   const COMMON: AlertRuleView[] = [
     rule({ id: "warn", kind: "status_enter", params: { status: "warning", minDurationMs: 700 } }),
-    rule({ id: "liq", kind: "status_enter", params: { status: "liquidatable" } }),
-    rule({ id: "r90", kind: "ratio_above", params: { threshold: 0.9, hysteresis: 0.05, minDurationMs: 300 } }),
+    rule({ id: "liq", kind: "status_enter", params: { status: "liquidatable", clearAfterMs: 400 } }),
+    rule({ id: "r90", kind: "ratio_above", params: { threshold: 0.9, hysteresis: 0.05, minDurationMs: 300, clearAfterMs: 250 } }),
     rule({ id: "debt", kind: "negative_collateral", params: {} }),
     rule({ id: "bc", kind: "status_enter", scope: "accounts", accountIds: ["b", "c", "later"], params: { status: "warning" } }),
   ];

@@ -119,6 +119,48 @@ describe("minimum duration", () => {
   for (const c of cases) it(c.name, () => run({ threshold: 0.9, hysteresis: 0.05, minDurationMs: D }, "ratio_above", c.steps));
 });
 
+describe("clear after: a raised alert resolves only once its clear condition has held that long (anti-flap)", () => {
+  const C = 3000;
+  const cases: { name: string; steps: Step[] }[] = [
+    {
+      name: "a ratio dancing across the clear line keeps one open alert; resolved, dated when the wait ended, once it stays clear",
+      steps: [
+        { t: 0, ratio: 0.95, expect: [[0, "raise"]] },
+        { t: 1000, ratio: 0.8 },
+        { t: 2000, ratio: 0.93 },
+        { t: 2500, ratio: 0.8 },
+        { t: 4000, ratio: 0.84 },
+        { t: 5499 },
+        { t: 5500, expect: [[5500, "clear"]] },
+        { t: 6000, ratio: 0.95, expect: [[6000, "raise"]] },
+      ],
+    },
+    {
+      name: "a drain late after the wait ended dates the clear when it ended; inside the hysteresis band the wait restarts",
+      steps: [
+        { t: 0, ratio: 0.95, expect: [[0, "raise"]] },
+        { t: 100, ratio: 0.5 },
+        { t: 1000, ratio: 0.87 },
+        { t: 1500, ratio: 0.5 },
+        { t: 60_000, expect: [[4500, "clear"]] },
+      ],
+    },
+  ];
+  for (const c of cases) it(c.name, () => run({ threshold: 0.9, hysteresis: 0.05, clearAfterMs: C }, "ratio_above", c.steps));
+
+  it("status_enter: an account leaving the status and coming back within the wait keeps its alert", () => {
+    run({ status: "liquidatable", minDurationMs: 1000, clearAfterMs: C }, "status_enter", [
+      { t: 0, ratio: 1.05 },
+      { t: 1000, expect: [[1000, "raise"]] },
+      { t: 1500, ratio: 0.85 },
+      { t: 3000, ratio: 1.05 },
+      { t: 3500, ratio: 0.5 },
+      { t: 6499 },
+      { t: 6500, expect: [[6500, "clear"]] },
+    ]);
+  });
+});
+
 describe("status_enter: the rule's status or worse", () => {
   // ratio 0.85 = warning, 1.05 = liquidatable, collateral 70 = backstop, -5 = bankrupt.
   it.each([
