@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { querySchema } from "@/lib/contracts/query";
 import type { AccountRow } from "@/lib/contracts/book-views";
 import { textSchema } from "@/lib/contracts/text";
 
@@ -6,7 +6,7 @@ import { textSchema } from "@/lib/contracts/text";
 export const ACCOUNT_SEARCH_LIMIT = 20;
 
 /** `GET /api/v1/search?q=` (desk): a part of an account id or of an owner's e-mail, 1–128 characters. */
-export const accountSearchQuerySchema = z.object({
+export const accountSearchQuerySchema = querySchema({
   q: textSchema(128),
 });
 

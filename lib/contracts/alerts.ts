@@ -1,3 +1,4 @@
+import { queryInt, querySchema } from "@/lib/contracts/query";
 import { z } from "zod";
 import { ACCOUNT_STATUSES } from "@/lib/risk/account-status";
 import { textSchema } from "@/lib/contracts/text";
@@ -274,7 +275,7 @@ const listOf = <T extends string>(values: readonly [T, ...T[]], what: string) =>
       return [...new Set(items)] as T[];
     });
 const queryFlag = z.enum(["true", "false"], { error: 'must be "true" or "false"' }).transform((v) => v === "true");
-export const alertListQuerySchema = z.object({
+export const alertListQuerySchema = querySchema({
   state: listOf(ALERT_STATES, "alert states").optional(),
   severity: listOf(ALERT_SEVERITIES, "severities").optional(),
   ruleId: textSchema(64).optional(),
@@ -284,8 +285,8 @@ export const alertListQuerySchema = z.object({
   assignee: textSchema(64).optional(),
   /** true: only alerts snoozed now; false: none snoozed now. */
   snoozed: queryFlag.optional(),
-  offset: z.coerce.number({ error: expected("a whole number") }).int({ error: "must be a whole number" }).min(0, { error: "must be at least 0" }).max(100_000, { error: "must be at most 100000" }).default(0),
-  limit: z.coerce.number({ error: expected("a whole number") }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(200, { error: "must be at most 200" }).default(50),
+  offset: queryInt(0, 100_000).default(0),
+  limit: queryInt(1, 200).default(50),
 });
 export type AlertListQuery = z.infer<typeof alertListQuerySchema>;
 

@@ -1,3 +1,4 @@
+import { queryDecimal, queryInt, querySchema } from "@/lib/contracts/query";
 import { z } from "zod";
 import {
   AT_RISK_SORTS, type AccountRow, type AccountView, type BookStressResult, type BookSummary, type Page, type QueueEntry,
@@ -98,15 +99,15 @@ export interface DeskDelta {
 }
 
 /** `GET /api/v1/accounts` query. */
-export const accountsQuerySchema = z.object({
+export const accountsQuerySchema = querySchema({
   // One status or several (`?status=a&status=b`); a bad one is named by its place (`status[1]`).
   status: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.enum(LIVE_STATUSES))).optional(),
   market: textSchema(64).optional(),
-  minRatio: z.coerce.number().finite().min(0).optional(),
+  minRatio: queryDecimal(0, 1e6).optional(),
   sort: z.enum(AT_RISK_SORTS).default("marginRatio:desc"),
   q: textSchema(64, { min: 0 }).optional(),
-  offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: queryInt(0, 10_000_000).default(0),
+  limit: queryInt(1, 1000).default(100),
 });
 export type AccountsQuery = z.infer<typeof accountsQuerySchema>;
 

@@ -1,3 +1,4 @@
+import { queryInt, querySchema } from "@/lib/contracts/query";
 import { z } from "zod";
 import { ALERT_SEVERITIES, type AlertRuleKind, type AlertSeverity, type AlertState } from "@/lib/contracts/alerts";
 import { textProblem, textSchema } from "@/lib/contracts/text";
@@ -133,10 +134,10 @@ export function webhookConfigProblems(config: Pick<WebhookConfig, "format" | "te
 }
 
 /** `GET /api/v1/webhooks/:id/deliveries?state=&before=&limit=`: newest first. */
-export const webhookDeliveriesQuerySchema = z.object({
+export const webhookDeliveriesQuerySchema = querySchema({
   state: z.enum(WEBHOOK_DELIVERY_STATES, { error: expected(`one of ${WEBHOOK_DELIVERY_STATES.join(", ")}`) }).optional(),
   before: z.string().regex(/^\d{1,18}$/, { error: "must be a delivery id (a whole number)" }).optional(),
-  limit: z.coerce.number({ error: expected("a whole number") }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(500, { error: "must be at most 500" }).default(100),
+  limit: queryInt(1, 500).default(100),
 });
 
 /** A delivery's last attempt, as the webhooks list shows it. */

@@ -1,12 +1,13 @@
 import "server-only";
 import { z } from "zod";
 import { parseInput } from "@/lib/contracts/api-error";
+import { queryInt, querySchema } from "@/lib/contracts/query";
 import { BOUNDS } from "@/lib/risk/bounds";
 import { textSchema } from "@/lib/contracts/text";
 import type { AuditEntryView } from "@/lib/contracts/topup";
 import type { PrismaClient } from "./db/prisma-client";
 
-export const auditQuerySchema = z.object({
+export const auditQuerySchema = querySchema({
   accountId: textSchema(128).optional(),
   action: textSchema(64).optional(),
   /** Entries with an id below this one (the next page, newest first). */
@@ -15,7 +16,7 @@ export const auditQuerySchema = z.object({
   before: z.string().superRefine((v, ctx) => {
     if (!/^\d{1,19}$/.test(v) || BigInt(v) > BOUNDS.seq.max) ctx.addIssue({ code: "custom", message: "must be an audit entry id (a whole number, at most 2^63 − 1)" });
   }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: queryInt(1, 500).default(100),
 });
 
 /** The audit log, newest first: who (the user's email and role), what, when, which account, the note. */

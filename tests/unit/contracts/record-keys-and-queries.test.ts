@@ -7,6 +7,9 @@ import { safeParseStressRequest } from "@/lib/contracts/stress-request";
 import { ingestFundingSchema } from "@/lib/contracts/ingest-funding";
 import { clientEventPayloads } from "@/lib/contracts/socket-events";
 import { auditQuerySchema } from "@/lib/server/audit-log";
+import { alertListQuerySchema } from "@/lib/contracts/alerts";
+import { accountSearchQuerySchema } from "@/lib/contracts/account-search";
+import { webhookDeliveriesQuerySchema } from "@/lib/contracts/webhooks";
 import { BTC } from "../risk/helpers/markets";
 
 /** Paths of a zod failure as the API names them. */
@@ -51,10 +54,10 @@ describe("query schemas never throw", () => {
 
   // Query parameters arrive as strings (or arrays of them when repeated): any of them, in any key.
   const paramValue = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.array(fc.string(), { maxLength: 3 }), fc.constantFrom("1e3", "1.5", "-0", "Infinity", "NaN", "0x10", "9".repeat(30)));
-  const schemas = { audit: auditQuerySchema, accounts: accountsQuerySchema };
+  const schemas = { audit: auditQuerySchema, accounts: accountsQuerySchema, alerts: alertListQuerySchema, search: accountSearchQuerySchema, deliveries: webhookDeliveriesQuerySchema };
   for (const [name, schema] of Object.entries(schemas)) {
     it(`${name}: random strings in every field give success or issues`, () => {
-      const keys = Object.keys(schema.shape);
+      const keys = [...schema.parameters];
       fc.assert(
         fc.property(fc.dictionary(fc.constantFrom(...keys), paramValue), (query) => {
           const result = schema.safeParse(query);
@@ -64,6 +67,27 @@ describe("query schemas never throw", () => {
       );
     });
   }
+});
+
+describe("query parameters", () => {
+  it("a parameter the endpoint does not take is refused by its name (a misspelt filter never answers unfiltered)", () => {
+    expect(accountsQuerySchema.safeParse({ stauts: "bankrupt" }).error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["stauts", "is not a parameter of this endpoint (it takes status, market, minRatio, sort, q, offset, limit)"],
+    ]);
+    expect(pathsOf(alertListQuerySchema.safeParse({ severty: "critical", state: "open" }))).toEqual(["severty"]);
+    expect(pathsOf(auditQuerySchema.safeParse({ accountId: "a", limt: "5" }))).toEqual(["limt"]);
+    expect(alertListQuerySchema.safeParse({ state: "open", limit: "5" }).success).toBe(true);
+  });
+
+  it("a number as written: 'got \"abc\"', never 'got NaN'; an empty minRatio is refused, not read as 0", () => {
+    const messages = (r: { error?: { issues: { message: string }[] } }) => r.error?.issues.map((i) => i.message);
+    expect(messages(alertListQuerySchema.safeParse({ limit: "abc" }))).toEqual(['must be a whole number (got "abc")']);
+    expect(messages(webhookDeliveriesQuerySchema.safeParse({ limit: "1.5" }))).toEqual(['must be a whole number (got "1.5")']);
+    expect(messages(accountsQuerySchema.safeParse({ limit: "0" }))).toEqual(["must be at least 1 (got 0)"]);
+    expect(messages(accountsQuerySchema.safeParse({ minRatio: "" }))).toEqual(['must be a number (got "")']);
+    expect(messages(accountsQuerySchema.safeParse({ minRatio: ["1", "2"] }))).toEqual(["must be a number (got an array)"]);
+    expect(accountsQuerySchema.parse({ minRatio: ".9", offset: "20" })).toMatchObject({ minRatio: 0.9, offset: 20, limit: 100 });
+  });
 });
 
 describe("funding rate", () => {

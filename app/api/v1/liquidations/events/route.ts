@@ -1,11 +1,11 @@
-import { z } from "zod";
+import { queryInt, querySchema } from "@/lib/contracts/query";
 import { parseInput } from "@/lib/contracts/api-error";
 import { textSchema } from "@/lib/contracts/text";
 import { guarded } from "@/lib/server/auth/guard";
 import { access } from "@/lib/server/auth/policy";
 import { searchParams } from "@/lib/server/http/search-params";
 
-const query = z.object({ accountId: textSchema(128).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const query = querySchema({ accountId: textSchema(128).optional(), limit: queryInt(1, 1000).default(100) });
 
 /**
  * `GET /api/v1/liquidations/events`: executed steps, newest first (one account with `accountId`).
