@@ -16,7 +16,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "undefined" ? "nothing" : `a ${typeof value}`;
+  if (typeof value === "undefined") return "nothing";
+  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
 }
 
 /** A zod error callback for a typed field: "is required" or "must be <what> (got <value>)". */
