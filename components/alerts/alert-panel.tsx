@@ -6,6 +6,7 @@ import { ApiError } from "@/lib/client/fetch-json";
 import { useAlertAction, useAlertDetail, type AlertAction } from "@/lib/client/use-alerts";
 import { useNow } from "@/lib/client/use-now";
 import { formatAge } from "@/lib/format/age";
+import { formatAlertValue } from "@/lib/format/alert-value";
 import { formatDateTime } from "@/lib/format/time";
 import { AccountLink } from "@/components/ui/account-link";
 import { SeverityTag, StateTag } from "./alerts-table";
@@ -94,7 +95,7 @@ export function AlertPanel({ alert, mode, setMode, users, me, onDone }: {
       <dl className="alert-facts">
         <Row label="Subject">{subject.accountId ? <AccountLink id={subject.accountId}>{subject.label}</AccountLink> : subject.label}</Row>
         <Row label="Raised"><span suppressHydrationWarning>{formatDateTime(alert.raisedAt)} UTC · {formatAge(now - alert.raisedAt)} ago</span></Row>
-        {alert.value !== null ? <Row label="Value">{alert.value}</Row> : null}
+        {alert.value !== null ? (({ label, text }) => <Row label={label}>{text}</Row>)(formatAlertValue(alert.kind, alert.value)) : null}
         {alert.acknowledgedAt !== null ? (
           <Row label="Acknowledged">{actorName(alert.acknowledgedBy, users)} · {formatDateTime(alert.acknowledgedAt)} UTC{alert.ackNote ? ` · “${alert.ackNote}”` : ""}</Row>
         ) : null}
