@@ -86,12 +86,15 @@ export {
   stressAccountsOf,
   assessStressAccount,
   executePlan,
+  executeUnitPlan,
+  hasPlan,
   coverDeficits,
   type StressAccount,
   type StressPosition,
   type StatusCounts,
   type InsuranceFundCover,
   type Assessment,
+  type UnitAssessment,
 } from "./stress-book";
 export { evaluateShock, type ShockReport, type AccountDeficit } from "./stress";
 export { impactedMark, runCascade, type CascadeReport, type CascadeRound, type CascadeMarketRound } from "./cascade";
@@ -105,6 +108,7 @@ export {
   type MapPosition,
 } from "./liquidation-map";
 export { topUpEffect, type TopUpFigures } from "./top-up-effect";
+export { addMarginEffect, type AddMarginFigures } from "./add-margin-effect";
 export { liquidationTrigger, type LiquidationTrigger } from "./liquidation-trigger";
 export { Exact, exact, LEDGER_DECIMALS } from "./exact-decimal";
 export {
