@@ -57,6 +57,7 @@ export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    return fail([], `not JSON: ${(error as Error).message}`);
+    // One line: JSON.parse quotes the text around the error, newlines included.
+    return fail([], `not JSON: ${(error as Error).message.replace(/\s+/g, " ")}`);
   }
 }
