@@ -69,6 +69,15 @@ function parseTables(venue: Venue, text: string): { tables: VenueTable[]; skippe
   return { tables, skipped: delisted };
 }
 
+/** Who runs the command, for the audit log; empty when the system cannot say. */
+function osUser(): string {
+  try {
+    return userInfo().username.trim();
+  } catch {
+    return (process.env.USER ?? process.env.LOGNAME ?? "").trim();
+  }
+}
+
 async function main(): Promise<number> {
   let parsed;
   try {
@@ -101,8 +110,8 @@ async function main(): Promise<number> {
   const symbols = typeof values.symbols === "string" ? values.symbols.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
   const fields: Partial<Record<FlagField, string>> = {};
   for (const [option, field] of Object.entries(FIELD_OPTIONS)) if (typeof values[option] === "string") fields[field] = values[option] as string;
-  const by = typeof values.by === "string" ? values.by.trim() : userInfo().username;
-  if (!by) return usageError("--by: must name who imports");
+  const by = typeof values.by === "string" ? values.by.trim() : osUser();
+  if (!by) return usageError(typeof values.by === "string" ? "--by: must name who imports" : "--by: cannot tell the OS user: pass --by NAME");
 
   let bytes: Buffer;
   try {
