@@ -36,10 +36,9 @@ Market ids
   --map SYMBOL=ID          another id for a symbol (repeatable; needed for USDC pairs, dated contracts)
   --symbols A,B            only these symbols of the file (default: every symbol in it)
 
-Fields the table does not give (an existing market keeps its own unless a flag sets it;
-a new market needs each, or the import stops naming the missing flag)
-  --lot-size N             base units (new markets only: an existing market's lot size never changes;
-                           Hyperliquid gives it as szDecimals)
+Fields the table does not give, for NEW markets (an existing market keeps its own: an import
+changes its tiers only). A new market needs each, or the import stops naming the missing flag.
+  --lot-size N             base units (Hyperliquid gives it as szDecimals)
   --tick-size N            USD
   --liquidation-fee-rate N fraction of notional, below the first tier's mmr
   --half-spread-bps N      bps (stress and liquidation cost, spec §5)
@@ -146,6 +145,9 @@ async function main(): Promise<number> {
       source: { file: path.basename(file), bytes }, dryRun: values["dry-run"] === true,
     });
     for (const line of describePlan(result.plan)) process.stdout.write(`${line}\n`);
+    const kept = result.plan.filter((m) => m.before).map((m) => m.id);
+    const flags = Object.entries(FIELD_OPTIONS).filter(([, field]) => fields[field] !== undefined).map(([option]) => `--${option}`);
+    if (flags.length && kept.length) process.stdout.write(`${flags.join(", ")}: for new markets only; ${kept.join(", ")} kept their own\n`);
     if (skipped.length) process.stdout.write(`left out (delisted): ${skipped.join(", ")}\n`);
     if (values["dry-run"]) process.stdout.write(`dry run: nothing written (${db.where})\n`);
     else if (result.auditId === null) process.stdout.write("nothing to change\n");

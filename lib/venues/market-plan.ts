@@ -14,7 +14,7 @@ export interface MarketRecord {
   tiers: TierParams[];
 }
 
-/** The fields a venue's tier table does not give, and the command's flag for each. */
+/** The fields a venue's tier table does not give, and the command's flag for each (new markets only). */
 export const FIELD_FLAGS = {
   lotSize: "--lot-size",
   tickSize: "--tick-size",
@@ -29,7 +29,7 @@ export interface ImportOptions {
   map?: ReadonlyMap<string, string>;
   /** Only these venue symbols (`--symbols BTCUSDT,ETHUSDT`); every symbol of the file when absent. */
   symbols?: readonly string[];
-  /** Flag values as the desk typed them: a new market takes them; an existing one is changed by them, except its lot size (never changed by an import). */
+  /** Flag values as the desk typed them: the fields of a new market. An existing market keeps its own (an import changes its tiers only). */
   fields?: Partial<Record<FlagField, string>>;
 }
 
@@ -63,8 +63,8 @@ export function baseAssetOf(marketId: string): string {
 
 /**
  * What importing `tables` does to the markets `existing`: one planned market per selected symbol,
- * its tiers the venue's, every other field the existing market's unless a flag sets it, a new
- * market's from the flags (or the file: Hyperliquid's lot size). Each result is checked by lib/risk
+ * its tiers the venue's, every other field the existing market's; a new market's from the flags
+ * (or the file: Hyperliquid's lot size). Each result is checked by lib/risk
  * `validateMarket` (spec §2). Throws `VenueInputError` naming the symbol, market or flag at the
  * first problem; nothing is planned then.
  */
@@ -94,9 +94,9 @@ export function planImport(tables: readonly VenueTable[], existing: readonly Mar
 
 function planOne(id: string, table: VenueTable, before: MarketRecord | null, fields: Partial<Record<FlagField, string>>): PlannedMarket {
   const field = (name: FlagField): string => {
-    // An existing market's lot size never changes (its positions are whole lots of it): --lot-size is for new markets.
-    const flag = name === "lotSize" && before ? undefined : fields[name];
-    const given = flag ?? before?.[name] ?? (name === "lotSize" ? table.lotSize : undefined);
+    // An existing market keeps its fields (its positions are whole lots of its lot size, its desk
+    // chose its fee and depth): the flags are for new markets, which have nothing else.
+    const given = before ? before[name] : fields[name] ?? (name === "lotSize" ? table.lotSize : undefined);
     if (given === undefined) {
       fail([FIELD_FLAGS[name]], `${id} is a new market and the ${table.venue} table does not give its ${name}: pass ${FIELD_FLAGS[name]}`);
     }

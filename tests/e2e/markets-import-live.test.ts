@@ -3,10 +3,12 @@
 // desk API, top-up preview and audit log all show them.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { launchBrowser } from "../support/browser";
 import { evaluateScenario } from "@/lib/risk";
 import { runScript, startAppServer, stopAndRemove, type AppServer } from "../support/app-server";
 import { IngestClient } from "../support/ingest-client";
-import { signInDesk } from "../support/sign-in";
+import { newDeskPage, signInDesk } from "../support/sign-in";
 
 const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/venues/hyperliquid-meta.json");
 const ACCOUNT = "imp-1";
@@ -23,6 +25,7 @@ interface Detail { view: { maintenanceMargin: number; positions: { marketId: str
 
 describe("a venue table imported into a running server", () => {
   let server: AppServer | null = null;
+  let browser: Browser;
 
   beforeAll(async () => {
     server = await startAppServer({ env: { LIQDESK_SIMULATOR: "off" } });
@@ -30,10 +33,14 @@ describe("a venue table imported into a running server", () => {
     await ingest.mark("BTC-PERP", 60000);
     await ingest.post("collateral", { entries: [{ accountId: ACCOUNT, amount: "10000", kind: "deposit", idempotencyKey: ACCOUNT }] });
     await ingest.post("positions", { source: "venue", updates: [{ accountId: ACCOUNT, ...POSITION, seq: 1 }] });
+    browser = await launchBrowser();
   });
-  afterAll(() => stopAndRemove(server));
+  afterAll(async () => {
+    await browser?.close();
+    await stopAndRemove(server);
+  });
 
-  it("revalues the account with Hyperliquid's BTC tiers, without a restart; the preview and the audit log agree", async () => {
+  it("revalues the account with Hyperliquid's BTC tiers, without a restart; the preview, the audit log and the open desk agree", async () => {
     const desk = await signInDesk(server!);
     const detail = async () => (await (await desk.fetch(`/api/v1/accounts/${ACCOUNT}`)).json()) as Detail;
     const seeded = expected([
@@ -42,8 +49,16 @@ describe("a venue table imported into a running server", () => {
     ]);
     await expect.poll(async () => (await detail()).view.maintenanceMargin).toBeCloseTo(seeded.maintenanceMargin, 6);
 
-    const out = runScript(server!, "markets", ["import", "hyperliquid", FIXTURE, "--symbols", "BTC", "--by", "e2e-desk"]);
+    // The desk is open before the import: a market created by it appears there without a reload.
+    const page = await newDeskPage(browser, server!, { viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${server!.url}/desk`);
+    await expect.poll(() => page.getByTestId("market-BTC-PERP").count()).toBe(1);
+    expect(await page.getByTestId("market-HPOS-PERP").count()).toBe(0);
+
+    const out = runScript(server!, "markets", ["import", "hyperliquid", FIXTURE, "--symbols", "BTC,HPOS", "--by", "e2e-desk",
+      "--tick-size", "0.001", "--liquidation-fee-rate", "0.01", "--half-spread-bps", "5", "--depth-per-1pct", "100000"]);
     expect(out).toContain("BTC-PERP (hyperliquid BTC): update (tiers)");
+    expect(out).toContain("HPOS-PERP (hyperliquid HPOS): new market");
     const imported = expected([{ maxNotional: 150_000_000, mmr: 0.0125, maxLeverage: 40 }, { maxNotional: null, mmr: 0.025, maxLeverage: 20 }]);
     expect(imported.maintenanceMargin).toBeCloseTo(7500, 9);
     await expect.poll(async () => (await detail()).view.maintenanceMargin, { timeout: 10_000 }).toBeCloseTo(imported.maintenanceMargin, 6);
@@ -55,7 +70,8 @@ describe("a venue table imported into a running server", () => {
 
     const audit = (await (await desk.fetch("/api/v1/audit?action=market.import")).json()) as { actor: string; note: string }[] | { entries: { actor: string; note: string }[] };
     const entries = Array.isArray(audit) ? audit : audit.entries;
-    expect(entries.map((e) => [e.actor, e.note])).toEqual([["cli:e2e-desk", "hyperliquid hyperliquid-meta.json: BTC-PERP updated"]]);
+    expect(entries.map((e) => [e.actor, e.note])).toEqual([["cli:e2e-desk", "hyperliquid hyperliquid-meta.json: BTC-PERP updated, HPOS-PERP created"]]);
     expect(server!.output()).toContain("markets reloaded into the engine");
+    await expect.poll(() => page.getByTestId("market-HPOS-PERP").count(), { timeout: 10_000 }).toBe(1);
   });
 });

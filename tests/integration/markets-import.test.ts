@@ -89,8 +89,9 @@ describe("npm run markets -- import", () => {
       [["import", "hyperliquid", path.join(ROOT, "README.md")], /^markets: README\.md: \(body\): not JSON: /],
       // BTCUSDT alone would be fine: the whole file is refused because MANA-PERP is new and has no lot size.
       [["import", "binance", BINANCE], /^markets: --lot-size: MANA-PERP is a new market and the binance table does not give its lotSize: pass --lot-size\n$/],
-      [["import", "binance", BINANCE, "--symbols", "BTCUSDT", "--liquidation-fee-rate", "0.004"],
-        /^markets: BTC-PERP\.liquidationFeeRate: must be below the first tier's mmr \(0\.004\)/],
+      [["import", "binance", BINANCE, "--symbols", "MANAUSDT", "--lot-size", "1", "--tick-size", "0.0001", "--half-spread-bps", "2",
+        "--depth-per-1pct", "500000", "--liquidation-fee-rate", "0.01"],
+        /^markets: MANA-PERP\.liquidationFeeRate: must be below the first tier's mmr \(0\.01\)/],
       [["import", "binance", BINANCE, "--symbols", "BTCUSDT", "--tick-size", "Infinity"], /^markets: --tick-size: must be a finite number/],
     ];
     for (const [args, message] of cases) {
@@ -114,10 +115,12 @@ describe("npm run markets -- import", () => {
     const btc = await db.prisma.market.findUniqueOrThrow({ where: { id: "BTC-PERP" } });
     expect((btc.tiers as unknown[]).length).toBe(10);
     expect((btc.tiers as unknown[])[9]).toEqual({ maxNotional: null, mmr: 0.5, maxLeverage: 1 });
-    // The flags changed BTC-PERP's tick size, spread, depth and fee (not its lot size: new markets only).
-    expect([btc.lotSize.toString(), btc.tickSize.toString(), btc.liquidationFeeRate.toString()]).toEqual(["0.001", "0.0001", "0.002"]);
+    // The flags are MANA-PERP's: BTC-PERP keeps its own fields.
+    expect([btc.lotSize.toString(), btc.tickSize.toString(), btc.liquidationFeeRate.toString(), btc.depthPer1Pct.toString()]).toEqual(["0.001", "0.1", "0.001", "2000000"]);
+    expect(r.stdout).toContain("--lot-size, --tick-size, --liquidation-fee-rate, --half-spread-bps, --depth-per-1pct: for new markets only; BTC-PERP kept their own");
     const mana = await db.prisma.market.findUniqueOrThrow({ where: { id: "MANA-PERP" } });
-    expect([mana.baseAsset, mana.lotSize.toString(), mana.depthPer1Pct.toString()]).toEqual(["MANA", "1", "500000"]);
+    expect([mana.baseAsset, mana.lotSize.toString(), mana.tickSize.toString(), mana.liquidationFeeRate.toString(), mana.depthPer1Pct.toString()])
+      .toEqual(["MANA", "1", "0.0001", "0.002", "500000"]);
     const audit = await db.prisma.auditLog.findMany({ where: { action: "market.import" } });
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actor).toBe("cli:desk-ana");

@@ -53,16 +53,23 @@ describe("planImport", () => {
     expect(eth!.after).toMatchObject({ id: "ETH-PERP", lotSize: "0.0001", tiers: tables[1]!.tiers });
   });
 
-  it("flags change an existing market (not its lot size); validateMarket refuses a result §2 rejects", () => {
-    const [btc] = planImport(binance(), [BTC], { symbols: ["BTCUSDT"], fields: { tickSize: "0.5" } });
-    expect(btc!.changed).toEqual(["tiers", "tickSize"]);
-    expect(describePlan([btc!])).toContain("  tickSize: 0.1 → 0.5 USD");
-    // --lot-size is for new markets: an existing market's positions are whole lots of its own.
-    const [kept, created] = planImport(binance(), [BTC], { fields: { ...NEW_FIELDS, lotSize: "1" } });
-    expect([kept!.after.lotSize, created!.after.lotSize]).toEqual(["0.001", "1"]);
-    // BTCUSDT's first mmr is 0.004: a liquidation fee of 0.004 leaves no room (spec §2).
-    expect(refusal(() => planImport(binance(), [BTC], { symbols: ["BTCUSDT"], fields: { liquidationFeeRate: "0.004" } })))
-      .toMatch(/^BTC-PERP\.liquidationFeeRate: must be below the first tier's mmr \(0\.004\), got 0\.004.*\(binance BTCUSDT as market BTC-PERP\)$/);
+  it("flags are for new markets: an existing market keeps its fields; validateMarket refuses a result §2 rejects", () => {
+    const [kept, created] = planImport(binance(), [BTC], { fields: { ...NEW_FIELDS, lotSize: "1", tickSize: "0.5" } });
+    expect(kept!.after).toEqual({ ...BTC, tiers: binance()[0]!.tiers });
+    expect(kept!.changed).toEqual(["tiers"]);
+    expect([created!.after.lotSize, created!.after.tickSize]).toEqual(["1", "0.5"]);
+    // MANAUSDT's first mmr is 0.01: a new market's liquidation fee of 0.01 leaves no room (spec §2).
+    expect(refusal(() => planImport(binance(), [BTC], { symbols: ["MANAUSDT"], fields: { ...NEW_FIELDS, lotSize: "1", liquidationFeeRate: "0.01" } })))
+      .toMatch(/^MANA-PERP\.liquidationFeeRate: must be below the first tier's mmr \(0\.01\), got 0\.01.*\(binance MANAUSDT as market MANA-PERP\)$/);
+    // A table whose first mmr is at or below an existing market's fee is refused too.
+    const json = fixture("binance-leverage-brackets.json");
+    json[0].brackets[0].maintMarginRatio = 0.001;
+    json[0].brackets[1].cum = 200;
+    json[0].brackets[2].cum = 1450;
+    json[0].brackets[3].cum = 16450;
+    for (const [k, cum] of [[4, 266450], [5, 1266450], [6, 2516450], [7, 5016450], [8, 25016450], [9, 100016450]] as const) json[0].brackets[k].cum = cum;
+    expect(refusal(() => planImport(parseBinanceBrackets(json), [BTC], { symbols: ["BTCUSDT"] })))
+      .toMatch(/^BTC-PERP\.liquidationFeeRate: must be below the first tier's mmr \(0\.001\), got 0\.001/);
     expect(refusal(() => planImport(binance(), [BTC], { symbols: ["BTCUSDT"], fields: { tickSize: "abc" } })))
       .toBe('--tick-size: must be a finite number (got "abc")');
   });
