@@ -23,6 +23,15 @@ const layers = [
     ],
   },
   {
+    name: "lib/venues: venue tier tables read and mapped onto §2; pure, over lib/risk only",
+    files: ["lib/venues/**/*.{ts,tsx}"],
+    patterns: [
+      { regex: "^@/(?!lib/(venues|risk)/|lib/risk$)", message: "lib/venues imports only lib/venues and lib/risk (and decimal.js)" },
+      { regex: "^\\.\\./", message: "lib/venues imports only lib/venues and lib/risk (and decimal.js)" },
+      { group: ["node:*", "server-only"], message: "lib/venues does no I/O: the CLI (scripts/markets.ts) reads the file" },
+    ],
+  },
+  {
     name: "lib/contracts: the wire shapes; no engine, no server",
     files: ["lib/contracts/**/*.{ts,tsx}"],
     patterns: [

@@ -29,3 +29,13 @@ export function applyMarketsDelta(current: MarketsResponse, delta: MarketsDelta)
     }),
   };
 }
+
+/**
+ * Whether a newer delta names a market the snapshot does not list (one created while the page was
+ * open: `npm run markets -- import`): only a fresh snapshot can show it, with its tick and lot sizes.
+ */
+export function namesUnknownMarket(current: MarketsResponse, delta: MarketsDelta): boolean {
+  if (delta.seq <= current.seq) return false;
+  const known = new Set(current.markets.map((m) => m.id));
+  return delta.updates.some((u) => !known.has(u.marketId));
+}

@@ -2,7 +2,7 @@
 import { useEffect } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { MarketsResponse } from "@/lib/contracts/markets";
-import { applyMarketsDelta } from "./apply-markets-delta";
+import { applyMarketsDelta, namesUnknownMarket } from "./apply-markets-delta";
 import { queryKeys } from "./query-keys";
 import { getSocket } from "./socket";
 import { fetchJson } from "./fetch-json";
@@ -26,9 +26,12 @@ export function useMarkets(initial: MarketsResponse) {
   useEffect(() => {
     const socket = getSocket();
     const onSnapshot = (snapshot: MarketsResponse) => queryClient.setQueryData(queryKeys.markets, snapshot);
-    const onDelta = (delta: Parameters<typeof applyMarketsDelta>[1]) =>
-      queryClient.setQueryData<MarketsResponse>(queryKeys.markets, (current) =>
-        current ? applyMarketsDelta(current, delta) : current);
+    const onDelta = (delta: Parameters<typeof applyMarketsDelta>[1]) => {
+      const current = queryClient.getQueryData<MarketsResponse>(queryKeys.markets);
+      // A market added since the snapshot: ask for a new one, which lists it (and this delta's marks).
+      if (current && namesUnknownMarket(current, delta)) socket.emit("markets:resync");
+      queryClient.setQueryData<MarketsResponse>(queryKeys.markets, (cur) => (cur ? applyMarketsDelta(cur, delta) : cur));
+    };
     socket.on("markets:snapshot", onSnapshot);
     socket.on("markets:delta", onDelta);
     // Joined before this effect ran: ask for the snapshot that would otherwise have been missed.

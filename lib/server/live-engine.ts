@@ -2,7 +2,7 @@ import "server-only";
 import { EngineClient, type ChangeSet, type PriceUpdate } from "@/lib/engine";
 import type { QueueEntry } from "@/lib/contracts/book-views";
 import type { LiquidationEventView } from "@/lib/contracts/desk";
-import { buildMarketBook, resolveRiskParams, type Close, type MarketBook, type MarketParams, type RiskParams } from "@/lib/risk";
+import { buildMarketBook, compileMarket, resolveRiskParams, type Close, type CompiledMarket, type MarketBook, type MarketParams, type RiskParams } from "@/lib/risk";
 import type { PrismaClient } from "./db/prisma-client";
 import type { Logger } from "./logger";
 import { serverMetrics } from "./metrics";
@@ -46,8 +46,8 @@ export class LiveEngine {
     readonly client: EngineClient,
     /** The parameters the engine runs with (spec §6 defaults under `LiveEngineOptions.params`). */
     readonly params: RiskParams,
-    /** The markets the engine runs with, compiled (spec §2): the same book for the top-up preview. */
-    readonly marketBook: MarketBook,
+    /** The markets the engine runs with, compiled (spec §2): the same book for the top-up preview (kept in step by `upsertMarkets`). */
+    private readonly markets: Map<string, CompiledMarket>,
     private readonly prisma: PrismaClient,
     private readonly log: Logger,
   ) {}
@@ -73,7 +73,23 @@ export class LiveEngine {
       accountId: p.account_id, marketId: p.market_id, qty: Number(p.qty), entryPrice: Number(p.entry_price),
     })));
     options.log.info({ accounts: accounts.length, positions: positions.length }, "engine rebuilt from PostgreSQL");
-    return new LiveEngine(client, resolveRiskParams(options.params), buildMarketBook(options.markets), prisma, options.log);
+    return new LiveEngine(client, resolveRiskParams(options.params), new Map(buildMarketBook(options.markets)), prisma, options.log);
+  }
+
+  /** The markets the engine runs with, compiled: one live map, so that holders of it see every reload. */
+  get marketBook(): MarketBook {
+    return this.markets;
+  }
+
+  /**
+   * Adds or replaces markets in the running engine (checked whole by the worker first: a refused
+   * batch changes nothing), then in the market book the top-up preview reads. Positions in a
+   * changed market are revalued at once; a new market is unpriced until its first mark.
+   */
+  async upsertMarkets(markets: MarketParams[]): Promise<void> {
+    if (markets.length === 0) return;
+    await this.client.upsertMarkets(markets);
+    for (const m of markets) this.markets.set(m.id, compileMarket(m));
   }
 
   onChanges(listener: (changes: ChangeSet) => void): () => void {

@@ -30,11 +30,12 @@ import { AlertProducers } from "./alerts/alert-producers";
 import { WebhooksService } from "./services/webhooks";
 import { WebhookDispatcher } from "./webhooks/dispatcher";
 import { WebhookAdmin } from "./webhooks/webhook-admin";
-import { loadMarketMarks, repairFutureDatedPrices, saveMarketMarks } from "./persistence/market-marks";
+import { loadMarketMarks, markHistory, repairFutureDatedPrices, saveMarketMarks } from "./persistence/market-marks";
 import { MarginCalls } from "./margin-calls/margin-calls";
 import { MarginCallsService } from "./services/margin-calls";
 import { pushMarginCall } from "./feeds/margin-call-push";
 import { AlertsEngine } from "./alerts/alerts-engine";
+import { MarketReload } from "./markets/market-reload";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
@@ -53,6 +54,8 @@ export interface RuntimeOptions {
   seqBase?: number;
   /** Risk parameters of spec §6 laid over the defaults: what the engine, the top-up preview and the pages all run with. */
   riskParams?: Partial<RiskParams>;
+  /** Where market imports are announced (docs/MARKETS-IMPORT.md): the engine follows them live. Without it, only a restart reads changed markets. */
+  databaseUrl?: string;
 }
 
 /**
@@ -91,6 +94,8 @@ export class Runtime {
    * the alerts service calls `reloadAlertRules()` after every rule change.
    */
   readonly alertsEngine: AlertsEngine;
+  /** Markets changed in PostgreSQL (`npm run markets -- import`) applied to the engine without a restart. */
+  private readonly marketReload: MarketReload;
 
   private constructor(
     private readonly env: Env,
@@ -125,6 +130,8 @@ export class Runtime {
     // producer's, and a rule the desk changes is given to the engine again.
     this.alertsEngine.onApplied((transitions) => this.alerts.announce(transitions));
     this.alerts.setRulesChangedHook(() => this.alertsEngine.reloadAlertRules().then(() => undefined));
+    this.marketReload = new MarketReload({ prisma, log, engine, markets, lotSizes, serialize: (task) => this.accountWrites.run(task),
+      published: (ids) => this.refreshMarks(ids) });
     this.services = this.buildServices();
   }
 
@@ -172,17 +179,7 @@ export class Runtime {
       log.warn({ ...repaired, maxClockSkewMs: env.LIQDESK_MAX_CLOCK_SKEW_MS },
         "state dated ahead of the clock repaired: source prices dropped, persisted marks dated now");
     }
-    const history = await prisma.$queryRaw<{ market_id: string; bucket: Date; mark: number }[]>`
-      SELECT market_id, bucket, percentile_cont(0.5) WITHIN GROUP (ORDER BY close::float8) AS mark
-        FROM price_ticks_1s
-       WHERE bucket > now() - make_interval(mins => ${HISTORY_RESTORE_MINUTES}) AND bucket <= ${new Date(startedAt)}
-       GROUP BY market_id, bucket ORDER BY market_id, bucket`;
-    const byMarket = new Map<string, { ts: number; mark: number }[]>();
-    for (const h of history) {
-      const list = byMarket.get(h.market_id) ?? [];
-      list.push({ ts: h.bucket.getTime(), mark: Number(h.mark) });
-      byMarket.set(h.market_id, list);
-    }
+    const byMarket = await markHistory(prisma, startedAt, HISTORY_RESTORE_MINUTES);
     const persisted = new Map((await loadMarketMarks(prisma)).map((m) => [m.marketId, m]));
     for (const info of infos) markets.restoreMark(info.id, persisted.get(info.id) ?? null, byMarket.get(info.id) ?? []);
     for (const p of await prisma.latestPrice.findMany()) {
@@ -211,6 +208,7 @@ export class Runtime {
       throw error;
     }
     await runtime.startAlerts();
+    if (options.databaseUrl) await runtime.marketReload.listen(options.databaseUrl);
     await runtime.marginCalls.start();
     snapshotter.start(env.LIQDESK_SNAPSHOT_MS);
     runtime.stalenessTimer = setInterval(() => {
@@ -380,6 +378,7 @@ export class Runtime {
     if (this.stalenessTimer) clearInterval(this.stalenessTimer);
     this.stalenessTimer = null;
     await this.webhooks.stop();
+    await this.marketReload.stop();
     await this.savingMarks;
     await this.saveMarks();
     this.unfollowAccounts?.();

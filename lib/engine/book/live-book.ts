@@ -61,6 +61,15 @@ export class LiveBook extends BookState {
     this.changes.market(m);
   }
 
+  /**
+   * Adds or replaces several markets as one change: every one is validated before any is applied
+   * (a bad one throws `RiskInputError` naming it, and the book keeps every market as it was).
+   */
+  upsertMarkets(markets: readonly MarketParams[]): void {
+    throwIfAny(markets.flatMap((m, i) => validateMarket(m, ["markets", i])));
+    for (const m of markets) this.upsertMarket(m);
+  }
+
   /** Sets the mark of a market (spec §7: the median of its fresh sources, or the last one when `stale`); returns accounts touched. */
   setMark(marketId: string, price: number, stale = false): number {
     throwIfAny(validatePrices([{ marketId, price }], (id) => this.compiledOf(id)));

@@ -20,10 +20,7 @@ export interface EngineState {
 type Handlers = { [K in EngineCommand]: (engine: EngineState, payload: EnginePayload<K>) => EngineResult<K> };
 
 const handlers: Omit<Handlers, "stats" | AnalyticsCommand> = {
-  upsertMarkets: ({ book }, { markets }) => {
-    for (const m of markets) book.upsertMarket(m);
-    return null;
-  },
+  upsertMarkets: ({ book }, { markets }) => (book.upsertMarkets(markets), null),
   applyPrices: ({ book }, { ticks }) => ({ touched: book.applyPrices(ticks) }),
   setStale: ({ book }, { updates }) => {
     for (const u of updates) book.setStale(u.marketId, u.stale);

@@ -33,6 +33,12 @@ export class LiveMarkets {
     }
   }
 
+  /** Adds a market (a new one has no mark until its first price) or replaces what is known of it. */
+  upsert(info: MarketInfo): void {
+    this.info.set(info.id, info);
+    if (!this.history.has(info.id)) this.history.set(info.id, []);
+  }
+
   has(marketId: string): boolean {
     return this.info.has(marketId);
   }

@@ -45,3 +45,22 @@ export async function repairFutureDatedPrices(prisma: PrismaClient, now: number,
   const marks = await prisma.$executeRaw`UPDATE market_marks SET computed_at = ${new Date(now)} WHERE computed_at > ${new Date(now)}`;
   return { prices, marks };
 }
+
+/**
+ * Each market's marks of the last `minutes` before `startedAt`, one a second (the median of the
+ * sources' closes in each second), oldest first: the live charts' history after a restart.
+ */
+export async function markHistory(prisma: PrismaClient, startedAt: number, minutes: number): Promise<Map<string, { ts: number; mark: number }[]>> {
+  const history = await prisma.$queryRaw<{ market_id: string; bucket: Date; mark: number }[]>`
+    SELECT market_id, bucket, percentile_cont(0.5) WITHIN GROUP (ORDER BY close::float8) AS mark
+      FROM price_ticks_1s
+     WHERE bucket > now() - make_interval(mins => ${minutes}) AND bucket <= ${new Date(startedAt)}
+     GROUP BY market_id, bucket ORDER BY market_id, bucket`;
+  const byMarket = new Map<string, { ts: number; mark: number }[]>();
+  for (const h of history) {
+    const list = byMarket.get(h.market_id) ?? [];
+    list.push({ ts: h.bucket.getTime(), mark: Number(h.mark) });
+    byMarket.set(h.market_id, list);
+  }
+  return byMarket;
+}

@@ -67,7 +67,7 @@ export class EngineSide {
       await side.takeover?.catch(() => undefined);
       await side.runtime?.stop();
     });
-    if (!several) side.runtime = await Runtime.create(config, log, db.prisma);
+    if (!several) side.runtime = await Runtime.create(config, log, db.prisma, { databaseUrl: db.url });
     return side;
   }
 
@@ -103,7 +103,7 @@ export class EngineSide {
       const started = performance.now();
       // Deltas are numbered by the clock from here on: above every number the previous leader sent.
       const seqBase = Date.now();
-      const rt = await Runtime.create(config, log, db.prisma, { seqBase });
+      const rt = await Runtime.create(config, log, db.prisma, { seqBase, databaseUrl: db.url });
       this.runtime = rt;
       cluster.live.lead(rt.services);
       await rt.attachFeeds(feeds);

@@ -26,6 +26,16 @@ const cases: { file: string; refused: string[]; allowed: string[] }[] = [
     allowed: [`import { tierIndex } from "@/lib/risk/tiers";`, `import { y } from "./tiers";`, `import Decimal from "decimal.js";`],
   },
   {
+    file: "lib/venues/layer-probe.ts",
+    refused: [
+      `import { x } from "@/lib/server/env";`,
+      `import { LiveBook } from "@/lib/engine";`,
+      `import { readFileSync } from "node:fs";`,
+      `import { x } from "../server/x";`,
+    ],
+    allowed: [`import { validateMarket } from "@/lib/risk";`, `import { formatPath } from "@/lib/risk/risk-issue";`, `import { y } from "./venue-input";`, `import Decimal from "decimal.js";`],
+  },
+  {
     file: "lib/contracts/layer-probe.ts",
     refused: [`import type { LiveStatus } from "@/lib/engine";`, `import { x } from "@/lib/server/env";`, `import "server-only";`],
     allowed: [`import { evaluateScenario } from "@/lib/risk";`, `import { z } from "zod";`],

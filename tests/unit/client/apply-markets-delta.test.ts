@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyMarketsDelta } from "@/lib/client/apply-markets-delta";
+import { applyMarketsDelta, namesUnknownMarket } from "@/lib/client/apply-markets-delta";
 import type { MarketsResponse } from "@/lib/contracts/markets";
 
 const snapshot: MarketsResponse = {
@@ -27,5 +27,11 @@ describe("applying a markets delta in the browser", () => {
     const next = applyMarketsDelta(snapshot, { seq: 6, serverTime: 11_000, updates: [{ ...update, stale: true, mark: 60_000 }] });
     expect(next.markets[0]).toMatchObject({ stale: true });
     expect(next.markets[0]!.history).toHaveLength(1);
+  });
+  it("a newer delta naming a market the snapshot does not list (imported since) asks for a new snapshot", () => {
+    const added = { ...update, marketId: "HPOS-PERP", mark: null, markTs: null };
+    expect(namesUnknownMarket(snapshot, { seq: 6, serverTime: 11_000, updates: [update, added] })).toBe(true);
+    expect(namesUnknownMarket(snapshot, { seq: 6, serverTime: 11_000, updates: [update] })).toBe(false);
+    expect(namesUnknownMarket(snapshot, { seq: 5, serverTime: 11_000, updates: [added] })).toBe(false);
   });
 });
