@@ -66,6 +66,10 @@ describe("a restart without a price feed (spec §7, revision 2)", () => {
     expect(banner).toMatch(/BTC-PERP \(last mark [\d.]+ (s|min) ago\)/);
     expect(banner).toMatch(/NO PRICE YET: .*SOL-PERP/);
     expect(await page.getByTestId("summary-status-unknown").getAttribute("data-value")).toBe("1");
+    // A desk page that streams no prices (the alerts inbox) never says LIVE either: its socket is up, that is all.
+    await page.goto(`${server!.url}/desk/alerts`);
+    await expect.poll(() => page.getByTestId("connection-status").getAttribute("data-status")).toBe("live");
+    expect(await page.getByTestId("connection-status").textContent()).toBe("CONNECTED");
   });
 
   it("stress, fund runway and liquidation map leave out the account in the market never priced and say so; its map is 'no price yet', no error", async () => {
