@@ -125,6 +125,7 @@ export class Runtime {
       alertsRaised: (transitions) => this.alerts.announce(transitions),
     });
     this.webhooks = WebhookDispatcher.fromEnv(prisma, log, env);
+    this.webhooks.onAlerts((transitions) => this.alerts.announce(transitions));
     this.alertsEngine = new AlertsEngine(prisma, engine.client, log);
     // The engine's account and queue rules: their transitions reach the inbox like every other
     // producer's, and a rule the desk changes is given to the engine again.

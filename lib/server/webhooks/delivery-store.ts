@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "../db/prisma-client";
-import { applyAlertSignals } from "../alerts/alert-store";
+import { applyAlertSignals, type AlertTransitions } from "../alerts/alert-store";
 import { retryDelayMs } from "./backoff";
 
 /**
@@ -141,8 +141,11 @@ export function nextState(r: AttemptResult, policy: RetryPolicy, random: () => n
  * webhook that reached `failureLimit` or whose delivery went dead, with its audit entry and its
  * "webhook-disabled" alert. A webhook already disabled is not disabled again: one alert per disabling.
  */
-export async function recordAttempts(prisma: PrismaClient, results: readonly AttemptResult[], policy: RetryPolicy, random: () => number = Math.random): Promise<DisabledWebhook[]> {
-  if (results.length === 0) return [];
+export async function recordAttempts(
+  prisma: PrismaClient, results: readonly AttemptResult[], policy: RetryPolicy, random: () => number = Math.random,
+): Promise<{ disabled: DisabledWebhook[]; alerts: AlertTransitions }> {
+  const alerts: { raised: AlertTransitions["raised"][number][]; resolved: AlertTransitions["resolved"][number][] } = { raised: [], resolved: [] };
+  if (results.length === 0) return { disabled: [], alerts };
   const next = results.map((r) => nextState(r, policy, random));
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`
@@ -166,7 +169,7 @@ export async function recordAttempts(prisma: PrismaClient, results: readonly Att
       if (next[i]!.state === "dead") s.dead = true;
       streaks.set(r.delivery.webhookId, s);
     });
-    if (streaks.size === 0) return [];
+    if (streaks.size === 0) return { disabled: [], alerts };
     const ids = [...streaks.keys()];
     const current = await tx.$queryRaw<{ id: string; name: string; enabled: boolean; consecutive_failures: number }[]>`
       SELECT id, name, enabled, consecutive_failures FROM webhooks WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
@@ -200,11 +203,12 @@ export async function recordAttempts(prisma: PrismaClient, results: readonly Att
         data: disabled.map((d) => ({ actor: "system", action: "webhook.disable", note: d.reason, details: { webhookId: d.id, name: d.name, automatic: true } })),
       });
       // The transaction client runs the same raw statements as the client (applyAlertSignals uses only $queryRaw).
-      await applyAlertSignals(tx, disabled.map((d) => ({
+      const t = await applyAlertSignals(tx, disabled.map((d) => ({
         ruleId: "webhook-disabled", subject: `webhook:${d.id}`, raise: true, at: now,
         message: `webhook "${d.name}" disabled: ${d.reason}`, value: counts[current.findIndex((w) => w.id === d.id)],
       })));
+      alerts.raised.push(...t.raised);
     }
-    return disabled;
+    return { disabled, alerts };
   }, { timeout: 60_000 });
 }

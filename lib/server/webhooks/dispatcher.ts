@@ -1,5 +1,6 @@
 import "server-only";
 import type { WebhookSettings } from "@/lib/contracts/webhooks";
+import type { AlertTransitions } from "../alerts/alert-store";
 import type { Env } from "../env";
 import type { Logger } from "../logger";
 import type { PrismaClient } from "../db/prisma-client";
@@ -71,6 +72,7 @@ export class WebhookDispatcher {
   /** Webhooks disabled by a write while some of their deliveries were still queued. */
   private readonly disabled = new Set<string>();
   private lastPrune = 0;
+  private alertsListener: ((transitions: AlertTransitions) => void) | null = null;
 
   constructor(private readonly prisma: PrismaClient, private readonly log: Logger, options: Partial<DispatcherOptions> = {}) {
     this.options = { ...DEFAULT_DISPATCHER_OPTIONS, ...options };
@@ -83,6 +85,16 @@ export class WebhookDispatcher {
       timeoutMs: env.LIQDESK_WEBHOOK_TIMEOUT_MS, concurrency: env.LIQDESK_WEBHOOK_CONCURRENCY, maxAttempts: env.LIQDESK_WEBHOOK_MAX_ATTEMPTS,
       backoffBaseMs: env.LIQDESK_WEBHOOK_BACKOFF_MS, failureLimit: env.LIQDESK_WEBHOOK_FAILURE_LIMIT, pollMs: env.LIQDESK_WEBHOOK_POLL_MS,
     });
+  }
+
+  /** Hears the alerts a webhook's disabling (or the desk's enabling or deleting it) raised or resolved, once committed: the inbox's push. */
+  onAlerts(listener: (transitions: AlertTransitions) => void): void {
+    this.alertsListener = listener;
+  }
+
+  /** Alerts changed in a committed webhook write: to the listener. */
+  announce(transitions: AlertTransitions): void {
+    if (transitions.raised.length + transitions.resolved.length > 0) this.alertsListener?.(transitions);
   }
 
   settings(): WebhookSettings {
@@ -129,7 +141,7 @@ export class WebhookDispatcher {
     const d = await claimOne(this.prisma, deliveryId, this.leaseMs());
     if (!d) return;
     const result = await attemptDelivery(d, this.options.timeoutMs);
-    await recordAttempts(this.prisma, [result], this.options);
+    this.announce((await recordAttempts(this.prisma, [result], this.options)).alerts);
   }
 
   private leaseMs(): number {
@@ -243,7 +255,8 @@ export class WebhookDispatcher {
     this.flushing = (async () => {
       try {
         await releaseClaims(this.prisma, releases);
-        const disabled = await recordAttempts(this.prisma, results, this.options);
+        const { disabled, alerts } = await recordAttempts(this.prisma, results, this.options);
+        this.announce(alerts);
         for (const w of disabled) {
           this.disabled.add(w.id);
           this.log.warn({ webhookId: w.id, name: w.name, reason: w.reason }, "webhooks: webhook disabled after repeated failures");

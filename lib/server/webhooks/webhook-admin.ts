@@ -10,7 +10,7 @@ import {
 import type { PrismaClient } from "../db/prisma-client";
 import type { UserPrincipal } from "../auth/policy";
 import { NotFoundError } from "../errors";
-import { applyAlertSignals } from "../alerts/alert-store";
+import { applyAlertSignals, type AlertTransitions } from "../alerts/alert-store";
 import { deliveryBody, sampleEvent } from "./payloads";
 import { generateWebhookSecret } from "./signature";
 
@@ -23,6 +23,7 @@ import { generateWebhookSecret } from "./signature";
 /** What the admin asks of the dispatcher. */
 export interface DispatcherHandle {
   wake(): void;
+  announce(transitions: AlertTransitions): void;
   deliverNow(deliveryId: string): Promise<void>;
 }
 
@@ -181,7 +182,7 @@ export class WebhookAdmin {
     const toggled = after.enabled !== before.enabled;
     if (Object.keys(changed).length === 0 && !toggled) return this.get(id);
     const actor = { actor: `user:${user.userId}`, userId: user.userId };
-    await this.prisma.$transaction(async (tx) => {
+    const resolved = await this.prisma.$transaction(async (tx) => {
       await tx.webhook.update({
         where: { id },
         data: {
@@ -199,21 +200,24 @@ export class WebhookAdmin {
       }
       if (toggled && after.enabled) {
         await tx.$executeRaw`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE webhook_id = ${id} AND state = 'pending'`;
-        await applyAlertSignals(tx, [{ ruleId: "webhook-disabled", subject: `webhook:${id}`, raise: false, at: Date.now() }]);
+        return applyAlertSignals(tx, [{ ruleId: "webhook-disabled", subject: `webhook:${id}`, raise: false, at: Date.now() }]);
       }
+      return null;
     });
+    if (resolved) this.dispatcher.announce(resolved);
     this.dispatcher.wake();
     return this.get(id);
   }
 
   /** Deletes a webhook and its delivery log; resolves its "webhook-disabled" alert. */
   async remove(user: UserPrincipal, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    const resolved = await this.prisma.$transaction(async (tx) => {
       const gone = await tx.webhook.deleteMany({ where: { id } });
       if (gone.count === 0) throw new NotFoundError(`webhook "${id}"`);
       await tx.auditLog.create({ data: { actor: `user:${user.userId}`, userId: user.userId, action: "webhook.delete", details: { webhookId: id } } });
-      await applyAlertSignals(tx, [{ ruleId: "webhook-disabled", subject: `webhook:${id}`, raise: false, at: Date.now() }]);
+      return applyAlertSignals(tx, [{ ruleId: "webhook-disabled", subject: `webhook:${id}`, raise: false, at: Date.now() }]);
     });
+    this.dispatcher.announce(resolved);
   }
 
   /** Sends a test event now (one attempt, not counted against the webhook) and answers with its delivery. */

@@ -39,7 +39,7 @@ async function receiver(script: number[] = [200]): Promise<WebhookReceiver> {
 
 /** An admin whose dispatcher is started by the test (or never). */
 function admin(d?: WebhookDispatcher): WebhookAdmin {
-  return new WebhookAdmin(db.prisma, { wake: () => d?.wake(), deliverNow: (id) => (d ?? dispatcher()).deliverNow(id) });
+  return new WebhookAdmin(db.prisma, { wake: () => d?.wake(), deliverNow: (id) => (d ?? dispatcher()).deliverNow(id), announce: (t) => d?.announce(t) });
 }
 
 function raise(n: number, ruleId = "status-liquidatable", message = "margin ratio 104% ≥ 100%"): AlertSignal[] {
@@ -158,6 +158,9 @@ describe("webhook delivery", () => {
 
   it("disables a webhook whose receiver refuses connections after the failure limit, raises exactly one webhook-disabled alert, and sends it nothing more", async () => {
     const d = dispatcher({ failureLimit: 3, backoffBaseMs: 100, maxAttempts: 8 });
+    // What the desk's inbox is told (the runtime announces these to the alerts push).
+    const announced: string[] = [];
+    d.onAlerts((t) => announced.push(...t.raised.map((x) => `raised ${x.subject}`), ...t.resolved.map((x) => `resolved ${x.subject}`)));
     const a = admin(d);
     const created = await a.create(desk, { name: "dead end", url: await deadUrl() });
     d.start();
@@ -173,6 +176,7 @@ describe("webhook delivery", () => {
     expect(alerts[0]).toMatchObject({ subject: `webhook:${created.id}`, state: "open", severity: "warning" });
     expect(alerts[0]!.message).toContain(`webhook "dead end" disabled: ${failed} failed attempts in a row`);
     expect(await db.prisma.auditLog.count({ where: { action: "webhook.disable", actor: "system" } })).toBe(1);
+    expect(announced).toEqual([`raised webhook:${created.id}`]);
 
     const attempts = async () => (await db.prisma.webhookDelivery.aggregate({ where: { webhookId: created.id }, _sum: { attempts: true } }))._sum.attempts ?? 0;
     await new Promise((r) => setTimeout(r, 500)); // the requests in flight when it was disabled are recorded
@@ -190,6 +194,7 @@ describe("webhook delivery", () => {
     const view = await a.update(desk, created.id, { enabled: true, url: rx.url });
     expect(view).toMatchObject({ enabled: true, consecutiveFailures: 0, disabledAt: null, disabledReason: null });
     expect((await db.prisma.alert.findFirstOrThrow({ where: { ruleId: "webhook-disabled" } })).state).toBe("resolved");
+    expect(announced).toEqual([`raised webhook:${created.id}`, `resolved webhook:${created.id}`]);
     await until("every pending delivery delivered", async () => (await db.prisma.webhookDelivery.count({ where: { webhookId: created.id, state: { not: "delivered" } } })) === 0);
     expect(await db.prisma.auditLog.count({ where: { action: { in: ["webhook.enable", "webhook.update"] }, userId: desk.userId } })).toBe(2);
   });
