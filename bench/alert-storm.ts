@@ -5,25 +5,24 @@
  * from 60,000 with collateral that keeps it healthy there and puts it in warning (margin ratio
  * halfway between warnRatio and 1) at 57,000. One price move to 57,000 puts all of them in warning.
  *
- * The alert engine (rules evaluated as accounts change) is not on this branch: right after the move
- * this benchmark applies ACCOUNTS raise signals of the rule "status-warning" through
- * `applyAlertSignals` itself, in one call, from its own process on the server's database — the
- * alerts and their `alert_events` rows the evaluation would write. The server's webhook dispatcher
- * then fans the events out and POSTs ACCOUNTS signed deliveries to a local receiver (127.0.0.1, in
- * this process, answering 200). The inbox's socket push is not on this branch either.
+ * The server's own path end to end: the engine evaluates the rule "status-warning" (set through the
+ * desk's rules API to raise and resolve at once; every other account rule disabled, so that only
+ * this one fires) as the move puts the accounts in warning, the alerts engine writes the ACCOUNTS
+ * raises (rows, `alert_events`, audit), the inbox's push reads the counts, and the webhook
+ * dispatcher fans the events out and POSTs ACCOUNTS signed deliveries to a local receiver
+ * (127.0.0.1, in this process, answering 200).
  *
  * Windows alternate, same server, same process, same length:
- *   move   the price moves to 57,000 one second in (every account into warning) and back at the end;
- *          no alerts, no webhook: the baseline;
- *   storm  the same move, then the ACCOUNTS raises, with one JSON webhook enabled: the window lasts
- *          until every delivery has been received (at least the baseline's length).
+ *   move   the rule disabled: the price moves to 57,000 one second in (every account into warning)
+ *          and back at the end; no alerts, no webhook: the baseline;
+ *   storm  the rule enabled and one JSON webhook: the same move raises ACCOUNTS alerts; the window
+ *          lasts until every delivery has been received (at least the baseline's length).
  * In each window one client, a process of its own, asks `GET /api/health` every 20 ms, one request
  * at a time, and times each answer. Reported: p50 / p99 / max per window, the ratio storm ÷ move,
  * the server's event-loop delay, how long the fan-out and the deliveries took, and the CPU use.
  *
  * Quick mode (LIQDESK_BENCH_QUICK=1): 1,000 accounts, one round.
  */
-import { applyAlertSignals } from "@/lib/server/alerts/alert-store";
 import { createPrismaClient, type PrismaClient } from "@/lib/server/db/prisma-client";
 import { compileMarket, DEFAULT_RISK_PARAMS, maintenanceMargin } from "@/lib/risk";
 import { seedMarkets } from "@/lib/sim/seed-markets";
@@ -55,7 +54,7 @@ interface WindowResult {
   loopP99: number;
   loopMax: number;
   cpu: string;
-  /** Storm: ms from the move's answer to the signals' commit, to the first and to the last delivery received. */
+  /** Storm: ms from the move's answer to every alert written, to the first and to the last delivery received. */
   signalsMs?: number;
   firstDeliveryMs?: number;
   lastDeliveryMs?: number;
@@ -83,6 +82,7 @@ export default async function main(): Promise<SummaryRow[]> {
     await withServer({ env: { LIQDESK_SIMULATOR: "off", LIQDESK_SIM_ACCOUNTS: "0", LIQDESK_EXECUTION: "off", LIQDESK_METRICS_TOKEN: METRICS_TOKEN, LIQDESK_STALE_AFTER_MS: "3600000" } }, async (server) => {
       const ingest = new IngestClient(server.url, runScript(server, "token", ["create", "bench-storm"]).trim());
       await loadBook(server, ingest);
+      await onlyTheWarningRule(server);
       const prisma = createPrismaClient(server.databaseUrl, { maxConnections: 4 });
       try {
         await measureWindow(server, ingest, prisma, rx, "move", 5_000); // warm-up: Next loads the routes
@@ -116,9 +116,32 @@ async function loadBook(server: AppServer, ingest: IngestClient): Promise<void> 
   }, 120_000);
 }
 
+/** Account rules: all disabled but "status-warning", which raises and resolves at once (no minimum duration, no clear wait). */
+async function onlyTheWarningRule(server: AppServer): Promise<void> {
+  const desk = await signInDesk(server);
+  const res = await desk.fetch("/api/v1/alert-rules");
+  const rules = (await res.json()) as { id: string; kind: string; enabled: boolean }[];
+  for (const r of rules) {
+    if (r.id === "status-warning") await patchRule(server, r.id, { params: { minDurationMs: 0, clearAfterMs: 0 } });
+    else if (r.enabled && ["status_enter", "ratio_above", "negative_collateral"].includes(r.kind)) await patchRule(server, r.id, { enabled: false });
+  }
+}
+
+async function patchRule(server: AppServer, id: string, body: unknown): Promise<void> {
+  const desk = await signInDesk(server);
+  const res = await desk.fetch(`/api/v1/alert-rules/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (res.status !== 200) throw new Error(`PATCH rule ${id} answered ${res.status}: ${await res.text()}`);
+}
+
+async function openWarnings(prisma: PrismaClient): Promise<number> {
+  const [row] = await prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM alerts WHERE rule_id = 'status-warning' AND state <> 'resolved' AND subject LIKE 'account:storm-%'`;
+  return row!.n;
+}
+
 async function measureWindow(server: AppServer, ingest: IngestClient, prisma: PrismaClient, rx: WebhookReceiver, kind: WindowResult["kind"], windowMs: number): Promise<WindowResult> {
   const desk = await signInDesk(server);
   let webhookId: string | null = null;
+  await patchRule(server, "status-warning", { enabled: kind === "storm" });
   if (kind === "storm") {
     const res = await desk.post("/api/v1/webhooks", { name: "storm receiver", url: rx.url, eventKinds: ["raised"] });
     if (res.status !== 201) throw new Error(`creating the webhook answered ${res.status}: ${await res.text()}`);
@@ -146,12 +169,7 @@ async function measureWindow(server: AppServer, ingest: IngestClient, prisma: Pr
     const moved = performance.now();
     await waitFor("every account in warning", async () => (await deskSnapshot(server)).summary.book.byStatus.warning >= ACCOUNTS, 60_000, 200);
     if (kind === "storm") {
-      const signals = Array.from({ length: ACCOUNTS }, (_, i) => ({
-        ruleId: "status-warning", subject: `account:${accountId(i)}`, raise: true, at: Date.now(), accountId: accountId(i),
-        value: (DEFAULT_RISK_PARAMS.warnRatio + 1) / 2, message: "margin ratio in warning after the move",
-      }));
-      const t = await applyAlertSignals(prisma, signals);
-      if (t.raised.length !== ACCOUNTS) throw new Error(`${t.raised.length} alerts raised, expected ${ACCOUNTS}`);
+      await waitFor(`${int(ACCOUNTS)} alerts raised by the engine`, async () => (await openWarnings(prisma)) >= ACCOUNTS, STORM_TIMEOUT_MS, 100);
       out.signalsMs = performance.now() - moved;
       await waitFor(`${int(ACCOUNTS)} deliveries received`, async () => rx.requests.length - received0 >= ACCOUNTS, STORM_TIMEOUT_MS, 100);
       const mine = rx.requests.slice(received0);
@@ -168,20 +186,20 @@ async function measureWindow(server: AppServer, ingest: IngestClient, prisma: Pr
   const duration = performance.now() - t0;
   const use = cpuLine(cpu.end());
   const loop = await eventLoopDelay(server, METRICS_TOKEN).catch(() => ({ p99: NaN, max: NaN }));
-  // Back to the start: the webhook gone first (the clears would be deliveries), then the alerts resolved and the price restored.
+  // Back to the start: the webhook gone first (the clears would be deliveries), then the price restored (the engine resolves the alerts).
   if (webhookId) {
     const res = await desk.fetch(`/api/v1/webhooks/${webhookId}`, { method: "DELETE" });
     if (res.status !== 204) throw new Error(`deleting the webhook answered ${res.status}`);
-    await applyAlertSignals(prisma, Array.from({ length: ACCOUNTS }, (_, i) => ({ ruleId: "status-warning", subject: `account:${accountId(i)}`, raise: false, at: Date.now() })));
   }
   await ingest.mark("BTC-PERP", START);
   await waitFor("every account healthy again", async () => (await deskSnapshot(server)).summary.book.byStatus.healthy >= ACCOUNTS, 60_000, 200);
+  await waitFor("every alert resolved", async () => (await openWarnings(prisma)) === 0, STORM_TIMEOUT_MS, 200);
   return { kind, ms: duration, latencies, failures, loopP99: loop.p99, loopMax: loop.max, cpu: use, ...out };
 }
 
 function report(results: WindowResult[]): SummaryRow[] {
   console.log(`\nwindows ≥ ${MOVE_WINDOW_MS / 1000} s (a storm lasts until its ${int(ACCOUNTS)} deliveries are in); GET /api/health every ${PROBE_EVERY_MS} ms (one at a time)`);
-  console.log("| window | length s | health requests | failed | p50 ms | p99 ms | max ms | server event-loop delay p99 / max, ms | signals committed, s after the move | first / last delivery, s after the move | deliveries/s |");
+  console.log("| window | length s | health requests | failed | p50 ms | p99 ms | max ms | server event-loop delay p99 / max, ms | every alert written, s after the move | first / last delivery, s after the move | deliveries/s |");
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const [i, r] of results.entries()) {
     const s = summarize(r.latencies);
