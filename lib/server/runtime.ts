@@ -126,10 +126,9 @@ export class Runtime {
     });
     this.webhooks = WebhookDispatcher.fromEnv(prisma, log, env);
     this.webhooks.onAlerts((transitions) => this.alerts.announce(transitions));
-    this.alertsEngine = new AlertsEngine(prisma, engine.client, log);
-    // The engine's account and queue rules: their transitions reach the inbox like every other
-    // producer's, and a rule the desk changes is given to the engine again.
-    this.alertsEngine.onApplied((transitions) => this.alerts.announce(transitions));
+    // The engine's account and queue rules: written (and pushed to the inbox) by the one writer of
+    // alerts, as every producer's; a rule the desk changes is given to the engine again.
+    this.alertsEngine = new AlertsEngine(prisma, engine.client, log, (signals, keepTrying) => this.alerts.apply(signals, { untilWritten: keepTrying }));
     this.alerts.setRulesChangedHook(() => this.alertsEngine.reloadAlertRules().then(() => undefined));
     this.marketReload = new MarketReload({ prisma, log, engine, markets, lotSizes, serialize: (task) => this.accountWrites.run(task),
       published: (ids) => this.refreshMarks(ids) });

@@ -15,6 +15,21 @@ import { AlertsPush } from "../alerts/alerts-push";
 
 /** Tries of one batch of signals when PostgreSQL refuses it (1, 2, 4, 8 s apart), before it is given up and logged. */
 const APPLY_TRIES = 5;
+/** A batch that must be written (`untilWritten`): tried again 200 ms, 400 ms, … up to 5 s apart, and this many times once told to stop. */
+const RETRY_MS = 200;
+const RETRY_MAX_MS = 5000;
+const TRIES_AT_STOP = 3;
+
+/** How hard `apply` tries. */
+export interface ApplyOptions {
+  /**
+   * For signals nobody sends again (the engine's: its rule state already moved on): tried until
+   * written while this says so, then `TRIES_AT_STOP` more (whatever is still unwritten is
+   * recovered by the next start's evaluation). Without it: `APPLY_TRIES`, then given up (the
+   * producers reconcile at the next start).
+   */
+  untilWritten?: () => boolean;
+}
 
 export interface AlertsServiceDeps {
   prisma: PrismaClient;
@@ -93,22 +108,27 @@ export class AlertsService {
    * holds; given up, it is logged (the producers' reconciliation at the next start raises what
    * still holds).
    */
-  apply(signals: readonly AlertSignal[]): Promise<AlertTransitions> {
+  apply(signals: readonly AlertSignal[], options: ApplyOptions = {}): Promise<AlertTransitions> {
     if (signals.length === 0) return Promise.resolve({ raised: [], resolved: [] });
     const batch = [...signals];
+    const { untilWritten } = options;
     return this.signals.run(async () => {
+      let triesAtStop = 0;
       for (let attempt = 1; ; attempt++) {
         try {
           const result = await applyAlertSignals(this.prisma, batch);
+          if (attempt > 1) this.log.info({ attempt, signals: batch.length }, "alert signals written after retrying");
           this.push.notify(transitionsOf(result));
           return result;
         } catch (error) {
-          if (attempt >= APPLY_TRIES || this.stopped) {
-            this.log.error({ err: error, signals: batch.length }, "alert signals could not be written: given up (reconciled at the next start)");
+          const keepTrying = untilWritten ? untilWritten() || ++triesAtStop < TRIES_AT_STOP : attempt < APPLY_TRIES && !this.stopped;
+          if (!keepTrying) {
+            this.log.error({ err: error, signals: batch.length }, "alert signals could not be written: given up (the next start evaluates and reconciles again)");
             throw error;
           }
-          this.log.warn({ err: error, attempt }, "alert signals could not be written: trying again");
-          await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (attempt - 1)));
+          if (attempt === 1 || attempt % 10 === 0) this.log.warn({ err: error, attempt, signals: batch.length }, "alert signals could not be written: trying again");
+          const wait = untilWritten ? Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (attempt - 1)) : 1000 * 2 ** (attempt - 1);
+          await new Promise((resolve) => setTimeout(resolve, wait));
         }
       }
     });
