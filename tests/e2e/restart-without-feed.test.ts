@@ -62,6 +62,11 @@ describe("a restart without a price feed (spec §7, revision 2)", () => {
     const figureAge = await page.getByTestId("summary-shortfall").locator(".age").textContent();
     expect(figureAge).toContain("STALE");
     expect(ageSeconds(figureAge!)).toBeGreaterThanOrEqual(minAge);
+    // So is the fund's runway, computed a moment ago from those marks (it said "STALE · 0.8 s ago").
+    await expect.poll(() => page.getByTestId("summary-runway").getAttribute("data-value")).not.toBeNull();
+    const runwayAge = await page.getByTestId("summary-runway").locator(".age").textContent();
+    expect(runwayAge).toContain("STALE");
+    expect(ageSeconds(runwayAge!)).toBeGreaterThanOrEqual(minAge);
     const banner = await page.getByTestId("stale-markets").textContent();
     expect(banner).toMatch(/BTC-PERP \(last mark [\d.]+ (s|min) ago\)/);
     expect(banner).toMatch(/NO PRICE YET: .*SOL-PERP/);
