@@ -25,7 +25,15 @@ export const seqSchema = z
     return BigInt(value).toString();
   });
 
-/** The full current state of one position; `qty: 0` closes it. */
+/** Spec §11: how a position is margined. */
+export const MARGIN_MODES = ["cross", "isolated"] as const;
+export type MarginMode = (typeof MARGIN_MODES)[number];
+
+/**
+ * The full current state of one position; `qty: 0` closes it. `marginMode` (default `cross`) and,
+ * for an isolated position, its `isolatedMargin` (USD, >= 0: the collateral assigned to it alone)
+ * are part of that state: an update without them makes the position cross.
+ */
 export const positionUpdateSchema = z
   .object({
     accountId: textSchema(128),
@@ -35,10 +43,18 @@ export const positionUpdateSchema = z
     /** > 0 for an open position; may be 0 when `qty` is 0. */
     entryPrice: decimalSchema({ sign: "nonnegative", range: { min: BOUNDS.price.min, max: BOUNDS.price.max, unit: "USD" } }),
     seq: seqSchema,
+    marginMode: z.enum(MARGIN_MODES, { error: expected(`one of ${MARGIN_MODES.join(", ")}`) }).default("cross"),
+    isolatedMargin: decimalSchema({ sign: "nonnegative", range: { max: BOUNDS.collateral.maxAbs, unit: "USD" } }).optional(),
   })
   .superRefine((u, ctx) => {
     if (u.qty !== "0" && u.entryPrice === "0") {
       ctx.addIssue({ code: "custom", path: ["entryPrice"], message: "must be > 0 for an open position (qty ≠ 0)" });
+    }
+    if (u.marginMode === "isolated" && u.isolatedMargin === undefined) {
+      ctx.addIssue({ code: "custom", path: ["isolatedMargin"], message: "is required for an isolated position (marginMode \"isolated\")" });
+    }
+    if (u.marginMode === "cross" && u.isolatedMargin !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["isolatedMargin"], message: "is only for an isolated position: set marginMode \"isolated\" or leave it out" });
     }
   });
 export type PositionUpdate = z.infer<typeof positionUpdateSchema>;

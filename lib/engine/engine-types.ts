@@ -109,6 +109,11 @@ export interface PositionUpdate {
   readonly marketId: string;
   readonly qty: number;
   readonly entryPrice: number;
+  /**
+   * Spec §11: the position's own margin (USD) when it is isolated; absent or null when it is
+   * cross (margined by the account's collateral).
+   */
+  readonly isolatedMargin?: number | null | undefined;
 }
 
 /** An account's collateral balance (as float64 for monitoring; the ledger is exact in Postgres). */

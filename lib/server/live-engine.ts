@@ -56,8 +56,8 @@ export class LiveEngine {
   static async start(options: LiveEngineOptions, marks: PriceUpdate[]): Promise<LiveEngine> {
     const { prisma } = options;
     const [positions, accounts] = await Promise.all([
-      prisma.$queryRaw<{ account_id: string; market_id: string; qty: number; entry_price: number }[]>`
-        SELECT account_id, market_id, qty::float8 AS qty, entry_price::float8 AS entry_price
+      prisma.$queryRaw<{ account_id: string; market_id: string; qty: number; entry_price: number; isolated_margin: number | null }[]>`
+        SELECT account_id, market_id, qty::float8 AS qty, entry_price::float8 AS entry_price, isolated_margin::float8 AS isolated_margin
           FROM positions WHERE qty <> 0 ORDER BY account_id, market_id`,
       prisma.$queryRaw<{ id: string; collateral: number }[]>`SELECT id, collateral::float8 AS collateral FROM accounts`,
     ]);
@@ -71,6 +71,7 @@ export class LiveEngine {
     await client.applyCollateral(accounts.map((a) => ({ accountId: a.id, amount: Number(a.collateral) })));
     await client.applyPositions(positions.map((p) => ({
       accountId: p.account_id, marketId: p.market_id, qty: Number(p.qty), entryPrice: Number(p.entry_price),
+      isolatedMargin: p.isolated_margin === null ? null : Number(p.isolated_margin),
     })));
     options.log.info({ accounts: accounts.length, positions: positions.length }, "engine rebuilt from PostgreSQL");
     return new LiveEngine(client, resolveRiskParams(options.params), buildMarketBook(options.markets), prisma, options.log);
@@ -180,6 +181,7 @@ export class LiveEngine {
         const rows = await this.prisma.position.findMany({ where: { accountId } });
         await this.client.applyPositions(rows.map((p) => ({
           accountId: p.accountId, marketId: p.marketId, qty: p.qty.toNumber(), entryPrice: p.entryPrice.toNumber(),
+          isolatedMargin: p.isolatedMargin?.toNumber() ?? null,
         })));
         return false;
       }

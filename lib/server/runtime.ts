@@ -272,6 +272,7 @@ export class Runtime {
       if (persisted.applied.length) {
         engineApplied = this.engine.client.applyPositions(persisted.applied.map((p) => ({
           accountId: p.accountId, marketId: p.marketId, qty: Number(p.qty), entryPrice: Number(p.entryPrice),
+          isolatedMargin: p.isolatedMargin === null ? null : Number(p.isolatedMargin),
         })));
       }
       return persisted;
@@ -288,6 +289,13 @@ export class Runtime {
       committed("collateral", result.applied.length + result.replayed, receivedAt);
       if (result.balances.length) {
         await this.engine.client.applyCollateral(result.balances.map((b) => ({ accountId: b.accountId, amount: Number(b.collateral) })));
+      }
+      if (result.isolatedPositions.length) {
+        // Spec §11: the isolated positions whose margin moved, in full (their margin is their collateral).
+        await this.engine.client.applyPositions(result.isolatedPositions.map((p) => ({
+          accountId: p.accountId, marketId: p.marketId, qty: Number(p.qty), entryPrice: Number(p.entryPrice),
+          isolatedMargin: Number(p.isolatedMargin),
+        })));
       }
       return result;
     });
