@@ -11,7 +11,12 @@ const FULL_MODE_STATUS = new Set([ACCOUNT_STATUSES.indexOf("backstop"), ACCOUNT_
 
 /** What the queue needs from the book it belongs to (accounts by index). */
 export interface QueueSource {
+  /** The member's id: an account's, or a unit's (spec §11: an isolated position, `unitKey`). */
   accountId(a: number): string;
+  /** The account a member belongs to (itself, or a unit's owner). */
+  ownerId(a: number): string;
+  /** The market of a unit's isolated position; `null` for an account's cross part. */
+  isolatedMarketId(a: number): string | null;
   /** Status code (see `ACCOUNT_STATUSES`). */
   statusCode(a: number): number;
   equity(a: number): number;
@@ -376,8 +381,10 @@ export class LiquidationQueue {
     const mm = src.maintenanceMargin(a);
     const pausedReason = this.pauseReason(a, plan, now);
     const tiers = plan.nextStep ? src.stepTiers(a, plan.nextStep) : null;
+    const isolatedMarketId = src.isolatedMarketId(a);
     return {
-      accountId: src.accountId(a),
+      accountId: src.ownerId(a),
+      ...(isolatedMarketId === null ? {} : { isolatedMarketId }),
       rank,
       status: ACCOUNT_STATUSES[src.statusCode(a)]!,
       equity,
