@@ -36,8 +36,16 @@ export const positionFiguresSchema = z.strictObject({
   initialMargin: z.number(),
   /** 1-based. */
   tier: z.number().int(),
-  /** `null`: no price in this market alone liquidates the account. */
+  /** `null`: no price in this market alone liquidates the account (for an isolated position: the position). */
   liquidationPrice: z.number().nullable(),
+  /** Spec §11, isolated positions only (absent on a cross one): the unit's own margin and figures. */
+  marginMode: z.literal("isolated").optional(),
+  isolatedMargin: z.number().optional(),
+  equity: z.number().optional(),
+  marginRatio: z.number().nullable().optional(),
+  health: z.number().nullable().optional(),
+  status: z.enum(ACCOUNT_STATUSES).optional(),
+  liquidation: liquidationPlanSchema.optional(),
 });
 export type PositionFiguresView = z.infer<typeof positionFiguresSchema>;
 
@@ -50,8 +58,12 @@ export const accountEvaluationSchema = z.strictObject({
   marginRatio: z.number().nullable(),
   /** `equity / MM`; `null` with no position. */
   health: z.number().nullable(),
+  /** The worst of the cross part and every isolated position (spec §11). */
   status: z.enum(ACCOUNT_STATUSES),
+  /** The cross part's own status; present only when the account holds an isolated position. */
+  crossStatus: z.enum(ACCOUNT_STATUSES).optional(),
   positions: z.array(positionFiguresSchema),
+  /** The plan of the cross part (each isolated position carries its own). */
   liquidation: liquidationPlanSchema,
 });
 export type AccountEvaluationView = z.infer<typeof accountEvaluationSchema>;

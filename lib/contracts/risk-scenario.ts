@@ -3,7 +3,7 @@ import { InputError } from "@/lib/contracts/api-error";
 import { marketRecord } from "@/lib/contracts/market-record";
 import { textSchema } from "@/lib/contracts/text";
 import { expected, toFieldErrors, type FieldParseResult } from "@/lib/contracts/zod-issues";
-import { validateScenario, type RiskScenario } from "@/lib/risk";
+import { MARGIN_MODES, validateScenario, type RiskScenario } from "@/lib/risk";
 
 /**
  * Input of `POST /api/v1/risk/evaluate` and `risk evaluate` (spec §10). The schema checks shape,
@@ -26,6 +26,8 @@ export const marketParamsSchema = z.object({
   lotSize: finite(),
   tickSize: finite(),
   liquidationFeeRate: finite(),
+  /** Spec §11: the closing fee counted in maintenance; optional, default 0, in `[0, 1)`. */
+  maintenanceFeeRate: finite().optional(),
   tiers: z.array(tierParamsSchema, { error: expected("an array of tiers") }),
   liquidity: z.object(
     { halfSpreadBps: finite(), depthPer1Pct: finite() },
@@ -46,7 +48,17 @@ export const riskParamsSchema = z.looseObject(
   { error: expected("an object") },
 );
 
-export const positionInputSchema = z.object({ marketId: text(), qty: finite(), entryPrice: finite() });
+/**
+ * A position; spec §11: `marginMode` (`cross` by default, or `isolated`) and, on an isolated one
+ * only, `isolatedMargin` (USD; `validateMarginMode` checks the pairing).
+ */
+export const positionInputSchema = z.object({
+  marketId: text(),
+  qty: finite(),
+  entryPrice: finite(),
+  marginMode: z.enum(MARGIN_MODES, { error: expected(`one of ${MARGIN_MODES.join(", ")}`) }).optional(),
+  isolatedMargin: finite().optional(),
+});
 
 export const accountInputSchema = z.object({
   id: text(),

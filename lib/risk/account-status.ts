@@ -51,3 +51,19 @@ export function accountStatus(
 ): AccountStatus {
   return ACCOUNT_STATUSES[accountStatusCode(equity, maintenanceMargin, hasPositions, warnRatio, backstopFraction)]!;
 }
+
+/**
+ * The worse of two status codes (spec §11: an account's status is the worst of its units, in the
+ * order bankrupt, backstop, liquidatable, warning, healthy). The codes are ordered safest to worst,
+ * so it is the larger; `STATUS_UNKNOWN` is worse than all of them.
+ */
+export function worseStatusCode(a: number, b: number): number {
+  return a > b ? a : b;
+}
+
+/** `worseStatusCode` by name: the worst of the given statuses, `healthy` for none. */
+export function worstStatus(...statuses: readonly AccountStatus[]): AccountStatus {
+  let code = STATUS_HEALTHY;
+  for (const s of statuses) code = worseStatusCode(code, ACCOUNT_STATUSES.indexOf(s));
+  return ACCOUNT_STATUSES[code]!;
+}

@@ -1,6 +1,8 @@
 import type { MarketBook } from "./account-input";
 import type { RiskParams } from "./risk-params";
-import { assessStressAccount, coverDeficits, emptyStatusCounts, executePlan, type StatusCounts, type StressAccount } from "./stress-book";
+import type { Close } from "./execution-cost";
+import type { LiquidationPlan } from "./plan-partial-liquidation";
+import { assessStressAccount, coverDeficits, emptyStatusCounts, executePlan, executeUnitPlan, type StatusCounts, type StressAccount } from "./stress-book";
 
 export interface CascadeMarketRound {
   readonly marketId: string;
@@ -95,21 +97,38 @@ export function runCascade(
     const sold = new Map<string, number>();
     const bought = new Map<string, number>();
     let liquidated = 0, notional = 0, fees = 0, deficits = 0;
-    // Plans first, at the round's marks for everyone; executions after.
-    const plans = accounts.map((a) => assessStressAccount(a, current, params).plan);
-    accounts.forEach((account, i) => {
-      const plan = plans[i];
-      if (!plan || plan.closes.length === 0 || plan.closes.some((c) => c.beyondDepth)) return;
-      liquidated++;
-      liquidatedIds.add(account.id);
-      for (const c of plan.closes) {
+    // Plans first, at the round's marks for everyone; executions after. Each unit (the cross part,
+    // each isolated position: spec §11) executes its own plan; a plan beyond the book's depth is held.
+    const assessed = accounts.map((a) => assessStressAccount(a, current, params));
+    const runs = (plan: LiquidationPlan | null): plan is LiquidationPlan =>
+      plan !== null && plan.closes.length > 0 && !plan.closes.some((c) => c.beyondDepth);
+    const record = (closes: readonly Close[]) => {
+      for (const c of closes) {
         const side = c.side === "sell" ? sold : bought;
         side.set(c.marketId, (side.get(c.marketId) ?? 0) + c.notional);
         notional += c.notional;
         fees += c.fee;
       }
-      deficits += plan.deficit;
-      executePlan(account, plan);
+    };
+    accounts.forEach((account, i) => {
+      const a = assessed[i]!;
+      let any = false;
+      if (runs(a.plan)) {
+        any = true;
+        record(a.plan.closes);
+        deficits += a.plan.deficit;
+        executePlan(account, a.plan);
+      }
+      for (const u of a.units) {
+        if (!runs(u.plan)) continue;
+        any = true;
+        record(u.plan.closes);
+        deficits += u.plan.deficit;
+        executeUnitPlan(u.position, u.plan);
+      }
+      if (!any) return;
+      liquidated++;
+      liquidatedIds.add(account.id);
     });
     if (liquidated === 0) {
       stoppedBy = "no_liquidations";
@@ -160,7 +179,8 @@ export function runCascade(
   for (const a of accounts) {
     const final = assessStressAccount(a, current, params);
     finalStatusCounts[final.status]++;
-    if (final.plan?.closes.some((c) => c.beyondDepth)) heldBeyondDepth.push(a.id);
+    const plans = [final.plan, ...final.units.map((u) => u.plan)];
+    if (plans.some((plan) => plan?.closes.some((c) => c.beyondDepth))) heldBeyondDepth.push(a.id);
   }
   heldBeyondDepth.sort();
   return {

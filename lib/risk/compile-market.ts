@@ -12,9 +12,21 @@ export interface CompiledMarket {
   readonly tierCount: number;
   /** Tier caps (`maxNotional`), the last one `Infinity` when unbounded. */
   readonly caps: Float64Array;
+  /**
+   * The maintenance rate of each tier as every formula uses it: `tiers[k].mmr + maintenanceFeeRate`
+   * (spec §11; with the default fee rate 0 it is the tier's `mmr` exactly). So
+   * `MM(N) = N·mmr[k] − cum[k]` and §4's `P_k` hold the fee term wherever they are computed.
+   */
   readonly mmr: Float64Array;
-  /** Maintenance amounts: `cum[0] = 0`, `cum[k] = cum[k-1] + caps[k-1] * (mmr[k] - mmr[k-1])`. */
+  /** The tiers' own `mmr` (spec §2), without the fee term. */
+  readonly tierMmr: Float64Array;
+  /**
+   * Maintenance amounts from the tiers' own `mmr`: `cum[0] = 0`,
+   * `cum[k] = cum[k-1] + caps[k-1] * (tierMmr[k] - tierMmr[k-1])` (the fee term cancels out of it).
+   */
   readonly cum: Float64Array;
+  /** Spec §11: the closing fee counted in maintenance (0 when the market does not set it). */
+  readonly maintenanceFeeRate: number;
   readonly maxLeverage: Float64Array;
   readonly lotSize: number;
   readonly lotDecimals: number;
@@ -39,6 +51,8 @@ export function compileMarket(params: MarketParams): CompiledMarket {
   if (n === 0) throw new RangeError(`market ${params.id}: no tiers`);
   const caps = new Float64Array(n);
   const mmr = new Float64Array(n);
+  const tierMmr = new Float64Array(n);
+  const fee = params.maintenanceFeeRate ?? 0;
   const cum = new Float64Array(n);
   const maxLeverage = new Float64Array(n);
   let previousCap = 0;
@@ -47,7 +61,9 @@ export function compileMarket(params: MarketParams): CompiledMarket {
   params.tiers.forEach((tier, k) => {
     const cap = tier.maxNotional ?? Infinity;
     caps[k] = cap;
-    mmr[k] = tier.mmr;
+    tierMmr[k] = tier.mmr;
+    // `x + 0 === x`: with no fee term the rates are the tiers' own, bit for bit (spec §11).
+    mmr[k] = tier.mmr + fee;
     maxLeverage[k] = tier.maxLeverage;
     cum[k] = k === 0 ? 0 : previousCum + previousCap * (tier.mmr - previousMmr);
     previousCap = cap;
@@ -62,7 +78,9 @@ export function compileMarket(params: MarketParams): CompiledMarket {
     tierCount: n,
     caps,
     mmr,
+    tierMmr,
     cum,
+    maintenanceFeeRate: fee,
     maxLeverage,
     lotSize: lot.lotSize,
     lotDecimals: lot.lotDecimals,

@@ -19,7 +19,7 @@ export interface LiquidationTrigger {
 const MAX_EXTRA_TICKS = 3;
 
 /**
- * For an account above maintenance margin: the nearest liquidation price (spec §4; the market
+ * For an account whose cross part is above maintenance margin: the nearest liquidation price of a cross position (spec §4; the market
  * with the smallest relative distance from its mark) and the plan the engine would apply at it.
  * null when the account is already at or below maintenance (its current plan applies) or no single
  * market's move can liquidate it.
@@ -28,7 +28,8 @@ export function liquidationTrigger(account: AccountInput, markets: MarketBook, m
   const now = evaluateAccount(account, markets, marks, params);
   if (now.liquidation.mode !== "none") return null;
   const nearest = now.positions
-    .filter((p) => p.liquidationPrice !== null && (marks.get(p.marketId) ?? 0) > 0)
+    // Cross positions only: the plan below is the cross part's (an isolated position is its own unit, spec §11).
+    .filter((p) => p.marginMode !== "isolated" && p.liquidationPrice !== null && (marks.get(p.marketId) ?? 0) > 0)
     .map((p) => ({ p, distance: Math.abs(p.liquidationPrice! - marks.get(p.marketId)!) / marks.get(p.marketId)! }))
     .sort((a, b) => a.distance - b.distance)[0];
   if (!nearest) return null;

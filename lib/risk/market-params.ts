@@ -1,5 +1,5 @@
 /**
- * Market parameters of spec §2, as given in a scenario or a market config.
+ * Market parameters of spec §2 (and §11's `maintenanceFeeRate`), as given in a scenario or a market config.
  * Plain data; `compileMarket` turns them into the flat form the hot path uses.
  */
 export interface TierParams {
@@ -21,6 +21,11 @@ export interface MarketParams {
   readonly lotSize: number;
   readonly tickSize: number;
   readonly liquidationFeeRate: number;
+  /**
+   * Spec §11: the fee of closing a position counted in its maintenance requirement
+   * (`MM(N) = N·(mmr_k + maintenanceFeeRate) − cum_k`). Optional, default 0 (exactly §2), in `[0, 1)`.
+   */
+  readonly maintenanceFeeRate?: number | undefined;
   readonly tiers: readonly TierParams[];
   readonly liquidity: LiquidityParams;
 }

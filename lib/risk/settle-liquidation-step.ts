@@ -87,7 +87,16 @@ export interface SettlementState {
   readonly otherOpenPositions: number;
   /** The insurance fund's balance before the step. */
   readonly fundBalance: Amount;
+  /**
+   * Spec §11: the position's own margin when it is isolated (absent or null: cross). An isolated
+   * step settles against this margin and the insurance fund only: `collateral` (the cross balance)
+   * is returned unchanged, `otherOpenPositions` is not read (the unit has one position).
+   */
+  readonly isolatedMargin?: Amount | null | undefined;
 }
+
+/** Which balance a settlement's ledger entries move: the account's cross collateral or the position's isolated margin. */
+export type MarginBalance = "cross" | "isolated";
 
 /** One ledger entry: signed amount, and the balance right after it. */
 export interface SettlementEntry<K extends string> {
@@ -114,8 +123,12 @@ export interface Settlement {
   readonly insurancePayment: Exact;
   /** What the fund could not pay: the account keeps it as a negative balance. */
   readonly uncoveredBadDebt: Exact;
-  /** The account's collateral after the step. */
+  /** The balance the `ledger` entries move (spec §11): `cross` collateral or the position's `isolated` margin. */
+  readonly balance: MarginBalance;
+  /** The account's cross collateral after the step (unchanged by an isolated step). */
   readonly collateral: Exact;
+  /** An isolated position's margin after the step; `null` for a cross step. */
+  readonly isolatedMargin: Exact | null;
   /** The fund's balance after the step. */
   readonly fundBalance: Exact;
   /** Collateral ledger entries in order: realized_pnl, liquidation_fee, then insurance_payment when the fund pays. */
@@ -142,6 +155,12 @@ export interface Settlement {
  *    negative balance (auto-deleveraging is a later stage). While another position is open, or
  *    after a partial close, a negative balance stays on the account and nothing is settled.
  *
+ * An isolated position (spec §11, `state.isolatedMargin` set) is its own unit: the balance is its
+ * isolated margin, the deficit is settled when this close was the position's last (whatever the
+ * account holds elsewhere), and what the fund cannot pay stays on that margin; the cross collateral
+ * never moves. What happens to a closed isolated position's remaining margin (released to the
+ * cross balance) is the caller's ledger entry, not part of the step.
+ *
  * Throws when the fill does not close part of the position (`closeMismatch`).
  */
 export function settleLiquidationStep(fill: Fill, state: SettlementState): Settlement {
@@ -154,28 +173,32 @@ export function settleLiquidationStep(fill: Fill, state: SettlementState): Settl
   const realizedPnl = fill.qty.times(fill.fillPrice.minus(exact(state.entryPrice))).times(sign).toDecimalPlaces(18);
   const notional = fill.qty.times(fill.markPrice).toDecimalPlaces(18);
   const fee = fill.fee ?? exact(state.feeRate).times(fill.qty).times(fill.markPrice).toDecimalPlaces(18);
-  const afterPnl = exact(state.collateral).plus(realizedPnl);
+  const isolated = state.isolatedMargin !== undefined && state.isolatedMargin !== null;
+  const crossBefore = exact(state.collateral);
+  const before = isolated ? exact(state.isolatedMargin!) : crossBefore;
+  const afterPnl = before.plus(realizedPnl);
   const afterFee = afterPnl.minus(fee);
 
   const fundAfterFee = exact(state.fundBalance).plus(fee);
-  const settles = afterFee.lt(0) && newQty.isZero() && state.otherOpenPositions === 0;
+  const settles = afterFee.lt(0) && newQty.isZero() && (isolated || state.otherOpenPositions === 0);
   const deficit = settles ? afterFee.neg() : new Exact(0);
   const payment = Exact.min(deficit, Exact.max(fundAfterFee, 0));
   const uncovered = deficit.minus(payment);
-  const collateral = afterFee.plus(payment);
+  const balanceAfter = afterFee.plus(payment);
   const fundBalance = fundAfterFee.minus(payment);
 
   const ledger: SettlementEntry<CollateralEntryKind>[] = [
     { kind: "realized_pnl", amount: realizedPnl, balanceAfter: afterPnl },
     { kind: "liquidation_fee", amount: fee.neg(), balanceAfter: afterFee },
   ];
-  if (payment.gt(0)) ledger.push({ kind: "insurance_payment", amount: payment, balanceAfter: collateral });
+  if (payment.gt(0)) ledger.push({ kind: "insurance_payment", amount: payment, balanceAfter });
   const fund: SettlementEntry<FundEntryKind>[] = [{ kind: "fee", amount: fee, balanceAfter: fundAfterFee }];
   if (payment.gt(0)) fund.push({ kind: "deficit_payment", amount: payment.neg(), balanceAfter: fundBalance });
   if (uncovered.gt(0)) fund.push({ kind: "uncovered_bad_debt", amount: uncovered.neg(), balanceAfter: fundBalance });
 
   return {
     positionQty: newQty, notional, fee, slippage: fill.slippage, realizedPnl, deficit,
-    insurancePayment: payment, uncoveredBadDebt: uncovered, collateral, fundBalance, ledger, fund,
+    insurancePayment: payment, uncoveredBadDebt: uncovered, balance: isolated ? "isolated" : "cross",
+    collateral: isolated ? crossBefore : balanceAfter, isolatedMargin: isolated ? balanceAfter : null, fundBalance, ledger, fund,
   };
 }

@@ -1,5 +1,6 @@
 import type { RiskParams } from "./risk-params";
-import { assessStressAccount, coverDeficits, emptyStatusCounts, type InsuranceFundCover, type StatusCounts, type StressAccount } from "./stress-book";
+import type { LiquidationPlan } from "./plan-partial-liquidation";
+import { assessStressAccount, coverDeficits, emptyStatusCounts, hasPlan, type InsuranceFundCover, type StatusCounts, type StressAccount } from "./stress-book";
 
 export interface AccountDeficit {
   readonly id: string;
@@ -11,14 +12,14 @@ export interface ShockReport {
   /** The shocked marks. */
   readonly marks: Record<string, number>;
   readonly statusCounts: StatusCounts;
-  /** Accounts at or below maintenance margin (liquidatable, backstop or bankrupt). */
+  /** Accounts with a unit (cross part or isolated position, spec §11) at or below maintenance margin. */
   readonly liquidatableAccounts: number;
-  /** Notional at the shocked marks of every position of those accounts. */
+  /** Notional at the shocked marks of every position of those units (a cross part: all its cross positions). */
   readonly liquidatableNotional: number;
   readonly liquidatableNotionalByMarket: Record<string, number>;
   /** Notional of the closes their plans would execute (whole plans, not just next steps). */
   readonly plannedCloseNotional: number;
-  /** Expected deficits: `deficit` of each plan that has one, in account order. */
+  /** Expected deficits: `deficit` of each plan that has one, summed per account, in account order. */
   readonly deficits: { readonly total: number; readonly accounts: AccountDeficit[] };
   /** What the insurance fund would pay if all those plans executed at once. */
   readonly insuranceFund: InsuranceFundCover;
@@ -46,20 +47,35 @@ export function evaluateShock(
   for (const account of accounts) {
     const a = assessStressAccount(account, marks, params);
     statusCounts[a.status]++;
-    if (!a.plan) continue;
+    if (!hasPlan(a)) continue;
     liquidatableAccounts++;
-    liquidatableNotional += a.notional;
-    for (const p of account.positions) {
-      if (p.lots === 0) continue;
-      byMarket[p.market.id] = (byMarket[p.market.id] ?? 0) + Math.abs(p.qty) * marks.get(p.market.id)!;
+    const plans: LiquidationPlan[] = [];
+    if (a.plan) {
+      plans.push(a.plan);
+      liquidatableNotional += a.notional;
+      for (const p of account.positions) {
+        if (p.lots === 0 || p.isolatedMargin !== null) continue;
+        byMarket[p.market.id] = (byMarket[p.market.id] ?? 0) + Math.abs(p.qty) * marks.get(p.market.id)!;
+      }
     }
-    for (const c of a.plan.closes) {
-      plannedCloseNotional += c.notional;
-      fees += c.fee;
+    for (const u of a.units) {
+      if (!u.plan) continue;
+      plans.push(u.plan);
+      liquidatableNotional += u.notional;
+      const id = u.position.market.id;
+      byMarket[id] = (byMarket[id] ?? 0) + u.notional;
     }
-    if (a.plan.deficit > 0) {
-      deficits += a.plan.deficit;
-      deficitAccounts.push({ id: account.id, deficit: a.plan.deficit });
+    let deficit = 0;
+    for (const plan of plans) {
+      for (const c of plan.closes) {
+        plannedCloseNotional += c.notional;
+        fees += c.fee;
+      }
+      deficit += plan.deficit;
+    }
+    if (deficit > 0) {
+      deficits += deficit;
+      deficitAccounts.push({ id: account.id, deficit });
     }
   }
   return {

@@ -4,7 +4,11 @@ import { evaluateAccount } from "./evaluate-account";
 import type { RiskParams } from "./risk-params";
 import { smallestAmountAbove, topUpToSafe } from "./top-up-to-safe";
 
-/** Figures of an account that a top-up changes: margin, status, liquidation prices. */
+/**
+ * Figures of an account that a top-up of its cross collateral changes: cross margin, the cross
+ * part's status (spec §11: an isolated position is not helped by it; see `addMarginEffect`),
+ * liquidation prices.
+ */
 export interface TopUpFigures {
   readonly collateral: number;
   readonly equity: number;
@@ -25,8 +29,8 @@ function figuresAt(account: AccountInput, markets: MarketBook, marks: ReadonlyMa
     equity: e.equity,
     maintenanceMargin: e.maintenanceMargin,
     marginRatio: e.marginRatio,
-    status: e.status,
-    inQueue: ACCOUNT_STATUSES.indexOf(e.status) >= STATUS_LIQUIDATABLE,
+    status: e.crossStatus ?? e.status,
+    inQueue: ACCOUNT_STATUSES.indexOf(e.crossStatus ?? e.status) >= STATUS_LIQUIDATABLE,
     positions: e.positions.map((p) => ({ marketId: p.marketId, markPrice: marks.get(p.marketId)!, liquidationPrice: p.liquidationPrice })),
   };
 }

@@ -3,6 +3,7 @@ import { parseLotSize } from "./lot-size";
 import type { MarketParams } from "./market-params";
 import { inRange, moneyInRange } from "./range-issue";
 import type { RiskIssue } from "./risk-issue";
+import { MARGIN_MODES, type PositionInput } from "./account-input";
 import { DEFAULT_RISK_PARAMS, type RiskParams } from "./risk-params";
 import type { RiskScenario } from "./risk-scenario";
 import { validateMarket } from "./validate-market";
@@ -55,11 +56,34 @@ export function validateLotQuantity(qty: number, lotSize: number): string | null
 }
 
 /**
+ * Spec §11 on one position, each issue at `[...path, field]`: `marginMode` absent, `cross` or
+ * `isolated`; an isolated position has a finite `isolatedMargin` within BOUNDS.collateral (it may
+ * be negative, a debt, like collateral); a cross one has none.
+ */
+export function validateMarginMode(p: Pick<PositionInput, "marginMode" | "isolatedMargin">, path: Path): RiskIssue[] {
+  const issues: RiskIssue[] = [];
+  const mode: unknown = p.marginMode;
+  const margin: unknown = p.isolatedMargin;
+  if (mode !== undefined && !(MARGIN_MODES as readonly unknown[]).includes(mode)) {
+    issues.push({ path: [...path, "marginMode"], message: `must be one of ${MARGIN_MODES.join(", ")} (got ${JSON.stringify(mode) ?? String(mode)})` });
+    return issues;
+  }
+  if (mode === "isolated") {
+    if (margin === undefined) issues.push({ path: [...path, "isolatedMargin"], message: "is required on an isolated position (its own margin, USD)" });
+    else if (!finite(margin)) issues.push({ path: [...path, "isolatedMargin"], message: `must be a finite number (got ${String(margin)})` });
+    else moneyInRange(issues, [...path, "isolatedMargin"], margin, BOUNDS.collateral);
+  } else if (margin !== undefined) {
+    issues.push({ path: [...path, "isolatedMargin"], message: 'only an isolated position has one (set "marginMode": "isolated", or leave it out)' });
+  }
+  return issues;
+}
+
+/**
  * Semantic validation of a scenario (spec §2, §10), every issue naming its field: each market
  * (`validateMarket`), duplicate market ids, prices for unknown markets or not finite and `> 0`,
  * parameters out of range, duplicate account ids, collateral not finite (negative is a debt, spec §3), positions in an
  * unknown market or one without a price, two positions in one market, quantities that are not whole
- * lots, entry prices not finite and `> 0`; prices, collateral, quantities and entry prices outside
+ * lots, entry prices not finite and `> 0`, margin modes and isolated margins (`validateMarginMode`); prices, collateral, quantities and entry prices outside
  * BOUNDS (lib/risk/bounds.ts), so that every figure is finite. Empty when the scenario can be evaluated.
  */
 export function validateScenario(scenario: RiskScenario): RiskIssue[] {
@@ -113,6 +137,7 @@ export function validateScenario(scenario: RiskScenario): RiskIssue[] {
       if (!finite(p.entryPrice)) issues.push({ path: [...pAt, "entryPrice"], message: `must be a finite number (got ${String(p.entryPrice)})` });
       else if (p.entryPrice <= 0) issues.push({ path: [...pAt, "entryPrice"], message: `must be > 0 (got ${p.entryPrice})` });
       else inRange(issues, [...pAt, "entryPrice"], p.entryPrice, BOUNDS.price.min, BOUNDS.price.max, "USD");
+      issues.push(...validateMarginMode(p, pAt));
     });
   });
   return issues;
