@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MARGIN_MODES } from "@/lib/risk";
 import { BOUNDS } from "@/lib/risk/bounds";
 import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-batch";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
@@ -24,10 +25,6 @@ export const seqSchema = z
     }
     return BigInt(value).toString();
   });
-
-/** Spec §11: how a position is margined. */
-export const MARGIN_MODES = ["cross", "isolated"] as const;
-export type MarginMode = (typeof MARGIN_MODES)[number];
 
 /**
  * The full current state of one position; `qty: 0` closes it. `marginMode` (default `cross`) and,
