@@ -1,6 +1,6 @@
 import "server-only";
 import { EngineClient, type ChangeSet, type PriceUpdate } from "@/lib/engine";
-import type { QueueEntry } from "@/lib/contracts/book-views";
+import { queueEntryKey, type QueueEntry } from "@/lib/contracts/book-views";
 import type { LiquidationEventView } from "@/lib/contracts/desk";
 import { buildMarketBook, resolveRiskParams, type Close, type MarketBook, type MarketParams, type RiskParams } from "@/lib/risk";
 import type { PrismaClient } from "./db/prisma-client";
@@ -115,9 +115,9 @@ export class LiveEngine {
     for (const entry of due) {
       try {
         if (await this.executeStep(entry, now)) executed++;
-        this.failureLogged.delete(entry.accountId);
+        this.failureLogged.delete(queueEntryKey(entry));
       } catch (error) {
-        await this.recordFailure(entry.accountId, error, now);
+        await this.recordFailure(queueEntryKey(entry), error, now);
       }
     }
     return executed;
@@ -149,7 +149,8 @@ export class LiveEngine {
       }
     } finally {
       // A full plan that failed part way: what did execute starts the account's cool-down all the same.
-      if (executed > 0) await this.client.markStepExecuted([{ accountId: entry.accountId, now }]);
+      // The cool-down is the unit's (spec §11): the account's cross part or its isolated position.
+      if (executed > 0) await this.client.markStepExecuted([{ accountId: queueEntryKey(entry), now }]);
     }
     return executed > 0;
   }
@@ -170,6 +171,7 @@ export class LiveEngine {
       await this.client.applyPositions([{
         accountId, marketId: step.marketId,
         qty: Number(result.position.qty), entryPrice: Number(result.position.entryPrice),
+        isolatedMargin: result.isolatedMargin === null ? null : Number(result.isolatedMargin),
       }]);
       await this.client.applyCollateral([{ accountId, amount: Number(result.collateral) }]);
       for (const listener of this.stepListeners) listener(result.event, { uncoveredBadDebt: result.uncoveredBadDebt });
