@@ -2,6 +2,7 @@ import "server-only";
 import Decimal from "decimal.js";
 import { InputError, type FieldError } from "@/lib/contracts/api-error";
 import type { CollateralEntry } from "@/lib/contracts/ingest-collateral";
+import type { PositionUpdate } from "@/lib/engine";
 import type { Prisma } from "@/lib/server/db/prisma-client";
 import { transactionLock } from "@/lib/server/db/transaction-lock";
 import { ExactDecimal } from "./balance-range";
@@ -103,6 +104,14 @@ export function checkIsolatedMoves(
     const p = positions.get(k)!;
     return { accountId: p.account_id, marketId: p.market_id, qty: p.qty, entryPrice: p.entry_price, isolatedMargin: margin.toFixed() };
   });
+}
+
+/** Positions as stored (decimal strings) as the engine's position updates: an isolated one's margin is its unit's collateral. */
+export function enginePositionsOf(positions: readonly (Omit<MovedIsolatedPosition, "isolatedMargin"> & { isolatedMargin: string | null })[]): PositionUpdate[] {
+  return positions.map((p) => ({
+    accountId: p.accountId, marketId: p.marketId, qty: Number(p.qty), entryPrice: Number(p.entryPrice),
+    isolatedMargin: p.isolatedMargin === null ? null : Number(p.isolatedMargin),
+  }));
 }
 
 /** Writes each moved position's new margin (inside the transaction, after the checks). */
