@@ -176,7 +176,7 @@ export function TopUpForm({ accountId, role, markets, live, prefill }: {
     <form className="topup" onSubmit={submit} noValidate data-testid="topup-form">
       {isolatedPositions.length > 0 ? (
         <label className="field">
-          <span>Add to <span className="unit">(an isolated position's margin comes from the cross collateral)</span></span>
+          <span>Add to <span className="unit">(margin for an isolated position comes from the cross collateral)</span></span>
           <select value={target ?? ""} data-testid="topup-target" onChange={(e) => edit((v) => setTarget(v === "" ? null : v), e.target.value)}>
             <option value="">Account collateral (cross)</option>
             {isolatedPositions.map((pos) => <option key={pos.marketId} value={pos.marketId}>Isolated {pos.marketId} position: add margin</option>)}
