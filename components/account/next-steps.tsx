@@ -9,6 +9,7 @@ import { formatMarginRatio, formatPct } from "@/lib/format/percent";
 import { formatCountdown, formatDuration } from "@/lib/format/time";
 import type { Close } from "@/lib/risk";
 import { unknownText } from "./unknown-figures";
+import { isolatedNextSteps } from "./isolated-queue";
 
 function closeText(c: Close, m: MarketDisplay, positionQty: number | undefined): ReactNode {
   const share = positionQty ? Math.abs(c.qty / positionQty) : null;
@@ -127,7 +128,7 @@ export function NextSteps({ view, markets, serverTime, now }: {
 }) {
   return (
     <ol className="next-steps" data-testid="next-steps">
-      {describeNextSteps(view, markets, serverTime, now).map((s, i) => <li key={i}>{s}</li>)}
+      {[...describeNextSteps(view, markets, serverTime, now), ...isolatedNextSteps(view)].map((s, i) => <li key={i}>{s}</li>)}
     </ol>
   );
 }
