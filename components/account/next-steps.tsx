@@ -46,8 +46,9 @@ export function describeNextSteps(view: AccountView, markets: Map<string, Market
   const topUp = view.topUp;
   if (plan.mode === "none") {
     out.push(<>Above maintenance margin: no liquidation is planned; {ratio}.</>);
+    // The account's (cross) liquidation: an isolated position's price is its own (below).
     const nearest = view.positions
-      .flatMap((p) => (p.liquidationPrice !== null && p.markPrice !== null && p.markPrice > 0 ? [{ p, mark: p.markPrice }] : []))
+      .flatMap((p) => (!p.isolated && p.liquidationPrice !== null && p.markPrice !== null && p.markPrice > 0 ? [{ p, mark: p.markPrice }] : []))
       .map(({ p, mark }) => ({ p, distance: (p.liquidationPrice! - mark) / mark }))
       .sort((a, b) => Math.abs(a.distance) - Math.abs(b.distance))[0];
     if (nearest) {

@@ -35,7 +35,8 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
           <tr>
             <th>Market</th>
             <th>Side</th>
-            <th title="cross: margined by the account's collateral; isolated: by its own margin alone">Margin <span className="unit">USD</span></th>
+            {/* Wider than the rest (the table's layout is fixed): an isolated position's margin, ratio and status on one line. */}
+            <th style={{ width: 250 }} title="cross: margined by the account's collateral; isolated: by its own margin alone (its ratio and status its own)">Margin <span className="unit">USD</span></th>
             <th className="r">Qty</th>
             <th className="r">Entry <span className="unit">USD</span></th>
             <th className="r">Mark <span className="unit">USD</span></th>
@@ -63,7 +64,7 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
                   : p.stale ? <span className="stale-tag" title="no fresh price: last mark used, liquidations paused"> STALE</span> : null}</td>
                 <td className={`cell-sub ${p.qty > 0 ? "side-buy" : "side-sell"}`} data-label="Side">{p.qty > 0 ? "long" : "short"}</td>
                 {p.isolated ? (
-                  <td className="cell-iso" data-label="Margin" data-testid={`position-margin-${p.marketId}`} data-mode="isolated">
+                  <td className="cell-wide" data-label="Margin" data-testid={`position-margin-${p.marketId}`} data-mode="isolated">
                     <span className="nowrap"><span className="iso-tag" title="isolated: margined by its own margin alone, liquidated alone">ISOLATED</span>{" "}
                       <span className="num" data-testid="isolated-margin">{formatUsd(p.isolated.isolatedMargin)}</span></span>{" "}
                     <span className="nowrap" title="its own margin ratio (MM / (margin + uPnL)) and status"><MarginRatio ratio={p.isolated.marginRatio} /> <StatusBadge status={p.isolated.status} /></span>
