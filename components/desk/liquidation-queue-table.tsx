@@ -155,11 +155,7 @@ const QueueTableRow = memo(function QueueTableRow({ index, row, market, ...focus
       className={entry.paused ? "grow-row row-paused" : "grow-row"} {...focus} style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }} aria-rowindex={index + 2}
       aria-label={row.isolatedMarketId === null ? `account ${row.accountId}` : `account ${row.accountId}, isolated ${row.isolatedMarketId} position`}>
       <span role="cell" className="num muted">{row.rank + 1}</span>
-      <span role="cell" className="ellipsis" title={row.isolatedMarketId === null ? "the account's cross part (its cross positions and collateral)"
-        : `the account's isolated ${row.isolatedMarketId} position alone: its own margin, plan and cool-down`}>
-        <AccountLink id={row.accountId} tabIndex={-1} />
-        {row.isolatedMarketId !== null ? <span className="iso-tag" data-testid="queue-unit"> isolated {row.isolatedMarketId}</span> : null}
-      </span>
+      <span role="cell" className="ellipsis"><AccountLink id={row.accountId} tabIndex={-1} /></span>
       <span role="cell"><StatusBadge status={entry.status} /></span>
       <span role="cell" className="num nowrap">
         <MarginRatio ratio={row.ratioBefore} /> <span className="muted">→</span>{" "}
@@ -168,7 +164,12 @@ const QueueTableRow = memo(function QueueTableRow({ index, row, market, ...focus
       <span role="cell" className="num nowrap" data-testid="queue-tier" data-before={row.tierBefore ?? ""} data-after={row.tierAfter ?? ""}>
         {row.tierBefore === null && row.tierAfter === null ? "—" : <>{tier(row.tierBefore)} <span className="muted">→</span> {tier(row.tierAfter)}</>}
       </span>
-      <span role="cell" className="nowrap">{step ? <>{step.marketId} <span className={step.side === "sell" ? "side-sell" : "side-buy"}>{step.side}</span></> : "—"}</span>
+      {/* The unit the step belongs to (spec §11): the account's cross part, or one isolated position alone. */}
+      <span role="cell" className="nowrap" title={row.isolatedMarketId === null ? "a step of the account's cross part (its cross positions and collateral)"
+        : `a step of the account's isolated ${row.isolatedMarketId} position alone: its own margin, plan and cool-down`}>
+        {step ? <>{step.marketId} <span className={step.side === "sell" ? "side-sell" : "side-buy"}>{step.side}</span></> : "—"}
+        {row.isolatedMarketId !== null ? <> <span className="iso-tag" data-testid="queue-unit">ISOLATED</span></> : null}
+      </span>
       <span role="cell" className="num r">{step && market ? <>{formatQty(step.qty, market.lotSize)} <span className="unit">{market.baseAsset}</span></> : "—"}</span>
       <span role="cell" className="num r">{step ? formatUsd(step.notional, 0) : "—"}</span>
       {step?.beyondDepth ? (

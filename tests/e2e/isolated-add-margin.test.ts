@@ -49,7 +49,8 @@ describe("a trader adds margin to an isolated position", () => {
     await desk.goto(`${server.url}/desk`);
     const row = desk.getByTestId(`queue-row-${ACCOUNT}-isolated-BTC-PERP`);
     await row.waitFor({ timeout: 20_000 });
-    expect(await row.getByTestId("queue-unit").textContent()).toContain("isolated BTC-PERP");
+    expect(await row.getByTestId("queue-unit").textContent()).toBe("ISOLATED");
+    expect(await row.getAttribute("aria-label")).toContain("isolated BTC-PERP position");
     expect(await desk.getByTestId(`queue-row-${ACCOUNT}`).count()).toBe(0); // the cross part is healthy
     await desk.screenshot({ path: screenshotPath("desk-queue-isolated") });
 
