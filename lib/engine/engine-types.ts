@@ -86,6 +86,8 @@ export interface BookSnapshot {
   readonly positionMarket: Int32Array;
   readonly positionQty: Float64Array;
   readonly positionEntryPrice: Float64Array;
+  /** Spec §11: an isolated position's margin; NaN for a cross one (absent: every position cross). */
+  readonly positionIsolatedMargin?: Float64Array;
 }
 
 /** The insurance fund's runway over the live book (see `fundRunway`), and the accounts it leaves out. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { queueEntryKey } from "@/lib/contracts/book-views";
-import { accountRow, accountView, atRisk, bookSummary, type LiveBook } from "@/lib/engine";
-import { compileMarket, figuresOfResolved, resolveRiskParams } from "@/lib/risk";
+import { accountRow, accountView, atRisk, bookSnapshot, bookSummary, scenarioOfSnapshot, searchAccountIds, type LiveBook } from "@/lib/engine";
+import { compileMarket, evaluateScenario, figuresOfResolved, resolveRiskParams } from "@/lib/risk";
 import { closeTo, pricedBook } from "./helpers/book";
 import { BTC, ETH } from "./helpers/markets";
 
@@ -143,5 +143,21 @@ describe("isolated positions in the live book", () => {
     expect(entry!.plan.deficit).toBeGreaterThan(350);
     expect(accountView(b, "a", NOW)!).toMatchObject({ status: "bankrupt", collateral: 10000, queue: null });
     expect(accountRow(b, "a")!.marginRatio).toBeLessThan(0.01);
+  });
+
+  it("the snapshot (stress, liquidation map) holds the account once, its isolated position with its margin; the model agrees with the engine", () => {
+    const b = book();
+    b.setMark("BTC-PERP", 59900);
+    for (const snapshot of [bookSnapshot(b), bookSnapshot(b, { market: "BTC-PERP" })]) {
+      expect(snapshot.accountIds).toEqual(["a"]);
+      const scenario = scenarioOfSnapshot(snapshot);
+      expect(scenario.accounts[0]!.positions.map((p) => [p.marketId, p.marginMode ?? "cross", p.isolatedMargin ?? null]).sort())
+        .toEqual([["BTC-PERP", "isolated", 150], ["ETH-PERP", "cross", null]]);
+      const [evaluated] = evaluateScenario(scenario).accounts;
+      const view = accountView(b, "a", NOW)!;
+      expect(evaluated!.status).toBe(view.status);
+      expect(evaluated!.equity).toBeCloseTo(view.equity!, 9);
+    }
+    expect(searchAccountIds(b, "a", 10).hits.map((h) => h.row.accountId)).toEqual(["a"]); // never a unit
   });
 });
