@@ -76,10 +76,7 @@ export abstract class BookState {
   readonly accountIndex = new Map<string, number>();
   private accountCapacity = 0;
   acc = new Float64Array(0);
-  /**
-   * An account's status as its rows and views show it: the worst of its units (spec §11: its cross
-   * part and each isolated position); a unit's own status.
-   */
+  /** An account's status as rows and views show it: the worst of its units (spec §11); a unit's own. */
   status = new Uint8Array(0);
   /** The status of each unit alone (an account's: of its cross part): what the queue follows. */
   ownStatus = new Uint8Array(0);
@@ -115,8 +112,8 @@ export abstract class BookState {
     this.queue = new LiquidationQueue(
       {
         accountId: (a) => this.ids[a]!,
-        ownerId: (a) => this.ids[this.units.accountOf(a)]!,
-        isolatedMarketId: (a) => (this.units.isUnit(a) ? this.compiled[this.units.market[a]!]!.id : null),
+        owner: (a) => (this.units.isUnit(a)
+          ? { accountId: this.ids[this.units.owner[a]!]!, isolatedMarketId: this.compiled[this.units.market[a]!]!.id } : { accountId: this.ids[a]! }),
         statusCode: (a) => this.ownStatus[a]!,
         equity: (a) => this.equityOf(a),
         maintenanceMargin: (a) => this.acc[a * A_STRIDE + A_MM]!,
@@ -269,7 +266,7 @@ export abstract class BookState {
     );
   }
 
-  /** Sets the own status of unit or account `a` (its queue membership follows) and its account's status. */
+  /** Sets the own status of `a` (its queue membership follows) and its account's. */
   protected applyStatus(a: number, code: number): void {
     this.ownStatus[a] = code;
     if (code >= STATUS_LIQUIDATABLE && code <= STATUS_BANKRUPT) this.queue.enter(a);

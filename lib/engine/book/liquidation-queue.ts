@@ -1,6 +1,5 @@
 import {
-  ACCOUNT_STATUSES, health, marginRatio, planPartialLiquidation, type Close, type LiquidationMode, type LiquidationPlan, type PlanPosition,
-  type RiskParams,
+  ACCOUNT_STATUSES, health, marginRatio, planPartialLiquidation, type Close, type LiquidationMode, type LiquidationPlan, type PlanPosition, type RiskParams,
 } from "@/lib/risk";
 import type { Page, QueueEntry } from "@/lib/contracts/book-views";
 import { grow, nextCapacity } from "./grow";
@@ -13,12 +12,8 @@ const FULL_MODE_STATUS = new Set([ACCOUNT_STATUSES.indexOf("backstop"), ACCOUNT_
 export interface QueueSource {
   /** The member's id: an account's, or a unit's (spec §11: an isolated position, `unitKey`). */
   accountId(a: number): string;
-  /** The account a member belongs to (itself, or a unit's owner). */
-  ownerId(a: number): string;
-  /** The market of a unit's isolated position; `null` for an account's cross part. */
-  isolatedMarketId(a: number): string | null;
-  /** Status code (see `ACCOUNT_STATUSES`). */
-  statusCode(a: number): number;
+  owner(a: number): Pick<QueueEntry, "accountId" | "isolatedMarketId">; // whose entry: the account (and a unit's isolated market)
+  statusCode(a: number): number; // see `ACCOUNT_STATUSES`
   equity(a: number): number;
   maintenanceMargin(a: number): number;
   /**
@@ -381,10 +376,8 @@ export class LiquidationQueue {
     const mm = src.maintenanceMargin(a);
     const pausedReason = this.pauseReason(a, plan, now);
     const tiers = plan.nextStep ? src.stepTiers(a, plan.nextStep) : null;
-    const isolatedMarketId = src.isolatedMarketId(a);
     return {
-      accountId: src.ownerId(a),
-      ...(isolatedMarketId === null ? {} : { isolatedMarketId }),
+      ...src.owner(a),
       rank,
       status: ACCOUNT_STATUSES[src.statusCode(a)]!,
       equity,
