@@ -142,20 +142,17 @@ export function figuresOfResolved(
   const out: PositionFigures[] = [];
   for (let i = 0; i < n; i++) {
     const p = positions[i]!;
-    const base = {
-      marketId: p.market.id,
-      qty: p.qty,
-      notional: notional[i]!,
-      unrealizedPnl: upnl[i]!,
-      maintenanceMargin: mm[i]!,
-      initialMargin: im[i]!,
-      tier: tier[i]!,
-    };
     if (isIsolated(p)) {
       const unit = isolatedUnitFigures(p, upnl[i]!, mm[i]!, params);
       worst = worseStatusCode(worst, ACCOUNT_STATUSES.indexOf(unit.status));
       out.push({
-        ...base,
+        marketId: p.market.id,
+        qty: p.qty,
+        notional: notional[i]!,
+        unrealizedPnl: upnl[i]!,
+        maintenanceMargin: mm[i]!,
+        initialMargin: im[i]!,
+        tier: tier[i]!,
         liquidationPrice: unit.liquidationPrice,
         marginMode: "isolated",
         isolatedMargin: p.isolatedMargin,
@@ -166,8 +163,15 @@ export function figuresOfResolved(
       });
       continue;
     }
+    // A plain literal (no spread): cross figures keep one object shape on the hot path.
     out.push({
-      ...base,
+      marketId: p.market.id,
+      qty: p.qty,
+      notional: notional[i]!,
+      unrealizedPnl: upnl[i]!,
+      maintenanceMargin: mm[i]!,
+      initialMargin: im[i]!,
+      tier: tier[i]!,
       liquidationPrice: liquidationPrice(p.market, p.qty, p.entryPrice, restSurplus(collateral, positions, upnl, mm, i, surplus, crossCount)),
     });
   }

@@ -1,4 +1,4 @@
-import { figuresOfResolved, isIsolated, resolvePositions, type AccountFigures, type PositionFigures } from "./account-figures";
+import { figuresOfResolved, isIsolated, resolvePositions, type AccountFigures, type PositionFigures, type ResolvedPosition } from "./account-figures";
 import type { AccountInput, MarketBook, MarkPrices } from "./account-input";
 import type { AccountStatus } from "./account-status";
 import { isolatedUnitPlan } from "./isolated-unit";
@@ -32,11 +32,45 @@ export function evaluateAccount(
 ): AccountEvaluation {
   const resolved = resolvePositions(account, markets, marks);
   const figures = figuresOfResolved(account.collateral, resolved, params);
-  const cross = resolved.filter((p) => !isIsolated(p));
-  const isolated = cross.length < resolved.length;
+  let cross: ResolvedPosition[] = resolved;
+  let isolated = false;
+  for (const p of resolved) if (isIsolated(p)) isolated = true;
+  if (!isolated) {
+    // Spec §10's shape, built as a plain literal (the common, hot case).
+    return {
+      id: account.id,
+      equity: figures.equity,
+      maintenanceMargin: figures.maintenanceMargin,
+      initialMargin: figures.initialMargin,
+      marginRatio: figures.marginRatio,
+      health: figures.health,
+      status: figures.status,
+      positions: figures.positions,
+      liquidation: planPartialLiquidation(figures.equity, resolved, params),
+    };
+  }
+  cross = resolved.filter((p) => !isIsolated(p));
   const positions: PositionEvaluation[] = figures.positions.map((p, i) => {
     const r = resolved[i]!;
-    return isIsolated(r) ? { ...p, liquidation: isolatedUnitPlan(r, params) } : p;
+    if (!isIsolated(r)) return p;
+    // A plain literal (an object spread here cost more than the figures themselves).
+    return {
+      marketId: p.marketId,
+      qty: p.qty,
+      notional: p.notional,
+      unrealizedPnl: p.unrealizedPnl,
+      maintenanceMargin: p.maintenanceMargin,
+      initialMargin: p.initialMargin,
+      tier: p.tier,
+      liquidationPrice: p.liquidationPrice,
+      marginMode: "isolated",
+      isolatedMargin: r.isolatedMargin,
+      equity: p.equity!,
+      marginRatio: p.marginRatio!,
+      health: p.health!,
+      status: p.status!,
+      liquidation: isolatedUnitPlan(r, params),
+    };
   });
   return {
     id: account.id,
@@ -46,7 +80,7 @@ export function evaluateAccount(
     marginRatio: figures.marginRatio,
     health: figures.health,
     status: figures.status,
-    ...(isolated ? { crossStatus: figures.crossStatus } : {}),
+    crossStatus: figures.crossStatus,
     positions,
     liquidation: planPartialLiquidation(figures.equity, cross, params),
   };

@@ -1,6 +1,7 @@
 import { accountStatus, type AccountStatus } from "./account-status";
 import type { CompiledMarket } from "./compile-market";
 import { liquidationPrice } from "./liquidation-price";
+import { maintenanceMargin } from "./maintenance-margin";
 import { health, marginRatio } from "./margin-ratio";
 import { planPartialLiquidation, type LiquidationPlan } from "./plan-partial-liquidation";
 import type { RiskParams } from "./risk-params";
@@ -55,5 +56,10 @@ export function isolatedUnitFigures(
 /** The plan of spec §6 for one isolated position: the unit alone, at equity `isolatedMargin + uPnL`. */
 export function isolatedUnitPlan(unit: IsolatedUnitInput, params: RiskParams): LiquidationPlan {
   const equity = unit.isolatedMargin + unit.qty * (unit.markPrice - unit.entryPrice);
+  if (unit.qty !== 0) {
+    // Above maintenance: mode none, the planner's own answer, without its allocations (the common case).
+    const mm = maintenanceMargin(unit.market, Math.abs(unit.qty) * unit.markPrice);
+    if (equity > mm) return { mode: "none", closes: [], nextStep: null, after: { equity, maintenanceMargin: mm }, deficit: Math.max(0, -equity) };
+  }
   return planPartialLiquidation(equity, [{ market: unit.market, qty: unit.qty, markPrice: unit.markPrice }], params);
 }
