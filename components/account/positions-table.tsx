@@ -64,12 +64,12 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
                   : p.stale ? <span className="stale-tag" title="no fresh price: last mark used, liquidations paused"> STALE</span> : null}</td>
                 <td className={`cell-sub ${p.qty > 0 ? "side-buy" : "side-sell"}`} data-label="Side">{p.qty > 0 ? "long" : "short"}</td>
                 {p.isolated ? (
-                  <td className="cell-wide" data-label="Margin" data-testid={`position-margin-${p.marketId}`} data-mode="isolated">
+                  <td className="cell-wide" data-label="Margin" data-testid={`margin-mode-${p.marketId}`} data-mode="isolated">
                     <span className="nowrap"><span className="iso-tag" title="isolated: margined by its own margin alone, liquidated alone">ISOLATED</span>{" "}
                       <span className="num" data-testid="isolated-margin">{formatUsd(p.isolated.isolatedMargin)}</span></span>{" "}
                     <span className="nowrap" title="its own margin ratio (MM / (margin + uPnL)) and status"><MarginRatio ratio={p.isolated.marginRatio} /> <StatusBadge status={p.isolated.status} /></span>
                   </td>
-                ) : <td className="muted" data-label="Margin" data-testid={`position-margin-${p.marketId}`} data-mode="cross" title="margined by the account's collateral">cross</td>}
+                ) : <td className="muted" data-label="Margin" data-testid={`margin-mode-${p.marketId}`} data-mode="cross" title="margined by the account's collateral">cross</td>}
                 <td className="num r" data-label="Qty">{formatQty(Math.abs(p.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
                 <td className="num r" data-label="Entry USD">{formatPrice(p.entryPrice, m.tickSize)}</td>
                 <td className={`num r${p.stale ? " tone-warn" : ""}`} data-testid="cell-mark" data-label="Mark USD">{unpriced ? "unknown" : formatPrice(p.markPrice, m.tickSize)}</td>

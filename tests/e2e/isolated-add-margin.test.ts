@@ -60,8 +60,8 @@ describe("a trader adds margin to an isolated position", () => {
     await trader.goto(`${server.url}/account`);
     const btc = trader.getByTestId("position-BTC-PERP");
     await btc.waitFor();
-    expect(await trader.getByTestId("position-margin-BTC-PERP").getAttribute("data-mode")).toBe("isolated");
-    expect(await trader.getByTestId("position-margin-ETH-PERP").getAttribute("data-mode")).toBe("cross");
+    expect(await trader.getByTestId("margin-mode-BTC-PERP").getAttribute("data-mode")).toBe("isolated");
+    expect(await trader.getByTestId("margin-mode-ETH-PERP").getAttribute("data-mode")).toBe("cross");
     expect(await btc.getByTestId("isolated-margin").textContent()).toMatch(/150\.00/);
     const liqBefore = price(await btc.getByTestId("liquidation-price").textContent());
     // (150 − 0.5 · 60000) / (0.5 · 0.004 − 0.5) = 59,939.76: above the mark of 59,900 (past the line).
