@@ -8,7 +8,6 @@ import { formatUsd } from "@/lib/format/usd";
 import { formatPct } from "@/lib/format/percent";
 import { useRovingRows } from "@/components/ui/use-roving-rows";
 import { MarginRatio } from "@/components/ui/margin-ratio";
-import { StatusBadge } from "@/components/ui/status-badge";
 
 /**
  * An account's positions at the mark: entry, mark, uPnL, tier, liquidation price and the distance
@@ -35,8 +34,8 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
           <tr>
             <th>Market</th>
             <th>Side</th>
-            {/* Wider than the rest (the table's layout is fixed): an isolated position's margin, ratio and status on one line. */}
-            <th style={{ width: 250 }} title="cross: margined by the account's collateral; isolated: by its own margin alone (its ratio and status its own)">Margin <span className="unit">USD</span></th>
+            {/* Wider than the rest (the table's layout is fixed): an isolated position's margin and ratio on one line. */}
+            <th style={{ width: 200 }} title="cross: margined by the account's collateral; isolated: by its own margin alone (its ratio and status its own)">Margin <span className="unit">USD</span></th>
             <th className="r">Qty</th>
             <th className="r">Entry <span className="unit">USD</span></th>
             <th className="r">Mark <span className="unit">USD</span></th>
@@ -67,7 +66,8 @@ export function PositionsTable({ positions, markets, belowMaintenance }: {
                   <td className="cell-wide" data-label="Margin" data-testid={`margin-mode-${p.marketId}`} data-mode="isolated">
                     <span className="nowrap"><span className="iso-tag" title="isolated: margined by its own margin alone, liquidated alone">ISOLATED</span>{" "}
                       <span className="num" data-testid="isolated-margin">{formatUsd(p.isolated.isolatedMargin)}</span></span>{" "}
-                    <span className="nowrap" title="its own margin ratio (MM / (margin + uPnL)) and status"><MarginRatio ratio={p.isolated.marginRatio} /> <StatusBadge status={p.isolated.status} /></span>
+                    <span className="nowrap" data-testid="isolated-status" data-status={p.isolated.status}
+                      title={`its own margin ratio (MM / (margin + uPnL)): ${p.isolated.status}`}><MarginRatio ratio={p.isolated.marginRatio} /></span>
                   </td>
                 ) : <td className="muted" data-label="Margin" data-testid={`margin-mode-${p.marketId}`} data-mode="cross" title="margined by the account's collateral">cross</td>}
                 <td className="num r" data-label="Qty">{formatQty(Math.abs(p.qty), m.lotSize)} <span className="unit">{m.baseAsset}</span></td>
