@@ -88,8 +88,9 @@ async function record(prisma: PrismaClient, out: NodeJS.WritableStream, opts: {
   await writeLine(out, { t: opts.from, kind: "meta", recordedAt, from: opts.from, to: opts.to, markets: opts.markets, book: opts.book, origin: "postgres" });
 
   if (opts.book) {
-    const positions = await prisma.$queryRaw<{ account_id: string; market_id: string; qty: string; entry_price: string }[]>`
-      SELECT account_id, market_id, trim_scale(qty)::text AS qty, trim_scale(entry_price)::text AS entry_price
+    const positions = await prisma.$queryRaw<{ account_id: string; market_id: string; qty: string; entry_price: string; isolated_margin: string | null }[]>`
+      SELECT account_id, market_id, trim_scale(qty)::text AS qty, trim_scale(entry_price)::text AS entry_price,
+             trim_scale(isolated_margin)::text AS isolated_margin
         FROM positions WHERE qty <> 0 AND (cardinality(${opts.markets}::text[]) = 0 OR market_id = ANY(${opts.markets}::text[]))
        ORDER BY account_id, market_id`;
     const balances = await prisma.$queryRaw<{ id: string; collateral: string }[]>`
@@ -103,7 +104,11 @@ async function record(prisma: PrismaClient, out: NodeJS.WritableStream, opts: {
       counts.collateral! += entries.length;
     }
     for (const part of chunks(positions, MAX_BATCH_ITEMS)) {
-      const updates = part.map((p) => ({ accountId: p.account_id, marketId: p.market_id, qty: p.qty, entryPrice: p.entry_price, seq: String(recordedAt) }));
+      // Spec §11: an isolated position with its margin (the account's balance above is its cross collateral).
+      const updates = part.map((p) => ({
+        accountId: p.account_id, marketId: p.market_id, qty: p.qty, entryPrice: p.entry_price, seq: String(recordedAt),
+        ...(p.isolated_margin === null ? {} : { marginMode: "isolated", isolatedMargin: p.isolated_margin }),
+      }));
       await writeLine(out, { t: opts.from, kind: "positions", body: { source: "record", updates } } satisfies RecordedBatch);
       counts.positions! += updates.length;
     }
@@ -123,11 +128,13 @@ async function record(prisma: PrismaClient, out: NodeJS.WritableStream, opts: {
        WHERE ts >= ${from} AND ts < ${to}
          AND (cardinality(${opts.markets}::text[]) = 0 OR market_id = ANY(${opts.markets}::text[]))`;
     const movements = opts.book ? [] : await prisma.$queryRaw<{
-      account_id: string; kind: string; amount: string; idempotency_key: string; note: string | null; created_at: Date;
+      account_id: string; kind: string; amount: string; idempotency_key: string; note: string | null; created_at: Date; market_id: string | null;
     }[]>`
-      SELECT account_id, kind::text AS kind, trim_scale(amount)::text AS amount, idempotency_key, note, created_at
+      SELECT account_id, kind::text AS kind, trim_scale(amount)::text AS amount, idempotency_key, note, created_at, market_id
         FROM collateral_ledger
-       WHERE kind IN ('deposit', 'withdrawal', 'adjustment') AND created_at >= ${from} AND created_at < ${to}
+       WHERE (kind IN ('deposit', 'withdrawal', 'adjustment')
+              OR (kind = 'isolated_margin' AND idempotency_key LIKE ${`${INGEST_KEY_PREFIX}%`}))
+         AND created_at >= ${from} AND created_at < ${to}
        ORDER BY id`;
 
     const lines: RecordedBatch[] = [];
@@ -153,7 +160,12 @@ async function record(prisma: PrismaClient, out: NodeJS.WritableStream, opts: {
     for (const m of movements) {
       const second = Math.floor(m.created_at.getTime() / 1000) * 1000;
       const list = bySecond.get(second) ?? [];
-      list.push({ accountId: m.account_id, amount: m.amount, kind: m.kind, idempotencyKey: feedKey(m.idempotency_key), ...(m.note === null ? {} : { note: m.note }) });
+      // An isolated_margin row is signed as it moved the cross balance; the feed signed it as it moved the position's margin.
+      const amount = m.kind !== "isolated_margin" ? m.amount : m.amount.startsWith("-") ? m.amount.slice(1) : `-${m.amount}`;
+      list.push({
+        accountId: m.account_id, amount, kind: m.kind, idempotencyKey: feedKey(m.idempotency_key), ...(m.note === null ? {} : { note: m.note }),
+        ...(m.market_id === null ? {} : { marketId: m.market_id }),
+      });
       bySecond.set(second, list);
     }
     for (const [second, entries] of bySecond) {

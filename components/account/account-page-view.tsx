@@ -13,7 +13,6 @@ import { useMarkets } from "@/lib/client/use-markets";
 import { useMarketIndex } from "@/lib/client/use-market-index";
 import { useHeldMarks } from "@/lib/client/use-held-marks";
 import { useNow } from "@/lib/client/use-now";
-import { formatCount } from "@/lib/format/quantity";
 import { Panel } from "@/components/ui/panel";
 import { Age } from "@/components/ui/age";
 import { AccountStateBadge } from "@/components/ui/account-state-badge";
@@ -23,6 +22,7 @@ import { MarginHistoryChart } from "@/components/charts/margin-history-chart";
 import { marginPointsOf } from "./margin-points";
 import { AccountFigures } from "./account-figures";
 import { PositionsTable } from "./positions-table";
+import { AccountQueueLine } from "./isolated-queue";
 import { NextSteps } from "./next-steps";
 import { LedgerTable } from "./ledger-table";
 import { LiquidationEventsTable } from "./liquidation-events-table";
@@ -65,11 +65,7 @@ export function AccountPageView({ accountId, initial, initialMarkets, initialCal
         <h1 data-testid="account-id">{accountId}</h1>
         <AccountStateBadge status={view.status} equity={view.equity} positions={view.positions.length} testId="account-status" />
         <span className="muted">margin ratio <MarginRatio ratio={view.marginRatio} decimals={2} /> <span className="unit">MM / equity, 100% = liquidation</span></span>
-        {view.queue ? (
-          <span className={view.queue.paused ? "paused" : "tone-bad"} data-testid="account-queue">
-            in the liquidation queue, #{formatCount(view.queue.rank + 1)}{view.queue.paused ? " · paused" : ""}
-          </span>
-        ) : <span className="muted">not in the liquidation queue</span>}
+        <AccountQueueLine view={view} />
         <span className="topbar-fill" />
         <Age ts={held.ts} stale={figuresStale} staleAfterMs={staleAfterMs} />
       </div>

@@ -9,6 +9,7 @@ import { formatMarginRatio, formatPct } from "@/lib/format/percent";
 import { formatCountdown, formatDuration } from "@/lib/format/time";
 import type { Close } from "@/lib/risk";
 import { unknownText } from "./unknown-figures";
+import { isolatedNextSteps } from "./isolated-queue";
 
 function closeText(c: Close, m: MarketDisplay, positionQty: number | undefined): ReactNode {
   const share = positionQty ? Math.abs(c.qty / positionQty) : null;
@@ -45,8 +46,9 @@ export function describeNextSteps(view: AccountView, markets: Map<string, Market
   const topUp = view.topUp;
   if (plan.mode === "none") {
     out.push(<>Above maintenance margin: no liquidation is planned; {ratio}.</>);
+    // The account's (cross) liquidation: an isolated position's price is its own (below).
     const nearest = view.positions
-      .flatMap((p) => (p.liquidationPrice !== null && p.markPrice !== null && p.markPrice > 0 ? [{ p, mark: p.markPrice }] : []))
+      .flatMap((p) => (!p.isolated && p.liquidationPrice !== null && p.markPrice !== null && p.markPrice > 0 ? [{ p, mark: p.markPrice }] : []))
       .map(({ p, mark }) => ({ p, distance: (p.liquidationPrice! - mark) / mark }))
       .sort((a, b) => Math.abs(a.distance) - Math.abs(b.distance))[0];
     if (nearest) {
@@ -127,7 +129,7 @@ export function NextSteps({ view, markets, serverTime, now }: {
 }) {
   return (
     <ol className="next-steps" data-testid="next-steps">
-      {describeNextSteps(view, markets, serverTime, now).map((s, i) => <li key={i}>{s}</li>)}
+      {[...describeNextSteps(view, markets, serverTime, now), ...isolatedNextSteps(view)].map((s, i) => <li key={i}>{s}</li>)}
     </ol>
   );
 }

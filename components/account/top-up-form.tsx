@@ -53,6 +53,11 @@ const PRESET_UNIT = 0.01;
  * and every panel show); the server's "after" is shown only while it was computed from that same
  * account state, else it says "updating…" until the server answers again, and is dimmed while it
  * is more than a second older than the live view.
+ *
+ * Spec §11 "add margin": when the account holds isolated positions, "Add to" chooses the account
+ * (its cross collateral) or one isolated position: the amount then moves from the cross
+ * collateral into that position's margin, and "now", "after", the presets and the liquidation
+ * price are that position's own (same preview, same idempotency key handling, same route).
  */
 export function TopUpForm({ accountId, role, markets, live, prefill }: {
   accountId: string; role: "desk" | "trader"; markets: Map<string, MarketDisplay>;
@@ -70,6 +75,11 @@ export function TopUpForm({ accountId, role, markets, live, prefill }: {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [done, setDone] = useState<TopUpResult | null>(null);
+  /** The isolated position margin is added to (its market), or null: the account's collateral. */
+  const [chosen, setTarget] = useState<string | null>(null);
+  const isolatedPositions = live.view.positions.filter((pos) => pos.isolated !== undefined);
+  // A position closed (or made cross) since it was chosen: back to the account.
+  const target = chosen !== null && isolatedPositions.some((pos) => pos.marketId === chosen) ? chosen : null;
 
   useEffect(() => {
     const timer = setTimeout(() => setDebounced(amount.trim()), 250);
@@ -93,18 +103,24 @@ export function TopUpForm({ accountId, role, markets, live, prefill }: {
   const previewAmount = debouncedReading?.ok ? debouncedReading.amount : null;
   // The amount in the field now: the "after" shown is of this amount or says it is updating.
   const typed = reading?.ok ? reading.amount : null;
-  const preview = useTopUpPreview(accountId, previewAmount, live);
+  const preview = useTopUpPreview(accountId, previewAmount, live, target);
   const p = preview.data;
   const view = live.view;
   // The server's "after" belongs to the account on the page only while it was computed from the same state.
   const agrees = p !== undefined && previewAgrees(view, p);
   // Until the server answers again, its "after" is older than the figures above: shown dimmed, never as current.
   const behind = isBehindLive(live.serverTime, p);
-  const inQueue = view.queue !== null;
+  const unit = target === null ? null : view.positions.find((pos) => pos.marketId === target)?.isolated ?? null;
+  // "Now": the account, or the chosen isolated position alone.
+  const now = unit
+    ? { marginRatio: unit.marginRatio, status: unit.status, equity: unit.equity, positions: 1, inQueue: unit.queue !== null, topUp: unit.topUp }
+    : { marginRatio: view.marginRatio, status: view.status, equity: view.equity, positions: view.positions.length, inQueue: view.queue !== null, topUp: view.topUp };
+  const inQueue = now.inQueue;
   const presets = {
-    leaveQueue: inQueue && view.topUp ? presetAbove(view.topUp.toMaintenance) : null,
-    healthy: view.status !== "healthy" && view.topUp ? presetAbove(view.topUp.toHealthy) : null,
+    leaveQueue: inQueue && now.topUp ? presetAbove(now.topUp.toMaintenance) : null,
+    healthy: now.status !== "healthy" && now.topUp ? presetAbove(now.topUp.toHealthy) : null,
   };
+  const shownPositions = target === null ? view.positions : view.positions.filter((pos) => pos.marketId === target);
   const previewError = preview.error instanceof ApiError ? preview.error.fields.find((f) => f.path === "amount")?.message ?? preview.error.message : null;
 
   function edit(setter: (v: string) => void, value: string) {
@@ -127,7 +143,7 @@ export function TopUpForm({ accountId, role, markets, live, prefill }: {
     setFormError(null);
     try {
       const result = await postJson<TopUpResult>(`/api/v1/accounts/${encodeURIComponent(accountId)}/topups`, {
-        amount: reading.amount, idempotencyKey: key, ...(note.trim() ? { note: note.trim() } : {}),
+        amount: reading.amount, idempotencyKey: key, ...(note.trim() ? { note: note.trim() } : {}), ...(target ? { marketId: target } : {}),
       });
       setDone(result);
       setAmount("");
@@ -138,7 +154,8 @@ export function TopUpForm({ accountId, role, markets, live, prefill }: {
       void queryClient.invalidateQueries({ queryKey: queryKeys.topUpPreviews(accountId) });
     } catch (error) {
       if (error instanceof ApiError && error.fields.length) {
-        setFieldErrors(Object.fromEntries(error.fields.map((f) => [f.path, `${f.path === "note" ? "Note" : f.path === "amount" ? "Amount" : f.path}: ${f.message}`])));
+        setFieldErrors(Object.fromEntries(error.fields.map((f) => [f.path === "marketId" ? "amount" : f.path,
+          `${f.path === "note" ? "Note" : f.path === "amount" ? "Amount" : f.path === "marketId" ? "Position" : f.path}: ${f.message}`])));
       } else {
         // Not known whether it applied (e.g. the connection dropped): submitting again reuses the key, so it applies at most once.
         setFormError(error instanceof ApiError ? error.message.replace(/^\d+: /, "") : "The server did not answer; submit again: it will not apply twice.");
@@ -157,6 +174,15 @@ export function TopUpForm({ accountId, role, markets, live, prefill }: {
 
   return (
     <form className="topup" onSubmit={submit} noValidate data-testid="topup-form">
+      {isolatedPositions.length > 0 ? (
+        <label className="field">
+          <span>Add to <span className="unit">(margin for an isolated position comes from the cross collateral)</span></span>
+          <select value={target ?? ""} data-testid="topup-target" onChange={(e) => edit((v) => setTarget(v === "" ? null : v), e.target.value)}>
+            <option value="">Account collateral (cross)</option>
+            {isolatedPositions.map((pos) => <option key={pos.marketId} value={pos.marketId}>Isolated {pos.marketId} position: add margin</option>)}
+          </select>
+        </label>
+      ) : null}
       <div className="topup-row">
         <label className="field">
           <span>Amount <span className="unit">USD, up to {COLLATERAL_DECIMALS} decimals{p ? `, at most ${formatUsdExact(p.maxAmount)}` : ""}</span></span>
@@ -178,17 +204,24 @@ export function TopUpForm({ accountId, role, markets, live, prefill }: {
         <tbody>
           <tr data-testid="topup-now">
             <td>Now</td>
-            <Side side={{ marginRatio: view.marginRatio, status: view.status, equity: view.equity, positions: view.positions.length, inQueue }} testId="topup-now" />
+            <Side side={now} testId="topup-now" />
           </tr>
           <tr data-testid="topup-after" className={agrees && behind ? "is-behind" : undefined}>
             {!typed ? <><td>After</td><td colSpan={3} className="muted">enter an amount to see its effect</td></>
               : !p || p.amount !== typed || !agrees
                 ? <><td>After +{formatUsdExact(typed)} USD</td><td colSpan={3} className="muted">{preview.error && previewAmount === typed ? `preview unavailable: ${errorText(preview.error)}` : updating}</td></>
+                : p.marketId !== target ? <><td>After +{formatUsdExact(typed)} USD</td><td colSpan={3} className="muted">{updating}</td></>
                 : <><td>After +{formatUsdExact(p.amount)} USD{behind ? updating : null}</td><Side side={sideOf(p.after)} testId="topup-after" /></>}
           </tr>
-          {view.positions.map((pos) => {
+          {target !== null && typed && agrees && p?.amount === typed && p.crossCollateral ? (
+            <tr data-testid="topup-cross">
+              <td>Cross collateral <span className="unit">USD</span></td>
+              <td colSpan={3} className="num">{formatUsdExact(String(p.crossCollateral.before))} → {formatUsdExact(String(p.crossCollateral.after))}</td>
+            </tr>
+          ) : null}
+          {shownPositions.map((pos) => {
             const m = marketDisplay(markets, pos.marketId);
-            const after = typed && agrees && p?.amount === typed ? p.after.positions.find((a) => a.marketId === pos.marketId) : undefined;
+            const after = typed && agrees && p?.amount === typed && p.marketId === target ? p.after.positions.find((a) => a.marketId === pos.marketId) : undefined;
             return (
               <tr key={pos.marketId} data-testid={`topup-liq-${pos.marketId}`}>
                 <td>Liq. price {pos.marketId} <span className="unit">USD</span></td>
@@ -200,10 +233,12 @@ export function TopUpForm({ accountId, role, markets, live, prefill }: {
       </table>
       {formError ? <div className="field-error" role="alert" data-testid="topup-error">{formError}</div> : null}
       <div className="topup-row">
-        <button type="submit" className="btn btn-primary" disabled={submitting} data-testid="topup-submit">{submitting ? "Adding…" : "Add collateral"}</button>
+        <button type="submit" className="btn btn-primary" disabled={submitting} data-testid="topup-submit">{submitting ? "Adding…" : target ? "Add margin" : "Add collateral"}</button>
         {done ? (
           <span className="topup-done" role="status" data-testid="topup-done">
-            {done.replayed ? "Already applied" : "Added"} {formatUsdExact(done.entry.amount)} USD · collateral {formatUsdExact(done.entry.balanceAfter)} USD after it
+            {done.replayed ? "Already applied" : "Added"} {formatUsdExact(done.entry.amount)} USD
+            {done.entry.marketId ? <> of margin to the isolated {done.entry.marketId} position · its margin {formatUsdExact(done.entry.balanceAfter)} USD after it</>
+              : <> · collateral {formatUsdExact(done.entry.balanceAfter)} USD after it</>}
           </span>
         ) : null}
       </div>

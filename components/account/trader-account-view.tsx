@@ -15,7 +15,6 @@ import { useMarketIndex } from "@/lib/client/use-market-index";
 import { useHeldMarks } from "@/lib/client/use-held-marks";
 import { useNow } from "@/lib/client/use-now";
 import { formatUsd } from "@/lib/format/usd";
-import { formatCount } from "@/lib/format/quantity";
 import { Panel } from "@/components/ui/panel";
 import { Figure } from "@/components/ui/figure";
 import { AccountStateBadge } from "@/components/ui/account-state-badge";
@@ -24,6 +23,7 @@ import { MarginHistoryChart } from "@/components/charts/margin-history-chart";
 import { marginPointsOf } from "./margin-points";
 import { MarginGauge } from "./margin-gauge";
 import { PositionsTable } from "./positions-table";
+import { AccountQueueLine } from "./isolated-queue";
 import { NextSteps } from "./next-steps";
 import { LiquidationTriggerText } from "./liquidation-trigger-text";
 import { LedgerTable } from "./ledger-table";
@@ -78,11 +78,7 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
       <div className="account-head">
         <h1 data-testid="account-id">{accountId}</h1>
         <AccountStateBadge status={view.status} equity={view.equity} positions={view.positions.length} testId="account-status" />
-        {view.queue ? (
-          <span className={view.queue.paused ? "paused" : "tone-bad"} data-testid="account-queue">
-            in the liquidation queue, #{formatCount(view.queue.rank + 1)}{view.queue.paused ? " · paused" : ""}
-          </span>
-        ) : <span className="muted" data-testid="account-not-queued">not in the liquidation queue</span>}
+        <AccountQueueLine view={view} notQueuedTestId="account-not-queued" />
         {accountIds.length > 1 ? (
           <nav className="switcher" aria-label="Your accounts">
             {accountIds.map((id) => <Link key={id} href={`/account?account=${encodeURIComponent(id)}`} aria-current={id === accountId ? "page" : undefined}>{id}</Link>)}

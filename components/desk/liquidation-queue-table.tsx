@@ -49,10 +49,11 @@ export const LiquidationQueueTable = memo(function LiquidationQueueTable({ queue
     () => sortQueueRows(queue.items.map((e) => queueRowOf(e, queueTs)), sort.key, sort.dir),
     [queue.items, queueTs, sort.key, sort.dir],
   );
-  const ids = useMemo(() => rows.map((r) => r.accountId), [rows]);
+  const ids = useMemo(() => rows.map((r) => r.key), [rows]);
+  const accountOfKey = useMemo(() => new Map(rows.map((r) => [r.key, r.accountId])), [rows]);
   const { ref: scrollRef, onScroll, rangeFor, scrollToIndex } = useVirtualWindow({ rowHeight: ROW_HEIGHT, viewportHeight: VIEWPORT, overscan: 4 });
   const { containerRef, rowProps, onKeyDown, activeId } = useRovingRows(ids, {
-    open: (id) => router.push(accountHref(id)), reveal: scrollToIndex, pageRows: Math.floor(VIEWPORT / ROW_HEIGHT) - 1,
+    open: (key) => router.push(accountHref(accountOfKey.get(key) ?? key)), reveal: scrollToIndex, pageRows: Math.floor(VIEWPORT / ROW_HEIGHT) - 1,
   });
   const bodyRef = useCallback((el: HTMLDivElement | null) => {
     scrollRef.current = el;
@@ -100,8 +101,8 @@ export const LiquidationQueueTable = memo(function LiquidationQueueTable({ queue
             <div style={{ height: totalHeight, position: "relative" }}>
               {shown.map((i) => {
                 const r = rows[i]!;
-                return <QueueTableRow key={r.accountId} index={i} row={r} market={r.marketId ? marketDisplay(markets, r.marketId) : null}
-                  {...rowProps(r.accountId)} />;
+                return <QueueTableRow key={r.key} index={i} row={r} market={r.marketId ? marketDisplay(markets, r.marketId) : null}
+                  {...rowProps(r.key)} />;
               })}
             </div>
           )}
@@ -136,7 +137,7 @@ function sameRow(a: QueueTableRowProps, b: QueueTableRowProps): boolean {
   const sameStep = sx === sy || (sx !== null && sy !== null && sx.marketId === sy.marketId && sx.side === sy.side && sx.qty === sy.qty
     && Math.round(sx.notional) === Math.round(sy.notional) && Math.round(sx.expectedPrice / tick) === Math.round(sy.expectedPrice / tick)
     && Math.round(sx.slippageCost * 100) === Math.round(sy.slippageCost * 100) && Math.round(sx.fee * 100) === Math.round(sy.fee * 100));
-  return sameStep && x.accountId === y.accountId && x.rank === y.rank && ex.status === ey.status && ex.mode === ey.mode
+  return sameStep && x.key === y.key && x.rank === y.rank && ex.status === ey.status && ex.mode === ey.mode
     && ex.paused === ey.paused && ex.pausedReason === ey.pausedReason && Math.abs(x.dueAt - y.dueAt) < 500
     && x.tierBefore === y.tierBefore && x.tierAfter === y.tierAfter
     && formatMarginRatio(x.ratioBefore) === formatMarginRatio(y.ratioBefore) && formatMarginRatio(x.ratioAfter) === formatMarginRatio(y.ratioAfter);
@@ -150,8 +151,9 @@ const QueueTableRow = memo(function QueueTableRow({ index, row, market, ...focus
   const { entry } = row;
   const step = entry.nextStep;
   return (
-    <div role="row" data-testid={`queue-row-${row.accountId}`} className={entry.paused ? "grow-row row-paused" : "grow-row"} {...focus}
-      style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }} aria-rowindex={index + 2} aria-label={`account ${row.accountId}`}>
+    <div role="row" data-testid={row.isolatedMarketId === null ? `queue-row-${row.accountId}` : `queue-row-${row.accountId}-isolated-${row.isolatedMarketId}`}
+      className={entry.paused ? "grow-row row-paused" : "grow-row"} {...focus} style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }} aria-rowindex={index + 2}
+      aria-label={row.isolatedMarketId === null ? `account ${row.accountId}` : `account ${row.accountId}, isolated ${row.isolatedMarketId} position`}>
       <span role="cell" className="num muted">{row.rank + 1}</span>
       <span role="cell" className="ellipsis"><AccountLink id={row.accountId} tabIndex={-1} /></span>
       <span role="cell"><StatusBadge status={entry.status} /></span>
@@ -162,7 +164,12 @@ const QueueTableRow = memo(function QueueTableRow({ index, row, market, ...focus
       <span role="cell" className="num nowrap" data-testid="queue-tier" data-before={row.tierBefore ?? ""} data-after={row.tierAfter ?? ""}>
         {row.tierBefore === null && row.tierAfter === null ? "—" : <>{tier(row.tierBefore)} <span className="muted">→</span> {tier(row.tierAfter)}</>}
       </span>
-      <span role="cell" className="nowrap">{step ? <>{step.marketId} <span className={step.side === "sell" ? "side-sell" : "side-buy"}>{step.side}</span></> : "—"}</span>
+      {/* The unit the step belongs to (spec §11): the account's cross part, or one isolated position alone. */}
+      <span role="cell" className="nowrap" title={row.isolatedMarketId === null ? "a step of the account's cross part (its cross positions and collateral)"
+        : `a step of the account's isolated ${row.isolatedMarketId} position alone: its own margin, plan and cool-down`}>
+        {step ? <>{step.marketId} <span className={step.side === "sell" ? "side-sell" : "side-buy"}>{step.side}</span></> : "—"}
+        {row.isolatedMarketId !== null ? <> <span className="iso-tag" data-testid="queue-unit">ISOLATED</span></> : null}
+      </span>
       <span role="cell" className="num r">{step && market ? <>{formatQty(step.qty, market.lotSize)} <span className="unit">{market.baseAsset}</span></> : "—"}</span>
       <span role="cell" className="num r">{step ? formatUsd(step.notional, 0) : "—"}</span>
       {step?.beyondDepth ? (

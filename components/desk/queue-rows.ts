@@ -1,9 +1,13 @@
-import type { QueueEntry } from "@/lib/contracts/book-views";
+import { queueEntryKey, type QueueEntry } from "@/lib/contracts/book-views";
 
 /** A queue entry flattened for the table: what the next step does and the ratio and tier before → after. */
 export interface QueueRow {
   entry: QueueEntry;
+  /** Unique in the queue (`queueEntryKey`): an account's cross part and each isolated position are rows apart (spec §11). */
+  key: string;
   accountId: string;
+  /** The unit the step belongs to: the market of an isolated position, `null` for the account's cross part. */
+  isolatedMarketId: string | null;
   rank: number;
   ratioBefore: number | null;
   /** after.MM / after.equity of the whole plan; null when equity after ≤ 0; 0 when nothing is left. */
@@ -23,7 +27,9 @@ export function queueRowOf(entry: QueueEntry, queueTs: number): QueueRow {
   const { after } = entry.plan;
   return {
     entry,
+    key: queueEntryKey(entry),
     accountId: entry.accountId,
+    isolatedMarketId: entry.isolatedMarketId ?? null,
     rank: entry.rank,
     ratioBefore: entry.marginRatio,
     ratioAfter: after.maintenanceMargin === 0 ? 0 : after.equity > 0 ? after.maintenanceMargin / after.equity : null,

@@ -19,7 +19,8 @@ export const queryKeys = {
   insuranceFund: ["insurance-fund"] as const,
   /** Every preview of one account's top-up (to refresh them after a top-up). */
   topUpPreviews: (accountId: string) => ["topup-preview", accountId] as const,
-  topUpPreview: (accountId: string, amount: string | null) => ["topup-preview", accountId, amount] as const,
+  /** `marketId`: margin added to that isolated position (spec §11); null: a top-up of the account. */
+  topUpPreview: (accountId: string, amount: string | null, marketId: string | null = null) => ["topup-preview", accountId, amount, marketId] as const,
   /** Everything about alerts (to refresh it all after a reconnect). */
   alertsAll: ["alerts"] as const,
   alertCounts: ["alerts", "counts"] as const,

@@ -40,11 +40,13 @@ export function previewAgrees(view: AccountView, preview: TopUpPreview): boolean
  * The server's top-up preview of an account (amount null: the account as it is, liquidation
  * trigger, the largest top-up), refreshed every 3 s, and at once when the live view on the same
  * page (`live`) has moved on from it: a different account state, or more than a second newer.
+ * With `marketId`, the preview of margin added to that isolated position (spec §11).
  */
-export function useTopUpPreview(accountId: string, amount: string | null, live?: LiveAccount) {
+export function useTopUpPreview(accountId: string, amount: string | null, live?: LiveAccount, marketId: string | null = null) {
   const query = useQuery({
-    queryKey: queryKeys.topUpPreview(accountId, amount),
-    queryFn: () => postJson<TopUpPreview>(`/api/v1/accounts/${encodeURIComponent(accountId)}/topups/preview`, amount ? { amount } : {}),
+    queryKey: queryKeys.topUpPreview(accountId, amount, marketId),
+    queryFn: () => postJson<TopUpPreview>(`/api/v1/accounts/${encodeURIComponent(accountId)}/topups/preview`,
+      { ...(amount ? { amount } : {}), ...(marketId ? { marketId } : {}) }),
     refetchInterval: PREVIEW_REFRESH_MS,
     placeholderData: keepPreviousData,
     retry: false,

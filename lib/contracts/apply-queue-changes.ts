@@ -1,4 +1,4 @@
-import type { Page, QueueEntry, QueuePageChanges } from "./book-views";
+import { queueEntryKey, type Page, type QueueEntry, type QueuePageChanges } from "./book-views";
 
 /**
  * The consuming half of the desk's queue stream, shared by the desk feed on the server and the
@@ -10,19 +10,20 @@ import type { Page, QueueEntry, QueuePageChanges } from "./book-views";
  */
 export function applyQueueChanges(page: Page<QueueEntry>, changes: QueuePageChanges, elapsedMs: number): Page<QueueEntry> | null {
   const byId = new Map<string, QueueEntry>();
-  for (const e of page.items) byId.set(e.accountId, e);
+  // Keyed by `queueEntryKey`: an account's cross part and each isolated position are entries apart (spec §11).
+  for (const e of page.items) byId.set(queueEntryKey(e), e);
   for (const id of changes.removed) byId.delete(id);
   const fresh = new Set<string>();
   for (const e of changes.upserts) {
-    byId.set(e.accountId, e);
-    fresh.add(e.accountId);
+    byId.set(queueEntryKey(e), e);
+    fresh.add(queueEntryKey(e));
   }
-  const ids = changes.order ?? page.items.map((e) => e.accountId);
+  const ids = changes.order ?? page.items.map(queueEntryKey);
   const items: QueueEntry[] = [];
   for (let i = 0; i < ids.length; i++) {
     let e = byId.get(ids[i]!);
     if (!e) return null;
-    const cooldown = fresh.has(e.accountId) || elapsedMs <= 0 ? e.cooldownRemainingMs : Math.max(0, e.cooldownRemainingMs - elapsedMs);
+    const cooldown = fresh.has(queueEntryKey(e)) || elapsedMs <= 0 ? e.cooldownRemainingMs : Math.max(0, e.cooldownRemainingMs - elapsedMs);
     const rank = page.offset + i;
     if (cooldown !== e.cooldownRemainingMs || rank !== e.rank) e = { ...e, cooldownRemainingMs: cooldown, rank };
     items.push(e);

@@ -26,6 +26,32 @@ export interface PositionView {
   readonly tier: number | null;
   /** `null` also whenever the account's equity is unknown (another leg never priced). */
   readonly liquidationPrice: number | null;
+  /**
+   * Spec §11: the position is isolated, margined by its own `isolatedMargin` alone (its
+   * `liquidationPrice` is its own: C' = its margin, M' = 0); absent for a cross position.
+   */
+  readonly isolated?: IsolatedPositionView;
+}
+
+/**
+ * An isolated position's own figures (spec §11): a one-position account whose collateral is its
+ * `isolatedMargin`. `null` figures while its market has never had a price.
+ */
+export interface IsolatedPositionView {
+  /** USD assigned to this position alone. */
+  readonly isolatedMargin: number;
+  /** `isolatedMargin + unrealizedPnl`. */
+  readonly equity: number | null;
+  readonly maintenanceMargin: number | null;
+  readonly marginRatio: number | null;
+  readonly health: number | null;
+  readonly status: LiveStatus;
+  /** Its own plan (spec §6 on the unit); `null` while unknown. */
+  readonly liquidation: LiquidationPlan | null;
+  /** Margin to add to it (not to the account) to cross its lines; `null` while unknown. */
+  readonly topUp: TopUpAmounts | null;
+  /** Its own entry in the liquidation queue, `null` when it is above maintenance. */
+  readonly queue: QueueEntry | null;
 }
 
 /** Collateral that moves the account across a line (`topUpToSafe`: lands exactly on it, add a cent more). */
@@ -98,6 +124,11 @@ export interface Page<T> {
 /** A pending liquidation (spec §6, §7): the account, its plan, what runs next and what holds it back. */
 export interface QueueEntry {
   readonly accountId: string;
+  /**
+   * Spec §11: the entry is the account's isolated position in this market, a unit liquidated
+   * alone (its own margin, plan and cool-down); absent for the account's cross part.
+   */
+  readonly isolatedMarketId?: string;
   /** 0-based place in queue order. */
   readonly rank: number;
   readonly status: AccountStatus;
@@ -121,6 +152,16 @@ export interface QueueEntry {
   readonly tierBefore: number | null;
   /** 1-based margin tier of what the next step leaves of that position (a step that closes it all leaves notional 0: tier 1); `null` without a next step. */
   readonly tierAfter: number | null;
+}
+
+/**
+ * The key of a queue entry, unique in the queue (an account may have one entry for its cross part
+ * and one per isolated position): the account id for the cross part, the account id, a NUL and the
+ * market id for an isolated position (no account id holds a NUL). What the engine's
+ * `markStepExecuted` / `markStepFailed` take.
+ */
+export function queueEntryKey(e: Pick<QueueEntry, "accountId" | "isolatedMarketId">): string {
+  return e.isolatedMarketId === undefined ? e.accountId : `${e.accountId}\u0000${e.isolatedMarketId}`;
 }
 
 /** Accounts by live status. */
@@ -170,8 +211,9 @@ export interface RatioHistogram {
 
 /**
  * How the first rows of the queue changed since the previous `queueChanges` (or all of them, from
- * nothing, after a reset): entries new or changed by account id, accounts gone from those rows,
- * and the rows' account ids in queue order whenever the membership or the order changed. An entry
+ * nothing, after a reset): entries new or changed by key (`queueEntryKey`: the account id, or the
+ * account and market of an isolated position), keys gone from those rows,
+ * and the rows' keys in queue order whenever the membership or the order changed. An entry
  * whose place alone changed is not resent (its `rank` is its index in `order`); cool-downs counting
  * down are not changes (`cooldownRemainingMs` is measured at `now`).
  */

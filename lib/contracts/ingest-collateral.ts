@@ -100,15 +100,21 @@ export function readDecimal(text: string): DecimalText {
   };
 }
 
-export const COLLATERAL_INGEST_KINDS = ["deposit", "withdrawal", "adjustment"] as const;
+export const COLLATERAL_INGEST_KINDS = ["deposit", "withdrawal", "adjustment", "isolated_margin"] as const;
 export type CollateralIngestKind = (typeof COLLATERAL_INGEST_KINDS)[number];
 
 export const collateralEntrySchema = z
   .object({
     accountId: textSchema(128),
-    /** Signed as it moves the balance: deposits > 0, withdrawals < 0, adjustments either way. */
+    /**
+     * Signed as it moves the balance: deposits > 0, withdrawals < 0, adjustments either way. For
+     * `isolated_margin` (spec §11), signed as it moves the isolated position's margin: > 0 moves
+     * collateral from the cross balance into the position ("add margin"), < 0 moves it back.
+     */
     amount: decimalSchema({ sign: "nonzero", range: { max: BOUNDS.amount.maxAbs, unit: "USD" } }),
     kind: z.enum(COLLATERAL_INGEST_KINDS, { error: expected(`one of ${COLLATERAL_INGEST_KINDS.join(", ")}`) }),
+    /** `isolated_margin` only: the isolated position (this account's position in this market). */
+    marketId: textSchema(64).optional(),
     /** A replay of a key already applied is a no-op (the same entry) or an error (a different one). */
     idempotencyKey: textSchema(200),
     note: textSchema(500, { min: 0 }).optional(),
@@ -120,6 +126,12 @@ export const collateralEntrySchema = z
     }
     if (entry.kind === "withdrawal" && !negative) {
       ctx.addIssue({ code: "custom", path: ["amount"], message: `a withdrawal is signed as it moves the balance: must be < 0 (got ${entry.amount})` });
+    }
+    if (entry.kind === "isolated_margin" && entry.marketId === undefined) {
+      ctx.addIssue({ code: "custom", path: ["marketId"], message: "is required for an isolated_margin entry: the market of the isolated position" });
+    }
+    if (entry.kind !== "isolated_margin" && entry.marketId !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["marketId"], message: `is only for an isolated_margin entry (this one is a ${entry.kind})` });
     }
   });
 export type CollateralEntry = z.infer<typeof collateralEntrySchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MARGIN_MODES } from "@/lib/risk";
 import { BOUNDS } from "@/lib/risk/bounds";
 import { MAX_BATCH_ITEMS } from "@/lib/contracts/ingest-batch";
 import { decimalSchema } from "@/lib/contracts/ingest-collateral";
@@ -25,7 +26,11 @@ export const seqSchema = z
     return BigInt(value).toString();
   });
 
-/** The full current state of one position; `qty: 0` closes it. */
+/**
+ * The full current state of one position; `qty: 0` closes it. `marginMode` (default `cross`) and,
+ * for an isolated position, its `isolatedMargin` (USD, >= 0: the collateral assigned to it alone)
+ * are part of that state: an update without them makes the position cross.
+ */
 export const positionUpdateSchema = z
   .object({
     accountId: textSchema(128),
@@ -35,10 +40,18 @@ export const positionUpdateSchema = z
     /** > 0 for an open position; may be 0 when `qty` is 0. */
     entryPrice: decimalSchema({ sign: "nonnegative", range: { min: BOUNDS.price.min, max: BOUNDS.price.max, unit: "USD" } }),
     seq: seqSchema,
+    marginMode: z.enum(MARGIN_MODES, { error: expected(`one of ${MARGIN_MODES.join(", ")}`) }).default("cross"),
+    isolatedMargin: decimalSchema({ sign: "nonnegative", range: { max: BOUNDS.collateral.maxAbs, unit: "USD" } }).optional(),
   })
   .superRefine((u, ctx) => {
     if (u.qty !== "0" && u.entryPrice === "0") {
       ctx.addIssue({ code: "custom", path: ["entryPrice"], message: "must be > 0 for an open position (qty ≠ 0)" });
+    }
+    if (u.marginMode === "isolated" && u.isolatedMargin === undefined) {
+      ctx.addIssue({ code: "custom", path: ["isolatedMargin"], message: "is required for an isolated position (marginMode \"isolated\")" });
+    }
+    if (u.marginMode === "cross" && u.isolatedMargin !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["isolatedMargin"], message: "is only for an isolated position: set marginMode \"isolated\" or leave it out" });
     }
   });
 export type PositionUpdate = z.infer<typeof positionUpdateSchema>;

@@ -24,8 +24,14 @@ export const topUpAmountSchema = decimalSchema({ sign: "positive", range: { max:
   }
 });
 
+/**
+ * Spec §11 "add margin": with `marketId`, a top-up of the account's isolated position in that
+ * market: the amount moves from the account's cross collateral into the position's margin.
+ */
+const isolatedMarketSchema = textSchema(64).optional();
+
 /** `POST /api/v1/accounts/:id/topups/preview`: the effect of an amount (none: the account as it is, with the presets). */
-export const topUpPreviewRequestSchema = z.object({ amount: topUpAmountSchema.optional() }, { error: expected("a JSON object") });
+export const topUpPreviewRequestSchema = z.object({ amount: topUpAmountSchema.optional(), marketId: isolatedMarketSchema }, { error: expected("a JSON object") });
 
 /** `POST /api/v1/accounts/:id/topups`. The desk must write a note; a trader may. */
 export const topUpRequestSchema = z.object({
@@ -33,6 +39,7 @@ export const topUpRequestSchema = z.object({
   /** Chosen by the client once per intended top-up: a resubmission with the same key applies nothing more. */
   idempotencyKey: textSchema(200),
   note: textSchema(500, { min: 0 }).trim().optional(),
+  marketId: isolatedMarketSchema,
 }, { error: expected("a JSON object") });
 export type TopUpRequest = z.infer<typeof topUpRequestSchema>;
 
@@ -51,6 +58,13 @@ export interface TopUpSide {
 
 export interface TopUpPreview {
   accountId: string;
+  /**
+   * Spec §11: the isolated position the amount is added to (`before`/`after` are then that
+   * position's own: `collateral` its margin, `positions` itself); null for a top-up of the account.
+   */
+  marketId: string | null;
+  /** With `marketId`: the account's cross collateral before and after the move (it pays for it). */
+  crossCollateral: { before: number; after: number } | null;
   /** The amount previewed (canonical decimal string), null without one. */
   amount: string | null;
   before: TopUpSide;
@@ -74,7 +88,11 @@ export interface TopUpPreview {
 export interface TopUpResult {
   /** The same idempotency key was already applied with the same body: nothing new was written. */
   replayed: boolean;
-  entry: { id: string; accountId: string; amount: string; balanceAfter: string; note: string | null; createdAt: number };
+  /**
+   * `amount` added; `balanceAfter` the account's collateral after it, or for margin added to an
+   * isolated position (`marketId` set) that position's margin after it.
+   */
+  entry: { id: string; accountId: string; amount: string; balanceAfter: string; note: string | null; createdAt: number; marketId?: string };
   view: AccountView;
   serverTime: number;
 }

@@ -86,6 +86,8 @@ export interface BookSnapshot {
   readonly positionMarket: Int32Array;
   readonly positionQty: Float64Array;
   readonly positionEntryPrice: Float64Array;
+  /** Spec §11: an isolated position's margin; NaN for a cross one (absent: every position cross). */
+  readonly positionIsolatedMargin?: Float64Array;
 }
 
 /** The insurance fund's runway over the live book (see `fundRunway`), and the accounts it leaves out. */
@@ -109,6 +111,11 @@ export interface PositionUpdate {
   readonly marketId: string;
   readonly qty: number;
   readonly entryPrice: number;
+  /**
+   * Spec §11: the position's own margin (USD) when it is isolated; absent or null when it is
+   * cross (margined by the account's collateral).
+   */
+  readonly isolatedMargin?: number | null | undefined;
 }
 
 /** An account's collateral balance (as float64 for monitoring; the ledger is exact in Postgres). */

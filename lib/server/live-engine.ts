@@ -1,6 +1,6 @@
 import "server-only";
 import { EngineClient, type ChangeSet, type PriceUpdate } from "@/lib/engine";
-import type { QueueEntry } from "@/lib/contracts/book-views";
+import { queueEntryKey, type QueueEntry } from "@/lib/contracts/book-views";
 import type { LiquidationEventView } from "@/lib/contracts/desk";
 import { buildMarketBook, compileMarket, resolveRiskParams, type Close, type CompiledMarket, type MarketBook, type MarketParams, type RiskParams } from "@/lib/risk";
 import type { PrismaClient } from "./db/prisma-client";
@@ -56,8 +56,8 @@ export class LiveEngine {
   static async start(options: LiveEngineOptions, marks: PriceUpdate[]): Promise<LiveEngine> {
     const { prisma } = options;
     const [positions, accounts] = await Promise.all([
-      prisma.$queryRaw<{ account_id: string; market_id: string; qty: number; entry_price: number }[]>`
-        SELECT account_id, market_id, qty::float8 AS qty, entry_price::float8 AS entry_price
+      prisma.$queryRaw<{ account_id: string; market_id: string; qty: number; entry_price: number; isolated_margin: number | null }[]>`
+        SELECT account_id, market_id, qty::float8 AS qty, entry_price::float8 AS entry_price, isolated_margin::float8 AS isolated_margin
           FROM positions WHERE qty <> 0 ORDER BY account_id, market_id`,
       prisma.$queryRaw<{ id: string; collateral: number }[]>`SELECT id, collateral::float8 AS collateral FROM accounts`,
     ]);
@@ -71,6 +71,7 @@ export class LiveEngine {
     await client.applyCollateral(accounts.map((a) => ({ accountId: a.id, amount: Number(a.collateral) })));
     await client.applyPositions(positions.map((p) => ({
       accountId: p.account_id, marketId: p.market_id, qty: Number(p.qty), entryPrice: Number(p.entry_price),
+      isolatedMargin: p.isolated_margin === null ? null : Number(p.isolated_margin),
     })));
     options.log.info({ accounts: accounts.length, positions: positions.length }, "engine rebuilt from PostgreSQL");
     return new LiveEngine(client, resolveRiskParams(options.params), new Map(buildMarketBook(options.markets)), prisma, options.log);
@@ -130,9 +131,9 @@ export class LiveEngine {
     for (const entry of due) {
       try {
         if (await this.executeStep(entry, now)) executed++;
-        this.failureLogged.delete(entry.accountId);
+        this.failureLogged.delete(queueEntryKey(entry));
       } catch (error) {
-        await this.recordFailure(entry.accountId, error, now);
+        await this.recordFailure(queueEntryKey(entry), error, now);
       }
     }
     return executed;
@@ -164,7 +165,8 @@ export class LiveEngine {
       }
     } finally {
       // A full plan that failed part way: what did execute starts the account's cool-down all the same.
-      if (executed > 0) await this.client.markStepExecuted([{ accountId: entry.accountId, now }]);
+      // The cool-down is the unit's (spec §11): the account's cross part or its isolated position.
+      if (executed > 0) await this.client.markStepExecuted([{ accountId: queueEntryKey(entry), now }]);
     }
     return executed > 0;
   }
@@ -185,6 +187,7 @@ export class LiveEngine {
       await this.client.applyPositions([{
         accountId, marketId: step.marketId,
         qty: Number(result.position.qty), entryPrice: Number(result.position.entryPrice),
+        isolatedMargin: result.isolatedMargin === null ? null : Number(result.isolatedMargin),
       }]);
       await this.client.applyCollateral([{ accountId, amount: Number(result.collateral) }]);
       for (const listener of this.stepListeners) listener(result.event, { uncoveredBadDebt: result.uncoveredBadDebt });
@@ -196,6 +199,7 @@ export class LiveEngine {
         const rows = await this.prisma.position.findMany({ where: { accountId } });
         await this.client.applyPositions(rows.map((p) => ({
           accountId: p.accountId, marketId: p.marketId, qty: p.qty.toNumber(), entryPrice: p.entryPrice.toNumber(),
+          isolatedMargin: p.isolatedMargin?.toNumber() ?? null,
         })));
         return false;
       }

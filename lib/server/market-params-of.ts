@@ -11,6 +11,8 @@ export function marketParamsOf(m: MarketRow): MarketParams {
     lotSize: m.lotSize.toNumber(),
     tickSize: m.tickSize.toNumber(),
     liquidationFeeRate: m.liquidationFeeRate.toNumber(),
+    // Spec §11; left out at 0 so that a market without the fee term reads exactly as before.
+    ...(m.maintenanceFeeRate.isZero() ? {} : { maintenanceFeeRate: m.maintenanceFeeRate.toNumber() }),
     tiers: m.tiers as unknown as MarketParams["tiers"],
     liquidity: { halfSpreadBps: m.halfSpreadBps.toNumber(), depthPer1Pct: m.depthPer1Pct.toNumber() },
   };

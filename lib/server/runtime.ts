@@ -36,6 +36,7 @@ import { MarginCallsService } from "./services/margin-calls";
 import { pushMarginCall } from "./feeds/margin-call-push";
 import { AlertsEngine } from "./alerts/alerts-engine";
 import { MarketReload } from "./markets/market-reload";
+import { enginePositionsOf, type MovedIsolatedPosition as IsolatedPositionState } from "./ingest/isolated-margin-moves";
 
 /** How often marks are re-derived without a tick, so that a silent source turns stale on time. */
 const STALENESS_CHECK_MS = 1000;
@@ -268,9 +269,7 @@ export class Runtime {
       const persisted = await persistPositionBatch(this.deps, batch);
       committed("positions", persisted.applied.length + persisted.ignored, receivedAt);
       if (persisted.applied.length) {
-        engineApplied = this.engine.client.applyPositions(persisted.applied.map((p) => ({
-          accountId: p.accountId, marketId: p.marketId, qty: Number(p.qty), entryPrice: Number(p.entryPrice),
-        })));
+        engineApplied = this.engine.client.applyPositions(enginePositionsOf(persisted.applied));
       }
       return persisted;
     });
@@ -287,6 +286,8 @@ export class Runtime {
       if (result.balances.length) {
         await this.engine.client.applyCollateral(result.balances.map((b) => ({ accountId: b.accountId, amount: Number(b.collateral) })));
       }
+      // Spec §11: the isolated positions whose margin moved, in full (their margin is their collateral).
+      if (result.isolatedPositions.length) await this.engine.client.applyPositions(enginePositionsOf(result.isolatedPositions));
       return result;
     });
     // Committed deposits may meet a margin call (counted from the ledger: a replay adds nothing).
@@ -298,15 +299,14 @@ export class Runtime {
    * A collateral write made outside the ingest API (manual top-ups, lib/server/topup): runs in turn
    * with the other account writes, then the engine gets the balances it returns. Counted as one top-up.
    */
-  private async writeCollateral<T>(write: () => Promise<{ result: T; balances: { accountId: string; collateral: string }[] }>): Promise<T> {
+  private async writeCollateral<T>(write: () => Promise<{ result: T; balances: { accountId: string; collateral: string }[]; positions?: IsolatedPositionState[] }>): Promise<T> {
     const receivedAt = Date.now();
     let moved: string[] = [];
     const result = await this.accountWrites.run(async () => {
-      const { result, balances } = await write();
+      const { result, balances, positions = [] } = await write();
       committed("topup", 1, receivedAt);
-      if (balances.length) {
-        await this.engine.client.applyCollateral(balances.map((b) => ({ accountId: b.accountId, amount: Number(b.collateral) })));
-      }
+      if (balances.length) await this.engine.client.applyCollateral(balances.map((b) => ({ accountId: b.accountId, amount: Number(b.collateral) })));
+      if (positions.length) await this.engine.client.applyPositions(enginePositionsOf(positions)); // margin added (spec §11)
       moved = balances.map((b) => b.accountId);
       return result;
     });

@@ -237,10 +237,10 @@ describe("find any account in a keystroke; the pages on a phone", () => {
       expect(cell.text).toMatch(/\d/);
       expect(cell.width, `liquidation price ${cell.text}`).toBeGreaterThan(100);
     }
-    // Each position shows all eleven figures, each at least a third of the card wide.
+    // Each position shows all twelve figures (its margin mode among them, spec §11), each at least a third of the card wide.
     for (const row of await positions.all()) {
       const widths = await row.locator("td").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
-      expect(widths).toHaveLength(11);
+      expect(widths).toHaveLength(12);
       for (const w of widths) expect(w).toBeGreaterThan(110);
     }
     await page.screenshot({ path: screenshotPath("trader-390"), fullPage: true });

@@ -57,7 +57,7 @@ describe("collateral ingest persistence", () => {
     expect(replay.applied.map((a) => [a.idempotencyKey, a.balanceAfter])).toEqual([["dep-3", "1005"]]);
     expect(replay.replayed).toBe(2);
     const again = await ingest({ entries: [{ accountId: "c1", amount: 5, kind: "deposit", idempotencyKey: "dep-3" }] });
-    expect(again).toEqual({ applied: [], replayed: 1, balances: [], newAccountIds: [] });
+    expect(again).toEqual({ applied: [], replayed: 1, balances: [], newAccountIds: [], isolatedPositions: [] });
     expect(await books("c1")).toEqual({ collateral: "1005", ledger_sum: "1005", last_balance: "1005" });
     expect(await db.prisma.collateralLedgerEntry.count({ where: { idempotencyKey: "ingest:dep-3" } })).toBe(1);
   });
@@ -106,7 +106,7 @@ describe("collateral ingest persistence", () => {
       "entries[0].amount: a deposit must be > 0 (got -1)",
       "entries[1].amount: a withdrawal is signed as it moves the balance: must be < 0 (got 1)",
       'entries[2].amount: "0.0000000000000000001" has more than 18 decimals',
-      'entries[3].kind: must be one of deposit, withdrawal, adjustment (got "topup")',
+      'entries[3].kind: must be one of deposit, withdrawal, adjustment, isolated_margin (got "topup")',
       "entries[4].amount: must not be 0",
     ]);
   });

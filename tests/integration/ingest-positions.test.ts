@@ -35,8 +35,8 @@ describe("position ingest persistence", () => {
     ] });
     expect(result).toEqual({
       applied: [
-        { accountId: "acc-1", marketId: "BTC-PERP", qty: "0.123", entryPrice: "60123.45" },
-        { accountId: "acc-1", marketId: "ETH-PERP", qty: "-2.5", entryPrice: "3000.01" },
+        { accountId: "acc-1", marketId: "BTC-PERP", qty: "0.123", entryPrice: "60123.45", isolatedMargin: null },
+        { accountId: "acc-1", marketId: "ETH-PERP", qty: "-2.5", entryPrice: "3000.01", isolatedMargin: null },
       ],
       ignored: 0,
       newAccountIds: ["acc-1"],
@@ -62,7 +62,7 @@ describe("position ingest persistence", () => {
       { accountId: "acc-2", marketId: "BTC-PERP", qty: 0, entryPrice: 0, seq: 12 },
       { accountId: "acc-2", marketId: "BTC-PERP", qty: 2, entryPrice: 61000, seq: 11 },
     ] });
-    expect(result.applied).toEqual([{ accountId: "acc-2", marketId: "BTC-PERP", qty: "0", entryPrice: "0" }]);
+    expect(result.applied).toEqual([{ accountId: "acc-2", marketId: "BTC-PERP", qty: "0", entryPrice: "0", isolatedMargin: null }]);
     expect(result.ignored).toBe(1);
     const row = await position("acc-2", "BTC-PERP");
     expect([row?.qty.toString(), row?.lastSeq]).toEqual(["0", 12n]);

@@ -170,6 +170,36 @@ describe("recording and replay of the feed", () => {
     expect([position.qty.toFixed(), position.entryPrice.toFixed(), position.lastSeq]).toEqual(["-2.5", "3001.25", 7n]);
   });
 
+  it("isolated positions (spec §11): recorded with their margin (--book) and their margin moves, and replayed to the same state", async () => {
+    await ingestCollateral({ prisma: source.prisma }, { entries: [{ accountId: "iso-r", amount: "1000", kind: "deposit", idempotencyKey: "iso-r-dep" }] });
+    await ingestPositions({ prisma: source.prisma }, { source: "venue", updates: [
+      { accountId: "iso-r", marketId: "BNB-PERP", qty: 1, entryPrice: 600, seq: 1, marginMode: "isolated", isolatedMargin: "50" },
+    ] });
+    await ingestCollateral({ prisma: source.prisma }, { entries: [
+      { accountId: "iso-r", amount: "25.5", kind: "isolated_margin", marketId: "BNB-PERP", idempotencyKey: "iso-r-move" },
+    ] });
+    const moves = path.join(dir, "moves.ndjson");
+    expect((await runScript("record", [moves, "--url", source.url, "--since", "10m"])).code).toBe(0);
+    const recorded = readFileSync(moves, "utf8").trim().split("\n").map((l) => JSON.parse(l))
+      .filter((l) => l.kind === "collateral").flatMap((l) => l.body.entries).filter((e: { accountId: string }) => e.accountId === "iso-r");
+    // As the feed sent it: signed as it moves the position's margin.
+    expect(recorded).toEqual([
+      { accountId: "iso-r", amount: "1000", kind: "deposit", idempotencyKey: "iso-r-dep" },
+      { accountId: "iso-r", amount: "25.5", kind: "isolated_margin", idempotencyKey: "iso-r-move", marketId: "BNB-PERP" },
+    ]);
+
+    const book = path.join(dir, "book.ndjson");
+    expect((await runScript("record", [book, "--url", source.url, "--book", "--market", "BNB-PERP"])).code).toBe(0);
+    const updates = readFileSync(book, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((l) => l.kind === "positions").flatMap((l) => l.body.updates);
+    expect(updates.filter((u: { accountId: string }) => u.accountId === "iso-r"))
+      .toEqual([expect.objectContaining({ marketId: "BNB-PERP", qty: "1", marginMode: "isolated", isolatedMargin: "75.5" })]);
+    const play = await runScript("replay", [book, "--url", url, "--token", token, "--speed", "0"]);
+    expect(play.stderr).toContain("refused batches 0");
+    const position = await target.prisma.position.findUniqueOrThrow({ where: { accountId_marketId: { accountId: "iso-r", marketId: "BNB-PERP" } } });
+    expect([position.marginMode, position.isolatedMargin?.toFixed()]).toEqual(["isolated", "75.5"]);
+    expect((await target.prisma.account.findUniqueOrThrow({ where: { id: "iso-r" } })).collateral.toFixed()).toBe("974.5");
+  });
+
   it("replay stops on a refused token and says so", async () => {
     const file = path.join(dir, "live.ndjson");
     const play = await runScript("replay", [file, "--url", url, "--token", "lqd_wrong"]);

@@ -71,6 +71,25 @@ describe("ingest HTTP routes", () => {
     expect(await db.prisma.account.findUnique({ where: { id: "r3" } })).toBeNull();
   });
 
+  it("isolated positions (spec §11): an unknown margin mode, or a margin on a cross position, is a 400 naming it; a move beyond the cross balance too", async () => {
+    const bad = await post(postPositions, { source: "venue", updates: [
+      { accountId: "r4", marketId: "BTC-PERP", qty: 0.5, entryPrice: 60000, seq: 1, marginMode: "isolated", isolatedMargin: 100 },
+      { accountId: "r4", marketId: "ETH-PERP", qty: 1, entryPrice: 3000, seq: 1, marginMode: "portfolio" },
+      { accountId: "r4", marketId: "SOL-PERP", qty: 1, entryPrice: 150, seq: 1, isolatedMargin: 5 },
+    ] });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.fields.map((f: { path: string }) => f.path)).toEqual(["updates[1].marginMode", "updates[2].isolatedMargin"]);
+    expect(await db.prisma.account.findUnique({ where: { id: "r4" } })).toBeNull();
+    // (BNB-PERP: the funding test below counts the BTC-PERP holders.)
+    const ok = await post(postPositions, { source: "venue", updates: [
+      { accountId: "r4", marketId: "BNB-PERP", qty: 1, entryPrice: 600, seq: 1, marginMode: "isolated", isolatedMargin: 100 },
+    ] });
+    expect(ok.status).toBe(200);
+    const move = await post(postCollateral, { entries: [{ accountId: "r4", kind: "isolated_margin", marketId: "BNB-PERP", amount: "0.01", idempotencyKey: "r4-move" }] });
+    expect(move.status).toBe(400);
+    expect((await move.json()).error.fields[0]).toMatchObject({ path: "entries[0].amount", message: expect.stringMatching(/more than the cross balance allows/) });
+  });
+
   it("malformed JSON is a 400 on the body", async () => {
     const response = await post(postPositions, "{not json");
     expect(response.status).toBe(400);

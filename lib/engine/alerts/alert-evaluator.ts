@@ -93,7 +93,7 @@ export class AlertEvaluator implements BookListener {
     ({ lines: this.lines, varying: this.varying } = ratioZones(this.table.states.filter((s) => s.rule.code === RULE_RATIO).map((s) => s.rule), this.book.params));
     for (const ref of open) this.seed(next.get(ref.ruleId), fresh, ref.subject, now);
     const n = this.book.accountCount;
-    for (let a = 0; a < n; a++) this.evaluateAccount(a, now);
+    for (let a = 0; a < n; a++) if (!this.book.units.isUnit(a)) this.evaluateAccount(a, now);
     this.dirty.clear();
     for (const s of this.queueRules) this.evaluateQueue(s, now);
     this.book.listener = this.table.states.length > 0 ? this : null;

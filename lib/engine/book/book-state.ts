@@ -7,6 +7,7 @@ import { A_COLLATERAL, A_IM, A_MM, A_STRIDE, A_UPNL } from "./account-record";
 import type { BookListener } from "./book-listener";
 import { ChangeTracker } from "./change-tracker";
 import { grow, nextCapacity } from "./grow";
+import { IsolatedUnits, unitKey } from "./isolated-units";
 import { LiquidationQueue } from "./liquidation-queue";
 import { MarketHolders } from "./market-holders";
 import {
@@ -75,7 +76,12 @@ export abstract class BookState {
   readonly accountIndex = new Map<string, number>();
   private accountCapacity = 0;
   acc = new Float64Array(0);
+  /** An account's status as rows and views show it: the worst of its units (spec §11); a unit's own. */
   status = new Uint8Array(0);
+  /** The status of each unit alone (an account's: of its cross part): what the queue follows. */
+  ownStatus = new Uint8Array(0);
+  /** Spec §11: isolated positions, each in a unit of its own (see `IsolatedUnits`). */
+  readonly units = new IsolatedUnits();
   count = new Uint16Array(0);
   /** Delta updates since the account's sums were last recomputed from scratch. */
   protected deltaOps = new Uint8Array(0);
@@ -106,7 +112,9 @@ export abstract class BookState {
     this.queue = new LiquidationQueue(
       {
         accountId: (a) => this.ids[a]!,
-        statusCode: (a) => this.status[a]!,
+        owner: (a) => (this.units.isUnit(a)
+          ? { accountId: this.ids[this.units.owner[a]!]!, isolatedMarketId: this.compiled[this.units.market[a]!]!.id } : { accountId: this.ids[a]! }),
+        statusCode: (a) => this.ownStatus[a]!,
         equity: (a) => this.equityOf(a),
         maintenanceMargin: (a) => this.acc[a * A_STRIDE + A_MM]!,
         resync: (a) => this.resync(a),
@@ -146,11 +154,24 @@ export abstract class BookState {
   }
 
   hasAccount(accountId: string): boolean {
-    return this.accountIndex.has(accountId);
+    const a = this.accountIndex.get(accountId);
+    return a !== undefined && !this.units.isUnit(a);
   }
 
+  /** Account indices in use (units of isolated positions included: see `units`); `accounts` counts the accounts. */
   get accountCount(): number {
     return this.ids.length;
+  }
+
+  /** Accounts (units of isolated positions are not accounts). */
+  get accounts(): number {
+    return this.ids.length - this.units.count;
+  }
+
+  /** The index of an account (never of a unit), `undefined` when unknown. */
+  accountIndexOf(accountId: string): number | undefined {
+    const a = this.accountIndex.get(accountId);
+    return a === undefined || this.units.isUnit(a) ? undefined : a;
   }
 
   get positionCount(): number {
@@ -245,26 +266,46 @@ export abstract class BookState {
     );
   }
 
+  /** Sets the own status of `a` (its queue membership follows) and its account's. */
   protected applyStatus(a: number, code: number): void {
-    const old = this.status[a]!;
-    if (old !== code) {
-      this.statusCounts[old]!--;
-      this.statusCounts[code]!++;
-      this.status[a] = code;
-    }
+    this.ownStatus[a] = code;
     if (code >= STATUS_LIQUIDATABLE && code <= STATUS_BANKRUPT) this.queue.enter(a);
     else this.queue.leave(a);
+    const units = this.units;
+    const owner = units.owner[a]!;
+    if (owner >= 0) {
+      this.status[a] = code;
+      this.setAccountStatus(owner, this.worstUnitStatus(owner));
+    } else {
+      this.setAccountStatus(a, units.first[a] === -1 ? code : this.worstUnitStatus(a));
+    }
+  }
+
+  /** Spec §11: an account's status is the worst of its cross part's and its isolated positions' (the codes are in that order, unknown last). */
+  private worstUnitStatus(a: number): number {
+    let worst = this.ownStatus[a]!;
+    for (let u = this.units.first[a]!; u !== -1; u = this.units.next[u]!) worst = Math.max(worst, this.ownStatus[u]!);
+    return worst;
+  }
+
+  private setAccountStatus(a: number, code: number): void {
+    const old = this.status[a]!;
+    if (old === code) return;
+    this.statusCounts[old]!--;
+    this.statusCounts[code]!++;
+    this.status[a] = code;
   }
 
   /** From-scratch sums and the status they give (the queue calls this before planning, `accountView` before it reads). */
   resync(a: number): void {
     this.recompute(a);
     const code = this.statusOf(a);
-    const before = this.status[a]!;
-    if (code !== before) {
+    if (code !== this.ownStatus[a]) {
+      const account = this.units.accountOf(a);
+      const before = this.status[account]!;
       this.applyStatus(a, code);
-      this.changes.account(a);
-      this.listener?.accountSettled(a, before);
+      this.changes.account(account);
+      if (this.status[account] !== before) this.listener?.accountSettled(account, before);
     }
   }
 
@@ -307,6 +348,21 @@ export abstract class BookState {
 
   // ---- growth ------------------------------------------------------------------------------
 
+  /** Owner `a`'s unit for its isolated position in market `m`, created (empty, healthy) if it has none. */
+  protected unitOf(a: number, m: number): number {
+    const found = this.units.find(a, m);
+    if (found !== -1) return found;
+    const u = this.ids.length;
+    this.ensureAccounts(u + 1);
+    const id = unitKey(this.ids[a]!, this.compiled[m]!.id);
+    this.ids.push(id);
+    this.accountIndex.set(id, u);
+    this.head[u] = -1;
+    this.deltaOps[u] = (u * 97) % this.resyncEvery;
+    this.units.link(u, a, m);
+    return u;
+  }
+
   /** The index of an account, created (empty, healthy) if unknown. */
   protected accountOf(id: string): number {
     let a = this.accountIndex.get(id);
@@ -330,6 +386,8 @@ export abstract class BookState {
     const c = nextCapacity(this.accountCapacity, n);
     this.acc = grow(this.acc, c * A_STRIDE);
     this.status = grow(this.status, c);
+    this.ownStatus = grow(this.ownStatus, c);
+    this.units.ensureAccounts(c);
     this.count = grow(this.count, c);
     this.deltaOps = grow(this.deltaOps, c);
     this.head = grow(this.head, c, -1);

@@ -1,6 +1,5 @@
 import {
-  ACCOUNT_STATUSES, health, marginRatio, planPartialLiquidation, type Close, type LiquidationMode, type LiquidationPlan, type PlanPosition,
-  type RiskParams,
+  ACCOUNT_STATUSES, health, marginRatio, planPartialLiquidation, type Close, type LiquidationMode, type LiquidationPlan, type PlanPosition, type RiskParams,
 } from "@/lib/risk";
 import type { Page, QueueEntry } from "@/lib/contracts/book-views";
 import { grow, nextCapacity } from "./grow";
@@ -11,9 +10,10 @@ const FULL_MODE_STATUS = new Set([ACCOUNT_STATUSES.indexOf("backstop"), ACCOUNT_
 
 /** What the queue needs from the book it belongs to (accounts by index). */
 export interface QueueSource {
+  /** The member's id: an account's, or a unit's (spec §11: an isolated position, `unitKey`). */
   accountId(a: number): string;
-  /** Status code (see `ACCOUNT_STATUSES`). */
-  statusCode(a: number): number;
+  owner(a: number): Pick<QueueEntry, "accountId" | "isolatedMarketId">; // whose entry: the account (and a unit's isolated market)
+  statusCode(a: number): number; // see `ACCOUNT_STATUSES`
   equity(a: number): number;
   maintenanceMargin(a: number): number;
   /**
@@ -377,7 +377,7 @@ export class LiquidationQueue {
     const pausedReason = this.pauseReason(a, plan, now);
     const tiers = plan.nextStep ? src.stepTiers(a, plan.nextStep) : null;
     return {
-      accountId: src.accountId(a),
+      ...src.owner(a),
       rank,
       status: ACCOUNT_STATUSES[src.statusCode(a)]!,
       equity,

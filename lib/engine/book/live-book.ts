@@ -113,10 +113,30 @@ export class LiveBook extends BookState {
     this.applyPositions([{ accountId, marketId, qty, entryPrice }]);
   }
 
-  /** Applies a batch of position states, checked whole first. */
+  /**
+   * Applies a batch of position states, checked whole first. An isolated one (`isolatedMargin` set,
+   * spec §11) lives in its unit, whose collateral is that margin; a position that changes mode
+   * leaves the other side (the venue states the full state of each position).
+   */
   applyPositions(updates: readonly PositionUpdate[]): void {
     throwIfAny(validatePositions(updates, (id) => this.compiledOf(id)));
-    for (const u of updates) this.applyPosition(this.accountOf(u.accountId), this.marketIndex.get(u.marketId)!, u.qty, u.entryPrice);
+    for (const u of updates) {
+      const a = this.accountOf(u.accountId);
+      const m = this.marketIndex.get(u.marketId)!;
+      const margin = u.isolatedMargin ?? null;
+      const existing = this.units.find(a, m);
+      if (margin === null) {
+        if (existing !== -1) this.applyPosition(existing, m, 0, 0);
+        this.applyPosition(a, m, u.qty, u.entryPrice);
+      } else {
+        this.applyPosition(a, m, 0, 0);
+        const unit = u.qty === 0 && existing === -1 ? -1 : this.unitOf(a, m);
+        if (unit === -1) continue;
+        this.acc[unit * A_STRIDE + A_COLLATERAL] = margin;
+        this.applyPosition(unit, m, u.qty, u.entryPrice);
+        if (u.qty === 0) this.settle(unit, false);
+      }
+    }
   }
 
   /** Sets an account's collateral (creating the account if unknown). */
@@ -156,20 +176,23 @@ export class LiveBook extends BookState {
     if (before < 0 !== after < 0) this.listener?.accountChanged(a);
   }
 
-  /** Records that a step of the account executed at `now`: its cool-down starts. */
+  /**
+   * Records that a step of the account (or of one of its isolated positions: the queue entry's key,
+   * `queueEntryKey`) executed at `now`: that unit's cool-down starts (spec §11: per unit).
+   */
   markStepExecuted(accountId: string, now: number): void {
     const a = this.accountIndex.get(accountId);
     if (a === undefined) throw new RiskInputError([{ path: ["accountId"], message: `unknown account ${accountId}` }]);
     this.queue.steps.executed(a, now);
-    this.changes.account(a);
+    this.changes.account(this.units.accountOf(a));
   }
 
-  /** Records that a step of the account failed to execute at `now`: it is paused with the reason, then retried. */
+  /** Records that a step of the account (or unit, as above) failed to execute at `now`: it is paused with the reason, then retried. */
   markStepFailed(accountId: string, now: number, reason: string): void {
     const a = this.accountIndex.get(accountId);
     if (a === undefined) throw new RiskInputError([{ path: ["accountId"], message: `unknown account ${accountId}` }]);
     this.queue.steps.failed(a, now, reason);
-    this.changes.account(a);
+    this.changes.account(this.units.accountOf(a));
   }
 
   /** What changed since the last call (see `ChangeSet`). */
@@ -177,12 +200,26 @@ export class LiveBook extends BookState {
     return this.changes.drain(
       (a) => this.ids[a]!,
       (m) => this.compiled[m]!.id,
-      (a) => this.queue.has(a),
+      (a) => this.inQueue(a),
       (a) => this.status[a]!,
     );
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  /** Whether account `a` holds any position: cross, or isolated in one of its units. */
+  private holdsAny(a: number): boolean {
+    if (this.count[a]! > 0) return true;
+    for (let u = this.units.first[a]!; u !== -1; u = this.units.next[u]!) if (this.count[u]! > 0) return true;
+    return false;
+  }
+
+  /** Whether account `a` has an entry in the queue: its cross part or any isolated position. */
+  private inQueue(a: number): boolean {
+    if (this.queue.has(a)) return true;
+    for (let u = this.units.first[a]!; u !== -1; u = this.units.next[u]!) if (this.queue.has(u)) return true;
+    return false;
+  }
 
   private applyMark(m: number, price: number, stale: boolean): number {
     let touched = 0;
@@ -216,7 +253,7 @@ export class LiveBook extends BookState {
   private touchHolders(m: number): void {
     const list = this.holders.list(m);
     const n = this.holders.count(m);
-    for (let i = 0; i < n; i++) this.changes.account(this.slots.account(list[i]!));
+    for (let i = 0; i < n; i++) this.changes.account(this.units.accountOf(this.slots.account(list[i]!)));
   }
 
   /** Revalues every position in market `m` at its mark and settles each holder. */
@@ -256,14 +293,17 @@ export class LiveBook extends BookState {
   private settle(a: number, deltas: boolean): void {
     if (deltas && ++this.deltaOps[a]! >= this.resyncEvery) this.recompute(a);
     let code = this.statusOf(a);
-    const before = this.status[a]!;
-    if (code !== before && this.deltaOps[a] !== 0) {
+    if (code !== this.ownStatus[a] && this.deltaOps[a] !== 0) {
       this.recompute(a);
       code = this.statusOf(a);
     }
+    // The change, the listener and the status counts are the account's (a unit's owner's).
+    const account = this.units.owner[a]! >= 0 ? this.units.owner[a]! : a;
+    const before = this.status[account]!;
     this.applyStatus(a, code);
-    this.changes.account(a);
-    if (this.listener !== null && (code !== before || this.listenAlways[code] === 1)) this.listener.accountSettled(a, before);
+    this.changes.account(account);
+    const after = this.status[account]!;
+    if (this.listener !== null && (after !== before || this.listenAlways[after] === 1)) this.listener.accountSettled(account, before);
   }
 
   private applyPosition(a: number, m: number, qty: number, entryPrice: number): void {
@@ -292,14 +332,14 @@ export class LiveBook extends BookState {
       const left = this.count[a]! - 1;
       this.count[a] = left;
       if (left === 0) {
-        this.withPositions--;
+        if (!this.holdsAny(this.units.accountOf(a))) this.withPositions--;
         acc[b + A_UPNL] = 0;
         acc[b + A_MM] = 0;
         acc[b + A_IM] = 0;
         this.deltaOps[a] = 0;
       }
       this.changes.summary();
-      this.listener?.accountChanged(a);
+      this.listener?.accountChanged(this.units.accountOf(a));
       // From scratch, not by delta: subtracting a large term leaves its rounding in the sum.
       if (left > 0) this.recompute(a);
       this.settle(a, false);
@@ -310,12 +350,13 @@ export class LiveBook extends BookState {
       sl.next[s] = this.head[a]!;
       this.head[a] = s;
       sl.holderPos[s] = this.holders.add(m, s);
-      const held = this.count[a]! + 1;
-      this.count[a] = held;
+      const account = this.units.accountOf(a);
+      const had = this.holdsAny(account);
+      this.count[a] = this.count[a]! + 1;
       if (Number.isNaN(this.marks[m]!)) this.unpriced[a]!++;
-      if (held === 1) this.withPositions++;
+      if (!had) this.withPositions++;
       this.changes.summary();
-      this.listener?.accountChanged(a);
+      this.listener?.accountChanged(account);
     }
     const o = s * SLOT_STRIDE;
     sl.rec[o + SLOT_QTY] = qty;

@@ -120,7 +120,7 @@ function scheduleFlush(urgent = false): void {
 function stats(): EngineStats {
   return {
     markets: book.marketIds().length,
-    accounts: book.accountCount,
+    accounts: book.accounts,
     positions: book.positionCount,
     queueLength: book.queue.length,
     queueDirty: book.queue.dirtyCount(),

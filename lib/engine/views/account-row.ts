@@ -10,7 +10,7 @@ import { LIVE_STATUSES } from "@/lib/risk";
  * drift property test read. `null` for an unknown account.
  */
 export function accountRow(book: Readonly<BookState>, accountId: string): AccountRow | null {
-  const a = book.accountIndex.get(accountId);
+  const a = book.accountIndexOf(accountId);
   return a === undefined ? null : accountRowAt(book, a);
 }
 
@@ -22,7 +22,7 @@ export function accountRowAt(book: Readonly<BookState>, a: number): AccountRow {
   if (book.unpriced[a]! > 0) {
     return {
       accountId: book.ids[a]!, status: "unknown", collateral, equity: null, maintenanceMargin: null, initialMargin: null,
-      marginRatio: null, health: null, notional: null, positions: book.count[a]!, unpricedMarkets: unpricedMarketsOf(book, a),
+      marginRatio: null, health: null, notional: null, positions: positionCountOf(book, a), unpricedMarkets: unpricedMarketsOf(book, a),
     };
   }
   const equity = collateral + acc[b + A_UPNL]!;
@@ -38,7 +38,7 @@ export function accountRowAt(book: Readonly<BookState>, a: number): AccountRow {
     marginRatio: marginRatio(equity, mm, has),
     health: health(equity, mm, has),
     notional: notionalOf(book, a),
-    positions: book.count[a]!,
+    positions: positionCountOf(book, a),
     unpricedMarkets: [],
   };
 }
@@ -54,10 +54,20 @@ function unpricedMarketsOf(book: Readonly<BookState>, a: number): string[] {
   return out.sort();
 }
 
-/** Σ notional of an account's positions (summed from their cached figures when asked). */
-function notionalOf(book: Readonly<BookState>, a: number): number {
+/** Σ notional of an account's positions, cross and isolated (summed from their cached figures when asked). */
+export function notionalOf(book: Readonly<BookState>, a: number): number {
   const sl = book.slots;
   let sum = 0;
   for (let s = book.head[a]!; s !== -1; s = sl.next[s]!) sum += sl.rec[s * SLOT_STRIDE + SLOT_NOTIONAL]!;
+  for (let u = book.units.first[a]!; u !== -1; u = book.units.next[u]!) {
+    for (let s = book.head[u]!; s !== -1; s = sl.next[s]!) sum += sl.rec[s * SLOT_STRIDE + SLOT_NOTIONAL]!;
+  }
   return sum;
+}
+
+/** How many positions an account holds, cross and isolated (spec §11). */
+export function positionCountOf(book: Readonly<BookState>, a: number): number {
+  let n = book.count[a]!;
+  for (let u = book.units.first[a]!; u !== -1; u = book.units.next[u]!) n += book.count[u]!;
+  return n;
 }

@@ -48,7 +48,7 @@ export function searchAccountIds(book: Readonly<BookState>, q: string, limit: nu
   let total = 0;
   for (let a = 0; a < lower.length; a++) {
     const at = lower[a]!.indexOf(needle);
-    if (at < 0) continue;
+    if (at < 0 || book.units.isUnit(a)) continue;
     total++;
     if (cap === 0) continue;
     const hit = { a, rank: at > 0 ? RANK.substring : lower[a]!.length === needle.length ? RANK.exact : RANK.prefix };
@@ -65,7 +65,7 @@ export function searchAccountIds(book: Readonly<BookState>, q: string, limit: nu
 /** The list rows of the given accounts, in the order given; `null` for an id the book does not hold. */
 export function accountRowsOf(book: Readonly<BookState>, ids: readonly string[]): (AccountRow | null)[] {
   return ids.map((id) => {
-    const a = book.accountIndex.get(id);
+    const a = book.accountIndexOf(id);
     return a === undefined ? null : accountRowAt(book, a);
   });
 }

@@ -1,6 +1,6 @@
 import { marginRatio } from "@/lib/risk";
 import { A_COLLATERAL, A_MM, A_STRIDE, A_UPNL } from "../book/account-record";
-import { SLOT_NOTIONAL, SLOT_STRIDE } from "../book/position-slots";
+import { notionalOf, positionCountOf } from "./account-row";
 import type { BookState } from "../book/book-state";
 import type { AtRiskQuery } from "../engine-types";
 import type { AccountRow, AtRiskSortColumn, Page } from "@/lib/contracts/book-views";
@@ -27,6 +27,7 @@ export function atRisk(book: Readonly<BookState>, query: AtRiskQuery = {}): Page
   const acc = book.acc;
   const keep = (a: number): boolean => {
     const o = a * A_STRIDE;
+    if (book.units.isUnit(a)) return false;
     if (!(mask & (1 << book.status[a]!))) return false;
     if (prefix && !book.ids[a]!.startsWith(prefix)) return false;
     if (minRatio === undefined || book.unpriced[a]! > 0) return true;
@@ -40,7 +41,8 @@ export function atRisk(book: Readonly<BookState>, query: AtRiskQuery = {}): Page
       const list = book.holders.list(m);
       const n = book.holders.count(m);
       for (let i = 0; i < n; i++) {
-        const a = book.slots.account(list[i]!);
+        // An isolated position's holder is its unit: the row is its owner's (one position per market).
+        const a = book.units.accountOf(book.slots.account(list[i]!));
         if (keep(a)) candidates.push(a);
       }
     }
@@ -69,7 +71,6 @@ export function atRisk(book: Readonly<BookState>, query: AtRiskQuery = {}): Page
 function sortKeys(book: Readonly<BookState>, candidates: readonly number[], column: AtRiskSortColumn, desc: boolean): Float64Array {
   const key = new Float64Array(book.ids.length);
   const acc = book.acc;
-  const sl = book.slots;
   const sign = desc ? -1 : 1;
   for (const a of candidates) {
     const o = a * A_STRIDE;
@@ -92,13 +93,11 @@ function sortKeys(book: Readonly<BookState>, candidates: readonly number[], colu
           key[a] = Infinity;
           break;
         }
-        let sum = 0;
-        for (let s = book.head[a]!; s !== -1; s = sl.next[s]!) sum += sl.rec[s * SLOT_STRIDE + SLOT_NOTIONAL]!;
-        key[a] = sign * sum;
+        key[a] = sign * notionalOf(book, a);
         break;
       }
       case "positions":
-        key[a] = sign * book.count[a]!;
+        key[a] = sign * positionCountOf(book, a);
         break;
     }
   }

@@ -23,7 +23,7 @@ export function bookSummary(book: Readonly<BookState>): BookSummary {
   return {
     markets: book.compiled.length,
     staleMarkets,
-    accounts: book.ids.length,
+    accounts: book.accounts,
     accountsWithPositions: book.withPositions,
     positions: book.slots.live,
     byStatus,
@@ -40,6 +40,7 @@ function debt(book: Readonly<BookState>): BookSummary["debt"] {
   const indebted: number[] = [];
   let total = 0;
   for (let a = 0; a < book.ids.length; a++) {
+    if (book.units.isUnit(a)) continue;
     const c = book.acc[a * A_STRIDE + A_COLLATERAL]!;
     if (c < 0) {
       indebted.push(a);

@@ -1,4 +1,4 @@
-import type { Page, QueueEntry, QueuePageChanges } from "@/lib/contracts/book-views";
+import { queueEntryKey, type Page, type QueueEntry, type QueuePageChanges } from "@/lib/contracts/book-views";
 
 /**
  * Whether an entry shows the same thing as before, rank and cool-down aside (the place is given by
@@ -40,9 +40,10 @@ export class QueuePageDiff {
     const entries = new Map<string, QueueEntry>();
     const upserts: QueueEntry[] = [];
     for (const e of page.items) {
-      order.push(e.accountId);
-      entries.set(e.accountId, e);
-      const before = this.entries.get(e.accountId);
+      const key = queueEntryKey(e);
+      order.push(key);
+      entries.set(key, e);
+      const before = this.entries.get(key);
       if (!before || !sameEntry(before, e)) upserts.push(e);
     }
     const removed = this.order.filter((id) => !entries.has(id));

@@ -45,6 +45,7 @@ export function ratioHistogram(book: Readonly<BookState>): RatioHistogram {
   const counter = new RatioHistogramCounter();
   const acc = book.acc;
   for (let a = 0; a < book.ids.length; a++) {
+    if (book.units.isUnit(a)) continue;
     const b = a * A_STRIDE;
     if (book.unpriced[a]! > 0) {
       counter.addUnknown();

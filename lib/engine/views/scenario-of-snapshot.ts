@@ -17,10 +17,12 @@ export function scenarioOfSnapshot(snapshot: BookSnapshot): RiskScenario {
   const accounts: AccountInput[] = snapshot.accountIds.map((id, a) => {
     const positions: PositionInput[] = [];
     for (let r = snapshot.accountStart[a]!; r < snapshot.accountStart[a + 1]!; r++) {
+      const margin = snapshot.positionIsolatedMargin?.[r] ?? NaN;
       positions.push({
         marketId: snapshot.markets[snapshot.positionMarket[r]!]!.id,
         qty: snapshot.positionQty[r]!,
         entryPrice: snapshot.positionEntryPrice[r]!,
+        ...(Number.isNaN(margin) ? {} : { marginMode: "isolated" as const, isolatedMargin: margin }),
       });
     }
     return { id, collateral: snapshot.collateral[a]!, positions };

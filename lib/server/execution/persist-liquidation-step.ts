@@ -27,8 +27,10 @@ export interface LiquidationStepResult {
   event: LiquidationEventView;
   /** The position after the step ("0" = closed); entry price unchanged. */
   position: { qty: string; entryPrice: string; source: string; lastSeq: string };
-  /** Account collateral after the step. */
+  /** Account (cross) collateral after the step: unchanged by a step of an isolated position (spec §11). */
   collateral: string;
+  /** Spec §11: an isolated position's margin after the step (0 once closed: what was left went back to cross); null for a cross one. */
+  isolatedMargin: string | null;
   /** Paid by the fund to the account (insurance_payment), "0" if none. */
   insurancePayment: string;
   /** Deficit the fund could not pay: the account keeps this negative balance, "0" if none. */
@@ -68,9 +70,9 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
 
   return prisma.$transaction(async (tx) => {
     await transactionLock(tx, POSITION_WRITE_LOCK);
-    const [row] = await tx.$queryRaw<{ collateral: string; qty: string; entry_price: string; fee_rate: string; others: number }[]>`
+    const [row] = await tx.$queryRaw<{ collateral: string; qty: string; entry_price: string; fee_rate: string; others: number; isolated_margin: string | null }[]>`
       SELECT a.collateral::text AS collateral, p.qty::text AS qty, p.entry_price::text AS entry_price,
-             m.liquidation_fee_rate::text AS fee_rate,
+             m.liquidation_fee_rate::text AS fee_rate, p.isolated_margin::text AS isolated_margin,
              (SELECT count(*)::int FROM positions o
                WHERE o.account_id = a.id AND o.market_id <> p.market_id AND o.qty <> 0) AS others
         FROM accounts a JOIN positions p ON p.account_id = a.id JOIN markets m ON m.id = p.market_id
@@ -88,10 +90,21 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
     await lockInsuranceFund(tx);
     const s = settleLiquidationStep(fill, {
       collateral: row.collateral, positionQty: row.qty, entryPrice: row.entry_price, feeRate: row.fee_rate,
-      otherOpenPositions: row.others, fundBalance: await readInsuranceFundBalance(tx),
+      otherOpenPositions: row.others, fundBalance: await readInsuranceFundBalance(tx), isolatedMargin: row.isolated_margin,
     });
-    const ledger = columns(s.ledger);
-    const fund = columns(s.fund);
+    // Spec §11: a closed isolated position's margin left over goes back to the cross balance.
+    const released = s.isolatedMargin !== null && s.positionQty.isZero() && s.isolatedMargin.gt(0) ? s.isolatedMargin : null;
+    const collateralAfter = released ? s.collateral.plus(released) : s.collateral;
+    const marginAfter = released ? new Exact(0) : s.isolatedMargin;
+    const ledger = columns(s.ledger, s.balance);
+    if (released) {
+      ledger.kinds.push("isolated_margin");
+      ledger.amounts.push(released.toFixed());
+      ledger.balances.push(collateralAfter.toFixed());
+      ledger.modes.push("cross");
+    }
+    const isolatedMarket = s.isolatedMargin === null ? null : step.marketId;
+    const fund = columns(s.fund, "cross");
     const { qty, fillPrice, markPrice } = fill;
 
     const [written] = await tx.$queryRaw<{ event_id: bigint; ledger_ids: bigint[]; fund_ids: bigint[] }[]>`
@@ -105,6 +118,7 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
         RETURNING id
       ), position AS (
         UPDATE positions SET qty = ${s.positionQty.toFixed()}::numeric, source = ${LIQUIDATION_SOURCE},
+                             isolated_margin = ${marginAfter?.toFixed() ?? null}::numeric,
                              last_seq = (SELECT id FROM event), updated_at = now()
          WHERE account_id = ${step.accountId} AND market_id = ${step.marketId}
       ), replaced_source AS (
@@ -114,14 +128,14 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
         ON CONFLICT (source, kind, key) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at
           WHERE c.last_seq < excluded.last_seq
       ), account AS (
-        UPDATE accounts SET collateral = ${s.collateral.toFixed()}::numeric, updated_at = now() WHERE id = ${step.accountId}
+        UPDATE accounts SET collateral = ${collateralAfter.toFixed()}::numeric, updated_at = now() WHERE id = ${step.accountId}
       ), ledger AS (
-        INSERT INTO collateral_ledger (account_id, kind, amount, balance_after, idempotency_key, liquidation_event_id)
+        INSERT INTO collateral_ledger (account_id, kind, amount, balance_after, idempotency_key, liquidation_event_id, balance, market_id)
         SELECT ${step.accountId}, t.kind::collateral_kind, t.amount, t.balance_after,
                'liquidation:' || coalesce(${step.stepKey ?? null}::text, (SELECT id FROM event)::text) || ':' || t.kind,
-               (SELECT id FROM event)
-          FROM unnest(${ledger.kinds}::text[], ${ledger.amounts}::numeric[], ${ledger.balances}::numeric[])
-               WITH ORDINALITY AS t(kind, amount, balance_after, n)
+               (SELECT id FROM event), t.balance::margin_mode, ${isolatedMarket}::text
+          FROM unnest(${ledger.kinds}::text[], ${ledger.amounts}::numeric[], ${ledger.balances}::numeric[], ${ledger.modes}::text[])
+               WITH ORDINALITY AS t(kind, amount, balance_after, balance, n)
          ORDER BY t.n
         RETURNING id
       ), fund AS (
@@ -146,7 +160,8 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
         executedAt: executedAt.getTime(),
       },
       position: { qty: s.positionQty.toFixed(), entryPrice: new Exact(row.entry_price).toFixed(), source: LIQUIDATION_SOURCE, lastSeq: eventId },
-      collateral: s.collateral.toFixed(),
+      collateral: collateralAfter.toFixed(),
+      isolatedMargin: marginAfter?.toFixed() ?? null,
       insurancePayment: s.insurancePayment.toFixed(),
       uncoveredBadDebt: s.uncoveredBadDebt.toFixed(),
       insuranceFundBalance: s.fundBalance.toFixed(),
@@ -156,12 +171,13 @@ export async function persistLiquidationStep(prisma: PrismaClient, step: Liquida
   }, TRANSACTION_OPTIONS);
 }
 
-/** Ledger entries as the three arrays the statement unnests, amounts as exact decimal text. */
-function columns(entries: readonly SettlementEntry<string>[]): { kinds: string[]; amounts: string[]; balances: string[] } {
+/** Ledger entries as the arrays the statement unnests, amounts as exact decimal text, each with the balance it moves. */
+function columns(entries: readonly SettlementEntry<string>[], balance: "cross" | "isolated"): { kinds: string[]; amounts: string[]; balances: string[]; modes: string[] } {
   return {
     kinds: entries.map((e) => e.kind),
     amounts: entries.map((e) => e.amount.toFixed()),
     balances: entries.map((e) => e.balanceAfter.toFixed()),
+    modes: entries.map(() => balance),
   };
 }
 
@@ -172,7 +188,7 @@ async function recordedStep(tx: Tx, stepKey: string): Promise<LiquidationStepRes
   const [e] = await tx.$queryRaw<{
     id: bigint; account_id: string; market_id: string; side: "buy" | "sell"; qty: string; price: string; mark_price: string;
     notional: string; fee: string; slippage: string; realized_pnl: string; deficit: string; mode: "partial" | "full";
-    executed_at: Date; pos_qty: string; entry_price: string; pos_source: string; last_seq: bigint; collateral: string;
+    executed_at: Date; pos_qty: string; entry_price: string; pos_source: string; last_seq: bigint; collateral: string; isolated_margin: string | null;
   }[]>`
     SELECT e.id, e.account_id, e.market_id, e.side::text AS side, trim_scale(e.qty)::text AS qty,
            trim_scale(e.price)::text AS price, trim_scale(e.mark_price)::text AS mark_price,
@@ -180,7 +196,7 @@ async function recordedStep(tx: Tx, stepKey: string): Promise<LiquidationStepRes
            trim_scale(e.slippage)::text AS slippage, trim_scale(e.realized_pnl)::text AS realized_pnl,
            trim_scale(e.deficit)::text AS deficit, e.mode::text AS mode, e.executed_at,
            trim_scale(p.qty)::text AS pos_qty, trim_scale(p.entry_price)::text AS entry_price, p.source AS pos_source,
-           p.last_seq, trim_scale(a.collateral)::text AS collateral
+           p.last_seq, trim_scale(a.collateral)::text AS collateral, trim_scale(p.isolated_margin)::text AS isolated_margin
       FROM collateral_ledger l
       JOIN liquidation_events e ON e.id = l.liquidation_event_id
       JOIN positions p ON p.account_id = e.account_id AND p.market_id = e.market_id
@@ -204,6 +220,7 @@ async function recordedStep(tx: Tx, stepKey: string): Promise<LiquidationStepRes
     // As they stand now (later ingest may have changed them since the step).
     position: { qty: e.pos_qty, entryPrice: e.entry_price, source: e.pos_source, lastSeq: String(e.last_seq) },
     collateral: e.collateral,
+    isolatedMargin: e.isolated_margin,
     insurancePayment: amountOf(ledger, "insurance_payment") ?? "0",
     uncoveredBadDebt: new Exact(amountOf(fund, "uncovered_bad_debt") ?? "0").neg().toFixed(),
     insuranceFundBalance: await readInsuranceFundBalance(tx),

@@ -5,6 +5,7 @@ import type { CollateralEntry, CollateralIngestKind } from "@/lib/contracts/inge
 import { BOUNDS } from "@/lib/risk/bounds";
 import type { PrismaClient } from "@/lib/server/db/prisma-client";
 import { balanceOutOfRange, ExactDecimal } from "./balance-range";
+import { checkIsolatedMoves, ledgerAmount, lockIsolatedPositions, writeIsolatedMargins, type MovedIsolatedPosition } from "./isolated-margin-moves";
 import { isUniqueViolation, TRANSACTION_OPTIONS } from "./sql-errors";
 
 /** A ledger entry this batch appended (decimal strings). */
@@ -13,6 +14,7 @@ export interface AppliedCollateralEntry {
   id: string;
   accountId: string;
   kind: CollateralIngestKind;
+  /** As given (for `isolated_margin`: signed as it moves the position's margin). */
   amount: string;
   /** The account's collateral right after this entry. */
   balanceAfter: string;
@@ -28,6 +30,8 @@ export interface PersistCollateralResult {
   balances: { accountId: string; collateral: string }[];
   /** Accounts that did not exist before this batch. */
   newAccountIds: string[];
+  /** Spec §11: the isolated positions an `isolated_margin` entry moved, after the batch (for the engine). */
+  isolatedPositions: MovedIsolatedPosition[];
 }
 
 /**
@@ -42,12 +46,19 @@ export function ingestLedgerKey(idempotencyKey: string): string {
   return INGEST_KEY_PREFIX + idempotencyKey;
 }
 
-function sameEntry(a: { accountId: string; kind: string; amount: string }, b: { accountId: string; kind: string; amount: string }) {
-  return a.accountId === b.accountId && a.kind === b.kind && new Decimal(a.amount).eq(b.amount);
+/** An entry as its ledger row holds it (`amount` signed as it moves the cross balance). */
+interface LedgerForm { accountId: string; kind: string; amount: string; marketId: string | null }
+
+const ledgerForm = (e: CollateralEntry): LedgerForm =>
+  ({ accountId: e.accountId, kind: e.kind, amount: ledgerAmount(e), marketId: e.marketId ?? null });
+
+function sameEntry(a: LedgerForm, b: LedgerForm) {
+  return a.accountId === b.accountId && a.kind === b.kind && a.marketId === b.marketId && new Decimal(a.amount).eq(b.amount);
 }
 
-function describe(e: { accountId: string; kind: string; amount: string }) {
-  return `${e.kind} of ${e.amount} on account "${e.accountId}"`;
+function describe(e: LedgerForm) {
+  const where = e.marketId === null ? "" : ` (${e.marketId} isolated position)`;
+  return `${e.kind} of ${e.amount} on account "${e.accountId}"${where}`;
 }
 
 /**
@@ -78,10 +89,10 @@ export async function persistCollateralEntries(
       return;
     }
     const earlier = entries[first];
-    if (earlier && !sameEntry(earlier, entry)) {
+    if (earlier && !sameEntry(ledgerForm(earlier), ledgerForm(entry))) {
       fields.push({
         path: `entries[${index}].idempotencyKey`,
-        message: `key "${entry.idempotencyKey}" is used by entries[${first}] for a different entry (${describe(earlier)})`,
+        message: `key "${entry.idempotencyKey}" is used by entries[${first}] for a different entry (${describe(ledgerForm(earlier))})`,
       });
     }
   });
@@ -108,7 +119,7 @@ function checkBalances(fresh: readonly { index: number; entry: CollateralEntry }
   const running = new Map<string, Decimal>();
   const fields: FieldError[] = [];
   for (const { index, entry } of fresh) {
-    const after = (running.get(entry.accountId) ?? new ExactDecimal(balances.get(entry.accountId) ?? 0)).plus(entry.amount);
+    const after = (running.get(entry.accountId) ?? new ExactDecimal(balances.get(entry.accountId) ?? 0)).plus(ledgerAmount(entry));
     running.set(entry.accountId, after);
     if (after.abs().gt(BOUNDS.collateral.maxAbs) && fields.length < 20) {
       fields.push({ path: `entries[${index}].amount`, message: balanceOutOfRange(entry.accountId, after) });
@@ -124,15 +135,15 @@ async function applyCollateral(
 ): Promise<PersistCollateralResult> {
   return prisma.$transaction(async (tx) => {
     const keys = candidates.map((c) => ingestLedgerKey(c.entry.idempotencyKey));
-    const existing = await tx.$queryRaw<{ idempotency_key: string; account_id: string; kind: string; amount: string }[]>`
-      SELECT idempotency_key, account_id, kind::text AS kind, trim_scale(amount)::text AS amount
+    const existing = await tx.$queryRaw<{ idempotency_key: string; account_id: string; kind: string; amount: string; market_id: string | null }[]>`
+      SELECT idempotency_key, account_id, kind::text AS kind, trim_scale(amount)::text AS amount, market_id
         FROM collateral_ledger WHERE idempotency_key = ANY(${keys}::text[])`;
-    const known = new Map(existing.map((e) => [e.idempotency_key, { accountId: e.account_id, kind: e.kind, amount: e.amount }]));
+    const known = new Map(existing.map((e) => [e.idempotency_key, { accountId: e.account_id, kind: e.kind, amount: e.amount, marketId: e.market_id }]));
     const conflicts: FieldError[] = [];
     const fresh = candidates.filter(({ index, entry }) => {
       const prior = known.get(ingestLedgerKey(entry.idempotencyKey));
       if (!prior) return true;
-      if (!sameEntry(prior, entry)) {
+      if (!sameEntry(prior, ledgerForm(entry))) {
         conflicts.push({
           path: `entries[${index}].idempotencyKey`,
           message: `key "${entry.idempotencyKey}" was already applied to a different entry (${describe(prior)})`,
@@ -141,7 +152,11 @@ async function applyCollateral(
       return false;
     });
     if (conflicts.length > 0) throw new InputError(conflicts);
-    if (fresh.length === 0) return { applied: [], replayed: total, balances: [], newAccountIds: [] };
+    if (fresh.length === 0) return { applied: [], replayed: total, balances: [], newAccountIds: [], isolatedPositions: [] };
+
+    // Margin moves lock their positions first (the position-write lock, then the rows), as every
+    // writer of positions does, then the accounts.
+    const positions = await lockIsolatedPositions(tx, fresh.map((f) => f.entry).filter((e) => e.kind === "isolated_margin"));
 
     const accountIds = [...new Set(fresh.map((f) => f.entry.accountId))].sort();
     const created = await tx.$queryRaw<{ id: string }[]>`
@@ -149,21 +164,25 @@ async function applyCollateral(
       ON CONFLICT (id) DO NOTHING RETURNING id`;
     const locked = await tx.$queryRaw<{ id: string; collateral: string }[]>`
       SELECT id, collateral::text AS collateral FROM accounts WHERE id = ANY(${accountIds}::text[]) ORDER BY id FOR UPDATE`;
-    checkBalances(fresh, new Map(locked.map((a) => [a.id, a.collateral])));
+    const lockedBalances = new Map(locked.map((a) => [a.id, a.collateral]));
+    checkBalances(fresh, lockedBalances);
+    const isolatedPositions = checkIsolatedMoves(fresh, lockedBalances, positions);
+    await writeIsolatedMargins(tx, isolatedPositions);
 
     const input = JSON.stringify(fresh.map(({ entry }, ord) => ({
-      ord, account_id: entry.accountId, kind: entry.kind, amount: entry.amount, idempotency_key: ingestLedgerKey(entry.idempotencyKey), note: entry.note ?? null,
+      ord, account_id: entry.accountId, kind: entry.kind, amount: ledgerAmount(entry), idempotency_key: ingestLedgerKey(entry.idempotencyKey),
+      note: entry.note ?? null, market_id: entry.marketId ?? null,
     })));
     const rows = await tx.$queryRaw<{ ord: number; id: bigint; balance_after: string }[]>`
       WITH input AS (
         SELECT * FROM json_to_recordset(${input}::json)
-          AS t(ord int, account_id text, kind text, amount numeric, idempotency_key text, note text)
+          AS t(ord int, account_id text, kind text, amount numeric, idempotency_key text, note text, market_id text)
       ), running AS (
         SELECT i.*, a.collateral + sum(i.amount) OVER (PARTITION BY i.account_id ORDER BY i.ord) AS balance_after
           FROM input i JOIN accounts a ON a.id = i.account_id
       ), appended AS (
-        INSERT INTO collateral_ledger (account_id, kind, amount, balance_after, idempotency_key, note)
-        SELECT account_id, kind::collateral_kind, amount, balance_after, idempotency_key, note FROM running ORDER BY ord
+        INSERT INTO collateral_ledger (account_id, kind, amount, balance_after, idempotency_key, note, market_id)
+        SELECT account_id, kind::collateral_kind, amount, balance_after, idempotency_key, note, market_id FROM running ORDER BY ord
         RETURNING id, idempotency_key, balance_after
       ), balances AS (
         UPDATE accounts a SET collateral = last.balance_after, updated_at = now()
@@ -187,6 +206,7 @@ async function applyCollateral(
       replayed: total - applied.length,
       balances: [...last].map(([accountId, collateral]) => ({ accountId, collateral })),
       newAccountIds: created.map((c) => c.id),
+      isolatedPositions,
     };
   }, TRANSACTION_OPTIONS);
 }

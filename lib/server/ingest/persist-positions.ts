@@ -14,6 +14,8 @@ export interface AppliedPosition {
   /** Signed base quantity; "0" = closed. */
   qty: string;
   entryPrice: string;
+  /** Spec §11: its own margin (USD) when isolated; null when cross. */
+  isolatedMargin: string | null;
 }
 
 export interface PersistPositionsResult {
@@ -102,8 +104,9 @@ export async function persistPositionUpdates(
       WITH input AS (
         SELECT * FROM unnest(${column((u) => u.accountId)}::text[], ${column((u) => u.marketId)}::text[],
                              ${column((u) => u.qty)}::numeric[], ${column((u) => u.entryPrice)}::numeric[],
-                             ${column((u) => u.seq)}::bigint[])
-          WITH ORDINALITY AS t(account_id, market_id, qty, entry_price, seq, n)
+                             ${column((u) => u.seq)}::bigint[], ${column((u) => u.marginMode)}::margin_mode[],
+                             ${column((u) => u.isolatedMargin ?? null)}::numeric[])
+          WITH ORDINALITY AS t(account_id, market_id, qty, entry_price, seq, margin_mode, isolated_margin, n)
       ), newest AS (
         SELECT DISTINCT ON (account_id, market_id) * FROM input ORDER BY account_id, market_id, seq DESC, n
       ), prior AS (
@@ -119,10 +122,11 @@ export async function persistPositionUpdates(
         INSERT INTO accounts (id, updated_at) SELECT DISTINCT account_id, now() FROM fresh WHERE prior_source IS NULL
         ON CONFLICT (id) DO NOTHING RETURNING id
       ), inserted AS (
-        INSERT INTO positions (account_id, market_id, qty, entry_price, source, last_seq, updated_at)
-        SELECT account_id, market_id, qty, entry_price, ${source}, seq, now() FROM fresh WHERE prior_source IS NULL
+        INSERT INTO positions (account_id, market_id, qty, entry_price, source, last_seq, margin_mode, isolated_margin, updated_at)
+        SELECT account_id, market_id, qty, entry_price, ${source}, seq, margin_mode, isolated_margin, now() FROM fresh WHERE prior_source IS NULL
       ), updated AS (
-        UPDATE positions p SET qty = f.qty, entry_price = f.entry_price, source = ${source}, last_seq = f.seq, updated_at = now()
+        UPDATE positions p SET qty = f.qty, entry_price = f.entry_price, source = ${source}, last_seq = f.seq,
+                               margin_mode = f.margin_mode, isolated_margin = f.isolated_margin, updated_at = now()
           FROM fresh f
          WHERE f.prior_source IS NOT NULL AND p.account_id = f.account_id AND p.market_id = f.market_id
       ), replaced_sources AS (
@@ -137,7 +141,7 @@ export async function persistPositionUpdates(
   ], TRANSACTION_OPTIONS);
   const applied: AppliedPosition[] = (written?.applied ?? []).map((n) => {
     const u = updates[n - 1]!;
-    return { accountId: u.accountId, marketId: u.marketId, qty: u.qty, entryPrice: u.entryPrice };
+    return { accountId: u.accountId, marketId: u.marketId, qty: u.qty, entryPrice: u.entryPrice, isolatedMargin: u.isolatedMargin ?? null };
   });
   return { applied, ignored: updates.length - applied.length, newAccountIds: written?.new_accounts ?? [] };
 }

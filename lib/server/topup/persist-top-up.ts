@@ -19,7 +19,7 @@ export interface TopUpWrite {
 
 export interface PersistedTopUp {
   replayed: boolean;
-  entry: { id: string; accountId: string; amount: string; balanceAfter: string; note: string | null; createdAt: number };
+  entry: { id: string; accountId: string; amount: string; balanceAfter: string; note: string | null; createdAt: number; marketId?: string };
   /** The account's collateral after a new entry (for the engine); empty on a replay. */
   balances: { accountId: string; collateral: string }[];
 }
