@@ -41,6 +41,7 @@ changes its tiers only). A new market needs each, or the import stops naming the
   --lot-size N             base units (Hyperliquid gives it as szDecimals)
   --tick-size N            USD
   --liquidation-fee-rate N fraction of notional, below the first tier's mmr
+  --maintenance-fee-rate N closing fee counted in maintenance, spec §11, in [0, 1) (default 0)
   --half-spread-bps N      bps (stress and liquidation cost, spec §5)
   --depth-per-1pct N       USD of notional that moves the price 1% (spec §5)
 
@@ -51,7 +52,7 @@ Other
 `;
 
 const FIELD_OPTIONS: Record<string, FlagField> = {
-  "lot-size": "lotSize", "tick-size": "tickSize", "liquidation-fee-rate": "liquidationFeeRate",
+  "lot-size": "lotSize", "tick-size": "tickSize", "liquidation-fee-rate": "liquidationFeeRate", "maintenance-fee-rate": "maintenanceFeeRate",
   "half-spread-bps": "halfSpreadBps", "depth-per-1pct": "depthPer1Pct",
 };
 

@@ -9,6 +9,8 @@ export interface MarketRecord {
   lotSize: string;
   tickSize: string;
   liquidationFeeRate: string;
+  /** Spec §11's closing fee in maintenance (0: sections 2–6). */
+  maintenanceFeeRate: string;
   halfSpreadBps: string;
   depthPer1Pct: string;
   tiers: TierParams[];
@@ -19,6 +21,7 @@ export const FIELD_FLAGS = {
   lotSize: "--lot-size",
   tickSize: "--tick-size",
   liquidationFeeRate: "--liquidation-fee-rate",
+  maintenanceFeeRate: "--maintenance-fee-rate",
   halfSpreadBps: "--half-spread-bps",
   depthPer1Pct: "--depth-per-1pct",
 } as const;
@@ -96,7 +99,7 @@ function planOne(id: string, table: VenueTable, before: MarketRecord | null, fie
   const field = (name: FlagField): string => {
     // An existing market keeps its fields (its positions are whole lots of its lot size, its desk
     // chose its fee and depth): the flags are for new markets, which have nothing else.
-    const given = before ? before[name] : fields[name] ?? (name === "lotSize" ? table.lotSize : undefined);
+    const given = before ? before[name] : fields[name] ?? (name === "lotSize" ? table.lotSize : name === "maintenanceFeeRate" ? "0" : undefined);
     if (given === undefined) {
       fail([FIELD_FLAGS[name]], `${id} is a new market and the ${table.venue} table does not give its ${name}: pass ${FIELD_FLAGS[name]}`);
     }
@@ -108,6 +111,7 @@ function planOne(id: string, table: VenueTable, before: MarketRecord | null, fie
     lotSize: field("lotSize"),
     tickSize: field("tickSize"),
     liquidationFeeRate: field("liquidationFeeRate"),
+    maintenanceFeeRate: field("maintenanceFeeRate"),
     halfSpreadBps: field("halfSpreadBps"),
     depthPer1Pct: field("depthPer1Pct"),
     tiers: table.tiers,
@@ -127,12 +131,13 @@ export function marketParamsOfRecord(m: MarketRecord): MarketParams {
     lotSize: Number(m.lotSize),
     tickSize: Number(m.tickSize),
     liquidationFeeRate: Number(m.liquidationFeeRate),
+    maintenanceFeeRate: Number(m.maintenanceFeeRate),
     tiers: m.tiers,
     liquidity: { halfSpreadBps: Number(m.halfSpreadBps), depthPer1Pct: Number(m.depthPer1Pct) },
   };
 }
 
-const DECIMAL_FIELDS = ["lotSize", "tickSize", "liquidationFeeRate", "halfSpreadBps", "depthPer1Pct"] as const;
+const DECIMAL_FIELDS = ["lotSize", "tickSize", "liquidationFeeRate", "maintenanceFeeRate", "halfSpreadBps", "depthPer1Pct"] as const;
 
 function changedFields(before: MarketRecord | null, after: MarketRecord): (keyof MarketRecord)[] {
   if (!before) return ["tiers", ...DECIMAL_FIELDS];

@@ -22,6 +22,7 @@ export function marketRecordOf(row: MarketRow): MarketRecord {
     lotSize: row.lotSize.toString(),
     tickSize: row.tickSize.toString(),
     liquidationFeeRate: row.liquidationFeeRate.toString(),
+    maintenanceFeeRate: row.maintenanceFeeRate.toString(),
     halfSpreadBps: row.halfSpreadBps.toString(),
     depthPer1Pct: row.depthPer1Pct.toString(),
     tiers: row.tiers as unknown as TierParams[],
@@ -63,7 +64,7 @@ export async function importMarkets(prisma: PrismaClient, request: ImportRequest
     for (const m of changed) {
       const a = m.after;
       const fields = {
-        lotSize: a.lotSize, tickSize: a.tickSize, liquidationFeeRate: a.liquidationFeeRate,
+        lotSize: a.lotSize, tickSize: a.tickSize, liquidationFeeRate: a.liquidationFeeRate, maintenanceFeeRate: a.maintenanceFeeRate,
         halfSpreadBps: a.halfSpreadBps, depthPer1Pct: a.depthPer1Pct, tiers: a.tiers as unknown as object[],
       };
       if (m.before) await tx.market.update({ where: { id: m.id }, data: fields });

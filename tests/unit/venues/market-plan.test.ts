@@ -7,7 +7,7 @@ import { fixture } from "./fixtures";
 const binance = () => parseBinanceBrackets(fixture("binance-leverage-brackets.json"));
 const NEW_FIELDS = { tickSize: "0.1", liquidationFeeRate: "0.001", halfSpreadBps: "1", depthPer1Pct: "2000000" };
 const BTC: MarketRecord = {
-  id: "BTC-PERP", baseAsset: "BTC", lotSize: "0.001", tickSize: "0.1", liquidationFeeRate: "0.001", halfSpreadBps: "1", depthPer1Pct: "2000000",
+  id: "BTC-PERP", baseAsset: "BTC", lotSize: "0.001", tickSize: "0.1", liquidationFeeRate: "0.001", maintenanceFeeRate: "0", halfSpreadBps: "1", depthPer1Pct: "2000000",
   tiers: [{ maxNotional: 50_000, mmr: 0.004, maxLeverage: 125 }, { maxNotional: null, mmr: 0.025, maxLeverage: 20 }],
 };
 
@@ -45,6 +45,18 @@ describe("planImport", () => {
     const plan = planImport(binance(), [BTC], { fields: { ...NEW_FIELDS, lotSize: "1", tickSize: "0.0001" } });
     expect(plan[1]!.before).toBeNull();
     expect(plan[1]!.after).toMatchObject({ id: "MANA-PERP", baseAsset: "MANA", lotSize: "1", tickSize: "0.0001" });
+  });
+
+  it("the closing fee in maintenance (§11): a new market's from --maintenance-fee-rate (0 without it), an existing market keeps its own, and validateMarket judges the tiers with it", () => {
+    const plan = planImport(binance(), [BTC], { fields: { ...NEW_FIELDS, lotSize: "1", tickSize: "0.0001" } });
+    expect(plan[1]!.after.maintenanceFeeRate).toBe("0");
+    const withFee = planImport(binance(), [BTC], { fields: { ...NEW_FIELDS, lotSize: "1", tickSize: "0.0001", maintenanceFeeRate: "0.0005" } });
+    expect(withFee[1]!.after.maintenanceFeeRate).toBe("0.0005");
+    const feeBtc = { ...BTC, maintenanceFeeRate: "0.0006" };
+    const [kept] = planImport(binance(), [feeBtc], { symbols: ["BTCUSDT"], fields: { maintenanceFeeRate: "0.1" } });
+    expect(kept!.after.maintenanceFeeRate).toBe("0.0006");
+    // Binance's last bracket has mmr 0.5: with a fee of 0.5 no room is left (mmr + fee + liquidation fee ≥ 1).
+    expect(refusal(() => planImport(binance(), [{ ...BTC, maintenanceFeeRate: "0.5" }], { symbols: ["BTCUSDT"] }))).toMatch(/^BTC-PERP/);
   });
 
   it("Hyperliquid's szDecimals gives a new market's lot size", () => {
