@@ -8,6 +8,13 @@ import type { AlertTransition } from "./alert-transitions";
 
 /** At most four pushes a second: each reads the counts once, whatever the burst behind it. */
 const PUSH_INTERVAL_MS = 250;
+/**
+ * And the counts' query at most a twentieth of the time: the next push waits 20 times as long as
+ * the last query took. With tens of thousands of unresolved alerts the query takes tens of ms
+ * (38 ms on the tick-to-dom book, 30,000 raised in two minutes): four a second were 15% of a core
+ * of PostgreSQL on a saturated host (docs/PERFORMANCE.md, "Tick to DOM").
+ */
+const COUNTS_COST_FACTOR = 20;
 /** The longest a timer waits (Node's limit is ~24.8 days; a snooze is at most 7). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -50,6 +57,7 @@ export class AlertsPush {
     this.pending = [];
     try {
       const { counts, nextSnoozeEnd } = await alertCounts(this.prisma, now);
+      this.pacer.stretch((Date.now() - now) * COUNTS_COST_FACTOR);
       send({ counts, changes: taken.slice(0, ALERTS_CHANGE_MAX), more: Math.max(0, taken.length - ALERTS_CHANGE_MAX) });
       this.watchSnooze(nextSnoozeEnd, now);
     } catch (error) {

@@ -21,6 +21,8 @@ export class Pacer {
   private again = false;
   private stopped = false;
   private lastRun = 0;
+  /** How much longer than `intervalMs` the next run waits (`stretch`); 0 again once it ran. */
+  private extraMs = 0;
 
   constructor(private readonly intervalMs: number, private readonly run: (now: number) => void | Promise<void>) {}
 
@@ -30,12 +32,21 @@ export class Pacer {
       this.again = true;
       return;
     }
-    this.timer = setTimeout(this.fire, Math.max(0, this.lastRun + this.intervalMs - Date.now()));
+    this.timer = setTimeout(this.fire, Math.max(0, this.lastRun + this.intervalMs + this.extraMs - Date.now()));
+  }
+
+  /**
+   * The next run no sooner than `ms` after the last one began (if that is longer than the
+   * interval), once: a run whose work costs more can keep its share of the time bounded.
+   */
+  stretch(ms: number): void {
+    this.extraMs = Math.max(0, ms - this.intervalMs);
   }
 
   private readonly fire = (): void => {
     this.timer = null;
     this.lastRun = Date.now();
+    this.extraMs = 0;
     const done = this.run(this.lastRun);
     if (!(done instanceof Promise)) return;
     this.running = true;

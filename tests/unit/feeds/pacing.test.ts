@@ -32,6 +32,28 @@ describe("the pacing every feed shares", () => {
     expect(runs).toEqual([1_000_000, 1_000_100, 1_001_100]);
   });
 
+  it("stretch: the next run waits that long after the last began (once), never less than the interval", async () => {
+    const runs: number[] = [];
+    const pacer = new Pacer(100, (now) => void runs.push(now));
+    pacer.request();
+    await vi.advanceTimersByTimeAsync(0);
+    pacer.stretch(760);
+    pacer.request();
+    await vi.advanceTimersByTimeAsync(759);
+    expect(runs).toEqual([1_000_000]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toEqual([1_000_000, 1_000_760]);
+    pacer.stretch(30); // shorter than the interval: the interval holds
+    pacer.request();
+    await vi.advanceTimersByTimeAsync(99);
+    expect(runs).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toEqual([1_000_000, 1_000_760, 1_000_860]);
+    pacer.request(); // the stretch was for one run only
+    await vi.advanceTimersByTimeAsync(100);
+    expect(runs).toEqual([1_000_000, 1_000_760, 1_000_860, 1_000_960]);
+  });
+
   it("never overlaps a run that is still going: a request meanwhile runs once after it, no sooner than the interval", async () => {
     let active = 0;
     let most = 0;
