@@ -238,32 +238,22 @@ export class AlertEvaluator implements BookListener {
    */
   private step(s: RuleState, a: number, holds: boolean, clears: boolean, now: number): void {
     const i = a * s.stride + s.col;
-    if (s.raised[i]) {
-      if (!clears) {
-        s.since[i] = NaN;
-        return;
-      }
-      const wait = s.rule.clearAfterMs;
-      let since = s.since[i]!;
-      if (since !== since) {
-        since = now;
-        s.since[i] = now;
-        if (wait > 0) this.due.push(now + wait, s, a);
-      }
-      if (since + wait <= now) this.clear(s, a, since + wait);
-      return;
-    }
-    if (!holds) {
+    const raised = s.raised[i] === 1;
+    if (!(raised ? clears : holds)) {
       s.since[i] = NaN;
       return;
     }
+    // The wait for the change (a raise, or a raised one's clear): since when its condition holds.
+    const wait = raised ? s.rule.clearAfterMs : s.rule.minDurationMs;
     let since = s.since[i]!;
     if (since !== since) {
       since = now;
       s.since[i] = now;
-      if (s.rule.minDurationMs > 0) this.due.push(now + s.rule.minDurationMs, s, a);
+      if (wait > 0) this.due.push(now + wait, s, a);
     }
-    if (since + s.rule.minDurationMs <= now) this.raise(s, a, since + s.rule.minDurationMs);
+    if (since + wait > now) return;
+    if (raised) this.clear(s, a, since + wait);
+    else this.raise(s, a, since + wait);
   }
 
   /** A wait that came due: raised (or cleared) if it is still the same wait (not cancelled, restarted or done meanwhile). */

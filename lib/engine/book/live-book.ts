@@ -308,9 +308,6 @@ export class LiveBook extends BookState {
 
   private applyPosition(a: number, m: number, qty: number, entryPrice: number): void {
     const sl = this.slots;
-    const rec = sl.rec;
-    const acc = this.acc;
-    const b = a * A_STRIDE;
     let prev = -1;
     let s = this.head[a]!;
     while (s !== -1 && sl.market[s] !== m) {
@@ -323,25 +320,16 @@ export class LiveBook extends BookState {
       else sl.next[prev] = sl.next[s]!;
       const moved = this.holders.remove(m, sl.holderPos[s]!);
       if (moved >= 0) sl.holderPos[moved] = sl.holderPos[s]!;
-      const o = s * SLOT_STRIDE;
-      acc[b + A_UPNL] = acc[b + A_UPNL]! - rec[o + SLOT_UPNL]!;
-      acc[b + A_MM] = acc[b + A_MM]! - rec[o + SLOT_MM]!;
-      acc[b + A_IM] = acc[b + A_IM]! - rec[o + SLOT_IM]!;
       sl.release(s);
       if (Number.isNaN(this.marks[m]!)) this.unpriced[a]!--;
       const left = this.count[a]! - 1;
       this.count[a] = left;
-      if (left === 0) {
-        if (!this.holdsAny(this.units.accountOf(a))) this.withPositions--;
-        acc[b + A_UPNL] = 0;
-        acc[b + A_MM] = 0;
-        acc[b + A_IM] = 0;
-        this.deltaOps[a] = 0;
-      }
+      if (left === 0 && !this.holdsAny(this.units.accountOf(a))) this.withPositions--;
       this.changes.summary();
       this.listener?.accountChanged(this.units.accountOf(a));
-      // From scratch, not by delta: subtracting a large term leaves its rounding in the sum.
-      if (left > 0) this.recompute(a);
+      // From scratch, not by delta: subtracting a large term leaves its rounding in the sum (and
+      // with no position left the sums are exactly 0).
+      this.recompute(a);
       this.settle(a, false);
       return;
     }
