@@ -55,7 +55,7 @@ export const DeskSummary = memo(function DeskSummary({ summary: live, ts: liveTs
           : "uniform move of every market the fund covers"}
         title={runwayLeavesOut ? `${runwayLeavesOut}: the runway is computed over the other accounts` : undefined}
         // As old as its inputs: computed a moment ago from marks that may be older (a feed gone).
-        ts={fund.coversMoveTs === null ? fund.coversMoveTs : Math.min(fund.coversMoveTs, ts)} stale={stale} staleAfterMs={Math.max(staleAfterMs, 60_000)}
+        ts={fund.coversMoveTs === null ? null : Math.min(fund.coversMoveTs, ts)} stale={stale} staleAfterMs={Math.max(staleAfterMs, 60_000)}
         tone={fund.coversMove !== null && fund.coversMove < 0.1 ? "bad" : undefined} />
       <Figure label="Uncovered bad debt" value={badDebt > 0 ? formatUsdCompact(badDebt) : "0"} unit="USD"
         hint="deficits the fund could not pay" testId="summary-bad-debt" rawValue={fund.uncoveredBadDebt}

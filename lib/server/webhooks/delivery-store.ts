@@ -144,8 +144,8 @@ export function nextState(r: AttemptResult, policy: RetryPolicy, random: () => n
 export async function recordAttempts(
   prisma: PrismaClient, results: readonly AttemptResult[], policy: RetryPolicy, random: () => number = Math.random,
 ): Promise<{ disabled: DisabledWebhook[]; alerts: AlertTransitions }> {
-  const alerts: { raised: AlertTransitions["raised"][number][]; resolved: AlertTransitions["resolved"][number][] } = { raised: [], resolved: [] };
-  if (results.length === 0) return { disabled: [], alerts };
+  const none: AlertTransitions = { raised: [], resolved: [] };
+  if (results.length === 0) return { disabled: [], alerts: none };
   const next = results.map((r) => nextState(r, policy, random));
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`
@@ -169,7 +169,7 @@ export async function recordAttempts(
       if (next[i]!.state === "dead") s.dead = true;
       streaks.set(r.delivery.webhookId, s);
     });
-    if (streaks.size === 0) return { disabled: [], alerts };
+    if (streaks.size === 0) return { disabled: [], alerts: none };
     const ids = [...streaks.keys()];
     const current = await tx.$queryRaw<{ id: string; name: string; enabled: boolean; consecutive_failures: number }[]>`
       SELECT id, name, enabled, consecutive_failures FROM webhooks WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
@@ -203,12 +203,12 @@ export async function recordAttempts(
         data: disabled.map((d) => ({ actor: "system", action: "webhook.disable", note: d.reason, details: { webhookId: d.id, name: d.name, automatic: true } })),
       });
       // The transaction client runs the same raw statements as the client (applyAlertSignals uses only $queryRaw).
-      const t = await applyAlertSignals(tx, disabled.map((d) => ({
+      const alerts = await applyAlertSignals(tx, disabled.map((d) => ({
         ruleId: "webhook-disabled", subject: `webhook:${d.id}`, raise: true, at: now,
         message: `webhook "${d.name}" disabled: ${d.reason}`, value: counts[current.findIndex((w) => w.id === d.id)],
       })));
-      alerts.raised.push(...t.raised);
+      return { disabled, alerts };
     }
-    return { disabled, alerts };
+    return { disabled, alerts: none };
   }, { timeout: 60_000 });
 }
