@@ -45,6 +45,7 @@ export function AccountSearchPalette() {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
   const [open, setOpen] = useState(false);
   const [text, setText] = useState("");
   const [active, setActive] = useState(0);
@@ -94,7 +95,13 @@ export function AccountSearchPalette() {
       }
     };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    // Said on the button once the shortcuts listen (before hydration a key press does nothing here).
+    const button = buttonRef.current;
+    button?.setAttribute("data-shortcut-ready", "true");
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      button?.removeAttribute("data-shortcut-ready");
+    };
   }, [show]);
 
   // Enter before the answer to what is typed has come: ask for exactly that now, and open its best match if it is still what is typed.
@@ -132,7 +139,7 @@ export function AccountSearchPalette() {
 
   return (
     <>
-      <button type="button" className="find-button" onClick={show} data-testid="find-account-button" aria-haspopup="dialog"
+      <button ref={buttonRef} type="button" className="find-button" onClick={show} data-testid="find-account-button" aria-haspopup="dialog"
         aria-keyshortcuts="Control+K Meta+K /" title={`Find any account by id or owner e-mail (${mac ? "⌘K" : "Ctrl+K"} or /)`}>
         <span className="find-label">Find account</span>
         <kbd className="find-kbd">{mac ? "⌘K" : "Ctrl K"}</kbd><kbd className="find-kbd">/</kbd>

@@ -33,6 +33,11 @@ function cutTexts(page: Page, selector: string): Promise<string[]> {
   }).map((e) => `${e.dataset.testid ?? e.dataset.label ?? e.className}: "${e.textContent}" (${e.clientWidth}/${e.scrollWidth} px)`), selector);
 }
 
+/** Waits until the palette's shortcuts listen: a page shown before hydration ignores Ctrl-K (one loaded CI run pressed it just before). */
+function shortcutsReady(page: Page): Promise<unknown> {
+  return page.locator('[data-testid="find-account-button"][data-shortcut-ready="true"]').waitFor();
+}
+
 describe("find any account in a keystroke; the pages on a phone", () => {
   let server: AppServer;
   let browser: Browser;
@@ -61,6 +66,7 @@ describe("find any account in a keystroke; the pages on a phone", () => {
     const status = page.getByTestId("palette-status");
     await page.goto(`${server.url}/desk`);
     await page.getByTestId("accounts-table").waitFor();
+    await shortcutsReady(page);
 
     // Ctrl-K: the dialog opens with the focus in its input.
     await page.keyboard.press("Control+k");
@@ -98,7 +104,7 @@ describe("find any account in a keystroke; the pages on a phone", () => {
     // On the account page and the audit log too; ↓ moves to the second match.
     for (const path of [`/desk/accounts/${TRADER_B.account}`, "/desk/audit", "/desk/alerts"]) {
       if (!page.url().endsWith(path)) await page.goto(`${server.url}${path}`);
-      await page.getByTestId("find-account-button").waitFor();
+      await shortcutsReady(page);
       await page.keyboard.press("Control+k");
       await palette.waitFor({ state: "visible" });
       await input.fill("demo-trader-");
