@@ -10,10 +10,16 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
  * with the repository's tsconfig (for the `@/` paths lib/risk uses), then imports the entry. Works
  * whether or not the parent runs under tsx (server, scripts, Vitest), and from inside a worker.
  * `options.resourceLimits`: the thread's heap limit (the what-if pool's); past it only the thread dies.
+ * The process's profiling flags (`--cpu-prof*`, `--heap-prof*`) are passed on, so that a server
+ * started with them (LIQDESK_SERVER_NODE_ARGS in tests/support/app-server.ts) profiles its threads too.
  */
 export function startWorker(entry: URL, workerData: unknown, options: Pick<WorkerOptions, "resourceLimits"> = {}): Worker {
   if (!entry.pathname.endsWith(".ts")) return new Worker(entry, { workerData, ...options });
-  return new Worker(bootstrapSource(entry), { eval: true, workerData, execArgv: [], ...options });
+  return new Worker(bootstrapSource(entry), { eval: true, workerData, execArgv: profilingFlags(), ...options });
+}
+
+function profilingFlags(): string[] {
+  return process.execArgv.filter((a) => /^--(cpu|heap)-prof/.test(a));
 }
 
 function bootstrapSource(entry: URL): string {
