@@ -79,14 +79,30 @@ describe("the body limit on the real server", () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    const answer = await postChunked(server!.url, token, 1024 * MiB);
-    uploading = false;
-    await watch;
+    // The server answers 413 and closes while the client is still writing: on a loaded host the
+    // client's next write can meet the closed socket (EPIPE, ECONNRESET) before it has read the
+    // answer, a race of every HTTP server that answers before reading the whole body. Such a try
+    // shows the body cut off but not the answer: up to 3 tries, the answer must come in one.
+    const resets: string[] = [];
+    let answer: Awaited<ReturnType<typeof postChunked>> | null = null;
+    try {
+      for (let attempt = 0; attempt < 3 && !answer; attempt++) {
+        answer = await postChunked(server!.url, token, 1024 * MiB).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== "EPIPE" && error.code !== "ECONNRESET") throw error;
+          resets.push(error.code);
+          return null;
+        });
+      }
+    } finally {
+      uploading = false;
+      await watch;
+    }
     peak = Math.max(peak, rssMiB(server!.pid));
-    expect(answer.status, answer.body).toBe(413);
-    expect(JSON.parse(answer.body).error.code).toBe("payload_too_large");
+    expect(answer, `every try reset before its answer: ${resets.join(", ")}`).not.toBeNull();
+    expect(answer!.status, answer!.body).toBe(413);
+    expect(JSON.parse(answer!.body).error.code).toBe("payload_too_large");
     // Answered while the client was still sending: far from the whole gigabyte.
-    expect(answer.sentMiB).toBeLessThan(200);
+    expect(answer!.sentMiB).toBeLessThan(200);
     expect(peak - baseline, `RSS ${baseline.toFixed(0)} → ${peak.toFixed(0)} MiB`).toBeLessThan(150);
     expect(Math.max(...healthMs)).toBeLessThan(2000);
     // The server still answers ordinary requests.
