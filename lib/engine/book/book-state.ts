@@ -101,6 +101,8 @@ export abstract class BookState {
 
   /** From-scratch recomputations of account sums so far (drift guard), for tests and metrics. */
   resyncs = 0;
+  /** Goes up whenever a collateral below 0 changes or crosses 0 (the summary's debt list is rebuilt then, not on every read). */
+  debtEpoch = 0;
 
   constructor(options: LiveBookOptions = {}) {
     throwIfAny(validateRiskParams(options.params ?? undefined));

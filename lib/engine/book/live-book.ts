@@ -172,7 +172,10 @@ export class LiveBook extends BookState {
 
   /** The summary's debt list changes when a collateral below 0 changes or crosses 0; the listener hears of a crossing. */
   private noteDebt(a: number, before: number, after: number): void {
-    if ((before < 0 || after < 0) && before !== after) this.changes.summary();
+    if ((before < 0 || after < 0) && before !== after) {
+      this.debtEpoch++;
+      this.changes.summary();
+    }
     if (before < 0 !== after < 0) this.listener?.accountChanged(a);
   }
 

@@ -14,6 +14,13 @@ import { DeltaStream } from "./delta-stream";
 
 /** The histogram covers every account: recomputed at most once a second. */
 const HISTOGRAM_MS = 1000;
+/**
+ * The book's summary (totals over the queue, counts, the debt list) at most twice a second: the
+ * board redraws it on its 500 ms beat (DESK_BEAT) whatever comes, and read at every push (up to 10
+ * a second under a busy feed) it was ~15% of the engine worker on the tick-to-dom book, whose
+ * queue row and ratio wait for that worker. An executed step (the fund moved) still goes at once.
+ */
+const SUMMARY_MS = 500;
 /** The fund's runway runs the stress model over the whole book: every 30 s at most. */
 const RUNWAY_MS = 30_000;
 
@@ -50,6 +57,7 @@ export class DeskStream {
   private queueReset = false;
   private readonly newEvents: LiquidationEventView[] = [];
   private histogramTs = 0;
+  private summaryTs = 0;
   private fund: InsuranceFundView = { balance: "0", uncoveredBadDebt: "0", coversMove: null, coversMoveTs: null, coversMoveUnknownAccounts: null };
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private runwayTimer: NodeJS.Timeout | null = null;
@@ -78,6 +86,7 @@ export class DeskStream {
       this.engine.client.histogram(),
     ]);
     this.histogramTs = now;
+    this.summaryTs = now;
     this.published = {
       serverTime: now, summary: { book, fund: this.fund }, histogram,
       queue: (queue && applyQueueChanges(EMPTY_QUEUE, queue, 0)) ?? EMPTY_QUEUE, queueTs: now, events,
@@ -121,16 +130,19 @@ export class DeskStream {
       const queueDue = dirty.queue || this.queueReset || heartbeat;
       const histogramDue = dirty.histogram && now - this.histogramTs >= HISTOGRAM_MS;
       if (dirty.histogram && !histogramDue) this.dirty.histogram = true;
+      const summaryDue = dirty.fund || (dirty.summary && now - this.summaryTs >= SUMMARY_MS);
+      if (dirty.summary && !summaryDue) this.dirty.summary = true;
       if (dirty.fund) await this.refreshFund();
       const reset = this.queueReset;
       askedQueue = queueDue;
       const [book, queue, histogram] = await Promise.all([
-        dirty.summary || dirty.fund ? this.engine.client.summary() : undefined,
+        summaryDue ? this.engine.client.summary() : undefined,
         queueDue ? this.engine.client.queueChanges(now, QUEUE_ROWS, reset) : undefined,
         histogramDue ? this.engine.client.histogram() : undefined,
       ]);
       if (queueDue) this.queueReset = false;
       if (histogramDue) this.histogramTs = now;
+      if (summaryDue) this.summaryTs = now;
       const events = this.newEvents.length ? this.newEvents.splice(0).reverse() : undefined;
       if (book || histogram || queue || events || heartbeat) {
         this.out.emit((seq) => {
@@ -142,7 +154,7 @@ export class DeskStream {
           return this.apply(delta, queue ?? null);
         });
       }
-      if (this.dirty.histogram) this.schedule();
+      if (this.dirty.histogram || this.dirty.summary) this.schedule();
     } catch (error) {
       // The engine may have moved its queue diff past a result that never went out.
       if (askedQueue) this.queueReset = true;

@@ -32,4 +32,23 @@ describe("the summary's debt list", () => {
     expect(book.drainChanges().summaryChanged).toBe(true);
     expect(bookSummary(book).debt).toEqual({ accounts: 0, total: 0, largest: [] });
   });
+
+  it("read between every change, the list follows each one (it is rebuilt only when a debt changes, and its rows carry the figures of now)", () => {
+    const book = pricedBook();
+    book.setPosition("a", "BTC-PERP", 0.1, 50000);
+    book.setCollateral("a", -100);
+    book.setCollateral("b", -50);
+    expect(bookSummary(book).debt).toMatchObject({ accounts: 2, total: 150, largest: [{ accountId: "a" }, { accountId: "b" }] });
+    book.addCollateral("b", -100); // b now owes more than a: first
+    expect(bookSummary(book).debt).toMatchObject({ accounts: 2, total: 250, largest: [{ accountId: "b", collateral: -150 }, { accountId: "a" }] });
+    book.setCollateral("c", -1); // a new account in debt
+    expect(bookSummary(book).debt.accounts).toBe(3);
+    book.setCollateral("a", 0); // debt cleared to exactly 0
+    expect(bookSummary(book).debt).toMatchObject({ accounts: 2, total: 151 });
+    book.setCollateral("a", -10);
+    const before = bookSummary(book).debt.largest.find((r) => r.accountId === "a")!.equity;
+    book.setMark("BTC-PERP", 51000); // a tick changes no collateral, but the row's equity (from 60,000: −900)
+    const after = bookSummary(book).debt.largest.find((r) => r.accountId === "a")!.equity;
+    expect(after! - before!).toBeCloseTo(-900, 6);
+  });
 });
