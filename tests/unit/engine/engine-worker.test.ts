@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   accountView, atRisk, bookSnapshot, bookSummary, EngineClient, fundRunway, liquidationMapOfSnapshot, LiveBook, marginRows, QueuePageDiff,
   ratioHistogram, stressOfSnapshot, type ChangeSet, type CollateralUpdate, type PositionUpdate, type PriceUpdate,
@@ -286,4 +286,27 @@ describe("engine worker change sets", () => {
       await other.close();
     }
   });
+
+  it("a market of few holders is revalued before the larger ones pending with it: its change set goes out first, alone", async () => {
+    const [big, small] = [MARKETS[0]!, MARKETS[1]!];
+    const other = await EngineClient.start({ markets: MARKETS, changeIntervalMs: 60_000 });
+    const sets: ChangeSet[] = [];
+    other.onChanges((c) => sets.push(c));
+    try {
+      await other.applyPrices([{ marketId: big.id, price: PRICES[big.id]! }, { marketId: small.id, price: PRICES[small.id]! }]);
+      const many = Array.from({ length: 300 }, (_, a): PositionUpdate => ({ accountId: `many-${a}`, marketId: big.id, qty: 1, entryPrice: PRICES[big.id]! }));
+      await other.applyPositions([...many, { accountId: "one", marketId: small.id, qty: 1, entryPrice: PRICES[small.id]! }]);
+      await other.drainChanges();
+      // One batch, the large market first: the small one is applied first, and its urgent change set names only its holder.
+      const answer = await other.applyPrices([{ marketId: big.id, price: PRICES[big.id]! * 1.01 }, { marketId: small.id, price: PRICES[small.id]! * 1.01 }]);
+      // The batch is answered once both are applied.
+      expect(answer.touched).toBe(301);
+      await vi.waitFor(() => expect(sets.length).toBeGreaterThan(0), { timeout: 5000, interval: 5 });
+      expect(sets[0]!.ids?.accounts).toEqual(["one"]);
+      expect((await other.drainChanges()).accounts).toBe(300);
+    } finally {
+      await other.close();
+    }
+  });
 });
+
