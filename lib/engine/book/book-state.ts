@@ -98,7 +98,6 @@ export abstract class BookState {
   listener: BookListener | null = null;
   /** Statuses (by code) for which the listener hears of every settle, not only of a change of status. */
   listenAlways: Uint8Array = new Uint8Array(STATUS_UNKNOWN + 1);
-
   /** From-scratch recomputations of account sums so far (drift guard), for tests and metrics. */
   resyncs = 0;
   /** Goes up whenever a collateral below 0 changes or crosses 0 (the summary's debt list is rebuilt then, not on every read). */
