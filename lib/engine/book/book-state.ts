@@ -100,8 +100,7 @@ export abstract class BookState {
   listenAlways: Uint8Array = new Uint8Array(STATUS_UNKNOWN + 1);
   /** From-scratch recomputations of account sums so far (drift guard), for tests and metrics. */
   resyncs = 0;
-  /** Goes up whenever a collateral below 0 changes or crosses 0 (the summary's debt list is rebuilt then, not on every read). */
-  debtEpoch = 0;
+  debtEpoch = 0; // goes up whenever a collateral below 0 changes or crosses 0 (the summary's debt list is rebuilt then only)
 
   constructor(options: LiveBookOptions = {}) {
     throwIfAny(validateRiskParams(options.params ?? undefined));
