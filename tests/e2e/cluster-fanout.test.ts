@@ -61,7 +61,9 @@ describe.skipIf(missing !== null)(`two instances and Redis${missing ? ` (skipped
     // The snapshots come from the leader's state.
     const [markets, desk] = (await snapshots) as [{ markets: { id: string; mark: number | null }[] }, { summary: { book: { accounts: number } } }];
     expect(markets.markets.find((m) => m.id === "BTC-PERP")?.mark).toBe(60_000);
-    expect(desk.summary.book.accounts).toBeGreaterThanOrEqual(1);
+    // The account posted just before: in the snapshot, or in a delta within the summary's pace (at most every 500 ms).
+    await expect.poll(() => [desk.summary, ...deskDeltas.map((d) => d.summary)].some((summary) => summary && summary.book.accounts >= 1),
+      { timeout: 5000, interval: 50 }).toBe(true);
 
     for (const [client, price] of [[viaA, 61_111], [viaB, 62_222]] as const) {
       const deskBefore = deskDeltas.length;
