@@ -51,9 +51,14 @@ export async function setMark(runtime: Runtime, marketId: string, price: number,
   for (const source of ["src-a", "src-b", "src-c"]) await runtime.services.ingest.prices({ source, ticks: [{ marketId, price, ts }] });
 }
 
-/** Waits until the engine has applied everything sent so far (requests are answered in order). */
+/**
+ * Waits until the engine has applied everything sent so far. A query does not wait for marks still
+ * pending in the worker (they are applied one market per turn), so a summary asked for right after
+ * an ingest could be answered before its mark (a loaded fresh-clone run read an empty queue so): an
+ * empty price batch is answered once every market pending at its arrival has been applied.
+ */
 export async function engineSettled(runtime: Runtime): Promise<void> {
-  await engineOf(runtime).client.summary();
+  await engineOf(runtime).client.applyPrices([]);
 }
 
 /**
