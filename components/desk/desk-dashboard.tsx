@@ -55,22 +55,25 @@ export function DeskDashboard({ initialDesk, initialMarkets, staleAfterMs }: {
   const marks = useMemo(() => marksAsOf(markets), [markets]);
   const figures = { stale: stale || marks.stale.length > 0 || marks.unpriced.length > 0, staleAfterMs };
   const figuresTs = figureTs(desk.serverTime, marks);
+  // The summary and the histogram are paced (twice a second, once): each is aged from its own time.
+  const summaryTs = figureTs(desk.summaryTs, marks);
+  const histogramTs = figureTs(desk.histogramTs, marks);
 
   return (
     <RatioBandsProvider params={initialDesk.riskParams}>
     <main className="desk">
-      <DeskSummary summary={desk.summary} ts={figuresTs} {...figures} />
+      <DeskSummary summary={desk.summary} ts={summaryTs} {...figures} />
       <StaleMarketsBanner markets={markets} paused={desk.summary.book.queue.paused} />
       <div className="desk-grid">
         <LiquidationQueueTable queue={queue.items} queueTs={queue.ts} ts={figuresTs} markets={index} {...figures} />
         <AtRiskAccountsTable marketIds={marketIds} selected={selected} onToggle={toggle} stale={stale} staleAfterMs={staleAfterMs} />
         <div className="span-5 stack">
-          <RatioHistogramPanel histogram={desk.histogram} ts={figuresTs} {...figures} />
+          <RatioHistogramPanel histogram={desk.histogram} ts={histogramTs} {...figures} />
           <SelectedRatiosPanel ids={selected} onRemove={remove} stale={stale} staleAfterMs={staleAfterMs} />
         </div>
         <LiquidationsFeed events={desk.events} ts={desk.serverTime} markets={index} {...live} />
         <InsuranceFundPanel live={desk.summary.fund} {...live} />
-        <DebtAccountsPanel debt={desk.summary.book.debt} ts={desk.serverTime} {...live} />
+        <DebtAccountsPanel debt={desk.summary.book.debt} ts={desk.summaryTs} {...live} />
         <StressPanel markets={liveIndex} />
         <MarketsSection markets={markets} {...live} />
       </div>

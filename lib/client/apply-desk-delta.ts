@@ -19,7 +19,8 @@ function mergeEvents(newer: LiquidationEventView[], older: LiquidationEventView[
  * The desk state with the next numbered delta applied: summary and histogram are replaced when
  * present, the queue's row changes applied (cool-downs of the rows kept are counted down to the
  * delta's time, so every row's cool-down is measured from `queueTs`), events prepended. A delta
- * without any part (a heartbeat) moves `serverTime` only.
+ * without any part (a heartbeat) moves `serverTime` (and the summary's and histogram's times, unless
+ * it says they are older) only.
  *
  * - A delta not newer than the state is dropped: the same object comes back, nothing re-renders.
  * - `null` when the delta does not follow on from the state (its `seq` skips one: a frame was
@@ -40,7 +41,9 @@ export function applyDeskDelta(current: DeskState, delta: DeskDelta): DeskState 
     seq: delta.seq,
     serverTime: delta.serverTime,
     summary: delta.summary ?? current.summary,
+    summaryTs: delta.summaryTs ?? delta.serverTime,
     histogram: delta.histogram ?? current.histogram,
+    histogramTs: delta.histogramTs ?? delta.serverTime,
     queue,
     queueTs: delta.queue ? delta.serverTime : current.queueTs,
     events: delta.events && delta.events.length > 0 ? mergeEvents(delta.events, current.events) : current.events,

@@ -68,6 +68,13 @@ export interface DeskSnapshot {
   seq: number;
   /** When the server last confirmed this state current (the time of delta `seq`). */
   serverTime: number;
+  /**
+   * When `summary` was last known current, ≤ `serverTime`: the summary goes at most twice a second
+   * and the histogram once, so under a busy feed they can be older than the rest; their ages count from here.
+   */
+  summaryTs: number;
+  /** When `histogram` was last known current, ≤ `serverTime` (see `summaryTs`). */
+  histogramTs: number;
   riskParams: DeskRiskParams;
   summary: DeskSummary;
   histogram: RatioHistogram;
@@ -87,11 +94,15 @@ export const DESK_HEARTBEAT_MS = 1000;
  * those parts when present; `queue` changes the queue's rows (`applyQueueChanges`); `events` are
  * prepended. A delta with none of them is a heartbeat: the state is current as of `serverTime`
  * (one at least every `DESK_HEARTBEAT_MS` plus the push interval, so a gap in `seq` shows within
- * about two seconds).
+ * about two seconds). `summaryTs` / `histogramTs` are present when the book changed in a way that
+ * part shows but it was not due yet (paced): the part held is current only as of that time;
+ * absent, it is current as of `serverTime`.
  */
 export interface DeskDelta {
   seq: number;
   serverTime: number;
+  summaryTs?: number;
+  histogramTs?: number;
   summary?: DeskSummary;
   histogram?: RatioHistogram;
   queue?: QueuePageChanges;

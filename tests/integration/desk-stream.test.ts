@@ -95,6 +95,24 @@ describe("the desk stream on a live runtime", () => {
     await sleep(1200); // the histogram these ticks changed goes out within a second: quiet afterwards
   });
 
+  it("a summary or histogram held back by its pacing is sent as current only as of its last computation, never as of the delta's time", () => {
+    // The ticks above came faster than the summary's 500 ms and the histogram's 1 s: some deltas held them back.
+    let summaryTs = initial.summaryTs;
+    let histogramTs = initial.histogramTs;
+    let heldBack = 0;
+    for (const d of deltas) {
+      if (d.summaryTs !== undefined || d.histogramTs !== undefined) heldBack++;
+      if (d.summary) expect(d.summaryTs).toBeUndefined();
+      if (d.histogram) expect(d.histogramTs).toBeUndefined();
+      // Held back: the time the part the client holds was last current (the last delta that sent it or found it unchanged).
+      if (d.summaryTs !== undefined) expect(d.summaryTs).toBe(summaryTs);
+      if (d.histogramTs !== undefined) expect(d.histogramTs).toBe(histogramTs);
+      summaryTs = d.summaryTs ?? d.serverTime;
+      histogramTs = d.histogramTs ?? d.serverTime;
+    }
+    expect(heldBack).toBeGreaterThan(0);
+  });
+
   it("with nothing changing, an empty delta (a heartbeat) goes out at least every 2 s", async () => {
     const from = deltas.length;
     await sleep(3 * DESK_HEARTBEAT_MS + 500);

@@ -28,7 +28,11 @@ const RUNWAY_MS = 30_000;
 interface Published {
   serverTime: number;
   summary: DeskSummary;
+  /** When `summary` was last known current (≤ serverTime: it is paced). */
+  summaryTs: number;
   histogram: RatioHistogram;
+  /** When `histogram` was last known current (≤ serverTime: it is paced). */
+  histogramTs: number;
   queue: Page<QueueEntry>;
   /** `serverTime` of the delta that last changed the queue: its cool-downs are measured then. */
   queueTs: number;
@@ -88,7 +92,7 @@ export class DeskStream {
     this.histogramTs = now;
     this.summaryTs = now;
     this.published = {
-      serverTime: now, summary: { book, fund: this.fund }, histogram,
+      serverTime: now, summary: { book, fund: this.fund }, summaryTs: now, histogram, histogramTs: now,
       queue: (queue && applyQueueChanges(EMPTY_QUEUE, queue, 0)) ?? EMPTY_QUEUE, queueTs: now, events,
     };
     this.out.start(send);
@@ -148,7 +152,10 @@ export class DeskStream {
         this.out.emit((seq) => {
           const delta: DeskDelta = { seq, serverTime: now };
           if (book) delta.summary = { book, fund: this.fund };
+          // A part the book changed but that was not due is current only as of its last computation.
+          else if (dirty.summary) delta.summaryTs = published.summaryTs;
           if (histogram) delta.histogram = histogram;
+          else if (dirty.histogram) delta.histogramTs = published.histogramTs;
           if (queue) delta.queue = queue;
           if (events) delta.events = events;
           return this.apply(delta, queue ?? null);
@@ -174,7 +181,9 @@ export class DeskStream {
     this.published = {
       serverTime: delta.serverTime,
       summary: delta.summary ?? p.summary,
+      summaryTs: delta.summaryTs ?? delta.serverTime,
       histogram: delta.histogram ?? p.histogram,
+      histogramTs: delta.histogramTs ?? delta.serverTime,
       queue: page,
       queueTs: queue ? delta.serverTime : p.queueTs,
       events: delta.events ? [...delta.events, ...p.events].slice(0, FEED_EVENTS) : p.events,
@@ -218,7 +227,10 @@ export class DeskStream {
     const p = this.published;
     if (!p) throw new Error("the desk feed has not started");
     const queue = applyQueueChanges(p.queue, { total: p.queue.total, upserts: [], removed: [] }, p.serverTime - p.queueTs)!;
-    return { seq: this.out.seq(), serverTime: p.serverTime, riskParams: this.riskParams, summary: p.summary, histogram: p.histogram, queue, events: p.events };
+    return {
+      seq: this.out.seq(), serverTime: p.serverTime, summaryTs: p.summaryTs, histogramTs: p.histogramTs,
+      riskParams: this.riskParams, summary: p.summary, histogram: p.histogram, queue, events: p.events,
+    };
   }
 
   async stop(): Promise<void> {

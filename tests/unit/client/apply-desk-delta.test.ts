@@ -32,7 +32,7 @@ function entry(accountId: string, rank: number, equity: number, cooldownRemainin
 }
 
 const snapshot: DeskSnapshot = {
-  seq: 10, serverTime: 10_000, riskParams: { ...DEFAULT_RISK_PARAMS, staleAfterMs: 10_000 }, summary,
+  seq: 10, serverTime: 10_000, summaryTs: 10_000, histogramTs: 10_000, riskParams: { ...DEFAULT_RISK_PARAMS, staleAfterMs: 10_000 }, summary,
   histogram: { edges: [0, 1], counts: [1, 1], bankrupt: 0, flat: 0, unknown: 0 },
   queue: { total: 3, offset: 0, limit: 200, items: [entry("a", 0, 100), entry("b", 1, 105, 20_000), entry("c", 2, 110)] },
   events: [event("e2", 9_000), event("e1", 8_000)],
@@ -71,9 +71,19 @@ describe("applying a desk delta in the browser", () => {
 
   it("a heartbeat (no part) moves only the sequence and the server time", () => {
     const next = apply(state, { seq: 11, serverTime: 12_000 });
-    expect(next).toEqual({ ...state, seq: 11, serverTime: 12_000 });
+    expect(next).toEqual({ ...state, seq: 11, serverTime: 12_000, summaryTs: 12_000, histogramTs: 12_000 });
     expect(next.queue).toBe(state.queue);
     expect(next.queueTs).toBe(state.queueTs);
+  });
+
+  it("a summary or histogram the server held back (paced) keeps the time it was last current: its age is not reset by the delta", () => {
+    const held = apply(state, { seq: 11, serverTime: 10_300, summaryTs: 10_000, histogramTs: 10_000 });
+    expect(held.serverTime).toBe(10_300);
+    expect(held.summaryTs).toBe(10_000);
+    expect(held.histogramTs).toBe(10_000);
+    const sent = apply(held, { seq: 12, serverTime: 10_600, summary, histogramTs: 10_000 });
+    expect(sent.summaryTs).toBe(10_600);
+    expect(sent.histogramTs).toBe(10_000);
   });
 
   it("queue row changes: upserts replace rows by account, removed rows go, the order places them; untouched rows keep their object", () => {
