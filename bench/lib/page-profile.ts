@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { CDPSession, Page } from "playwright-core";
+
+/**
+ * Opt-in diagnostics (LIQDESK_BENCH_PAGE_PROFILE=<dir>): where a page's renderer spends the
+ * measured window. Chromium's own counters (Performance.getMetrics: script, style recalculation,
+ * layout, tasks) are read at the window's start and end, and a JS CPU profile of the page's main
+ * thread is written to `<dir>/<name>.cpuprofile` (open it in Chromium's DevTools, or sum it by
+ * function). Off by default: the profiler itself costs the page some time.
+ */
+export const PAGE_PROFILE_DIR = process.env.LIQDESK_BENCH_PAGE_PROFILE || null;
+
+const COUNTERS = ["TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "LayoutCount", "RecalcStyleCount", "Nodes", "JSHeapUsedSize"] as const;
+type Counters = Record<(typeof COUNTERS)[number], number>;
+
+async function counters(session: CDPSession): Promise<Counters> {
+  const { metrics } = await session.send("Performance.getMetrics");
+  const byName = new Map(metrics.map((m) => [m.name, m.value]));
+  return Object.fromEntries(COUNTERS.map((k) => [k, byName.get(k) ?? 0])) as Counters;
+}
+
+export interface PageProfile {
+  /** Ends the window: writes the profile and returns one line of the renderer's time in it. */
+  end(seconds: number): Promise<string>;
+}
+
+/** Starts profiling `page` (named `name`), or returns null when LIQDESK_BENCH_PAGE_PROFILE is unset. */
+export async function startPageProfile(page: Page, name: string): Promise<PageProfile | null> {
+  if (!PAGE_PROFILE_DIR) return null;
+  const session = await page.context().newCDPSession(page);
+  await session.send("Performance.enable");
+  await session.send("Profiler.enable");
+  await session.send("Profiler.setSamplingInterval", { interval: 500 });
+  await session.send("Profiler.start");
+  const before = await counters(session);
+  return {
+    async end(seconds) {
+      const after = await counters(session);
+      const { profile } = await session.send("Profiler.stop");
+      mkdirSync(PAGE_PROFILE_DIR, { recursive: true });
+      const file = path.join(PAGE_PROFILE_DIR, `${name}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      await session.detach();
+      const share = (k: "TaskDuration" | "ScriptDuration" | "RecalcStyleDuration" | "LayoutDuration") =>
+        `${(((after[k] - before[k]) / seconds) * 100).toFixed(0)}%`;
+      return `page ${name}, share of one core in the window: tasks ${share("TaskDuration")} (script ${share("ScriptDuration")}, style ${share("RecalcStyleDuration")}, ` +
+        `layout ${share("LayoutDuration")}); layouts ${((after.LayoutCount - before.LayoutCount) / seconds).toFixed(1)}/s, ` +
+        `style recalculations ${((after.RecalcStyleCount - before.RecalcStyleCount) / seconds).toFixed(1)}/s; DOM nodes ${after.Nodes}, JS heap ${(after.JSHeapUsedSize / 2 ** 20).toFixed(0)} MiB; profile ${file}`;
+    },
+  };
+}
