@@ -9,7 +9,7 @@ import { useMarginCalls } from "@/lib/client/use-margin-calls";
 import { useAccount } from "@/lib/client/use-account";
 import { useAccountStream } from "@/lib/client/use-account-stream";
 import { isNotFound } from "@/lib/client/fetch-json";
-import { useMarkets } from "@/lib/client/use-markets";
+import { useMarketsOf } from "@/lib/client/use-markets";
 import { useMarketIndex } from "@/lib/client/use-market-index";
 import { useHeldMarks } from "@/lib/client/use-held-marks";
 import { useNow } from "@/lib/client/use-now";
@@ -20,6 +20,8 @@ import { MarginRatio } from "@/components/ui/margin-ratio";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
 import { MarginHistoryChart } from "@/components/charts/margin-history-chart";
 import { marginPointsOf } from "./margin-points";
+import { useLiveValue } from "@/lib/client/use-live-value";
+import { ACCOUNT_CHART_BEAT } from "@/lib/client/redraw-beats";
 import { AccountFigures } from "./account-figures";
 import { PositionsTable } from "./positions-table";
 import { AccountQueueLine } from "./isolated-queue";
@@ -43,8 +45,9 @@ export function AccountPageView({ accountId, initial, initialMarkets, initialCal
   useAccountStream(accountId);
   const { data: calls } = useMarginCalls(accountId, initialCalls);
   const { data, error, dataUpdatedAt } = useAccount(accountId, initial);
-  const { data: marketsData } = useMarkets(initialMarkets);
-  const markets = useMarketIndex(marketsData.markets);
+  // Only the markets the account holds: the page redraws when they move, not at every other market's tick.
+  const heldMarkets = useMarketsOf(initialMarkets, data.view.positions.map((p) => p.marketId));
+  const markets = useMarketIndex(heldMarkets);
   const now = useNow(1000);
   const gone = isNotFound(error);
   const stale = Boolean(error);
@@ -52,9 +55,10 @@ export function AccountPageView({ accountId, initial, initialMarkets, initialCal
   const view = detail.view;
   // Every panel reads this one view (the newest the page has): header, figures, positions, next steps, top-up.
   const live = useMemo(() => ({ view, serverTime: detail.serverTime }), [view, detail.serverTime]);
-  const points = useMemo(() => marginPointsOf(detail), [detail]);
+  // The chart redraws once a second at most (its newest point is the live view; the figures follow every push).
+  const points = useLiveValue(useMemo(() => marginPointsOf(detail), [detail]), { beat: ACCOUNT_CHART_BEAT });
   // The figures are no newer than the oldest mark of a market the account holds.
-  const held = useHeldMarks(marketsData.markets, view, detail.serverTime);
+  const held = useHeldMarks(heldMarkets, view, detail.serverTime);
   const figuresStale = stale || held.stale;
 
   return (

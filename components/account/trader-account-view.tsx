@@ -10,7 +10,7 @@ import { openCallOf } from "@/lib/client/margin-call-list";
 import { useAccount } from "@/lib/client/use-account";
 import { useAccountStream } from "@/lib/client/use-account-stream";
 import { isBehindLive, previewAgrees, useTopUpPreview } from "@/lib/client/use-top-up-preview";
-import { useMarkets } from "@/lib/client/use-markets";
+import { useMarketsOf } from "@/lib/client/use-markets";
 import { useMarketIndex } from "@/lib/client/use-market-index";
 import { useHeldMarks } from "@/lib/client/use-held-marks";
 import { useNow } from "@/lib/client/use-now";
@@ -21,6 +21,8 @@ import { AccountStateBadge } from "@/components/ui/account-state-badge";
 import { QueryState, errorMessage } from "@/components/ui/query-state";
 import { MarginHistoryChart } from "@/components/charts/margin-history-chart";
 import { marginPointsOf } from "./margin-points";
+import { useLiveValue } from "@/lib/client/use-live-value";
+import { ACCOUNT_CHART_BEAT } from "@/lib/client/redraw-beats";
 import { MarginGauge } from "./margin-gauge";
 import { PositionsTable } from "./positions-table";
 import { AccountQueueLine } from "./isolated-queue";
@@ -54,8 +56,9 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
   const prefill = useMemo(() => (openCall && openCall.remaining !== "0" ? { amount: openCall.remaining, key: `${openCall.id}:${openCall.remaining}` } : null),
     [openCall]);
   const { data: detail, error } = useAccount(accountId, initial);
-  const { data: marketsData } = useMarkets(initialMarkets);
-  const markets = useMarketIndex(marketsData.markets);
+  // Only the markets the account holds: the page redraws when they move, not at every other market's tick.
+  const heldMarkets = useMarketsOf(initialMarkets, detail.view.positions.map((p) => p.marketId));
+  const markets = useMarketIndex(heldMarkets);
   const now = useNow(1000);
   const view = detail.view;
   // Every panel reads this one view (the newest the page has): header, gauge, figures, positions, next steps, top-up.
@@ -65,12 +68,13 @@ export function TraderAccountView({ accountId, accountIds, initial, initialMarke
   const trigger = outlook.data && previewAgrees(view, outlook.data) ? outlook.data.trigger : undefined;
   const stale = Boolean(error);
   // The figures are no newer than the oldest mark of a market the account holds.
-  const held = useHeldMarks(marketsData.markets, view, detail.serverTime);
+  const held = useHeldMarks(heldMarkets, view, detail.serverTime);
   const common = { ts: held.ts, stale: stale || held.stale, staleAfterMs };
   const free = view.equity === null || view.initialMargin === null ? null : Math.max(0, view.equity - view.initialMargin);
   // A market it holds has never had a price: every figure that depends on it is unknown (spec §7).
   const unknown = view.unpricedMarkets.length > 0 ? { value: "unknown", hint: unknownText(view.unpricedMarkets), rawValue: "unknown", tone: "muted" as const } : null;
-  const points = useMemo(() => marginPointsOf(detail), [detail]);
+  // The chart redraws once a second at most (its newest point is the live view; the figures follow every push).
+  const points = useLiveValue(useMemo(() => marginPointsOf(detail), [detail]), { beat: ACCOUNT_CHART_BEAT });
 
   return (
     <RatioBandsProvider params={initial.riskParams}>

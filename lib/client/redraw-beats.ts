@@ -11,6 +11,11 @@
  *   every 1 s at 700 ms    ages and cool-down countdowns (the shared clock)
  *   every 1 s at 63 + 125·k ms   mark chart k of 8 (on screen; spread evenly for other counts)
  *   every 2 s at 1,625 ms  the selected accounts' ratio chart (when a point changed, on screen)
+ *
+ * On an account's page:
+ *
+ *   every 1 s at 500 ms    the margin history chart (its newest point is the live view, pushed up
+ *                          to 10 times a second; the figures above it follow every push)
  */
 export interface Beat {
   periodMs: number;
@@ -21,6 +26,7 @@ export const DESK_BEAT: Beat = { periodMs: 500, offsetMs: 0 };
 export const MARKETS_BEAT: Beat = { periodMs: 1000, offsetMs: 250 };
 export const HISTOGRAM_BEAT: Beat = { periodMs: 1000, offsetMs: 375 };
 export const CLOCK_BEAT: Beat = { periodMs: 1000, offsetMs: 700 };
+export const ACCOUNT_CHART_BEAT: Beat = { periodMs: 1000, offsetMs: 500 };
 export const SELECTED_RATIOS_BEAT: Beat = { periodMs: 2000, offsetMs: 1625 };
 
 /** Mark chart `index` of `count`: spread over the second, between the beats above. */

@@ -1,8 +1,9 @@
 "use client";
-import { useEffect } from "react";
+import { useEffect, useMemo } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import type { MarketsResponse } from "@/lib/contracts/markets";
+import type { MarketsResponse, MarketView } from "@/lib/contracts/markets";
 import { applyMarketsDelta, namesUnknownMarket } from "./apply-markets-delta";
+import { marketsOfSelector } from "./markets-of";
 import { queryKeys } from "./query-keys";
 import { getSocket } from "./socket";
 import { fetchJson } from "./fetch-json";
@@ -12,6 +13,23 @@ import { fetchJson } from "./fetch-json";
  * numbered deltas patch it. The query cache is the only store of this data in the browser.
  */
 export function useMarkets(initial: MarketsResponse) {
+  return useMarketsSelected(initial, identity);
+}
+
+const identity = (data: MarketsResponse) => data;
+
+/**
+ * The live markets of `ids` only (in the list's order), as an array that keeps its identity while
+ * none of them changed: a page about one account redraws when its own markets move, not at every
+ * tick of the book's other markets (up to 10 frames a second).
+ */
+export function useMarketsOf(initial: MarketsResponse, ids: readonly string[]): readonly MarketView[] {
+  const key = [...new Set(ids)].sort().join("\n");
+  const select = useMemo(() => marketsOfSelector(new Set(key ? key.split("\n") : [])), [key]);
+  return useMarketsSelected(initial, select).data;
+}
+
+function useMarketsSelected<T>(initial: MarketsResponse, select: (data: MarketsResponse) => T) {
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: queryKeys.markets,
@@ -21,6 +39,7 @@ export function useMarkets(initial: MarketsResponse) {
     // applyMarketsDelta already keeps every market it did not change: comparing 300-point histories
     // deeply on each frame would only cost time.
     structuralSharing: false,
+    select,
   });
 
   useEffect(() => {
