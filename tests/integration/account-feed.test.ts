@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Server } from "socket.io";
 import { io as connectClient, type Socket } from "socket.io-client";
 import { accountRoom, type AccountViewUpdate, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/contracts/socket-events";
+import { CHANGE_SET_MAX_IDS } from "@/lib/engine";
 import { AccountFeed } from "@/lib/server/feeds/account-feed";
 import type { Runtime } from "@/lib/server/runtime";
 import { freePort } from "../support/free-port";
@@ -95,6 +96,32 @@ describe("the account feed pushes a view when its account changes", () => {
     // The ETH account was not named by any change set: nothing pushed to its room meanwhile.
     expect(btc.views.length - btcBefore).toBeGreaterThanOrEqual(3);
     expect(eth.views.length).toBe(ethBefore);
+  });
+
+  it("a tick on a market too widely held to name its holders reaches only the rooms of accounts holding it", async () => {
+    // 300 accounts hold SOL-PERP: a tick on it touches more accounts than a change set names.
+    const many = Array.from({ length: CHANGE_SET_MAX_IDS + 44 }, (_, i) => `af-sol-${i}`);
+    await runtime.services.ingest.collateral({ entries: many.map((id) => ({ accountId: id, amount: "1000", kind: "deposit" as const, idempotencyKey: `af-dep-${id}` })) });
+    await runtime.services.ingest.positions({ source: "venue", updates: many.map((id) => ({ accountId: id, marketId: "SOL-PERP", qty: 1, entryPrice: 150, seq: 1 })) });
+    await setMark(runtime, "SOL-PERP", 150);
+    await engineSettled(runtime);
+    const sol = await watcher(many[0]!);
+    const eth = await watcher("af-eth");
+    await expect.poll(() => sol.views.length, { timeout: 500, interval: 20 }).toBe(1);
+    await expect.poll(() => eth.views.length, { timeout: 500, interval: 20 }).toBe(1);
+    await sleep(300);
+    const seen = new Set<number | null>();
+    engineOf(runtime).onChanges((c) => { if (c.markets.includes("SOL-PERP")) seen.add(c.ids === null ? c.accounts : null); });
+    for (const price of [151, 152, 153]) {
+      await setMark(runtime, "SOL-PERP", price);
+      await expect.poll(() => sol.views.at(-1)!.update.view.positions[0]?.markPrice, { timeout: 1000, interval: 5 }).toBe(price);
+      await sleep(150);
+    }
+    await sleep(300);
+    // The ticks' change sets did not name their accounts, and the ETH account's room got nothing.
+    expect([...seen].every((n) => n !== null && n > CHANGE_SET_MAX_IDS)).toBe(true);
+    expect(seen.size).toBeGreaterThan(0);
+    expect(eth.views.length).toBe(1);
   });
 
   it("pushes to a room at most one per 100 ms however fast its account changes, each one read once", async () => {

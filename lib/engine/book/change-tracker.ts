@@ -1,5 +1,5 @@
 import { AccountSet } from "./account-set";
-import type { ChangeSet } from "../engine-types";
+import type { ChangeScope, ChangeSet } from "../engine-types";
 import { grow, nextCapacity } from "./grow";
 
 /** A change set names its accounts only when it touched at most this many (it always counts them). */
@@ -14,11 +14,15 @@ export const CHANGE_SET_MAX_IDS = 256;
  * A change set counts; it names the accounts only when there are few of them (at most
  * `CHANGE_SET_MAX_IDS`), so that a tick on a market held by 100,000 accounts does not carry 100,000
  * strings to the main thread. Apart from it, the accounts whose figures changed since the last
- * margin snapshot are kept (`drainSinceRows`) for the snapshotter to read as columns.
+ * margin snapshot are kept (`drainSinceRows`) for the snapshotter to read as columns. A change set
+ * too large to name its accounts still says which can have changed (`scope`) when all but a few
+ * were touched as holders of the markets it lists (`holder`).
  */
 export class ChangeTracker {
   private capacity = 0;
   private readonly changed = new AccountSet();
+  /** The changed accounts touched otherwise than as a market's holders (`holder`): a change set's `scope`. */
+  private readonly others = new AccountSet();
   private readonly sinceRows = new AccountSet();
   private queuedAtDrain = new Uint8Array(0);
   private statusAtDrain = new Uint8Array(0);
@@ -30,6 +34,7 @@ export class ChangeTracker {
     if (n <= this.capacity) return;
     const c = nextCapacity(this.capacity, n);
     this.changed.ensureAccounts(c);
+    this.others.ensureAccounts(c);
     this.sinceRows.ensureAccounts(c);
     this.queuedAtDrain = grow(this.queuedAtDrain, c);
     this.statusAtDrain = grow(this.statusAtDrain, c);
@@ -37,6 +42,13 @@ export class ChangeTracker {
   }
 
   account(a: number): void {
+    this.changed.add(a);
+    this.others.add(a);
+    this.sinceRows.add(a);
+  }
+
+  /** The account changed as a holder of a market whose mark or staleness moved (that market is recorded with `market`). */
+  holder(a: number): void {
     this.changed.add(a);
     this.sinceRows.add(a);
   }
@@ -108,13 +120,16 @@ export class ChangeTracker {
       this.queuedAtDrain[a] = now;
     }
     const accounts = touched.length;
-    this.changed.clear();
     const markets = [...this.markets].map(marketId);
+    let scope: ChangeScope | null = null;
+    if (!named && this.others.size <= CHANGE_SET_MAX_IDS) scope = { markets, accounts: Array.from(this.others.members(), accountId) };
+    this.changed.clear();
+    this.others.clear();
     const summaryChanged = this.summaryFlag || statusChanged > 0 || queueAdded + queueRemoved + queueChanged > 0 || markets.length > 0;
     this.markets.clear();
     this.summaryFlag = false;
     const empty = accounts === 0 && markets.length === 0 && !summaryChanged;
     if (!empty) this.seq++;
-    return { seq: this.seq, accounts, statusChanged, queueAdded, queueRemoved, queueChanged, markets, summaryChanged, ids };
+    return { seq: this.seq, accounts, statusChanged, queueAdded, queueRemoved, queueChanged, markets, summaryChanged, ids, scope };
   }
 }

@@ -256,7 +256,7 @@ export class LiveBook extends BookState {
   private touchHolders(m: number): void {
     const list = this.holders.list(m);
     const n = this.holders.count(m);
-    for (let i = 0; i < n; i++) this.changes.account(this.units.accountOf(this.slots.account(list[i]!)));
+    for (let i = 0; i < n; i++) this.changes.holder(this.units.accountOf(this.slots.account(list[i]!)));
   }
 
   /** Revalues every position in market `m` at its mark and settles each holder. */
@@ -268,7 +268,7 @@ export class LiveBook extends BookState {
     for (let i = 0; i < n; i++) {
       const o = list[i]! * SLOT_STRIDE;
       const a = this.revalue(o, market, price);
-      this.settle(a, true);
+      this.settle(a, true, true);
     }
     return n;
   }
@@ -291,9 +291,10 @@ export class LiveBook extends BookState {
 
   /**
    * After an account's figures changed: drift guard, status (decided on recomputed sums when it
-   * would change), queue membership, change record. `deltas`: the sums moved by a delta update.
+   * would change), queue membership, change record. `deltas`: the sums moved by a delta update;
+   * `asHolder`: by a revaluation of a market the change set lists.
    */
-  private settle(a: number, deltas: boolean): void {
+  private settle(a: number, deltas: boolean, asHolder = false): void {
     if (deltas && ++this.deltaOps[a]! >= this.resyncEvery) this.recompute(a);
     let code = this.statusOf(a);
     if (code !== this.ownStatus[a] && this.deltaOps[a] !== 0) {
@@ -304,7 +305,9 @@ export class LiveBook extends BookState {
     const account = this.units.owner[a]! >= 0 ? this.units.owner[a]! : a;
     const before = this.status[account]!;
     this.applyStatus(a, code);
-    this.changes.account(account);
+    // As a holder of the market being revalued (the change set lists the market), or on its own.
+    if (asHolder) this.changes.holder(account);
+    else this.changes.account(account);
     const after = this.status[account]!;
     if (this.listener !== null && (after !== before || this.listenAlways[after] === 1)) this.listener.accountSettled(account, before);
   }

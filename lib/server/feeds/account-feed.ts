@@ -7,7 +7,7 @@ import { principalOf } from "./handshake";
 import { onClientEvent } from "./client-events";
 import type { Connection, Feed, FeedSocket } from "./feed";
 import { Pacer, ROOM_PUSH_INTERVAL_MS } from "./pacer";
-import type { ChangeSet } from "@/lib/engine";
+import type { ChangeScope, ChangeSet } from "@/lib/engine";
 
 /** Every occupied room's view is pushed at least this often, changed or not, so that its ages stay true. */
 const REFRESH_MS = 5000;
@@ -26,7 +26,8 @@ export interface AccountViewSource {
  * Rooms `account:<id>`: the live view of each account someone watches (a trader's own accounts
  * from the start; a page asks with `account:watch`, allowed by the policy). A room's view is
  * pushed at the next flush (at most one per ROOM_PUSH_INTERVAL_MS, pacer.ts) after the engine's change set
- * names its account (a change set too large to name its accounts counts for every room), after
+ * names its account (a change set too large to name its accounts counts for every room that holds
+ * one of the markets it moved or that it names otherwise, or for every room when it cannot say), after
  * a socket joins it, and every REFRESH_MS regardless (every second while no change sets are
  * followed: `follow`). Only occupied rooms cost anything: the engine is asked once per flush for
  * each room's view, never for the whole book, and each view is serialised once for its room.
@@ -38,6 +39,8 @@ export class AccountFeed implements Feed {
   /** Accounts to push at the next flush; `all`: every occupied room. */
   private due = new Set<string>();
   private allDue = false;
+  /** The markets of each watched account's last pushed view: a scoped change set reaches only their holders. */
+  private readonly held = new Map<string, readonly string[]>();
   private refreshMs = UNFOLLOWED_REFRESH_MS;
   private refreshTimer: NodeJS.Timeout | null = null;
   private started = false;
@@ -62,6 +65,7 @@ export class AccountFeed implements Feed {
 
   stop(): void {
     this.started = false;
+    this.held.clear();
     this.heard?.off("join-room", this.onJoin);
     this.heard = null;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
@@ -75,7 +79,7 @@ export class AccountFeed implements Feed {
    */
   follow(changes: ChangeSource): () => void {
     const unsubscribe = changes((c) => {
-      if (c.accounts > 0) this.mark(c.ids ? c.ids.accounts : null);
+      if (c.accounts > 0) this.mark(c.ids ? c.ids.accounts : c.scope ? this.inScope(c.scope) : null);
     });
     this.setRefresh(REFRESH_MS);
     return () => {
@@ -106,6 +110,21 @@ export class AccountFeed implements Feed {
     }, this.refreshMs);
   }
 
+  /**
+   * The watched accounts a change set too large to name them can have changed: those it names
+   * otherwise, and those whose last view holds one of its markets. A room not pushed yet is due
+   * already (its join marked it); an entry whose room emptied is dropped here.
+   */
+  private inScope(scope: ChangeScope): string[] {
+    const markets = new Set(scope.markets);
+    const out = [...scope.accounts];
+    for (const [id, held] of this.held) {
+      if (!this.io.sockets.adapter.rooms.has(accountRoom(id))) this.held.delete(id);
+      else if (held.some((m) => markets.has(m))) out.push(id);
+    }
+    return out;
+  }
+
   /** These accounts' views (null: every occupied room's) go out at the next flush. */
   private mark(accountIds: readonly string[] | null): void {
     if (!this.started) return;
@@ -131,6 +150,7 @@ export class AccountFeed implements Feed {
         // The session may have lost the account while the view was read (socket-sessions.ts).
         if (!socket.connected || !mayWatch(accountId)) return reply({ ok: false, status: 403, message: `account "${accountId}" is not yours` });
         void socket.join(accountRoom(accountId));
+        this.held.set(accountId, view.positions.map((p) => p.marketId));
         socket.emit("account:view", { accountId, view, serverTime: now });
         reply({ ok: true });
       }, () => reply({ ok: false, status: 404, message: "the live engine did not answer" }));
@@ -149,6 +169,7 @@ export class AccountFeed implements Feed {
     // `serverTime` is when the engine was asked, as in every other answer with a view: a page orders its views by it.
     const now = Date.now();
     const view = await this.views.accountView(accountId, now);
+    if (view) this.held.set(accountId, view.positions.map((p) => p.marketId));
     // Only this instance's sockets: every instance pushes to the rooms its own sockets are in.
     if (view) this.io.local.to(room).volatile.emit("account:view", { accountId, view, serverTime: now });
   }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
-  accountRow, accountView, atRisk, bookSnapshot, bookSummary, LiveBook, marginRows, ratioHistogram, scenarioOfSnapshot,
+  accountRow, accountView, CHANGE_SET_MAX_IDS, atRisk, bookSnapshot, bookSummary, LiveBook, marginRows, ratioHistogram, scenarioOfSnapshot,
 } from "@/lib/engine";
 import { evaluateScenario, RiskInputError, type RiskScenario } from "@/lib/risk";
 import { closeTo, pricedBook } from "./helpers/book";
@@ -280,6 +280,28 @@ describe("live book", () => {
 
     const idle = book.drainChanges();
     expect(idle).toMatchObject({ accounts: 0, summaryChanged: false, seq: second.seq + 2 });
+  });
+
+  it("a change set too large to name its accounts says which can have changed: the moved markets' holders and the few touched otherwise", () => {
+    const book = pricedBook();
+    const holders = CHANGE_SET_MAX_IDS + 44;
+    for (let i = 0; i < holders; i++) book.setPosition(`sol${i}`, "SOL-PERP", 1, 150);
+    book.setPosition("other", "ETH-PERP", 1, 3000);
+    book.drainChanges();
+    book.setMark("SOL-PERP", 151);
+    book.setCollateral("other", 500);
+    const scoped = book.drainChanges();
+    expect(scoped.accounts).toBe(holders + 1);
+    expect(scoped.ids).toBeNull();
+    expect(scoped.scope).toEqual({ markets: ["SOL-PERP"], accounts: ["other"] });
+    book.setStale("SOL-PERP", true);
+    expect(book.drainChanges().scope).toEqual({ markets: ["SOL-PERP"], accounts: [] });
+    // More accounts touched otherwise than can be named: nothing can be said.
+    for (let i = 0; i < holders; i++) book.setCollateral(`sol${i}`, 100 + i);
+    expect(book.drainChanges()).toMatchObject({ ids: null, scope: null });
+    // A small change set names its accounts and needs no scope.
+    book.setCollateral("other", 600);
+    expect(book.drainChanges()).toMatchObject({ ids: { accounts: ["other"] }, scope: null });
   });
 
   it("a stale flag change reaches every holder and the market list of the change set", () => {
