@@ -51,7 +51,7 @@ import { runScript, type AppServer } from "../tests/support/app-server";
 import { newDeskPage } from "../tests/support/sign-in";
 import { generateBook, scaledBook, VENUE_BOOK, type BookSize } from "./lib/book-generator";
 import { BENCH_PRICE_SOURCE, writeBookToSql } from "./lib/book-to-sql";
-import { startPageProfile } from "./lib/page-profile";
+import { startPageProfile, tracePage } from "./lib/page-profile";
 import { PG_STATEMENTS_SETTINGS, resetStatements, topStatements } from "./lib/pg-statements";
 import { startScratchPostgres, withClient } from "./lib/scratch-postgres";
 import { commitLine, CpuWindow, int, machineLine, ms, sleep, summarize, waitFor, withServer } from "./lib/live-server";
@@ -276,7 +276,9 @@ async function measure(
       const profiles = await Promise.all([
         startPageProfile(ratioPage, `${size.positions}-account-page`), startPageProfile(boardPage, `${size.positions}-desk-board`)]);
       measuring = true;
-      await sleep(MEASURE_MS);
+      const started = performance.now();
+      await tracePage(boardPage, `${size.positions}-desk-board`);
+      await sleep(MEASURE_MS - (performance.now() - started));
       measuring = false;
       for (const p of profiles) if (p) console.log(`  ${await p.end(MEASURE_MS / 1000)}`);
       for (const line of await topStatements(pgUrl)) console.log(`  pg: ${line}`);

@@ -11,6 +11,27 @@ import type { CDPSession, Page } from "playwright-core";
  */
 export const PAGE_PROFILE_DIR = process.env.LIQDESK_BENCH_PAGE_PROFILE || null;
 
+/**
+ * With LIQDESK_BENCH_PAGE_TRACE=<seconds> as well: a Chromium trace (devtools.timeline: style,
+ * layout, paint, raster, script) of the desk board for that many seconds at the window's start,
+ * written to `<dir>/<name>.trace.json`; one browser traces one page at a time.
+ */
+const TRACE_SECONDS = Number(process.env.LIQDESK_BENCH_PAGE_TRACE ?? 0);
+
+/** Traces `page` for LIQDESK_BENCH_PAGE_TRACE seconds into the profile directory (nothing when unset). */
+export async function tracePage(page: Page, name: string): Promise<void> {
+  if (!PAGE_PROFILE_DIR || !(TRACE_SECONDS > 0)) return;
+  const browser = page.context().browser();
+  if (!browser) return;
+  mkdirSync(PAGE_PROFILE_DIR, { recursive: true });
+  await browser.startTracing(page, {
+    path: path.join(PAGE_PROFILE_DIR, `${name}.trace.json`),
+    categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel", "cc", "gpu", "viz", "blink"],
+  });
+  await new Promise((r) => setTimeout(r, TRACE_SECONDS * 1000));
+  await browser.stopTracing();
+}
+
 const COUNTERS = ["TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "LayoutCount", "RecalcStyleCount", "Nodes", "JSHeapUsedSize"] as const;
 type Counters = Record<(typeof COUNTERS)[number], number>;
 

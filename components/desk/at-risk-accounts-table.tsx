@@ -177,7 +177,7 @@ const AccountTableRow = memo(function AccountTableRow({ index, row, active, isSe
   onToggle: (id: string) => void;
   onFocusRow: (index: number) => void;
 }) {
-  const style = { transform: `translateY(${index * ROW_HEIGHT}px)`, height: ROW_HEIGHT };
+  const style = { top: index * ROW_HEIGHT, height: ROW_HEIGHT };
   const onFocus = () => onFocusRow(index);
   if (!row) {
     return (

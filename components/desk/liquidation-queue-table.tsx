@@ -152,7 +152,7 @@ const QueueTableRow = memo(function QueueTableRow({ index, row, market, ...focus
   const step = entry.nextStep;
   return (
     <div role="row" data-testid={row.isolatedMarketId === null ? `queue-row-${row.accountId}` : `queue-row-${row.accountId}-isolated-${row.isolatedMarketId}`}
-      className={entry.paused ? "grow-row row-paused" : "grow-row"} {...focus} style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }} aria-rowindex={index + 2}
+      className={entry.paused ? "grow-row row-paused" : "grow-row"} {...focus} style={{ top: index * ROW_HEIGHT }} aria-rowindex={index + 2}
       aria-label={row.isolatedMarketId === null ? `account ${row.accountId}` : `account ${row.accountId}, isolated ${row.isolatedMarketId} position`}>
       <span role="cell" className="num muted">{row.rank + 1}</span>
       <span role="cell" className="ellipsis"><AccountLink id={row.accountId} tabIndex={-1} /></span>
@@ -165,7 +165,7 @@ const QueueTableRow = memo(function QueueTableRow({ index, row, market, ...focus
         {row.tierBefore === null && row.tierAfter === null ? "—" : <>{tier(row.tierBefore)} <span className="muted">→</span> {tier(row.tierAfter)}</>}
       </span>
       {/* The unit the step belongs to (spec §11): the account's cross part, or one isolated position alone. */}
-      <span role="cell" className="nowrap" title={row.isolatedMarketId === null ? "a step of the account's cross part (its cross positions and collateral)"
+      <span role="cell" className="ellipsis" title={row.isolatedMarketId === null ? "a step of the account's cross part (its cross positions and collateral)"
         : `a step of the account's isolated ${row.isolatedMarketId} position alone: its own margin, plan and cool-down`}>
         {step ? <>{step.marketId} <span className={step.side === "sell" ? "side-sell" : "side-buy"}>{step.side}</span></> : "—"}
         {row.isolatedMarketId !== null ? <> <span className="iso-tag" data-testid="queue-unit">ISOLATED</span></> : null}
