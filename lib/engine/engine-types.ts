@@ -109,7 +109,15 @@ export interface BookSnapshot {
 export interface FundRunway {
   /** The largest uniform move of every market the fund covers, as a fraction (to 0.1%, up to 0.5). */
   readonly coversMove: number;
+  /** The largest covered move each way, in steps of 0.1%: where the next computation looks first. */
+  readonly steps: RunwaySteps;
   readonly unknownAccounts: UnknownAccounts;
+}
+
+/** A fund runway's largest covered move down and up, in steps of 0.1% (0 to 500). */
+export interface RunwaySteps {
+  readonly down: number;
+  readonly up: number;
 }
 
 /** A mark for a market (from `MarketMarks.refresh`): the price and whether it is stale. */

@@ -1,12 +1,12 @@
 import type { Worker } from "node:worker_threads";
 import type { RiskIssue } from "@/lib/risk";
-import type { BookSnapshot, FundRunway } from "../engine-types";
+import type { BookSnapshot, FundRunway, RunwaySteps } from "../engine-types";
 import type { BookLiquidationMap, BookStressResult } from "@/lib/contracts/book-views";
 import { startWorker } from "./ts-worker";
 
 /** What the analytics thread computes, each over a snapshot of the book taken when asked. */
 export interface AnalyticsJobs {
-  fundRunway: { input: { snapshot: BookSnapshot; insuranceFund: number }; result: FundRunway };
+  fundRunway: { input: { snapshot: BookSnapshot; insuranceFund: number; hint?: RunwaySteps | undefined }; result: FundRunway };
   stress: {
     input: {
       snapshot: BookSnapshot;

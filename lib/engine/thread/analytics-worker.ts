@@ -18,7 +18,7 @@ lowerThreadPriority(ANALYTICS_NICE);
 function run(job: AnalyticsJob): unknown {
   switch (job.type) {
     case "fundRunway":
-      return fundRunway(job.input.snapshot, job.input.insuranceFund);
+      return fundRunway(job.input.snapshot, job.input.insuranceFund, job.input.hint);
     case "stress":
       return stressOfSnapshot(job.input.snapshot, job.input.shocks, job.input.insuranceFund, job.input.maxRounds, job.input.depthPer1Pct);
     case "liquidationMap":

@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { RiskInputError } from "@/lib/risk";
 import { AlertEvaluator } from "../alerts/alert-evaluator";
 import { LiveBook } from "../book/live-book";
-import type { PriceUpdate } from "../engine-types";
+import type { PriceUpdate, RunwaySteps } from "../engine-types";
 import { bookSnapshot } from "../views/book-snapshot";
 import { QueuePageDiff } from "../views/queue-page-diff";
 import { AnalyticsError, AnalyticsThread } from "./analytics-thread";
@@ -186,6 +186,9 @@ function refreshTurn(): void {
  * Analytics walk the whole book: the snapshot is taken now (the state as of this message), the
  * work runs on the analytics thread, and the answer is posted when it is done.
  */
+/** The fund runway's last steps (`fundRunway`'s hint). */
+let runwaySteps: RunwaySteps | undefined;
+
 function runAnalytics(request: EngineRequest): void {
   let job: Promise<unknown>;
   switch (request.type) {
@@ -193,7 +196,12 @@ function runAnalytics(request: EngineRequest): void {
       job = analytics.run("stress", { snapshot: bookSnapshot(book), ...request.payload });
       break;
     case "fundRunway":
-      job = analytics.run("fundRunway", { snapshot: bookSnapshot(book), insuranceFund: request.payload.insuranceFund });
+      // The last answer's steps say where to look first (the same answer, a few shocked books fewer).
+      job = analytics.run("fundRunway", { snapshot: bookSnapshot(book), insuranceFund: request.payload.insuranceFund, hint: runwaySteps })
+        .then((runway) => {
+          runwaySteps = runway.steps;
+          return runway;
+        });
       break;
     case "liquidationMap":
       job = analytics.run("liquidationMap", { snapshot: bookSnapshot(book, { market: request.payload.marketId }), marketId: request.payload.marketId });

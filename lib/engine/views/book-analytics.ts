@@ -2,7 +2,7 @@ import {
   buildMarketBook, evaluateAccount, evaluateShock, liquidationMap, resolveRiskParams, RiskInputError, runStressTest, shockMarks, stressAccountsOf,
   type MapPosition,
 } from "@/lib/risk";
-import type { BookSnapshot, FundRunway } from "../engine-types";
+import type { BookSnapshot, FundRunway, RunwaySteps } from "../engine-types";
 import type { BookLiquidationMap, BookStressResult } from "@/lib/contracts/book-views";
 import { pricedScenarioOfSnapshot } from "./scenario-of-snapshot";
 
@@ -36,12 +36,19 @@ export function stressOfSnapshot(
   return { ...runStressTest({ ...scenario, shocks, insuranceFund, maxRounds, depthPer1Pct }), unknownAccounts };
 }
 
+/** The runway is searched on a grid of 0.1% moves, up to ±50%. */
+const RUNWAY_STEPS_PER_UNIT = 1000;
+const RUNWAY_MAX_STEPS = 500;
+
 /**
  * The insurance fund's runway: the largest uniform move of every market (down or up, whichever is
- * worse) whose shock leaves deficits the fund still covers, to 0.1%. Searched up to ±50%. Over the
+ * worse) whose shock leaves deficits the fund still covers, on a grid of 0.1% up to ±50%: the
+ * largest covered grid point each way (coverage falls as the move grows). `hint` (the steps found
+ * last time, `steps`) only says where to look first: the answer is the same with or without it,
+ * and with it an unchanged boundary costs two shocked books each way instead of ten. Over the
  * priced accounts only: the others are counted in `unknownAccounts`.
  */
-export function fundRunway(snapshot: BookSnapshot, insuranceFund: number): FundRunway {
+export function fundRunway(snapshot: BookSnapshot, insuranceFund: number, hint?: RunwaySteps): FundRunway {
   const { scenario, unknownAccounts } = pricedScenarioOfSnapshot(snapshot);
   const markets = buildMarketBook(scenario.markets);
   const params = resolveRiskParams(scenario.params);
@@ -50,18 +57,50 @@ export function fundRunway(snapshot: BookSnapshot, insuranceFund: number): FundR
     const shocks = Object.fromEntries(Object.keys(scenario.prices).map((id) => [id, move]));
     return evaluateShock(accounts, shockMarks(scenario.prices, shocks), params, insuranceFund).insuranceFund.uncovered === 0;
   };
-  const largest = (sign: 1 | -1) => {
-    if (covered(sign * 0.5)) return 0.5;
-    let lo = 0;
-    let hi = 0.5;
-    while (hi - lo > 0.001) {
-      const mid = (lo + hi) / 2;
-      if (covered(sign * mid)) lo = mid;
-      else hi = mid;
-    }
-    return lo;
+  const steps = {
+    down: largestCovered((k) => covered(-k / RUNWAY_STEPS_PER_UNIT), hint?.down),
+    up: largestCovered((k) => covered(k / RUNWAY_STEPS_PER_UNIT), hint?.up),
   };
-  return { coversMove: Math.min(largest(-1), largest(1)), unknownAccounts };
+  return { coversMove: Math.min(steps.down, steps.up) / RUNWAY_STEPS_PER_UNIT, steps, unknownAccounts };
+}
+
+/**
+ * The largest step k in [0, RUNWAY_MAX_STEPS] with `ok(k)` (0 when none above it is; `ok` holds up
+ * to some step and not above it). From a hint: gallops away from it until the boundary is
+ * bracketed, then bisects; without one: the whole range.
+ */
+export function largestCovered(ok: (k: number) => boolean, hint?: number): number {
+  const max = RUNWAY_MAX_STEPS;
+  const test = (k: number) => k <= 0 || ok(k);
+  // test(lo) holds; test(hi) does not (hi = max + 1: beyond the range, never tested).
+  let lo = 0;
+  let hi = max + 1;
+  if (hint !== undefined && Number.isInteger(hint) && hint >= 0 && hint <= max) {
+    let step = 1;
+    if (test(hint)) {
+      lo = hint;
+      for (let k = hint + 1; k <= max; k = Math.min(max + 1, lo + step)) {
+        if (!test(k)) { hi = k; break; }
+        lo = k;
+        step *= 2;
+      }
+    } else {
+      hi = hint;
+      for (let k = hint - 1; k > 0; k = Math.max(0, hi - step)) {
+        if (test(k)) { lo = k; break; }
+        hi = k;
+        step *= 2;
+      }
+    }
+  } else if (test(max)) {
+    return max;
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (test(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

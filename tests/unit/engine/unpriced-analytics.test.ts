@@ -70,7 +70,8 @@ describe("book-wide analytics with a market never priced (spec §7 revision 2)",
 
   it("the fund runway is the priced sub-book's, and names the accounts it leaves out", () => {
     const runway = fundRunway(bookSnapshot(book(MIXED)), 100);
-    expect(runway).toEqual({ coversMove: fundRunway(bookSnapshot(book(PRICED_ACCOUNTS)), 100).coversMove, unknownAccounts: { count: 2, markets: ["SOL-PERP"] } });
+    const priced = fundRunway(bookSnapshot(book(PRICED_ACCOUNTS)), 100);
+    expect(runway).toEqual({ coversMove: priced.coversMove, steps: priced.steps, unknownAccounts: { count: 2, markets: ["SOL-PERP"] } });
     expect(runway.coversMove).toBeGreaterThan(0);
     expect(runway.coversMove).toBeLessThan(0.5);
   });
