@@ -78,14 +78,14 @@ describe("screenshots of every page with a live simulated book", () => {
     expect(Number(await page.getByTestId("stress-rounds").getAttribute("data-value"))).toBeGreaterThanOrEqual(1);
 
     // The live tables' cells: a figure is never cut nor spills into the next column, and only text
-    // cells clip (a clipping box is a clip node Chromium layerizes at every frame of the busy board).
+    // cells clip: account, next step, runs; owner (a clipping box is a clip node Chromium layerizes at every frame).
     const cells = await page.evaluate(() => [...document.querySelectorAll('[data-testid=queue-table] [role=row]:not(.ghead), [data-testid=accounts-table] [role=row]:not(.vhead)')]
       .map((row) => [...row.querySelectorAll(":scope > [role=cell]")].map((c) => ({
         text: c.textContent ?? "", clips: getComputedStyle(c).overflowX !== "visible", fits: c.scrollWidth <= c.clientWidth + 1,
       }))));
     expect(cells.length).toBeGreaterThan(5);
     for (const row of cells) {
-      expect(row.filter((c) => c.clips).length, row.map((c) => c.text).join(" | ")).toBeLessThanOrEqual(2);
+      expect(row.filter((c) => c.clips).length, row.map((c) => c.text).join(" | ")).toBeLessThanOrEqual(3);
       for (const c of row) if (!c.clips) expect(c.fits, `"${c.text}" spills out of its column`).toBe(true);
     }
 
