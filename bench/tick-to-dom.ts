@@ -419,7 +419,8 @@ function printRun(r: RunReport): void {
   console.log(`frames received in the window: account:view ${r.frames.accountViews} (${(r.frames.accountViews / r.frames.seconds).toFixed(2)}/s), desk:delta ${r.frames.deskDeltas} (${(r.frames.deskDeltas / r.frames.seconds).toFixed(2)}/s)`);
   console.log(`page clock − this process's clock: account page ${r.clock.ratioPage}, board ${r.clock.boardPage}; visibility ${r.visibility.join(", ")}`);
   console.log(processCpuLine(r.processes));
-  console.log(`server main thread on a CPU ${r.cpu.mainThread.runPct.toFixed(0)}% / runnable, waiting ${r.cpu.mainThread.waitPct.toFixed(0)}%; engine worker ${r.cpu.busiestOtherThread.runPct.toFixed(0)}% / waiting ${r.cpu.busiestOtherThread.waitPct.toFixed(0)}%`);
+  console.log(`server main thread on a CPU ${r.cpu.mainThread.runPct.toFixed(0)}% / runnable, waiting ${r.cpu.mainThread.waitPct.toFixed(0)}%; engine worker ${r.cpu.busiestOtherThread.runPct.toFixed(0)}% / waiting ${r.cpu.busiestOtherThread.waitPct.toFixed(0)}%; ` +
+    `the next threads on a CPU ${r.cpu.nextThreads.map((t) => `${t.runPct.toFixed(0)}%`).join(", ")}`);
   console.log(`load average (uptime) at the window's start ${r.loadBefore.map((x) => x.toFixed(2)).join(" ")}, at its end ${r.loadAfter.map((x) => x.toFixed(2)).join(" ")}`);
 }
 

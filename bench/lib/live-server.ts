@@ -162,6 +162,8 @@ export interface CpuUse {
   /** The server's main thread (event loop) and its busiest other thread (the engine worker). */
   mainThread: ThreadUse;
   busiestOtherThread: ThreadUse;
+  /** The next busiest threads after it (the analytics thread, V8's and libuv's helpers: Node names them all "node"), busiest first. */
+  nextThreads: ThreadUse[];
 }
 
 /** CPU use of the server process, its children (PostgreSQL), this process and the rest of the machine over a window. */
@@ -196,11 +198,12 @@ export class CpuWindow {
       return { tid, use: { runPct: pct(t.runMs - t0.runMs), waitPct: pct(t.waitMs - t0.waitMs) } };
     });
     const main = threads.find((t) => t.tid === this.pid)?.use ?? { runPct: NaN, waitPct: NaN };
-    const other = threads.filter((t) => t.tid !== this.pid).sort((a, b) => b.use.runPct - a.use.runPct)[0]?.use ?? { runPct: NaN, waitPct: NaN };
+    const others = threads.filter((t) => t.tid !== this.pid).sort((a, b) => b.use.runPct - a.use.runPct);
+    const other = others[0]?.use ?? { runPct: NaN, waitPct: NaN };
     return {
       seconds, serverPct: pct(server), postgresPct: pct(children), benchPct: pct(bench),
       othersPct: Math.max(0, pct(machine - server - children - bench)),
-      mainThread: main, busiestOtherThread: other,
+      mainThread: main, busiestOtherThread: other, nextThreads: others.slice(1, 6).map((t) => t.use),
     };
   }
 }
