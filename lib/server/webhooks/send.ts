@@ -46,14 +46,16 @@ export function attemptDelivery(d: ClaimedDelivery, timeoutMs: number): Promise<
   if (!agent) return failed(`not an http(s) URL (${url.protocol})`);
   return new Promise<AttemptResult>((resolve) => {
     let settled = false;
-    const finish = (ok: boolean, status: number | null, error: string | null) => {
+    const finish = (ok: boolean, status: number | null, error: string | null, atLeastMs = 0) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ delivery: d, ok, status, error, durationMs: performance.now() - t0, at });
+      resolve({ delivery: d, ok, status, error, durationMs: Math.max(atLeastMs, performance.now() - t0), at });
     };
     const timer = setTimeout(() => {
-      finish(false, null, `no complete answer within ${timeoutMs} ms (timed out)`);
+      // A timed-out attempt lasted the whole timeout: the timer runs on the event loop's clock, which
+      // can fire it a millisecond before performance.now() says (a log saying 299 ms for "no answer within 300 ms").
+      finish(false, null, `no complete answer within ${timeoutMs} ms (timed out)`, timeoutMs);
       request.destroy();
     }, timeoutMs);
     const body = Buffer.from(d.body, "utf8");
