@@ -46,20 +46,12 @@ export interface ChangeSet {
   /** The ids behind the counts, in the order touched; `null` when more than `CHANGE_SET_MAX_IDS` accounts changed. */
   readonly ids: ChangeSetIds | null;
   /**
-   * When `ids` is null: which accounts can have changed, for a consumer that watches a few (the
-   * account rooms); `null` when that is not known either (every account may have).
+   * When `ids` is null, which accounts can have changed, for a consumer that watches a few (the
+   * account rooms): every account touched holds a position in one of `markets` (their marks or
+   * staleness moved: a market's holders are not named) or is one of these, touched otherwise (at
+   * most `CHANGE_SET_MAX_IDS`). `null` when `ids` names them all, or when even these are too many.
    */
-  readonly scope: ChangeScope | null;
-}
-
-/**
- * Every account a too-large change set touched either holds a position in one of `markets` (their
- * marks or staleness moved: a market's holders are not named) or is one of `accounts` (touched
- * otherwise, at most `CHANGE_SET_MAX_IDS`).
- */
-export interface ChangeScope {
-  readonly markets: string[];
-  readonly accounts: string[];
+  readonly otherAccounts: string[] | null;
 }
 
 export interface ChangeSetIds {

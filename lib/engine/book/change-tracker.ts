@@ -1,5 +1,5 @@
 import { AccountSet } from "./account-set";
-import type { ChangeScope, ChangeSet } from "../engine-types";
+import type { ChangeSet } from "../engine-types";
 import { grow, nextCapacity } from "./grow";
 
 /** A change set names its accounts only when it touched at most this many (it always counts them). */
@@ -15,13 +15,13 @@ export const CHANGE_SET_MAX_IDS = 256;
  * `CHANGE_SET_MAX_IDS`), so that a tick on a market held by 100,000 accounts does not carry 100,000
  * strings to the main thread. Apart from it, the accounts whose figures changed since the last
  * margin snapshot are kept (`drainSinceRows`) for the snapshotter to read as columns. A change set
- * too large to name its accounts still says which can have changed (`scope`) when all but a few
- * were touched as holders of the markets it lists (`holder`).
+ * too large to name its accounts still says which can have changed when all but a few were
+ * touched as holders of the markets it lists (`holder`): it names those few (`otherAccounts`).
  */
 export class ChangeTracker {
   private capacity = 0;
   private readonly changed = new AccountSet();
-  /** The changed accounts touched otherwise than as a market's holders (`holder`): a change set's `scope`. */
+  /** The changed accounts touched otherwise than as a market's holders (`holder`): a change set's `otherAccounts`. */
   private readonly others = new AccountSet();
   private readonly sinceRows = new AccountSet();
   private queuedAtDrain = new Uint8Array(0);
@@ -121,8 +121,7 @@ export class ChangeTracker {
     }
     const accounts = touched.length;
     const markets = [...this.markets].map(marketId);
-    let scope: ChangeScope | null = null;
-    if (!named && this.others.size <= CHANGE_SET_MAX_IDS) scope = { markets, accounts: Array.from(this.others.members(), accountId) };
+    const otherAccounts = !named && this.others.size <= CHANGE_SET_MAX_IDS ? Array.from(this.others.members(), accountId) : null;
     this.changed.clear();
     this.others.clear();
     const summaryChanged = this.summaryFlag || statusChanged > 0 || queueAdded + queueRemoved + queueChanged > 0 || markets.length > 0;
@@ -130,6 +129,6 @@ export class ChangeTracker {
     this.summaryFlag = false;
     const empty = accounts === 0 && markets.length === 0 && !summaryChanged;
     if (!empty) this.seq++;
-    return { seq: this.seq, accounts, statusChanged, queueAdded, queueRemoved, queueChanged, markets, summaryChanged, ids, scope };
+    return { seq: this.seq, accounts, statusChanged, queueAdded, queueRemoved, queueChanged, markets, summaryChanged, ids, otherAccounts };
   }
 }

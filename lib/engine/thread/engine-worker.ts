@@ -182,13 +182,13 @@ function refreshTurn(): void {
   scheduleRefresh();
 }
 
+/** The fund runway's last steps (`fundRunway`'s hint). */
+let runwaySteps: RunwaySteps | undefined;
+
 /**
  * Analytics walk the whole book: the snapshot is taken now (the state as of this message), the
  * work runs on the analytics thread, and the answer is posted when it is done.
  */
-/** The fund runway's last steps (`fundRunway`'s hint). */
-let runwaySteps: RunwaySteps | undefined;
-
 function runAnalytics(request: EngineRequest): void {
   let job: Promise<unknown>;
   switch (request.type) {

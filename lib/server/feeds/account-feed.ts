@@ -7,7 +7,7 @@ import { principalOf } from "./handshake";
 import { onClientEvent } from "./client-events";
 import type { Connection, Feed, FeedSocket } from "./feed";
 import { Pacer, ROOM_PUSH_INTERVAL_MS } from "./pacer";
-import type { ChangeScope, ChangeSet } from "@/lib/engine";
+import type { ChangeSet } from "@/lib/engine";
 
 /** Every occupied room's view is pushed at least this often, changed or not, so that its ages stay true. */
 const REFRESH_MS = 5000;
@@ -79,7 +79,7 @@ export class AccountFeed implements Feed {
    */
   follow(changes: ChangeSource): () => void {
     const unsubscribe = changes((c) => {
-      if (c.accounts > 0) this.mark(c.ids ? c.ids.accounts : c.scope ? this.inScope(c.scope) : null);
+      if (c.accounts > 0) this.mark(c.ids ? c.ids.accounts : c.otherAccounts ? this.inScope(c.markets, c.otherAccounts) : null);
     });
     this.setRefresh(REFRESH_MS);
     return () => {
@@ -115,14 +115,19 @@ export class AccountFeed implements Feed {
    * otherwise, and those whose last view holds one of its markets. A room not pushed yet is due
    * already (its join marked it); an entry whose room emptied is dropped here.
    */
-  private inScope(scope: ChangeScope): string[] {
-    const markets = new Set(scope.markets);
-    const out = [...scope.accounts];
+  private inScope(marketIds: readonly string[], otherAccounts: readonly string[]): string[] {
+    const markets = new Set(marketIds);
+    const out = [...otherAccounts];
     for (const [id, held] of this.held) {
       if (!this.io.sockets.adapter.rooms.has(accountRoom(id))) this.held.delete(id);
       else if (held.some((m) => markets.has(m))) out.push(id);
     }
     return out;
+  }
+
+  /** The view about to go to `accountId`'s room: its markets are what a scoped change set is matched with. */
+  private remember(accountId: string, view: AccountView): void {
+    this.held.set(accountId, view.positions.map((p) => p.marketId));
   }
 
   /** These accounts' views (null: every occupied room's) go out at the next flush. */
@@ -150,7 +155,7 @@ export class AccountFeed implements Feed {
         // The session may have lost the account while the view was read (socket-sessions.ts).
         if (!socket.connected || !mayWatch(accountId)) return reply({ ok: false, status: 403, message: `account "${accountId}" is not yours` });
         void socket.join(accountRoom(accountId));
-        this.held.set(accountId, view.positions.map((p) => p.marketId));
+        this.remember(accountId, view);
         socket.emit("account:view", { accountId, view, serverTime: now });
         reply({ ok: true });
       }, () => reply({ ok: false, status: 404, message: "the live engine did not answer" }));
@@ -169,7 +174,7 @@ export class AccountFeed implements Feed {
     // `serverTime` is when the engine was asked, as in every other answer with a view: a page orders its views by it.
     const now = Date.now();
     const view = await this.views.accountView(accountId, now);
-    if (view) this.held.set(accountId, view.positions.map((p) => p.marketId));
+    if (view) this.remember(accountId, view);
     // Only this instance's sockets: every instance pushes to the rooms its own sockets are in.
     if (view) this.io.local.to(room).volatile.emit("account:view", { accountId, view, serverTime: now });
   }

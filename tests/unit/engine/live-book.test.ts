@@ -293,15 +293,15 @@ describe("live book", () => {
     const scoped = book.drainChanges();
     expect(scoped.accounts).toBe(holders + 1);
     expect(scoped.ids).toBeNull();
-    expect(scoped.scope).toEqual({ markets: ["SOL-PERP"], accounts: ["other"] });
+    expect(scoped).toMatchObject({ markets: ["SOL-PERP"], otherAccounts: ["other"] });
     book.setStale("SOL-PERP", true);
-    expect(book.drainChanges().scope).toEqual({ markets: ["SOL-PERP"], accounts: [] });
+    expect(book.drainChanges()).toMatchObject({ markets: ["SOL-PERP"], otherAccounts: [] });
     // More accounts touched otherwise than can be named: nothing can be said.
     for (let i = 0; i < holders; i++) book.setCollateral(`sol${i}`, 100 + i);
-    expect(book.drainChanges()).toMatchObject({ ids: null, scope: null });
+    expect(book.drainChanges()).toMatchObject({ ids: null, otherAccounts: null });
     // A small change set names its accounts and needs no scope.
     book.setCollateral("other", 600);
-    expect(book.drainChanges()).toMatchObject({ ids: { accounts: ["other"] }, scope: null });
+    expect(book.drainChanges()).toMatchObject({ ids: { accounts: ["other"] }, otherAccounts: null });
   });
 
   it("a stale flag change reaches every holder and the market list of the change set", () => {
