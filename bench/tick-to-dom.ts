@@ -277,10 +277,11 @@ async function measure(
         startPageProfile(ratioPage, `${size.positions}-account-page`), startPageProfile(boardPage, `${size.positions}-desk-board`)]);
       measuring = true;
       const started = performance.now();
-      await tracePage(boardPage, `${size.positions}-desk-board`);
+      const traced = await tracePage(boardPage, `${size.positions}-desk-board`);
       await sleep(MEASURE_MS - (performance.now() - started));
       measuring = false;
       for (const p of profiles) if (p) console.log(`  ${await p.end(MEASURE_MS / 1000)}`);
+      for (const line of traced) console.log(`  ${line}`);
       for (const line of await topStatements(pgUrl)) console.log(`  pg: ${line}`);
       const bg = background?.stats();
       const framesTo = nodeEpoch();

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { CDPSession, Page } from "playwright-core";
+import { formatBreakdown, mainThreadBreakdown, TRACE_CATEGORIES } from "./chromium-trace";
 
 /**
  * Opt-in diagnostics (LIQDESK_BENCH_PAGE_PROFILE=<dir>): where a page's renderer spends the
@@ -12,24 +13,23 @@ import type { CDPSession, Page } from "playwright-core";
 export const PAGE_PROFILE_DIR = process.env.LIQDESK_BENCH_PAGE_PROFILE || null;
 
 /**
- * With LIQDESK_BENCH_PAGE_TRACE=<seconds> as well: a Chromium trace (devtools.timeline: style,
- * layout, paint, raster, script) of the desk board for that many seconds at the window's start,
- * written to `<dir>/<name>.trace.json`; one browser traces one page at a time.
+ * With LIQDESK_BENCH_PAGE_TRACE=<seconds> as well: a Chromium trace of the desk board for that many
+ * seconds at the window's start, written to `<dir>/<name>.trace.json` and summed as its main
+ * thread's CPU time by kind (chromium-trace.ts, as desk-long-tasks reports it); one browser traces
+ * one page at a time.
  */
 const TRACE_SECONDS = Number(process.env.LIQDESK_BENCH_PAGE_TRACE ?? 0);
 
-/** Traces `page` for LIQDESK_BENCH_PAGE_TRACE seconds into the profile directory (nothing when unset). */
-export async function tracePage(page: Page, name: string): Promise<void> {
-  if (!PAGE_PROFILE_DIR || !(TRACE_SECONDS > 0)) return;
+/** Traces `page` for LIQDESK_BENCH_PAGE_TRACE seconds into the profile directory; the report's lines (none when unset). */
+export async function tracePage(page: Page, name: string): Promise<string[]> {
   const browser = page.context().browser();
-  if (!browser) return;
+  if (!PAGE_PROFILE_DIR || !(TRACE_SECONDS > 0) || !browser) return [];
   mkdirSync(PAGE_PROFILE_DIR, { recursive: true });
-  await browser.startTracing(page, {
-    path: path.join(PAGE_PROFILE_DIR, `${name}.trace.json`),
-    categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel", "cc", "gpu", "viz", "blink"],
-  });
+  const file = path.join(PAGE_PROFILE_DIR, `${name}.trace.json`);
+  await browser.startTracing(page, { path: file, categories: TRACE_CATEGORIES });
   await new Promise((r) => setTimeout(r, TRACE_SECONDS * 1000));
-  await browser.stopTracing();
+  const trace = await browser.stopTracing();
+  return [`trace of ${name} (${file}):`, ...formatBreakdown(mainThreadBreakdown(JSON.parse(trace.toString("utf8"))))];
 }
 
 const COUNTERS = ["TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "LayoutCount", "RecalcStyleCount", "Nodes", "JSHeapUsedSize"] as const;
